@@ -1,0 +1,54 @@
+namespace NetworkTwin.Analytics.Fronthaul;
+
+/// <summary>The result of a fronthaul analysis: where each cell is, what each link needs.</summary>
+public sealed record FronthaulReport(
+    IReadOnlyList<CellReport> Cells,
+    IReadOnlyList<LinkReport> Links,
+    CleaningReport Cleaning,
+    DiscoveryReport Discovery,
+    IReadOnlyList<string> Warnings);
+
+/// <summary>One cell: its link, its RU clock offset and how sure the analysis is.</summary>
+/// <param name="ClockOffsetMs">RU clock minus the reference clock, in ms; null when no evidence fixes it.</param>
+/// <param name="OffsetReference">"du" (the DU clock) or "cell N" (relative to that cell's RU clock).</param>
+/// <param name="Confidence">0..1: how much better the cell fits its link than any other.</param>
+public sealed record CellReport(
+    int Id,
+    int? Link,
+    double? ClockOffsetMs,
+    string OffsetReference,
+    double Confidence,
+    string Evidence,
+    long TxPackets,
+    long LostPackets,
+    int OutliersRemoved,
+    DuAlignment? DuAlignment);
+
+/// <summary>How the cell's RU packet counts line up with its DU throughput.</summary>
+public sealed record DuAlignment(double OffsetMs, double Correlation, double ZScore, bool Trusted);
+
+/// <summary>One link: its cells, its traffic and the capacity it needs.</summary>
+public sealed record LinkReport(
+    int Id,
+    int[] Cells,
+    double PeakGbps,
+    double P99Gbps,
+    double P95Gbps,
+    double MeanGbps,
+    double? ObservedLossPercent,
+    double CapacityGbps,
+    double CapacityNoBufferGbps,
+    double SavingPercent,
+    double ModelLossPercent,
+    string Resolution);
+
+/// <summary>What cleaning did.</summary>
+public sealed record CleaningReport(long OutliersRemoved, long MalformedLines, long MergedRows, string Rule);
+
+/// <summary>What the loss correlation says about the number of links.</summary>
+public sealed record DiscoveryReport(
+    int? DeclaredLinks,
+    int SupportedLinks,
+    int CellsWithoutLossEvidence,
+    double MinLinkCorrelation,
+    string Statement);

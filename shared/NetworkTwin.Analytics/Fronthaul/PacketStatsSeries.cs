@@ -1,0 +1,11 @@
+namespace NetworkTwin.Analytics.Fronthaul;
+
+/// <summary>
+/// RU-side packet statistics of one cell per slot, as in <c>pkt-stats-cell-N.dat</c>. Times are
+/// on the RU's own clock, which is shifted by an unknown fixed offset.
+/// </summary>
+public sealed record PacketStatsSeries(int CellId, double[] TimesSeconds, int[] TxPackets, int[] RxPackets, int[] TooLatePackets)
+{
+    /// <summary>Packets lost in a slot: dropped by the switch plus arrived too late to use.</summary>
+    public int LostPackets(int i) => Math.Max(0, TxPackets[i] - RxPackets[i]) + TooLatePackets[i];
+}

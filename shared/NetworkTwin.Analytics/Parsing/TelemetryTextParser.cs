@@ -1,0 +1,235 @@
+using System.Buffers;
+using System.Text;
+
+namespace NetworkTwin.Analytics.Parsing;
+
+/// <summary>
+/// Base of the line-oriented telemetry parsers. Synchronous and pure: it is handed bytes,
+/// consumes every complete line, and keeps no reference to the buffer afterwards, so an async
+/// pipe loop can call <see cref="Parse"/> then <c>AdvanceTo</c>.
+/// </summary>
+/// <remarks>
+/// Accepted: LF or CRLF endings, blank lines, leading/trailing spaces and tabs, a missing final
+/// newline, and one header line before the first row. A line that fails to parse is counted,
+/// reported with its line number and skipped. A line longer than the limit is reported without
+/// being buffered whole. Input where malformed lines outnumber good rows is rejected.
+/// </remarks>
+public abstract class TelemetryTextParser
+{
+    public const int DefaultMaxLineBytes = 4096;
+    public const int MaxKeptSamples = 20;
+
+    /// <summary>Lines read before an input that is mostly garbage is rejected early.</summary>
+    public const int VerdictLines = 1000;
+
+    private readonly List<MalformedLine> _samples = [];
+    private readonly byte[] _scratch;
+    private bool _skippingLongLine;
+    private bool _sawContent;
+
+    protected TelemetryTextParser(string source, int maxLineBytes)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(source);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxLineBytes, 16);
+        Source = source;
+        MaxLineBytes = maxLineBytes;
+        _scratch = new byte[maxLineBytes];
+    }
+
+    /// <summary>File name or topic the bytes come from; used in every message.</summary>
+    public string Source { get; }
+
+    public int MaxLineBytes { get; }
+
+    public long LinesRead { get; private set; }
+
+    public long RowsAccepted { get; private set; }
+
+    public long MalformedLines { get; private set; }
+
+    /// <summary>The first <see cref="MaxKeptSamples"/> malformed lines (all are counted).</summary>
+    public IReadOnlyList<MalformedLine> MalformedSamples => _samples;
+
+    /// <summary>Called for every malformed line, for logging; may be null.</summary>
+    public Action<MalformedLine>? OnMalformed { get; set; }
+
+    /// <summary>
+    /// Consumes every complete line in <paramref name="buffer"/> and slices it past them. When
+    /// <paramref name="isFinalBlock"/> is true the remaining bytes are the last line.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The input is mostly not this format.</exception>
+    public void Parse(ref ReadOnlySequence<byte> buffer, bool isFinalBlock)
+    {
+        while (!buffer.IsEmpty)
+        {
+            var first = buffer.FirstSpan;
+            var newline = first.IndexOf((byte)'\n');
+            if (newline >= 0)
+            {
+                // Fast path: the whole line is in the first segment.
+                FrameLine(first[..newline]);
+                buffer = buffer.Slice(newline + 1);
+                continue;
+            }
+
+            var position = buffer.PositionOf((byte)'\n');
+            if (position is { } nl)
+            {
+                var line = buffer.Slice(0, nl);
+                buffer = buffer.Slice(buffer.GetPosition(1, nl));
+                FrameSequence(line);
+                continue;
+            }
+
+            if (isFinalBlock)
+            {
+                FrameSequence(buffer);
+                buffer = buffer.Slice(buffer.End);
+                _skippingLongLine = false;
+                return;
+            }
+
+            if (buffer.Length > MaxLineBytes)
+            {
+                // Never buffer an unbounded line: report it now and drop its bytes up to the newline.
+                if (!_skippingLongLine)
+                {
+                    LinesRead++;
+                    Reject($"line longer than {MaxLineBytes} bytes");
+                    _skippingLongLine = true;
+                }
+
+                buffer = buffer.Slice(buffer.End);
+            }
+
+            return;
+        }
+    }
+
+    /// <summary>Ends the input; rejects an input without rows or with more garbage than rows.</summary>
+    /// <exception cref="InvalidDataException">The input has no rows or is mostly garbage.</exception>
+    public void Complete()
+    {
+        if (MalformedLines > RowsAccepted)
+        {
+            throw MostlyGarbage();
+        }
+
+        if (RowsAccepted == 0)
+        {
+            throw new InvalidDataException($"{Source}: no {FormatName} rows found ({LinesRead} lines read).");
+        }
+
+        OnCompleted();
+    }
+
+    /// <summary>Human name of the format, used in messages ("pkt-stats .dat").</summary>
+    protected abstract string FormatName { get; }
+
+    /// <summary>
+    /// Parses one trimmed, non-empty line. Returns null when it was accepted (as a row or, when
+    /// <paramref name="mayBeHeader"/>, as the header), otherwise the reason it is malformed.
+    /// </summary>
+    protected abstract string? ParseLine(ReadOnlySpan<byte> line, bool mayBeHeader, out bool isRow);
+
+    /// <summary>Hook for the format to finish (sort, validate) once the input is complete.</summary>
+    protected virtual void OnCompleted()
+    {
+    }
+
+    private void FrameSequence(ReadOnlySequence<byte> line)
+    {
+        if (line.IsSingleSegment)
+        {
+            FrameLine(line.FirstSpan);
+            return;
+        }
+
+        if (line.Length > MaxLineBytes)
+        {
+            FrameLine(line.Slice(0, MaxLineBytes + 1).ToArray());
+            return;
+        }
+
+        line.CopyTo(_scratch);
+        FrameLine(_scratch.AsSpan(0, (int)line.Length));
+    }
+
+    private void FrameLine(ReadOnlySpan<byte> line)
+    {
+        if (_skippingLongLine)
+        {
+            // The tail of a line already reported as too long.
+            _skippingLongLine = false;
+            return;
+        }
+
+        LinesRead++;
+        if (line.Length > MaxLineBytes)
+        {
+            Reject($"line longer than {MaxLineBytes} bytes");
+            return;
+        }
+
+        line = line.Trim(" \t\r"u8);
+        if (line.IsEmpty)
+        {
+            return;
+        }
+
+        var mayBeHeader = !_sawContent;
+        _sawContent = true;
+        var error = ParseLine(line, mayBeHeader, out var isRow);
+        if (error is not null)
+        {
+            Reject($"{error} in \"{Excerpt(line)}\"");
+            return;
+        }
+
+        if (isRow)
+        {
+            RowsAccepted++;
+        }
+    }
+
+    private void Reject(string reason)
+    {
+        MalformedLines++;
+        var malformed = new MalformedLine(Source, LinesRead, reason);
+        if (_samples.Count < MaxKeptSamples)
+        {
+            _samples.Add(malformed);
+        }
+
+        OnMalformed?.Invoke(malformed);
+        if (MalformedLines + RowsAccepted >= VerdictLines && MalformedLines > RowsAccepted)
+        {
+            throw MostlyGarbage();
+        }
+    }
+
+    private InvalidDataException MostlyGarbage()
+    {
+        var first = _samples.Count > 0 ? $" First: line {_samples[0].LineNumber}: {_samples[0].Reason}." : string.Empty;
+        return new InvalidDataException(
+            $"{Source}: rejected, {MalformedLines} of {MalformedLines + RowsAccepted} lines are malformed; " +
+            $"this does not look like {FormatName} data.{first}");
+    }
+
+    private static string Excerpt(ReadOnlySpan<byte> line)
+    {
+        const int Max = 48;
+        var sb = new StringBuilder(Math.Min(line.Length, Max) + 3);
+        foreach (var b in line.Length > Max ? line[..Max] : line)
+        {
+            sb.Append(b is >= 0x20 and < 0x7F and not (byte)'"' ? (char)b : '?');
+        }
+
+        if (line.Length > Max)
+        {
+            sb.Append("...");
+        }
+
+        return sb.ToString();
+    }
+}
