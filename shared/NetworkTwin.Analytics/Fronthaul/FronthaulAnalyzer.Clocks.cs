@@ -28,7 +28,8 @@ public static partial class FronthaulAnalyzer
                 {
                     if (!double.IsNaN(slots[i]))
                     {
-                        relative[solvable[i]] = Math.Round(slots[i]) * SlotBinning.SlotSeconds * 1000;
+                        // + 0.0 turns a negative zero into zero for the report.
+                        relative[solvable[i]] = (Math.Round(slots[i]) * SlotBinning.SlotSeconds * 1000) + 0.0;
                     }
                 }
             }

@@ -104,9 +104,9 @@ public sealed class SlotCsvParser(string source, double startSeconds, int maxLin
                 digits--;
             }
 
-            if (digits == name.Length || !AsciiNumber.TryParseNonNegativeInt(name[digits..], out ids[i - 1]))
+            if (digits == 0 || digits == name.Length || !AsciiNumber.TryParseNonNegativeInt(name[digits..], out ids[i - 1]))
             {
-                return $"header column {i + 1} does not end in a cell number";
+                return $"header column {i + 1} does not name a cell like cell_7";
             }
         }
 

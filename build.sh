@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# NetworkTwin build plumbing. Everything a fresh Debian machine with the .NET 10 SDK needs:
+#   ./build.sh demo   build, then run the whole fronthaul job on a generated capture
+#   ./build.sh test   build, then run every test (prints "tests: N passed, N failed")
+#   ./build.sh bench  build, then print the speed figures (uses ../shared/data/fronthaul if present)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "error: the .NET 10 SDK is required (dotnet not on PATH); see https://learn.microsoft.com/dotnet/core/install/linux-debian" >&2
+  exit 1
+fi
+major="$(dotnet --version | cut -d. -f1)"
+if [ "$major" -lt 10 ]; then
+  echo "error: the .NET 10 SDK is required, found $(dotnet --version)" >&2
+  exit 1
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+cli="central/NetworkTwin.Console/bin/Release/net10.0/networktwin.dll"
+
+build() {
+  dotnet build NetworkTwin.sln -c Release -nologo -v quiet "$@"
+}
+
+command="${1:-}"
+shift || true
+case "$command" in
+  demo)
+    build
+    dotnet "$cli" demo "$@"
+    ;;
+  test)
+    build
+    log="$(mktemp)"
+    status=0
+    dotnet test NetworkTwin.sln -c Release --no-build -nologo "$@" 2>&1 | tee "$log" || status=$?
+    passed="$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')"
+    failed="$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')"
+    rm -f "$log"
+    echo "tests: ${passed} passed, ${failed} failed"
+    exit "$status"
+    ;;
+  bench)
+    build
+    data=()
+    if [ -d ../shared/data/fronthaul ]; then data=(--data ../shared/data/fronthaul); fi
+    dotnet "$cli" bench fronthaul "${data[@]}" "$@"
+    ;;
+  *)
+    echo "usage: ./build.sh demo|test|bench [options passed to the command]" >&2
+    exit 2
+    ;;
+esac

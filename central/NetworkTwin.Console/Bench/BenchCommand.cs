@@ -1,0 +1,173 @@
+using System.Buffers;
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using NetworkTwin.Analytics.Capacity;
+using NetworkTwin.Analytics.Fronthaul;
+using NetworkTwin.Analytics.Parsing;
+using NetworkTwin.Analytics.Scenario;
+using NetworkTwin.Console.Cli;
+using NetworkTwin.Console.Fronthaul;
+using NetworkTwin.Telemetry.Files;
+using Spectre.Console;
+
+namespace NetworkTwin.Console.Bench;
+
+/// <summary>
+/// <c>networktwin bench fronthaul</c>: the speed figures of the fronthaul pipeline, measured
+/// here and now (warm-up first, then the median of repeated runs). Not a test: it prints numbers.
+/// </summary>
+public static class BenchCommand
+{
+    public static Command Create(IAnsiConsole console)
+    {
+        var data = new Option<DirectoryInfo?>("--data") { Description = "A real capture folder for the end-to-end figure (e.g. ../shared/data/fronthaul)." };
+        var repeat = new Option<int>("--repeat") { Description = "Measured runs per figure (median reported).", DefaultValueFactory = _ => 7 };
+        var fronthaul = new Command("fronthaul", "Parse rate, capacity search and end-to-end time of the fronthaul pipeline.") { data, repeat };
+        fronthaul.SetAction(async (parse, ct) =>
+        {
+            var runs = Math.Clamp(parse.GetValue(repeat), 1, 100);
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("figure", "median", "best", "target");
+            Parse(table, runs);
+            Capacity(table, runs);
+            if (parse.GetValue(data) is { } folder)
+            {
+                await EndToEndAsync(table, folder.FullName, Math.Min(runs, 5), ct).ConfigureAwait(false);
+            }
+
+            console.Write(table);
+            console.MarkupLine($"{Environment.ProcessorCount} cores, .NET {Environment.Version}, server GC {System.Runtime.GCSettings.IsServerGC}.");
+            return CliApp.ExitOk;
+        });
+        var bench = new Command("bench", "Measure the speed of the product's pipelines on this machine.");
+        bench.Add(fronthaul);
+        return bench;
+    }
+
+    /// <summary>Single-core parse rate of both .dat formats from memory (no disk, no pipe).</summary>
+    private static void Parse(Table table, int runs)
+    {
+        var scenario = FronthaulScenarioGenerator.Generate(new ScenarioSpec { Cells = 1, Links = 1, CellsPerRu = 1, DurationSeconds = 60, Seed = 3 });
+        var throughput = ThroughputBytes(scenario.Symbols[0]);
+        var pkt = PktStatsBytes(scenario.PacketStats[0]);
+        var rate = Measure(runs, () =>
+        {
+            var parser = new ThroughputDatParser(1, "bench");
+            var seq = new ReadOnlySequence<byte>(throughput);
+            parser.Parse(ref seq, isFinalBlock: true);
+            parser.Complete();
+        });
+        AddRate(table, $"throughput .dat parse, 1 core ({throughput.Length / 1e6:0} MB)", throughput.Length, rate);
+        rate = Measure(runs, () =>
+        {
+            var parser = new PktStatsDatParser(1, "bench");
+            var seq = new ReadOnlySequence<byte>(pkt);
+            parser.Parse(ref seq, isFinalBlock: true);
+            parser.Complete();
+        });
+        AddRate(table, $"pkt-stats .dat parse, 1 core ({pkt.Length / 1e6:0.0} MB)", pkt.Length, rate);
+    }
+
+    /// <summary>Capacity search on 12 cells x 120,000 slots, including summing the cells.</summary>
+    private static void Capacity(Table table, int runs)
+    {
+        var scenario = FronthaulScenarioGenerator.Generate(new ScenarioSpec { Cells = 12, Links = 1, CellsPerRu = 4, DurationSeconds = 60, Seed = 5, OutlierRate = 0 });
+        var slots = scenario.Symbols.Select(g =>
+        {
+            var perSlot = new double[g.Kbit.Length / SymbolGrid.SymbolsPerSlot];
+            for (var i = 0; i < g.Kbit.Length; i++)
+            {
+                perSlot[i / SymbolGrid.SymbolsPerSlot] += g.Kbit[i];
+            }
+
+            return perSlot;
+        }).ToArray();
+        var evaluations = 0;
+        var times = Measure(runs * 3, () =>
+        {
+            var link = new double[slots[0].Length];
+            foreach (var cell in slots)
+            {
+                for (var i = 0; i < link.Length; i++)
+                {
+                    link[i] += cell[i];
+                }
+            }
+
+            evaluations = CapacitySearch.MinimumCapacity(link, SymbolGrid.SlotSeconds, 143e-6, 0.01).Evaluations;
+        });
+        table.AddRow($"capacity search, 12 cells x {slots[0].Length:N0} slots ({evaluations} buffer runs)", Ms(times.Median), Ms(times.Best), "< 10 ms");
+    }
+
+    private static async Task EndToEndAsync(Table table, string folder, int runs, CancellationToken ct)
+    {
+        var options = new FronthaulOptions { DeclaredLinks = 3, Pins = new Dictionary<int, int> { [1] = 2, [2] = 3 } };
+        var seconds = new List<double>();
+        var loads = new List<double>();
+        long bytes = 0;
+        for (var i = 0; i <= runs; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            var capture = await FronthaulCaptureLoader.LoadAsync(folder, new FronthaulLoadOptions(), null, ct).ConfigureAwait(false);
+            var load = sw.Elapsed.TotalSeconds;
+            FronthaulAnalyzer.Analyze(capture.Dataset, options);
+            if (i > 0)
+            {
+                seconds.Add(sw.Elapsed.TotalSeconds);
+                loads.Add(load);
+            }
+
+            bytes = capture.BytesRead;
+        }
+
+        seconds.Sort();
+        loads.Sort();
+        table.AddRow($"end to end, {Markup.Escape(folder)} ({bytes / 1e6:0} MB)", $"{seconds[seconds.Count / 2]:0.000} s", $"{seconds[0]:0.000} s", "< 2 s");
+        table.AddRow("  of which reading through the pipes (all cores)", $"{loads[loads.Count / 2]:0.000} s ({bytes / 1e6 / loads[loads.Count / 2]:0} MB/s)", $"{loads[0]:0.000} s", string.Empty);
+    }
+
+    private static (double Median, double Best) Measure(int runs, Action action)
+    {
+        action();
+        var times = new double[runs];
+        for (var i = 0; i < runs; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            action();
+            times[i] = sw.Elapsed.TotalSeconds;
+        }
+
+        Array.Sort(times);
+        return (times[runs / 2], times[0]);
+    }
+
+    private static void AddRate(Table table, string name, long bytes, (double Median, double Best) t) =>
+        table.AddRow(name, $"{bytes / 1e6 / t.Median:0} MB/s", $"{bytes / 1e6 / t.Best:0} MB/s", ">= 500 MB/s");
+
+    private static string Ms(double seconds) => (seconds * 1000).ToString("0.00", CultureInfo.InvariantCulture) + " ms";
+
+    private static byte[] ThroughputBytes(SymbolGrid grid)
+    {
+        var sb = new StringBuilder(grid.Kbit.Length * 20);
+        for (var i = 0; i < grid.Kbit.Length; i++)
+        {
+            sb.Append(((grid.FirstSymbol + i) * SymbolGrid.SymbolSeconds).ToString("0.########", CultureInfo.InvariantCulture))
+                .Append(' ').Append(grid.Kbit[i].ToString("0.###", CultureInfo.InvariantCulture)).Append('\n');
+        }
+
+        return Encoding.ASCII.GetBytes(sb.ToString());
+    }
+
+    private static byte[] PktStatsBytes(PacketStatsSeries stats)
+    {
+        var sb = new StringBuilder("<slot> <slotStart> <txPackets> <rxPackets> <tooLateRxPackets>\n");
+        for (var i = 0; i < stats.TimesSeconds.Length; i++)
+        {
+            sb.Append(stats.TimesSeconds[i].ToString("0.#####", CultureInfo.InvariantCulture)).Append(' ')
+                .Append(stats.TxPackets[i]).Append(' ').Append(stats.RxPackets[i]).Append(' ').Append(stats.TooLatePackets[i]).Append('\n');
+        }
+
+        return Encoding.ASCII.GetBytes(sb.ToString());
+    }
+}

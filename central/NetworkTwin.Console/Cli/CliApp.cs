@@ -1,0 +1,64 @@
+using System.CommandLine;
+using NetworkTwin.Console.Bench;
+using NetworkTwin.Console.Demo;
+using NetworkTwin.Console.Fronthaul;
+using Spectre.Console;
+
+namespace NetworkTwin.Console.Cli;
+
+/// <summary>The <c>networktwin</c> command tree: one sub-command per capability.</summary>
+public static class CliApp
+{
+    public const int ExitOk = 0;
+    public const int ExitUsage = 2;
+    public const int ExitDataRejected = 3;
+
+    public static RootCommand Build(IAnsiConsole console)
+    {
+        var root = new RootCommand("NetworkTwin: the network digital twin for fronthaul, transport and enterprise networks.");
+
+        var analyze = new Command("analyze", "Analyse captured telemetry.");
+        analyze.Add(AnalyzeFronthaulCommand.Create(console));
+        root.Add(analyze);
+
+        var generate = new Command("generate", "Generate realistic telemetry with known ground truth.");
+        generate.Add(GenerateFronthaulCommand.Create(console));
+        root.Add(generate);
+
+        root.Add(DemoCommand.Create(console));
+        root.Add(BenchCommand.Create(console));
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args, IAnsiConsole console, TextWriter? output = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        var parse = Build(console).Parse(args);
+        var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+        if (output is not null)
+        {
+            config.Output = output;
+            config.Error = output;
+        }
+
+        try
+        {
+            return await parse.InvokeAsync(config, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CliUsageException ex)
+        {
+            console.MarkupLine($"[red]error:[/] {Markup.Escape(ex.Message)}");
+            return ExitUsage;
+        }
+        catch (Exception ex) when (ex is InvalidDataException or DirectoryNotFoundException or FileNotFoundException or IOException or UnauthorizedAccessException)
+        {
+            console.MarkupLine($"[red]error:[/] {Markup.Escape(ex.Message)}");
+            return ExitDataRejected;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            console.MarkupLine("[yellow]cancelled[/]");
+            return 130;
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using System.CommandLine;
+using System.Globalization;
+using NetworkTwin.Analytics.Fronthaul;
+using NetworkTwin.Analytics.Scenario;
+using NetworkTwin.Console.Cli;
+using NetworkTwin.Console.Fronthaul;
+using Spectre.Console;
+
+namespace NetworkTwin.Console.Demo;
+
+/// <summary>
+/// <c>networktwin demo</c>: the whole fronthaul job on a generated capture with an embedded
+/// default configuration, then a check of the answer against the generator's truth.
+/// </summary>
+public static class DemoCommand
+{
+    public static Command Create(IAnsiConsole console)
+    {
+        var output = new Option<DirectoryInfo>("--out") { Description = "Folder for the capture and the results.", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine("out", "demo")) };
+        var seconds = new Option<double>("--seconds") { Description = "Length of the generated capture.", DefaultValueFactory = _ => 8 };
+        var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 7 };
+        var command = new Command("demo", "Generate a 24-cell, 3-link fronthaul capture, analyse it, and compare with the truth.") { output, seconds, seed };
+        command.SetAction(async (parse, ct) =>
+        {
+            var folder = parse.GetRequiredValue(output).FullName;
+            var spec = new ScenarioSpec { DurationSeconds = parse.GetValue(seconds), Seed = parse.GetValue(seed) };
+            return await RunAsync(console, spec, folder, ct).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    public static async Task<int> RunAsync(IAnsiConsole console, ScenarioSpec spec, string folder, CancellationToken ct)
+    {
+        var capture = Path.Combine(folder, "capture");
+        console.Write(new Rule("[bold]NetworkTwin demo[/]: 5G fronthaul, 24 cells on 3 shared links").LeftJustified());
+        console.MarkupLine($"1. Generating {spec.Cells} cells x {spec.DurationSeconds:0.#} s of DU throughput and RU packet stats (RU clocks shifted up to {spec.MaxClockOffsetSeconds} s, logger errors included)...");
+        var scenario = await GenerateFronthaulCommand.GenerateAsync(console, spec, capture, ct).ConfigureAwait(false);
+
+        // The operator knows how many links there are and where one cell sits, as in the hackathon brief.
+        var pinned = scenario.Truth.LinkOfCell[1];
+        var options = new FronthaulOptions { DeclaredLinks = spec.Links, Pins = new Dictionary<int, int> { [1] = pinned } };
+        console.MarkupLine($"2. Analysing {Markup.Escape(capture)} with --links {spec.Links} --pin 1={pinned}...");
+        var outputs = new ReportOutputs(Path.Combine(folder, "report.json"), folder);
+        var run = await AnalyzeFronthaulCommand.RunAsync(console, capture, options, outputs, ct).ConfigureAwait(false);
+        ReportRenderer.Render(console, run);
+
+        console.MarkupLine("3. Checking the answer against the generator's truth:");
+        var check = TruthCheck.Compare(run.Report, scenario.Truth);
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("check", "result");
+        table.AddRow("cells on the right link", $"{check.CellsPlacedRight} / {check.Cells}");
+        table.AddRow("clock offsets within 0.5 ms", $"{check.OffsetsRight} / {check.Cells}");
+        foreach (var (link, trueGbps, gotGbps) in check.Capacities)
+        {
+            table.AddRow($"link {link} capacity", string.Create(CultureInfo.InvariantCulture, $"{gotGbps:0.000} Gbit/s vs true {trueGbps:0.000} ({100 * (gotGbps - trueGbps) / trueGbps:+0.00;-0.00}%)"));
+        }
+
+        table.AddRow("logger errors removed", $"{run.Report.Cleaning.OutliersRemoved} (injected {scenario.Truth.OutliersInjected})");
+        console.Write(table);
+        var ok = check.CellsPlacedRight == check.Cells;
+        console.MarkupLine(ok ? "[green]The twin recovered the true link map.[/]" : "[red]The link map differs from the truth.[/]");
+        return ok ? CliApp.ExitOk : 1;
+    }
+}

@@ -1,0 +1,81 @@
+using NetworkTwin.Analytics.Fronthaul;
+using NetworkTwin.Analytics.Scenario;
+
+namespace NetworkTwin.Analytics.Tests.Fronthaul;
+
+public class FronthaulAnalyzerTests
+{
+    private static readonly ScenarioSpec Spec = new() { Cells = 12, Links = 3, CellsPerRu = 2, DurationSeconds = 4, Seed = 21, OutlierRate = 1e-4 };
+
+    [Fact]
+    public void Analyze_GeneratedCapture_RecoversLinksOffsetsAndCapacities()
+    {
+        var scenario = FronthaulScenarioGenerator.Generate(Spec);
+        var dataset = new FronthaulDataset(scenario.Symbols, scenario.PacketStats, null, 0);
+
+        var report = FronthaulAnalyzer.Analyze(dataset, new FronthaulOptions { DeclaredLinks = 3 });
+
+        // Same partition as the truth, whatever the link numbers.
+        var truthGroups = scenario.Truth.LinkOfCell.GroupBy(p => p.Value).Select(g => string.Join(',', g.Select(p => p.Key).Order())).Order();
+        var gotGroups = report.Links.Select(l => string.Join(',', l.Cells.Order())).Order();
+        Assert.Equal(truthGroups, gotGroups);
+        Assert.Equal(3, report.Discovery.SupportedLinks);
+
+        // Every RU offset against the DU clock, to the slot.
+        foreach (var cell in report.Cells)
+        {
+            Assert.Equal("du", cell.OffsetReference);
+            Assert.Equal(scenario.Truth.ClockOffsetMsOfCell[cell.Id], cell.ClockOffsetMs!.Value, 0.5);
+        }
+
+        // The logger errors are gone, so the capacity matches the one the drops were simulated with.
+        Assert.Equal(scenario.Truth.OutliersInjected, report.Cleaning.OutliersRemoved);
+        foreach (var link in report.Links)
+        {
+            var trueLink = scenario.Truth.LinkOfCell[link.Cells[0]];
+            Assert.Equal(scenario.Truth.CapacityGbpsOfLink[trueLink], link.CapacityGbps, scenario.Truth.CapacityGbpsOfLink[trueLink] * 0.002);
+            Assert.True(link.CapacityGbps < link.CapacityNoBufferGbps);
+            Assert.Equal("symbol", link.Resolution);
+        }
+    }
+
+    [Fact]
+    public void Analyze_FewerLinksDeclaredThanTheDataShows_SaysSoPlainly()
+    {
+        var scenario = FronthaulScenarioGenerator.Generate(Spec);
+        var dataset = new FronthaulDataset(scenario.Symbols, scenario.PacketStats, null, 0);
+
+        var report = FronthaulAnalyzer.Analyze(dataset, new FronthaulOptions { DeclaredLinks = 2 });
+
+        Assert.Equal(2, report.Links.Count);
+        Assert.Equal(3, report.Discovery.SupportedLinks);
+        Assert.Contains("supports 3 link(s)", report.Discovery.Statement, StringComparison.Ordinal);
+        Assert.Contains(report.Discovery.Statement, report.Warnings);
+    }
+
+    [Fact]
+    public void Analyze_PinnedCell_LandsOnItsPinnedLinkId()
+    {
+        var scenario = FronthaulScenarioGenerator.Generate(Spec);
+        var dataset = new FronthaulDataset(scenario.Symbols, scenario.PacketStats, null, 0);
+
+        var report = FronthaulAnalyzer.Analyze(dataset, new FronthaulOptions { DeclaredLinks = 3, Pins = new Dictionary<int, int> { [1] = 3, [2] = 1 } });
+
+        Assert.Equal(3, report.Cells.Single(c => c.Id == 1).Link);
+        if (scenario.Truth.LinkOfCell[2] != scenario.Truth.LinkOfCell[1])
+        {
+            Assert.Equal(1, report.Cells.Single(c => c.Id == 2).Link);
+        }
+    }
+
+    [Fact]
+    public void Analyze_InvalidOptions_NameTheOption()
+    {
+        var dataset = new FronthaulDataset([], [], null, 0);
+
+        var error = Assert.Throws<ArgumentException>(() => FronthaulAnalyzer.Analyze(dataset, new FronthaulOptions { LossTarget = 5, DeclaredLinks = 0 }));
+
+        Assert.Contains("--loss", error.Message, StringComparison.Ordinal);
+        Assert.Contains("--links", error.Message, StringComparison.Ordinal);
+    }
+}
