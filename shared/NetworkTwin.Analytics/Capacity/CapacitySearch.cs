@@ -1,5 +1,3 @@
-using NetworkTwin.Analytics.Statistics;
-
 namespace NetworkTwin.Analytics.Capacity;
 
 /// <summary>
@@ -26,9 +24,16 @@ public static class CapacitySearch
         ArgumentOutOfRangeException.ThrowIfNegative(lossTarget);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(lossTarget, 1.0);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(relativeTolerance);
-        var stats = RateStatistics.FromKbit(kbitPerInterval, intervalSeconds);
-        var peakBps = stats.PeakGbps * 1e9;
-        var meanBps = stats.MeanGbps * 1e9;
+        var peakKbit = 0.0;
+        var sumKbit = 0.0;
+        foreach (var v in kbitPerInterval)
+        {
+            peakKbit = Math.Max(peakKbit, v);
+            sumKbit += v;
+        }
+
+        var peakBps = peakKbit * 1000 / intervalSeconds;
+        var meanBps = kbitPerInterval.IsEmpty ? 0 : sumKbit * 1000 / intervalSeconds / kbitPerInterval.Length;
         if (peakBps <= 0)
         {
             return new CapacityResult(0, 0, 0, 0, 0);

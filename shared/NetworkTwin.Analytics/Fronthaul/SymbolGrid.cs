@@ -16,6 +16,9 @@ public sealed record SymbolGrid(int CellId, long FirstSymbol, float[] Kbit, int 
     /// <summary>A symbol is one fourteenth of a 500 us slot (~35.7 us).</summary>
     public const double SymbolSeconds = SlotSeconds / SymbolsPerSlot;
 
+    /// <summary>28,000 symbols per second, exactly.</summary>
+    public const double SymbolsPerSecond = SymbolsPerSlot / SlotSeconds;
+
     public double StartSeconds => FirstSymbol * SymbolSeconds;
 
     public long EndSymbol => FirstSymbol + Kbit.Length;

@@ -25,7 +25,7 @@ public sealed class SymbolGridBuilder
     /// <summary>Adds a row; returns an error text when its time is outside the allowed span.</summary>
     public string? TryAdd(double timeSeconds, double kbit)
     {
-        var symbol = (long)Math.Round(timeSeconds / SymbolGrid.SymbolSeconds);
+        var symbol = (long)Math.Round(timeSeconds * SymbolGrid.SymbolsPerSecond);
         if (_highUsed < 0)
         {
             _base = symbol - (_kbit.Length / 4);

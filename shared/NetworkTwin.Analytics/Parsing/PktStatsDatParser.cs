@@ -22,6 +22,18 @@ public sealed class PktStatsDatParser(int cellId, string source, int maxLineByte
     protected override string? ParseLine(ReadOnlySpan<byte> line, bool mayBeHeader, out bool isRow)
     {
         isRow = false;
+        var fast = new LineFields(line);
+        if (fast.TryDecimal(out var t) && fast.TryInt(out var sent) && fast.TryInt(out var received) && fast.TryInt(out var tooLate)
+            && fast.AtEnd && received <= sent && tooLate <= received)
+        {
+            _times.Add(t);
+            _tx.Add(sent);
+            _rx.Add(received);
+            _late.Add(tooLate);
+            isRow = true;
+            return null;
+        }
+
         Span<Range> f = stackalloc Range[4];
         var n = FieldSplitter.SplitWhitespace(line, f);
         if (mayBeHeader && n > 0 && !AsciiNumber.TryParseDouble(line[f[0]], out _))

@@ -62,13 +62,24 @@ public abstract class TelemetryTextParser
     {
         while (!buffer.IsEmpty)
         {
+            // Fast path: every line wholly inside the first segment, slicing the sequence once.
             var first = buffer.FirstSpan;
-            var newline = first.IndexOf((byte)'\n');
-            if (newline >= 0)
+            var consumed = 0;
+            while (true)
             {
-                // Fast path: the whole line is in the first segment.
-                FrameLine(first[..newline]);
-                buffer = buffer.Slice(newline + 1);
+                var newline = first[consumed..].IndexOf((byte)'\n');
+                if (newline < 0)
+                {
+                    break;
+                }
+
+                FrameLine(first.Slice(consumed, newline));
+                consumed += newline + 1;
+            }
+
+            if (consumed > 0)
+            {
+                buffer = buffer.Slice(consumed);
                 continue;
             }
 
@@ -171,7 +182,19 @@ public abstract class TelemetryTextParser
             return;
         }
 
-        line = line.Trim(" \t\r"u8);
+        var end = line.Length;
+        while (end > 0 && line[end - 1] is (byte)'\r' or (byte)' ' or (byte)'\t')
+        {
+            end--;
+        }
+
+        var start = 0;
+        while (start < end && line[start] is (byte)' ' or (byte)'\t')
+        {
+            start++;
+        }
+
+        line = line[start..end];
         if (line.IsEmpty)
         {
             return;

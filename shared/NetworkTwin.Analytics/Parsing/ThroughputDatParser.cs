@@ -26,6 +26,13 @@ public sealed class ThroughputDatParser(
     protected override string? ParseLine(ReadOnlySpan<byte> line, bool mayBeHeader, out bool isRow)
     {
         isRow = false;
+        var fast = new LineFields(line);
+        if (fast.TryDecimal(out var t) && fast.TryDecimal(out var k) && fast.AtEnd && t <= 1e9 && k <= 1e12 && _grid.TryAdd(t, k) is null)
+        {
+            isRow = true;
+            return null;
+        }
+
         Span<Range> f = stackalloc Range[2];
         var n = FieldSplitter.SplitWhitespace(line, f);
         if (mayBeHeader && n > 0 && !AsciiNumber.TryParseDouble(line[f[0]], out _))

@@ -102,7 +102,8 @@ public static class FronthaulCaptureLoader
                 finally
                 {
                     Interlocked.Add(ref malformed, parser.MalformedLines);
-                    bytesDone?.Report(Interlocked.Add(ref done, file.Bytes));
+                    var total = Interlocked.Add(ref done, file.Bytes);
+                    bytesDone?.Report(total);
                 }
             }).ConfigureAwait(false);
 
