@@ -1,3 +1,4 @@
+using System.Numerics;
 using NetworkTwin.Analytics.Statistics;
 
 namespace NetworkTwin.Analytics.Cleaning;
@@ -20,16 +21,17 @@ public sealed record OutlierRule(double Factor = OutlierRule.DefaultFactor, doub
     public const double DefaultFactor = 5.0;
     public const int MinSamples = 50;
 
-    /// <summary>Replaces the outliers of <paramref name="kbit"/> by 0.</summary>
-    public OutlierCleaning Apply(Span<float> kbit)
+    /// <summary>Replaces the outliers of <paramref name="kbit"/> (float or double samples) by 0.</summary>
+    public OutlierCleaning Apply<T>(Span<T> kbit)
+        where T : struct, IFloatingPointIeee754<T>
     {
-        var threshold = Threshold(kbit);
+        var threshold = Threshold<T>(kbit);
         var removed = 0;
         for (var i = 0; i < kbit.Length; i++)
         {
-            if (kbit[i] > threshold)
+            if (double.CreateTruncating(kbit[i]) > threshold)
             {
-                kbit[i] = 0;
+                kbit[i] = T.Zero;
                 removed++;
             }
         }
@@ -37,37 +39,15 @@ public sealed record OutlierRule(double Factor = OutlierRule.DefaultFactor, doub
         return new OutlierCleaning(removed, threshold);
     }
 
-    /// <inheritdoc cref="Apply(Span{float})"/>
-    public OutlierCleaning Apply(Span<double> kbit)
-    {
-        var copy = new float[kbit.Length];
-        for (var i = 0; i < kbit.Length; i++)
-        {
-            copy[i] = (float)kbit[i];
-        }
-
-        var threshold = Threshold(copy);
-        var removed = 0;
-        for (var i = 0; i < kbit.Length; i++)
-        {
-            if (kbit[i] > threshold)
-            {
-                kbit[i] = 0;
-                removed++;
-            }
-        }
-
-        return new OutlierCleaning(removed, threshold);
-    }
-
-    private double Threshold(ReadOnlySpan<float> kbit)
+    private double Threshold<T>(ReadOnlySpan<T> kbit)
+        where T : struct, IFloatingPointIeee754<T>
     {
         var nonZero = new List<double>(kbit.Length / 2);
         foreach (var v in kbit)
         {
-            if (v > 0)
+            if (v > T.Zero)
             {
-                nonZero.Add(v);
+                nonZero.Add(double.CreateTruncating(v));
             }
         }
 
