@@ -50,17 +50,17 @@ public static class LagSearch
     /// slots with loss): Pearson correlation of the two 0/1 indicator series, computed from the
     /// number of coinciding events at each lag.
     /// </summary>
-    public static CorrelationPeak RefineEvents(int[] a, int[] b, int gridLength, CorrelationPeak coarse, int factor)
+    /// <param name="a">Events of the first series.</param>
+    /// <param name="present">The same events as a presence map over the grid (built once per series by <see cref="PresenceOf"/>).</param>
+    /// <param name="b">Events of the second series.</param>
+    /// <param name="gridLength">Slots on the grid.</param>
+    /// <param name="coarse">Peak found on the blocks.</param>
+    /// <param name="factor">Slots per block.</param>
+    public static CorrelationPeak RefineEvents(int[] a, bool[] present, int[] b, int gridLength, CorrelationPeak coarse, int factor)
     {
         if (a.Length == 0 || b.Length == 0)
         {
             return CorrelationPeak.None;
-        }
-
-        var present = new bool[gridLength];
-        foreach (var s in a)
-        {
-            present[s] = true;
         }
 
         double n = gridLength;
@@ -88,6 +88,18 @@ public static class LagSearch
         }
 
         return best;
+    }
+
+    /// <summary>A presence map of event slots, for <see cref="RefineEvents"/>.</summary>
+    public static bool[] PresenceOf(int[] events, int gridLength)
+    {
+        var present = new bool[gridLength];
+        foreach (var s in events)
+        {
+            present[s] = true;
+        }
+
+        return present;
     }
 
     private static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)

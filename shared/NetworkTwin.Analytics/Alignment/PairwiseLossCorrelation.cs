@@ -27,7 +27,12 @@ public static class PairwiseLossCorrelation
         var coarseLength = (gridLength + Factor - 1) / Factor;
         var correlator = new CrossCorrelator(coarseLength, (maxLagSlots / Factor) + 1);
         var prepared = new PreparedSeries[n];
-        Parallel.For(0, n, i => prepared[i] = correlator.Prepare(SlotBinning.Coarsen(lossSlots[i], gridLength, Factor)));
+        var present = new bool[n][];
+        Parallel.For(0, n, i =>
+        {
+            prepared[i] = correlator.Prepare(SlotBinning.Coarsen(lossSlots[i], gridLength, Factor));
+            present[i] = LagSearch.PresenceOf(lossSlots[i], gridLength);
+        });
 
         var pairs = new List<(int I, int J)>(n * (n - 1) / 2);
         for (var i = 0; i < n; i++)
@@ -42,7 +47,7 @@ public static class PairwiseLossCorrelation
         {
             var coarse = correlator.Correlate(prepared[pair.I], prepared[pair.J]);
             var fine = coarse.Correlation > 0
-                ? LagSearch.RefineEvents(lossSlots[pair.I], lossSlots[pair.J], gridLength, coarse, Factor)
+                ? LagSearch.RefineEvents(lossSlots[pair.I], present[pair.I], lossSlots[pair.J], gridLength, coarse, Factor)
                 : coarse with { Lag = coarse.Lag * Factor };
             if (Math.Abs(fine.Lag) > maxLagSlots)
             {
