@@ -9,7 +9,7 @@ public static partial class FronthaulAnalyzer
     /// Per link: the sum of its cells' DU traffic (all on the DU clock, so no shift is needed),
     /// its statistics, the loss the RUs observed, and the capacity the buffer model needs.
     /// </summary>
-    private static List<LinkReport> SizeLinks(FronthaulDataset dataset, CellTraffic traffic, DiscoveryResult discovery, FronthaulOptions options, List<string> warnings)
+    private static List<LinkReport> SizeLinks(CellTraffic traffic, DiscoveryResult discovery, Dictionary<int, (long Tx, long Lost)> packets, FronthaulOptions options, List<string> warnings)
     {
         var reports = new System.Collections.Concurrent.ConcurrentBag<LinkReport>();
         Parallel.ForEach(discovery.LinkMembers, link =>
@@ -26,7 +26,7 @@ public static partial class FronthaulAnalyzer
                 Round(stats.P99Gbps),
                 Round(stats.P95Gbps),
                 Round(stats.MeanGbps),
-                ObservedLossPercent(dataset, cells),
+                ObservedLossPercent(packets, cells),
                 Round(capacity.CapacityBitsPerSecond / 1e9),
                 Round(capacity.PeakBitsPerSecond / 1e9),
                 Math.Round(capacity.SavingPercent, 1),
@@ -83,19 +83,10 @@ public static partial class FronthaulAnalyzer
         return (sum, SymbolGrid.SlotSeconds, "slot");
     }
 
-    private static double? ObservedLossPercent(FronthaulDataset dataset, int[] cells)
+    private static double? ObservedLossPercent(Dictionary<int, (long Tx, long Lost)> packets, int[] cells)
     {
-        long tx = 0;
-        long lost = 0;
-        foreach (var stats in dataset.PacketStats.Where(p => cells.Contains(p.CellId)))
-        {
-            for (var i = 0; i < stats.TxPackets.Length; i++)
-            {
-                tx += stats.TxPackets[i];
-                lost += stats.LostPackets(i);
-            }
-        }
-
+        var tx = cells.Sum(c => packets.GetValueOrDefault(c).Tx);
+        var lost = cells.Sum(c => packets.GetValueOrDefault(c).Lost);
         return tx > 0 ? Math.Round(100.0 * lost / tx, 3) : null;
     }
 

@@ -39,23 +39,14 @@ public static partial class FronthaulAnalyzer
         progress?.Report("aligning clocks");
         var offsets = AlignClocks(dataset, traffic, discovery, options);
 
+        var packets = dataset.PacketStats.ToDictionary(p => p.CellId, p => p.Totals());
+
         progress?.Report("sizing links");
-        var links = SizeLinks(dataset, traffic, discovery, options, warnings);
+        var links = SizeLinks(traffic, discovery, packets, options, warnings);
 
         var cells = cellIds.Select(id =>
         {
-            var stats = dataset.PacketStats.FirstOrDefault(p => p.CellId == id);
-            long tx = 0;
-            long lost = 0;
-            if (stats is not null)
-            {
-                for (var i = 0; i < stats.TxPackets.Length; i++)
-                {
-                    tx += stats.TxPackets[i];
-                    lost += stats.LostPackets(i);
-                }
-            }
-
+            var (tx, lost) = packets.GetValueOrDefault(id);
             var placement = discovery.Placements[id];
             var offset = offsets[id];
             return new CellReport(

@@ -26,11 +26,7 @@ public sealed class PktStatsDatParser(int cellId, string source, int maxLineByte
         if (fast.TryDecimal(out var t) && fast.TryInt(out var sent) && fast.TryInt(out var received) && fast.TryInt(out var tooLate)
             && fast.AtEnd && received <= sent && tooLate <= received)
         {
-            _times.Add(t);
-            _tx.Add(sent);
-            _rx.Add(received);
-            _late.Add(tooLate);
-            isRow = true;
+            isRow = AddRow(t, sent, received, tooLate);
             return null;
         }
 
@@ -76,11 +72,16 @@ public sealed class PktStatsDatParser(int cellId, string source, int maxLineByte
             return $"tooLateRxPackets {late} exceeds rxPackets {rx}";
         }
 
+        isRow = AddRow(time, tx, rx, late);
+        return null;
+    }
+
+    private bool AddRow(double time, int tx, int rx, int late)
+    {
         _times.Add(time);
         _tx.Add(tx);
         _rx.Add(rx);
         _late.Add(late);
-        isRow = true;
-        return null;
+        return true;
     }
 }
