@@ -1,0 +1,74 @@
+namespace NetworkTwin.Mqtt.Client;
+
+/// <summary>How the client reaches and talks to its broker. <see cref="Validate"/> names every bad value.</summary>
+public sealed class MqttClientOptions
+{
+    public string Host { get; set; } = "127.0.0.1";
+
+    public int Port { get; set; } = 1883;
+
+    public string ClientId { get; set; } = "networktwin";
+
+    public string? Username { get; set; }
+
+    public string? Password { get; set; }
+
+    /// <summary>False keeps the broker-side session (subscriptions, queued QoS 1/2) across reconnects.</summary>
+    public bool CleanSession { get; set; }
+
+    public int KeepAliveSeconds { get; set; } = 30;
+
+    /// <summary>No packet from the broker for this long (while not blocked by the consumer) ends the connection.</summary>
+    public double DeadConnectionSeconds { get; set; } = 45;
+
+    public double ConnectTimeoutSeconds { get; set; } = 10;
+
+    public double ReconnectMinSeconds { get; set; } = 0.5;
+
+    public double ReconnectMaxSeconds { get; set; } = 30;
+
+    /// <summary>Unacknowledged outbound QoS 1 messages; publishers wait beyond this.</summary>
+    public int MaxInflight { get; set; } = 1000;
+
+    /// <summary>Received messages waiting for the consumer; when full the client stops reading the socket.</summary>
+    public int InboundQueueCapacity { get; set; } = 10_000;
+
+    /// <summary>A packet from the broker larger than this closes the connection.</summary>
+    public int MaxPacketBytes { get; set; } = 1 << 20;
+
+    public MqttTlsOptions Tls { get; set; } = new();
+
+    /// <summary>Every problem, each naming the key (prefixed with <paramref name="section"/>) and the allowed range.</summary>
+    public IReadOnlyList<string> Validate(string section = "Mqtt")
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(Host))
+        {
+            errors.Add($"{section}:Host must name the broker (host name or IP address).");
+        }
+
+        Check(Port is >= 1 and <= 65535, $"{section}:Port must be 1..65535 (got {Port}).");
+        Check(!string.IsNullOrEmpty(ClientId) && ClientId.Length <= 256, $"{section}:ClientId must be 1..256 characters (got \"{ClientId}\").");
+        Check(KeepAliveSeconds is >= 0 and <= 65535, $"{section}:KeepAliveSeconds must be 0..65535 (got {KeepAliveSeconds}).");
+        Check(DeadConnectionSeconds > KeepAliveSeconds || KeepAliveSeconds == 0,
+            $"{section}:DeadConnectionSeconds must be above KeepAliveSeconds ({KeepAliveSeconds}) (got {DeadConnectionSeconds}).");
+        Check(ConnectTimeoutSeconds is > 0 and <= 300, $"{section}:ConnectTimeoutSeconds must be above 0 and at most 300 (got {ConnectTimeoutSeconds}).");
+        Check(ReconnectMinSeconds is > 0 and <= 3600, $"{section}:ReconnectMinSeconds must be above 0 and at most 3600 (got {ReconnectMinSeconds}).");
+        Check(ReconnectMaxSeconds >= ReconnectMinSeconds && ReconnectMaxSeconds <= 3600,
+            $"{section}:ReconnectMaxSeconds must be ReconnectMinSeconds..3600 (got {ReconnectMaxSeconds}).");
+        Check(MaxInflight is >= 1 and <= 65000, $"{section}:MaxInflight must be 1..65000 (got {MaxInflight}).");
+        Check(InboundQueueCapacity is >= 1 and <= 10_000_000, $"{section}:InboundQueueCapacity must be 1..10000000 (got {InboundQueueCapacity}).");
+        Check(MaxPacketBytes is >= 1024 and <= 268_435_455, $"{section}:MaxPacketBytes must be 1024..268435455 (got {MaxPacketBytes}).");
+        Check(Password is null || Username is not null, $"{section}:Password needs {section}:Username (MQTT 3.1.1 sends no password alone).");
+        errors.AddRange(Tls.Validate($"{section}:Tls"));
+        return errors;
+
+        void Check(bool ok, string message)
+        {
+            if (!ok)
+            {
+                errors.Add(message);
+            }
+        }
+    }
+}
