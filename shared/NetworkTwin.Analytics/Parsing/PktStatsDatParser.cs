@@ -21,67 +21,15 @@ public sealed class PktStatsDatParser(int cellId, string source, int maxLineByte
 
     protected override string? ParseLine(ReadOnlySpan<byte> line, bool mayBeHeader, out bool isRow)
     {
-        isRow = false;
-        var fast = new LineFields(line);
-        if (fast.TryDecimal(out var t) && fast.TryInt(out var sent) && fast.TryInt(out var received) && fast.TryInt(out var tooLate)
-            && fast.AtEnd && received <= sent && tooLate <= received)
+        var error = PktStatsRow.Parse(line, mayBeHeader, out var time, out var tx, out var rx, out var late, out isRow);
+        if (isRow)
         {
-            isRow = AddRow(t, sent, received, tooLate);
-            return null;
+            _times.Add(time);
+            _tx.Add(tx);
+            _rx.Add(rx);
+            _late.Add(late);
         }
 
-        Span<Range> f = stackalloc Range[4];
-        var n = FieldSplitter.SplitWhitespace(line, f);
-        if (mayBeHeader && n > 0 && !AsciiNumber.TryParseDouble(line[f[0]], out _))
-        {
-            return null;
-        }
-
-        if (n != 4)
-        {
-            return $"expected 4 fields (time txPackets rxPackets tooLateRxPackets), found {n}";
-        }
-
-        if (!AsciiNumber.TryParseDouble(line[f[0]], out var time) || time < 0)
-        {
-            return "time is not a non-negative number";
-        }
-
-        if (!AsciiNumber.TryParseNonNegativeInt(line[f[1]], out var tx))
-        {
-            return "txPackets is not a non-negative integer";
-        }
-
-        if (!AsciiNumber.TryParseNonNegativeInt(line[f[2]], out var rx))
-        {
-            return "rxPackets is not a non-negative integer";
-        }
-
-        if (!AsciiNumber.TryParseNonNegativeInt(line[f[3]], out var late))
-        {
-            return "tooLateRxPackets is not a non-negative integer";
-        }
-
-        if (rx > tx)
-        {
-            return $"rxPackets {rx} exceeds txPackets {tx}";
-        }
-
-        if (late > rx)
-        {
-            return $"tooLateRxPackets {late} exceeds rxPackets {rx}";
-        }
-
-        isRow = AddRow(time, tx, rx, late);
-        return null;
-    }
-
-    private bool AddRow(double time, int tx, int rx, int late)
-    {
-        _times.Add(time);
-        _tx.Add(tx);
-        _rx.Add(rx);
-        _late.Add(late);
-        return true;
+        return error;
     }
 }

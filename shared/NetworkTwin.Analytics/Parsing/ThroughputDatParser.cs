@@ -25,43 +25,13 @@ public sealed class ThroughputDatParser(
 
     protected override string? ParseLine(ReadOnlySpan<byte> line, bool mayBeHeader, out bool isRow)
     {
-        isRow = false;
-        var fast = new LineFields(line);
-        if (fast.TryDecimal(out var t) && fast.TryDecimal(out var k) && fast.AtEnd && t <= 1e9 && k <= 1e12 && _grid.TryAdd(t, k) is null)
+        var error = ThroughputRow.Parse(line, mayBeHeader, out var time, out var kbit, out isRow);
+        if (error is null && isRow)
         {
-            isRow = true;
-            return null;
+            error = _grid.TryAdd(time, kbit);
+            isRow = error is null;
         }
 
-        Span<Range> f = stackalloc Range[2];
-        var n = FieldSplitter.SplitWhitespace(line, f);
-        if (mayBeHeader && n > 0 && !AsciiNumber.TryParseDouble(line[f[0]], out _))
-        {
-            return null;
-        }
-
-        if (n != 2)
-        {
-            return $"expected 2 fields (time kbit), found {n}";
-        }
-
-        if (!AsciiNumber.TryParseDouble(line[f[0]], out var time) || time < 0 || time > 1e9)
-        {
-            return "time is not a number of seconds in 0..1e9";
-        }
-
-        if (!AsciiNumber.TryParseDouble(line[f[1]], out var kbit) || kbit < 0 || kbit > 1e12)
-        {
-            return "kbit is not a number in 0..1e12";
-        }
-
-        var error = _grid.TryAdd(time, kbit);
-        if (error is not null)
-        {
-            return error;
-        }
-
-        isRow = true;
-        return null;
+        return error;
     }
 }

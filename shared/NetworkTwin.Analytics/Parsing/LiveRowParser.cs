@@ -1,0 +1,39 @@
+using NetworkTwin.Contracts.Telemetry;
+
+namespace NetworkTwin.Analytics.Parsing;
+
+/// <summary>
+/// Text telemetry of one kind, row by row to a sink instead of into a grid: for live payloads
+/// (MQTT text batches, tailed files) where rows are consumed as they arrive.
+/// </summary>
+public sealed class LiveRowParser(TelemetryKind kind, string source, ITelemetryRowSink sink, int maxLineBytes = TelemetryTextParser.DefaultMaxLineBytes)
+    : TelemetryTextParser(source, maxLineBytes)
+{
+    public TelemetryKind Kind { get; } = kind;
+
+    protected override string FormatName => Kind == TelemetryKind.Throughput ? "throughput (time kbit)" : "pkt-stats (time tx rx tooLate)";
+
+    protected override string? ParseLine(ReadOnlySpan<byte> line, bool mayBeHeader, out bool isRow)
+    {
+        if (Kind == TelemetryKind.Throughput)
+        {
+            var error = ThroughputRow.Parse(line, mayBeHeader, out var time, out var kbit, out isRow);
+            if (isRow)
+            {
+                sink.Throughput(time, kbit);
+            }
+
+            return error;
+        }
+        else
+        {
+            var error = PktStatsRow.Parse(line, mayBeHeader, out var time, out var tx, out var rx, out var late, out isRow);
+            if (isRow)
+            {
+                sink.PacketStats(time, tx, rx, late);
+            }
+
+            return error;
+        }
+    }
+}
