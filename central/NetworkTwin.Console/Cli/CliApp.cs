@@ -1,7 +1,9 @@
 using System.CommandLine;
+using NetworkTwin.Console.Agent;
 using NetworkTwin.Console.Bench;
 using NetworkTwin.Console.Demo;
 using NetworkTwin.Console.Fronthaul;
+using NetworkTwin.Console.Replay;
 using Spectre.Console;
 
 namespace NetworkTwin.Console.Cli;
@@ -24,6 +26,12 @@ public static class CliApp
         var generate = new Command("generate", "Generate realistic telemetry with known ground truth.");
         generate.Add(GenerateFronthaulCommand.Create(console));
         root.Add(generate);
+
+        root.Add(ReplayCommand.Create(console));
+
+        var agent = new Command("agent", "The local edge agent.");
+        agent.Add(AgentStatusCommand.Create(console));
+        root.Add(agent);
 
         root.Add(DemoCommand.Create(console));
         root.Add(BenchCommand.Create(console));

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using NetworkTwin.Analytics.Statistics;
 
@@ -42,21 +43,24 @@ public sealed record OutlierRule(double Factor = OutlierRule.DefaultFactor, doub
     private double Threshold<T>(ReadOnlySpan<T> kbit)
         where T : struct, IFloatingPointIeee754<T>
     {
-        var nonZero = new List<double>(kbit.Length / 2);
-        foreach (var v in kbit)
+        // Pooled scratch: the live agent runs this on every cell every few seconds.
+        var scratch = ArrayPool<double>.Shared.Rent(kbit.Length);
+        try
         {
-            if (v > T.Zero)
+            var count = 0;
+            foreach (var v in kbit)
             {
-                nonZero.Add(double.CreateTruncating(v));
+                if (v > T.Zero)
+                {
+                    scratch[count++] = double.CreateTruncating(v);
+                }
             }
-        }
 
-        if (nonZero.Count < MinSamples)
+            return count < MinSamples ? double.PositiveInfinity : Factor * Quantile.Select(scratch.AsSpan(0, count), ReferenceQuantile);
+        }
+        finally
         {
-            return double.PositiveInfinity;
+            ArrayPool<double>.Shared.Return(scratch);
         }
-
-        var reference = Quantile.Select(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(nonZero), ReferenceQuantile);
-        return Factor * reference;
     }
 }

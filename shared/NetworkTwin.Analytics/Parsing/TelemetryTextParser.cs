@@ -117,6 +117,20 @@ public abstract class TelemetryTextParser
         }
     }
 
+    /// <summary>
+    /// Forgets counts and samples to parse a new, independent input (the next MQTT payload) with
+    /// the same instance, so a live stream does not allocate a parser per message.
+    /// </summary>
+    public void Restart()
+    {
+        _samples.Clear();
+        _skippingLongLine = false;
+        _sawContent = false;
+        LinesRead = 0;
+        RowsAccepted = 0;
+        MalformedLines = 0;
+    }
+
     /// <summary>Ends the input; rejects an input without rows or with more garbage than rows.</summary>
     /// <exception cref="InvalidDataException">The input has no rows or is mostly garbage.</exception>
     public void Complete()

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace NetworkTwin.Analytics.Signal;
 
 /// <summary>
@@ -72,24 +74,34 @@ public sealed class CrossCorrelator
         }
 
         var n = _plan.Size;
-        var re = new double[n];
-        var im = new double[n];
-        for (var k = 0; k < n; k++)
+
+        // Pooled: a live agent correlates every pair of cells every few seconds.
+        var re = ArrayPool<double>.Shared.Rent(n);
+        var im = ArrayPool<double>.Shared.Rent(n);
+        var window = ArrayPool<double>.Shared.Rent((2 * MaxLag) + 1);
+        try
         {
-            // A * conj(B)
-            re[k] = (a.Re[k] * b.Re[k]) + (a.Im[k] * b.Im[k]);
-            im[k] = (a.Im[k] * b.Re[k]) - (a.Re[k] * b.Im[k]);
+            for (var k = 0; k < n; k++)
+            {
+                // A * conj(B)
+                re[k] = (a.Re[k] * b.Re[k]) + (a.Im[k] * b.Im[k]);
+                im[k] = (a.Im[k] * b.Re[k]) - (a.Re[k] * b.Im[k]);
+            }
+
+            _plan.Inverse(re.AsSpan(0, n), im.AsSpan(0, n));
+            for (var lag = -MaxLag; lag <= MaxLag; lag++)
+            {
+                window[lag + MaxLag] = re[lag >= 0 ? lag : n + lag];
+            }
+
+            return PeakOf(window.AsSpan(0, (2 * MaxLag) + 1), MaxLag, Length);
         }
-
-        _plan.Inverse(re, im);
-
-        var window = new double[(2 * MaxLag) + 1];
-        for (var lag = -MaxLag; lag <= MaxLag; lag++)
+        finally
         {
-            window[lag + MaxLag] = re[lag >= 0 ? lag : n + lag];
+            ArrayPool<double>.Shared.Return(re);
+            ArrayPool<double>.Shared.Return(im);
+            ArrayPool<double>.Shared.Return(window);
         }
-
-        return PeakOf(window, MaxLag, Length);
     }
 
     /// <summary>Picks the peak of a correlation curve indexed from -centre and scores it against the rest.</summary>

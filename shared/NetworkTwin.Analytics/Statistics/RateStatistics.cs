@@ -15,7 +15,9 @@ public readonly record struct RateStatistics(double PeakGbps, double P99Gbps, do
         }
 
         var toGbps = 1000.0 / intervalSeconds / 1e9;
-        var scratch = kbitPerInterval.ToArray();
+        var pooled = System.Buffers.ArrayPool<double>.Shared.Rent(kbitPerInterval.Length);
+        var scratch = pooled.AsSpan(0, kbitPerInterval.Length);
+        kbitPerInterval.CopyTo(scratch);
         var sum = 0.0;
         var peak = 0.0;
         foreach (var v in scratch)
@@ -26,6 +28,7 @@ public readonly record struct RateStatistics(double PeakGbps, double P99Gbps, do
 
         var p99 = Quantile.Select(scratch, 0.99);
         var p95 = Quantile.Select(scratch, 0.95);
+        System.Buffers.ArrayPool<double>.Shared.Return(pooled);
         return new RateStatistics(peak * toGbps, p99 * toGbps, p95 * toGbps, sum / scratch.Length * toGbps);
     }
 }

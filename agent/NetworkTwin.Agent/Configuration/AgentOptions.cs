@@ -1,0 +1,78 @@
+using NetworkTwin.Contracts.Telemetry;
+
+namespace NetworkTwin.Agent.Configuration;
+
+/// <summary>The agent's configuration, section "Agent" (appsettings.json, then NETWORKTWIN_ environment variables).</summary>
+public sealed class AgentOptions
+{
+    public const string Section = "Agent";
+
+    /// <summary>The site this agent serves: its topics are nt/&lt;Site&gt;/+/+.</summary>
+    public string Site { get; set; } = "site-1";
+
+    /// <summary>Where the status file (and later the outbox) live; empty = the user's local data folder.</summary>
+    public string DataDirectory { get; set; } = string.Empty;
+
+    public WindowOptions Window { get; set; } = new();
+
+    public AnalysisOptions Analysis { get; set; } = new();
+
+    public IngestOptions Ingest { get; set; } = new();
+
+    public LogOptions Logging { get; set; } = new();
+
+    public string ResolvedDataDirectory => string.IsNullOrWhiteSpace(DataDirectory) ? DefaultDataDirectory : DataDirectory;
+
+    public static string DefaultDataDirectory =>
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "networktwin", "agent");
+
+    public IReadOnlyList<string> MqttTopics => Ingest.Topics is { Length: > 0 } topics ? topics : [TelemetryTopic.FilterForSite(Site)];
+
+    public sealed class WindowOptions
+    {
+        /// <summary>Sliding window length in seconds of data time.</summary>
+        public double Seconds { get; set; } = 8;
+
+        /// <summary>How often link discovery, clock alignment and capacity sizing run over the window.</summary>
+        public double EvaluateEverySeconds { get; set; } = 2;
+    }
+
+    public sealed class AnalysisOptions
+    {
+        public int? DeclaredLinks { get; set; }
+
+        /// <summary>Cell id to link id, as "Pins": { "1": 2 }.</summary>
+        public Dictionary<string, int> Pins { get; set; } = [];
+
+        public double BufferMicros { get; set; } = 143;
+
+        public double LossTarget { get; set; } = 0.01;
+
+        public double MaxClockOffsetSeconds { get; set; } = 1.5;
+    }
+
+    public sealed class IngestOptions
+    {
+        public bool MqttEnabled { get; set; } = true;
+
+        /// <summary>MQTT topic filters; empty = nt/&lt;Site&gt;/+/+.</summary>
+        public string[] Topics { get; set; } = [];
+
+        /// <summary>A folder whose throughput-cell-N.dat / pkt-stats-cell-N.dat files are tailed as they grow; empty = off.</summary>
+        public string TailDirectory { get; set; } = string.Empty;
+
+        public int TailPollMilliseconds { get; set; } = 250;
+    }
+
+    public sealed class LogOptions
+    {
+        /// <summary>Folder of the rolling log files; empty = "logs" under the data directory.</summary>
+        public string Directory { get; set; } = string.Empty;
+
+        public int FileSizeLimitMegabytes { get; set; } = 10;
+
+        public int RetainedFiles { get; set; } = 10;
+
+        public string ConsoleLevel { get; set; } = "Information";
+    }
+}

@@ -1,0 +1,105 @@
+using Microsoft.Extensions.Options;
+using NetworkTwin.Contracts.Telemetry;
+using NetworkTwin.Mqtt;
+
+namespace NetworkTwin.Agent.Configuration;
+
+/// <summary>Checks every key at start; each failure names the key and the allowed range.</summary>
+internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AgentOptions options)
+    {
+        var errors = new List<string>();
+        var site = TelemetryTopic.ValidateSite(options.Site);
+        if (site is not null)
+        {
+            errors.Add($"Agent:Site: {site}.");
+        }
+
+        if (!(options.Window.Seconds is >= 1 and <= 120))
+        {
+            errors.Add($"Agent:Window:Seconds must be 1..120 (got {options.Window.Seconds}).");
+        }
+
+        if (!(options.Window.EvaluateEverySeconds is >= 0.2 and <= 3600))
+        {
+            errors.Add($"Agent:Window:EvaluateEverySeconds must be 0.2..3600 (got {options.Window.EvaluateEverySeconds}).");
+        }
+
+        var analysis = options.Analysis;
+        foreach (var (cell, link) in analysis.Pins)
+        {
+            if (!int.TryParse(cell, out var id) || id < 0)
+            {
+                errors.Add($"Agent:Analysis:Pins:{cell}: the key must be a cell id >= 0.");
+            }
+
+            if (link < 1 || (analysis.DeclaredLinks is { } n && link > n))
+            {
+                errors.Add($"Agent:Analysis:Pins:{cell} must be a link id 1..{analysis.DeclaredLinks?.ToString() ?? "N"} (got {link}).");
+            }
+        }
+
+        foreach (var problem in ToFronthaulOptions(analysis).Validate())
+        {
+            // The analysis names its CLI flags; translate them to configuration keys.
+            errors.Add("Agent:Analysis: " + problem
+                .Replace("--links", "DeclaredLinks", StringComparison.Ordinal)
+                .Replace("--buffer-us", "BufferMicros", StringComparison.Ordinal)
+                .Replace("--loss", "LossTarget", StringComparison.Ordinal)
+                .Replace("--max-offset-s", "MaxClockOffsetSeconds", StringComparison.Ordinal));
+        }
+
+        foreach (var topic in options.Ingest.Topics)
+        {
+            var problem = MqttTopic.ValidateFilter(topic);
+            if (problem is not null)
+            {
+                errors.Add($"Agent:Ingest:Topics: {problem}.");
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.Ingest.TailDirectory) && !Directory.Exists(options.Ingest.TailDirectory))
+        {
+            errors.Add($"Agent:Ingest:TailDirectory \"{options.Ingest.TailDirectory}\" does not exist.");
+        }
+
+        if (!(options.Ingest.TailPollMilliseconds is >= 10 and <= 60_000))
+        {
+            errors.Add($"Agent:Ingest:TailPollMilliseconds must be 10..60000 (got {options.Ingest.TailPollMilliseconds}).");
+        }
+
+        if (!options.Ingest.MqttEnabled && string.IsNullOrWhiteSpace(options.Ingest.TailDirectory))
+        {
+            errors.Add("Agent:Ingest: no source; set Agent:Ingest:MqttEnabled to true or Agent:Ingest:TailDirectory to a folder.");
+        }
+
+        if (!(options.Logging.FileSizeLimitMegabytes is >= 1 and <= 10_000))
+        {
+            errors.Add($"Agent:Logging:FileSizeLimitMegabytes must be 1..10000 (got {options.Logging.FileSizeLimitMegabytes}).");
+        }
+
+        if (!(options.Logging.RetainedFiles is >= 1 and <= 1000))
+        {
+            errors.Add($"Agent:Logging:RetainedFiles must be 1..1000 (got {options.Logging.RetainedFiles}).");
+        }
+
+        if (!Enum.TryParse<Microsoft.Extensions.Logging.LogLevel>(options.Logging.ConsoleLevel, true, out _))
+        {
+            errors.Add($"Agent:Logging:ConsoleLevel must be Trace, Debug, Information, Warning, Error, Critical or None (got \"{options.Logging.ConsoleLevel}\").");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    public static Analytics.Fronthaul.FronthaulOptions ToFronthaulOptions(AgentOptions.AnalysisOptions analysis) => new()
+    {
+        DeclaredLinks = analysis.DeclaredLinks,
+        Pins = analysis.Pins
+            .Where(p => int.TryParse(p.Key, out _))
+            .ToDictionary(p => int.Parse(p.Key), p => p.Value),
+        BufferMicros = analysis.BufferMicros,
+        LossTarget = analysis.LossTarget,
+        MaxClockOffsetSeconds = analysis.MaxClockOffsetSeconds,
+    };
+}

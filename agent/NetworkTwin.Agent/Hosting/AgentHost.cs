@@ -1,0 +1,143 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NetworkTwin.Agent.Configuration;
+using NetworkTwin.Agent.Ingest;
+using NetworkTwin.Agent.Live;
+using NetworkTwin.Agent.Status;
+using NetworkTwin.Mqtt.Client;
+using Serilog;
+using Serilog.Events;
+
+namespace NetworkTwin.Agent.Hosting;
+
+/// <summary>Composes the agent: configuration, logging and one registration per feature.</summary>
+public static class AgentHost
+{
+    /// <summary>Environment variables with this prefix override appsettings.json (NETWORKTWIN_Mqtt__Port=1884).</summary>
+    public const string EnvironmentPrefix = "NETWORKTWIN_";
+
+    public static IHost Build(string[] args, Action<IConfigurationBuilder>? configure = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+            DisableDefaults = false,
+        });
+        builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
+        builder.Configuration.AddCommandLine(args);
+        configure?.Invoke(builder.Configuration);
+
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSerilog(CreateLogger(builder.Configuration), dispose: true);
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddAgentOptions(builder.Configuration);
+        builder.Services.AddLiveTwin();
+        builder.Services.AddMqttIngest();
+        builder.Services.AddFileIngest();
+        builder.Services.AddStatusFile();
+        return builder.Build();
+    }
+
+    /// <summary>Rolling, size-capped files for field engineers plus the console.</summary>
+    private static Serilog.Core.Logger CreateLogger(ConfigurationManager configuration)
+    {
+        var agent = configuration.GetSection(AgentOptions.Section).Get<AgentOptions>() ?? new AgentOptions();
+        var logs = agent.Logging;
+        var folder = string.IsNullOrWhiteSpace(logs.Directory) ? Path.Combine(agent.ResolvedDataDirectory, "logs") : logs.Directory;
+        var consoleLevel = Enum.TryParse<LogLevel>(logs.ConsoleLevel, true, out var level) ? level : LogLevel.Information;
+        const string FileTemplate = "{Timestamp:yyyy-MM-dd HH:mm:ss.fff zzz} [{Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
+        var config = new LoggerConfiguration()
+            .MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+            .Enrich.FromLogContext()
+            .WriteTo.Async(
+                a => a.File(
+                    Path.Combine(folder, "agent-.log"),
+                    outputTemplate: FileTemplate,
+                    rollingInterval: RollingInterval.Day,
+                    rollOnFileSizeLimit: true,
+                    fileSizeLimitBytes: Math.Clamp(logs.FileSizeLimitMegabytes, 1, 10_000) * 1024L * 1024L,
+                    retainedFileCountLimit: Math.Clamp(logs.RetainedFiles, 1, 1000),
+                    formatProvider: System.Globalization.CultureInfo.InvariantCulture),
+                bufferSize: 10_000,
+                blockWhenFull: false);
+        if (consoleLevel != LogLevel.None)
+        {
+            config = config.WriteTo.Console(
+                restrictedToMinimumLevel: ToSerilog(consoleLevel),
+                outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}",
+                formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return config.CreateLogger();
+    }
+
+    private static LogEventLevel ToSerilog(LogLevel level) => level switch
+    {
+        LogLevel.Trace => LogEventLevel.Verbose,
+        LogLevel.Debug => LogEventLevel.Debug,
+        LogLevel.Information => LogEventLevel.Information,
+        LogLevel.Warning => LogEventLevel.Warning,
+        LogLevel.Error => LogEventLevel.Error,
+        _ => LogEventLevel.Fatal,
+    };
+
+    private static void AddAgentOptions(this IServiceCollection services, ConfigurationManager configuration)
+    {
+        services.AddOptions<AgentOptions>().Bind(configuration.GetSection(AgentOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>();
+        services.AddOptions<MqttClientOptions>().Bind(configuration.GetSection("Mqtt")).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MqttClientOptions>, MqttOptionsValidator>();
+    }
+
+    private static void AddLiveTwin(this IServiceCollection services)
+    {
+        services.AddSingleton<LiveTwin>();
+        services.AddHostedService<EvaluationWorker>();
+    }
+
+    private static void AddMqttIngest(this IServiceCollection services)
+    {
+        services.AddSingleton<MqttIngestWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<MqttIngestWorker>());
+    }
+
+    private static void AddFileIngest(this IServiceCollection services)
+    {
+        services.AddSingleton<FileTailWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<FileTailWorker>());
+    }
+
+    private static void AddStatusFile(this IServiceCollection services)
+    {
+        services.AddSingleton<StatusFileWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<StatusFileWriter>());
+    }
+
+    private sealed class MqttOptionsValidator(IOptions<AgentOptions> agent) : IValidateOptions<MqttClientOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, MqttClientOptions options)
+        {
+            if (!agent.Value.Ingest.MqttEnabled)
+            {
+                return ValidateOptionsResult.Success;
+            }
+
+            // An empty client id means "derive it from the site"; check the rest with a placeholder.
+            var id = options.ClientId;
+            if (string.IsNullOrEmpty(id))
+            {
+                options.ClientId = new MqttClientOptions().ClientId;
+            }
+
+            var errors = options.Validate("Mqtt");
+            return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        }
+    }
+}

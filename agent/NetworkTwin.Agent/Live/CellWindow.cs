@@ -1,0 +1,215 @@
+using NetworkTwin.Analytics.Fronthaul;
+using NetworkTwin.Contracts.Telemetry;
+
+namespace NetworkTwin.Agent.Live;
+
+/// <summary>
+/// One cell's sliding window, updated row by row in O(1): DU throughput on a ring of symbols
+/// (DU clock) and RU packet counts on a ring of slots (RU clock). Rows older than the window are
+/// counted and dropped; nothing else ever re-reads past data. Thread-safe.
+/// </summary>
+internal sealed class CellWindow : ITelemetryRowSink
+{
+    private readonly Lock _gate = new();
+    private readonly float[] _symbols;
+    private readonly float[] _snapshot;
+    private readonly double[] _slotTimes;
+    private readonly int[] _tx;
+    private readonly int[] _rx;
+    private readonly int[] _late;
+    private long _newestSymbol = long.MinValue;
+    private long _newestSlot = long.MinValue;
+    private double _windowKbit;
+    private long _windowTx;
+    private long _windowLost;
+
+    public CellWindow(int cellId, double windowSeconds, double maxClockOffsetSeconds)
+    {
+        CellId = cellId;
+        WindowSeconds = windowSeconds;
+        _symbols = new float[(int)Math.Ceiling(windowSeconds * SymbolGrid.SymbolsPerSecond)];
+        _snapshot = new float[_symbols.Length];
+
+        // RU time runs up to the maximum clock offset either side of DU time: keep that much more.
+        var slots = (int)Math.Ceiling((windowSeconds + (2 * maxClockOffsetSeconds)) / SymbolGrid.SlotSeconds);
+        _slotTimes = new double[slots];
+        _slotTimes.AsSpan().Fill(double.NaN);
+        _tx = new int[slots];
+        _rx = new int[slots];
+        _late = new int[slots];
+    }
+
+    public int CellId { get; }
+
+    public double WindowSeconds { get; }
+
+    public long ThroughputRows { get; private set; }
+
+    public long PacketRows { get; private set; }
+
+    /// <summary>Rows that arrived after the window had already moved past them.</summary>
+    public long LateRows { get; private set; }
+
+    public long NewestSymbol
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _newestSymbol;
+            }
+        }
+    }
+
+    public void Throughput(double timeSeconds, double kbit)
+    {
+        var symbol = (long)Math.Round(timeSeconds * SymbolGrid.SymbolsPerSecond);
+        lock (_gate)
+        {
+            var length = _symbols.Length;
+            if (symbol > _newestSymbol)
+            {
+                if (_newestSymbol == long.MinValue || symbol - _newestSymbol >= length)
+                {
+                    Array.Clear(_symbols);
+                    _windowKbit = 0;
+                }
+                else
+                {
+                    for (var s = _newestSymbol + 1; s <= symbol; s++)
+                    {
+                        ref var slot = ref _symbols[Index(s, length)];
+                        _windowKbit -= slot;
+                        slot = 0;
+                    }
+                }
+
+                _newestSymbol = symbol;
+            }
+            else if (symbol <= _newestSymbol - length)
+            {
+                LateRows++;
+                return;
+            }
+
+            _symbols[Index(symbol, length)] += (float)kbit;
+            _windowKbit += kbit;
+            ThroughputRows++;
+        }
+    }
+
+    public void PacketStats(double timeSeconds, int txPackets, int rxPackets, int tooLatePackets)
+    {
+        var slot = (long)Math.Floor(timeSeconds / SymbolGrid.SlotSeconds);
+        lock (_gate)
+        {
+            var length = _slotTimes.Length;
+            if (slot > _newestSlot)
+            {
+                var from = _newestSlot == long.MinValue || slot - _newestSlot >= length ? slot - length + 1 : _newestSlot + 1;
+                for (var s = from; s <= slot; s++)
+                {
+                    ForgetSlot(Index(s, length));
+                }
+
+                _newestSlot = slot;
+            }
+            else if (slot <= _newestSlot - length)
+            {
+                LateRows++;
+                return;
+            }
+
+            var i = Index(slot, length);
+            ForgetSlot(i);
+            _slotTimes[i] = timeSeconds;
+            _tx[i] = txPackets;
+            _rx[i] = rxPackets;
+            _late[i] = tooLatePackets;
+            _windowTx += txPackets;
+            _windowLost += Math.Max(0, txPackets - rxPackets) + tooLatePackets;
+            PacketRows++;
+        }
+    }
+
+    /// <summary>Mean DU rate over the window and RU loss over the window, as of now.</summary>
+    public (double MeanGbps, double? LossPercent) Live()
+    {
+        lock (_gate)
+        {
+            var mean = _windowKbit * 1000 / WindowSeconds / 1e9;
+            double? loss = _windowTx > 0 ? 100.0 * _windowLost / _windowTx : null;
+            return (Math.Max(0, mean), loss);
+        }
+    }
+
+    /// <summary>
+    /// The throughput window ending at <paramref name="endSymbol"/> (DU clock, shared by all cells
+    /// so they line up), copied into a buffer this cell reuses: valid until the next call.
+    /// </summary>
+    public SymbolGrid? SnapshotSymbols(long endSymbol)
+    {
+        lock (_gate)
+        {
+            if (_newestSymbol == long.MinValue)
+            {
+                return null;
+            }
+
+            var length = _symbols.Length;
+            var first = endSymbol - length + 1;
+            for (var k = 0; k < length; k++)
+            {
+                var s = first + k;
+                _snapshot[k] = s <= _newestSymbol && s > _newestSymbol - length ? _symbols[Index(s, length)] : 0;
+            }
+
+            return new SymbolGrid(CellId, first, _snapshot, (int)Math.Min(int.MaxValue, ThroughputRows), 0);
+        }
+    }
+
+    /// <summary>The packet-count rows in the window, in time order.</summary>
+    public PacketStatsSeries? SnapshotPackets()
+    {
+        lock (_gate)
+        {
+            if (_newestSlot == long.MinValue)
+            {
+                return null;
+            }
+
+            var length = _slotTimes.Length;
+            var times = new List<double>(length);
+            var tx = new List<int>(length);
+            var rx = new List<int>(length);
+            var late = new List<int>(length);
+            for (var s = _newestSlot - length + 1; s <= _newestSlot; s++)
+            {
+                var i = Index(s, length);
+                if (double.IsNaN(_slotTimes[i]))
+                {
+                    continue;
+                }
+
+                times.Add(_slotTimes[i]);
+                tx.Add(_tx[i]);
+                rx.Add(_rx[i]);
+                late.Add(_late[i]);
+            }
+
+            return times.Count == 0 ? null : new PacketStatsSeries(CellId, [.. times], [.. tx], [.. rx], [.. late]);
+        }
+    }
+
+    private static int Index(long position, int length) => (int)(((position % length) + length) % length);
+
+    private void ForgetSlot(int i)
+    {
+        if (!double.IsNaN(_slotTimes[i]))
+        {
+            _windowTx -= _tx[i];
+            _windowLost -= Math.Max(0, _tx[i] - _rx[i]) + _late[i];
+            _slotTimes[i] = double.NaN;
+        }
+    }
+}

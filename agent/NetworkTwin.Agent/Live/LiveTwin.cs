@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using NetworkTwin.Agent.Configuration;
+using NetworkTwin.Analytics.Fronthaul;
+
+namespace NetworkTwin.Agent.Live;
+
+/// <summary>
+/// The agent's live picture: one <see cref="CellWindow"/> per cell, fed row by row by every
+/// source, and the latest evaluation of the window (link discovery, clock alignment, capacity
+/// sizing) by the same analysis the batch CLI runs, over the window in memory.
+/// </summary>
+internal sealed class LiveTwin(IOptions<AgentOptions> options)
+{
+    /// <summary>Cells beyond this are refused, so a flood of bogus cell ids cannot exhaust memory.</summary>
+    public const int MaxCells = 512;
+
+    private readonly AgentOptions _options = options.Value;
+    private readonly ConcurrentDictionary<int, CellWindow> _cells = new();
+    private readonly Lock _evaluationGate = new();
+    private Evaluation? _latest;
+    private long _evaluations;
+    private string? _lastError;
+
+    public IngestCounters Counters { get; } = new();
+
+    public LatencyRecorder Latency { get; } = new();
+
+    public double WindowSeconds => _options.Window.Seconds;
+
+    public IReadOnlyCollection<CellWindow> Cells => [.. _cells.Values.OrderBy(c => c.CellId)];
+
+    public Evaluation? Latest => Volatile.Read(ref _latest);
+
+    public long Evaluations => Interlocked.Read(ref _evaluations);
+
+    public string? LastEvaluationError => Volatile.Read(ref _lastError);
+
+    /// <summary>The cell's window, created on first use; null when <see cref="MaxCells"/> are already live.</summary>
+    public CellWindow? Cell(int cellId)
+    {
+        if (_cells.TryGetValue(cellId, out var cell))
+        {
+            return cell;
+        }
+
+        return _cells.Count >= MaxCells
+            ? null
+            : _cells.GetOrAdd(cellId, id => new CellWindow(id, _options.Window.Seconds, _options.Analysis.MaxClockOffsetSeconds));
+    }
+
+    /// <summary>Newest DU time seen (seconds), the end of the window.</summary>
+    public double? DataTimeSeconds
+    {
+        get
+        {
+            var newest = _cells.Values.Select(c => c.NewestSymbol).DefaultIfEmpty(long.MinValue).Max();
+            return newest == long.MinValue ? null : newest * SymbolGrid.SymbolSeconds;
+        }
+    }
+
+    /// <summary>
+    /// Runs the analysis over the current window. Returns null when there is nothing to analyse
+    /// yet. Only one evaluation runs at a time (the snapshots reuse each cell's buffer).
+    /// </summary>
+    public Evaluation? Evaluate()
+    {
+        lock (_evaluationGate)
+        {
+            var clock = Stopwatch.StartNew();
+            var cells = _cells.Values.OrderBy(c => c.CellId).ToList();
+            var end = cells.Select(c => c.NewestSymbol).DefaultIfEmpty(long.MinValue).Max();
+            var packets = cells.Select(c => c.SnapshotPackets()).OfType<PacketStatsSeries>().ToList();
+            var symbols = end == long.MinValue ? [] : cells.Select(c => c.SnapshotSymbols(end)).OfType<SymbolGrid>().ToList();
+            if (symbols.Count == 0 && packets.Count == 0)
+            {
+                return null;
+            }
+
+            try
+            {
+                var report = FronthaulAnalyzer.Analyze(
+                    new FronthaulDataset(symbols, packets, null, 0),
+                    AgentOptionsValidator.ToFronthaulOptions(_options.Analysis));
+                var evaluation = new Evaluation(report, DateTimeOffset.UtcNow, clock.Elapsed.TotalMilliseconds, end * SymbolGrid.SymbolSeconds);
+                Volatile.Write(ref _latest, evaluation);
+                Volatile.Write(ref _lastError, null);
+                Interlocked.Increment(ref _evaluations);
+                return evaluation;
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or InvalidDataException)
+            {
+                // Too little data in the window for the analysis: keep the last good result.
+                Volatile.Write(ref _lastError, ex.Message);
+                return null;
+            }
+        }
+    }
+
+    public sealed record Evaluation(FronthaulReport Report, DateTimeOffset At, double ElapsedMs, double DataTimeSeconds);
+}

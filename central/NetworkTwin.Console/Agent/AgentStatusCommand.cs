@@ -1,0 +1,73 @@
+using System.CommandLine;
+using System.Text.Json;
+using NetworkTwin.Console.Cli;
+using NetworkTwin.Contracts.Status;
+using Spectre.Console;
+
+namespace NetworkTwin.Console.Agent;
+
+/// <summary><c>networktwin agent status</c>: what the local agent is doing, from its status file.</summary>
+public static class AgentStatusCommand
+{
+    /// <summary>The agent's default data directory (Agent:DataDirectory when not set).</summary>
+    public static string DefaultDataDirectory =>
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "networktwin", "agent");
+
+    public static Command Create(IAnsiConsole console)
+    {
+        var dataDir = new Option<DirectoryInfo>("--data-dir") { Description = "The agent's data directory (its Agent:DataDirectory).", DefaultValueFactory = _ => new DirectoryInfo(DefaultDataDirectory) };
+        var watch = new Option<bool>("--watch") { Description = "Refresh every second until Ctrl+C." };
+        var json = new Option<bool>("--json") { Description = "Print the raw status document." };
+        var command = new Command("status", "Broker connection, message rates, refused input and the latest per-link results of the local agent.") { dataDir, watch, json };
+        command.SetAction(async (parse, ct) =>
+        {
+            var path = Path.Combine(parse.GetRequiredValue(dataDir).FullName, AgentStatusDocument.FileName);
+            if (parse.GetValue(json))
+            {
+                console.Profile.Out.Writer.Write(await File.ReadAllTextAsync(Existing(path), ct).ConfigureAwait(false));
+                return CliApp.ExitOk;
+            }
+
+            if (!parse.GetValue(watch))
+            {
+                var status = await ReadAsync(path, ct).ConfigureAwait(false);
+                console.Write(AgentStatusRenderer.Render(status, DateTimeOffset.UtcNow));
+                return DateTimeOffset.UtcNow - status.UpdatedAt > AgentStatusRenderer.StaleAfter ? 1 : CliApp.ExitOk;
+            }
+
+            var first = await ReadAsync(path, ct).ConfigureAwait(false);
+            await console.Live(AgentStatusRenderer.Render(first, DateTimeOffset.UtcNow)).StartAsync(async live =>
+            {
+                while (!ct.IsCancellationRequested)
+                {
+                    await Task.Delay(1000, ct).ConfigureAwait(false);
+                    live.UpdateTarget(AgentStatusRenderer.Render(await ReadAsync(path, ct).ConfigureAwait(false), DateTimeOffset.UtcNow));
+                }
+            }).ConfigureAwait(false);
+            return CliApp.ExitOk;
+        });
+        return command;
+    }
+
+    /// <summary>Reads a status file; a missing or broken file gets an error that says what to check.</summary>
+    public static async Task<AgentStatusDocument> ReadAsync(string path, CancellationToken ct)
+    {
+        var stream = File.OpenRead(Existing(path));
+        await using (stream.ConfigureAwait(false))
+        {
+            try
+            {
+                return await JsonSerializer.DeserializeAsync<AgentStatusDocument>(stream, AgentStatusDocument.JsonOptions, ct).ConfigureAwait(false)
+                    ?? throw new InvalidDataException($"{path} is empty.");
+            }
+            catch (JsonException ex)
+            {
+                throw new InvalidDataException($"{path} is not an agent status document: {ex.Message}", ex);
+            }
+        }
+    }
+
+    private static string Existing(string path) => File.Exists(path)
+        ? path
+        : throw new FileNotFoundException($"No agent status at {path}. Is the agent running, and is --data-dir its Agent:DataDirectory?");
+}

@@ -1,0 +1,104 @@
+using System.Globalization;
+using NetworkTwin.Contracts.Status;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace NetworkTwin.Console.Agent;
+
+/// <summary>An agent's status file as tables: connection, ingest, links, cells.</summary>
+public static class AgentStatusRenderer
+{
+    /// <summary>Status older than this means the agent is not running (it writes every second).</summary>
+    public static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(5);
+
+    public static IRenderable Render(AgentStatusDocument s, DateTimeOffset now, bool showCells = true)
+    {
+        var parts = new List<IRenderable>();
+        var age = now - s.UpdatedAt;
+        var uptime = s.UpdatedAt - s.StartedAt;
+        parts.Add(new Markup(F($"[bold]agent[/] site [cyan]{Markup.Escape(s.Site)}[/], pid {s.ProcessId}, up {uptime:hh\\:mm\\:ss}, memory {s.ResidentBytes / 1048576.0:0} MB, updated {age.TotalSeconds:0} s ago")));
+        if (age > StaleAfter)
+        {
+            parts.Add(new Markup(F($"[yellow]The agent has not updated its status for {age.TotalSeconds:0} s: it is stopped or hung. Check its log files.[/]")));
+        }
+
+        var ingest = new Table().Border(TableBorder.Rounded).AddColumns("source", "state", "messages", "rows", "msgs/s", "rows/s", "refused", "problems");
+        if (s.Broker is { } b)
+        {
+            var state = b.Connected ? "[green]connected[/]" : $"[red]disconnected[/] {Markup.Escape(b.LastError ?? string.Empty)}";
+            ingest.AddRow(
+                new Markup(Markup.Escape($"MQTT {b.Endpoint}")),
+                new Markup(state + F($" ({b.Connects} connects, {b.ConnectionFailures} failures)")),
+                new Text(F($"{s.Ingest.Messages:N0}")),
+                new Text(F($"{s.Ingest.Rows:N0}")),
+                new Text(F($"{s.Ingest.MessagesPerSecond:N0}")),
+                new Text(F($"{s.Ingest.RowsPerSecond:N0}")),
+                new Text(F($"{s.Ingest.MalformedPayloads + s.Ingest.RejectedTopics:N0} msgs")),
+                new Text(F($"{s.Ingest.MalformedLines:N0} bad lines, {s.Ingest.LateRows:N0} late rows, {b.ProtocolErrors} protocol errors")));
+        }
+
+        foreach (var f in s.Ingest.Files)
+        {
+            ingest.AddRow(Markup.Escape(Path.GetFileName(f.Path)), F($"offset {f.Offset:N0}, {f.Rotations} rotations"), "-", F($"{f.Rows:N0}"), "-", "-", "-", F($"{f.MalformedLines:N0} bad lines"));
+        }
+
+        parts.Add(ingest);
+        if (s.Ingest.LastProblem is { } problem)
+        {
+            parts.Add(new Markup($"[yellow]last problem:[/] {Markup.Escape(problem)}"));
+        }
+
+        if (s.Latency.Samples > 0)
+        {
+            parts.Add(new Markup(F($"publish-to-applied latency: p50 {s.Latency.P50Ms:0.000} ms, p99 {s.Latency.P99Ms:0.000} ms, max {s.Latency.MaxMs:0.000} ms ({s.Latency.Samples:N0} stamped batches)")));
+        }
+
+        var w = s.Window;
+        parts.Add(new Markup(F($"window {w.Seconds:0.#} s ending at data time {w.DataTimeSeconds?.ToString("0.000", CultureInfo.InvariantCulture) ?? "-"} s; {w.Evaluations} evaluations, last took {w.LastEvaluationMs:0.0} ms")));
+        var links = new Table().Border(TableBorder.Rounded).Title("links (latest window)")
+            .AddColumns("link", "cells", "capacity Gbit/s", "no buffer", "peak", "mean", "loss %");
+        foreach (var l in s.Links)
+        {
+            links.AddRow(
+                l.Id.ToString(CultureInfo.InvariantCulture),
+                string.Join(",", l.Cells),
+                F($"{l.CapacityGbps:0.00}"),
+                F($"{l.CapacityNoBufferGbps:0.00}"),
+                F($"{l.PeakGbps:0.00}"),
+                F($"{l.MeanGbps:0.00}"),
+                l.ObservedLossPercent is { } loss ? F($"{loss:0.000}") : "-");
+        }
+
+        if (s.Links.Count == 0)
+        {
+            links.AddRow("-", w.LastError is null ? "waiting for the first evaluation" : Markup.Escape(w.LastError), "", "", "", "", "");
+        }
+
+        parts.Add(links);
+        if (w.Discovery is { } discovery)
+        {
+            parts.Add(new Markup(Markup.Escape(discovery)));
+        }
+
+        if (showCells && s.Cells.Count > 0)
+        {
+            var cells = new Table().Border(TableBorder.Rounded).Title("cells").AddColumns("cell", "link", "mean Gbit/s", "loss %", "offset ms", "rows");
+            foreach (var c in s.Cells)
+            {
+                cells.AddRow(
+                    c.Id.ToString(CultureInfo.InvariantCulture),
+                    c.Link?.ToString(CultureInfo.InvariantCulture) ?? "-",
+                    F($"{c.WindowMeanGbps:0.000}"),
+                    c.WindowLossPercent is { } loss ? F($"{loss:0.000}") : "-",
+                    c.ClockOffsetMs is { } off ? F($"{off:+0.0;-0.0} ({c.OffsetReference})") : "-",
+                    F($"{c.ThroughputRows + c.PacketRows:N0}"));
+            }
+
+            parts.Add(cells);
+        }
+
+        return new Rows(parts);
+    }
+
+    private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

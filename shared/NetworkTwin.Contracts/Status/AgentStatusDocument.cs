@@ -1,0 +1,91 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace NetworkTwin.Contracts.Status;
+
+/// <summary>
+/// What an agent reports about itself, written every second as <c>status.json</c> in its data
+/// directory (atomically: write, then rename) and read by <c>networktwin agent status</c>.
+/// Field engineers can also read it with any JSON tool.
+/// </summary>
+public sealed record AgentStatusDocument(
+    string Site,
+    string Version,
+    int ProcessId,
+    DateTimeOffset StartedAt,
+    DateTimeOffset UpdatedAt,
+    long ResidentBytes,
+    long ManagedHeapBytes,
+    BrokerStatus? Broker,
+    IngestStatus Ingest,
+    LatencyStatus Latency,
+    WindowStatus Window,
+    IReadOnlyList<LinkStatus> Links,
+    IReadOnlyList<CellStatus> Cells,
+    IReadOnlyList<string> Warnings)
+{
+    public const string FileName = "status.json";
+
+    public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+}
+
+public sealed record BrokerStatus(
+    string Endpoint,
+    bool Connected,
+    DateTimeOffset? ConnectedSince,
+    long Connects,
+    long ConnectionFailures,
+    long ProtocolErrors,
+    string? LastError,
+    IReadOnlyList<string> Topics,
+    int QueuedMessages);
+
+/// <summary>Counters since start, and rates over the last status interval.</summary>
+public sealed record IngestStatus(
+    long Messages,
+    long Rows,
+    long MalformedPayloads,
+    long MalformedLines,
+    long RejectedTopics,
+    long LateRows,
+    double MessagesPerSecond,
+    double RowsPerSecond,
+    string? LastProblem,
+    IReadOnlyList<TailedFileStatus> Files);
+
+public sealed record TailedFileStatus(string Path, long Offset, long Rows, long MalformedLines, int Rotations);
+
+/// <summary>Publish-to-applied latency of stamped (binary) batches, over the last samples.</summary>
+public sealed record LatencyStatus(long Samples, double P50Ms, double P99Ms, double MaxMs);
+
+public sealed record WindowStatus(
+    double Seconds,
+    double? DataTimeSeconds,
+    long Evaluations,
+    double LastEvaluationMs,
+    DateTimeOffset? LastEvaluatedAt,
+    string? Discovery,
+    string? LastError);
+
+public sealed record LinkStatus(
+    int Id,
+    int[] Cells,
+    double CapacityGbps,
+    double CapacityNoBufferGbps,
+    double PeakGbps,
+    double MeanGbps,
+    double? ObservedLossPercent);
+
+public sealed record CellStatus(
+    int Id,
+    int? Link,
+    long ThroughputRows,
+    long PacketRows,
+    double WindowMeanGbps,
+    double? WindowLossPercent,
+    double? ClockOffsetMs,
+    string? OffsetReference);
