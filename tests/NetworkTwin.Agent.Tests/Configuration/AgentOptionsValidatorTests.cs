@@ -1,0 +1,37 @@
+using NetworkTwin.Agent.Configuration;
+
+namespace NetworkTwin.Agent.Tests.Configuration;
+
+public class AgentOptionsValidatorTests
+{
+    [Fact]
+    public void Validate_Defaults_Pass()
+    {
+        var result = new AgentOptionsValidator().Validate(null, new AgentOptions());
+
+        Assert.True(result.Succeeded, result.FailureMessage);
+    }
+
+    [Fact]
+    public void Validate_BadValues_EachFailureNamesItsKey()
+    {
+        var options = new AgentOptions { Site = "bad site" };
+        options.Window.Seconds = 0;
+        options.Analysis.DeclaredLinks = 2;
+        options.Analysis.Pins["1"] = 3;
+        options.Analysis.LossTarget = 2;
+        options.Ingest.Topics = ["nt/#/x"];
+        options.Ingest.TailDirectory = "/no/such/folder";
+        options.Logging.ConsoleLevel = "Loud";
+
+        var failures = new AgentOptionsValidator().Validate(null, options).Failures!.ToList();
+
+        Assert.Contains(failures, f => f.StartsWith("Agent:Site", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Agent:Window:Seconds must be 1..120", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Agent:Analysis:Pins:1 must be a link id 1..2", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("LossTarget must be", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Agent:Ingest:Topics", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Agent:Ingest:TailDirectory", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Agent:Logging:ConsoleLevel", StringComparison.Ordinal));
+    }
+}

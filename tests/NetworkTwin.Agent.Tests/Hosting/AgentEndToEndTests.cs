@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using NetworkTwin.Agent.Hosting;
+using NetworkTwin.Analytics.Scenario;
+using NetworkTwin.Contracts.Status;
+using NetworkTwin.Mqtt;
+using NetworkTwin.Mqtt.Broker;
+using NetworkTwin.Mqtt.Client;
+using NetworkTwin.Telemetry.Replay;
+using NetworkTwin.Telemetry.Scenario;
+
+namespace NetworkTwin.Agent.Tests.Hosting;
+
+/// <summary>The agent as it runs: a real mosquitto, the real host, telemetry replayed over MQTT.</summary>
+public sealed class AgentEndToEndTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("nt-agent-e2e-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private IHost BuildAgent(int port, Dictionary<string, string?> extra)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Mqtt:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Mqtt:ReconnectMinSeconds"] = "0.05",
+            ["Agent:Site"] = "lab",
+            ["Agent:DataDirectory"] = Path.Combine(_dir, "agent"),
+            ["Agent:Window:EvaluateEverySeconds"] = "0.5",
+            ["Agent:Logging:ConsoleLevel"] = "None",
+        };
+        foreach (var (k, v) in extra)
+        {
+            settings[k] = v;
+        }
+
+        return AgentHost.Build([], c => c.AddInMemoryCollection(settings));
+    }
+
+    private async Task<AgentStatusDocument> StatusWhen(Func<AgentStatusDocument, bool> condition, string what, double timeoutSeconds = 60)
+    {
+        var path = Path.Combine(_dir, "agent", AgentStatusDocument.FileName);
+        var clock = Stopwatch.StartNew();
+        AgentStatusDocument? last = null;
+        while (clock.Elapsed.TotalSeconds < timeoutSeconds)
+        {
+            if (File.Exists(path))
+            {
+                last = JsonSerializer.Deserialize<AgentStatusDocument>(await File.ReadAllBytesAsync(path), AgentStatusDocument.JsonOptions);
+                if (last is not null && condition(last))
+                {
+                    return last;
+                }
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.Fail($"timed out waiting for: {what}; last status: {(last is null ? "none" : JsonSerializer.Serialize(last, AgentStatusDocument.JsonOptions))}");
+        return null!;
+    }
+
+    [Fact]
+    public async Task ReplayedCapture_WithHostileMessagesMixedIn_AgentFindsTheTrueLinksAndKeepsRunning()
+    {
+        var spec = new ScenarioSpec { Cells = 12, Links = 2, CellsPerRu = 3, DurationSeconds = 6, Seed = 11 };
+        var scenario = FronthaulScenarioGenerator.Generate(spec);
+        var capture = Path.Combine(_dir, "capture");
+        await ScenarioWriter.WriteAsync(scenario, capture, null, default);
+        var source = await ReplaySource.LoadAsync(capture, null, default);
+        await using var broker = await MosquittoBroker.StartAsync();
+        using var agent = BuildAgent(broker.Port, new() { ["Agent:Analysis:DeclaredLinks"] = "2", ["Agent:Analysis:Pins:1"] = scenario.Truth.LinkOfCell[1].ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        await agent.StartAsync();
+        await StatusWhen(s => s.Broker is { Connected: true }, "the agent to connect");
+        await using var publisher = new MqttClient(new MqttClientOptions { Port = broker.Port, ClientId = "replayer", CleanSession = true });
+        publisher.Start();
+
+        await publisher.PublishAsync(new MqttMessage("nt/lab/7/latency", "1 2"u8.ToArray()));
+        await publisher.PublishAsync(new MqttMessage("nt/lab/7/throughput", "\0NT\u0001 not a batch"u8.ToArray()));
+        await publisher.PublishAsync(new MqttMessage("nt/lab/7/pkt-stats", "rm -rf /\n"u8.ToArray()));
+        await TelemetryReplayer.RunAsync(source, publisher, new ReplayOptions { Site = "lab", Speed = 0, Binary = true, Qos = MqttQos.AtLeastOnce }, null, default);
+        await StatusWhen(s => s.Ingest.Rows == source.Rows, "every row applied");
+        var applied = DateTimeOffset.UtcNow;
+        var status = await StatusWhen(
+            s => s.Links.Count == 2 && s.Window.LastEvaluatedAt > applied,
+            "every row applied and two links found");
+        await agent.StopAsync();
+
+        Assert.Equal(1, status.Ingest.RejectedTopics);
+        Assert.Equal(2, status.Ingest.MalformedPayloads);
+        Assert.Equal(source.Rows, status.Ingest.Rows);
+        foreach (var link in status.Links)
+        {
+            var truth = link.Cells.Select(c => scenario.Truth.LinkOfCell[c]).Distinct().ToList();
+            Assert.Single(truth);
+            Assert.Equal(link.Id, truth[0]);
+        }
+
+        Assert.Equal(12, status.Links.Sum(l => l.Cells.Length));
+        Assert.True(status.Latency.Samples > 0, "binary batches carry send stamps");
+        var log = Directory.GetFiles(Path.Combine(_dir, "agent", "logs"));
+        Assert.NotEmpty(log);
+    }
+
+    [Fact]
+    public async Task Start_InvalidConfiguration_FailsNamingTheKey()
+    {
+        using var agent = BuildAgent(1883, new() { ["Agent:Window:Seconds"] = "0", ["Mqtt:Port"] = "70000" });
+
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => agent.StartAsync());
+
+        Assert.Contains(ex.Failures, f => f.StartsWith("Agent:Window:Seconds", StringComparison.Ordinal) || f.StartsWith("Mqtt:Port", StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,57 @@
+using NetworkTwin.Agent.Live;
+using NetworkTwin.Analytics.Fronthaul;
+
+namespace NetworkTwin.Agent.Tests.Live;
+
+public class CellWindowTests
+{
+    [Fact]
+    public void Throughput_OutOfOrderRowsInsideTheWindow_LandInTheirSymbol()
+    {
+        var window = new CellWindow(3, windowSeconds: 1, maxClockOffsetSeconds: 0.1);
+
+        window.Throughput(10.0, 100);
+        window.Throughput(10.5, 50);
+        window.Throughput(10.2, 25);
+        var grid = window.SnapshotSymbols(window.NewestSymbol)!;
+
+        var at = (long t) => grid.Kbit[(int)(t - grid.FirstSymbol)];
+        Assert.Equal(100, at((long)Math.Round(10.0 * SymbolGrid.SymbolsPerSecond)));
+        Assert.Equal(25, at((long)Math.Round(10.2 * SymbolGrid.SymbolsPerSecond)));
+        Assert.Equal(50, at((long)Math.Round(10.5 * SymbolGrid.SymbolsPerSecond)));
+        Assert.Equal(175, grid.Kbit.Sum());
+    }
+
+    [Fact]
+    public void Throughput_WindowSlides_ForgetsOldRowsAndCountsLateOnes()
+    {
+        var window = new CellWindow(1, windowSeconds: 1, maxClockOffsetSeconds: 0.1);
+        window.Throughput(5.0, 1000);
+        window.Throughput(5.9, 1000);
+
+        window.Throughput(6.5, 1000);
+        window.Throughput(5.2, 1000);
+        var (meanGbps, _) = window.Live();
+
+        Assert.Equal(1, window.LateRows);
+        // 5.9 and 6.5 remain: 2,000 kbit over a 1 s window.
+        Assert.Equal(2000 * 1000 / 1e9, meanGbps, 9);
+        Assert.Equal(2000, window.SnapshotSymbols(window.NewestSymbol)!.Kbit.Sum());
+    }
+
+    [Fact]
+    public void PacketStats_LossOverTheWindow_IsLiveAndSnapshotsInTimeOrder()
+    {
+        var window = new CellWindow(1, windowSeconds: 1, maxClockOffsetSeconds: 0);
+        window.PacketStats(2.0005, 100, 90, 0);
+        window.PacketStats(2.0000, 100, 100, 5);
+        window.PacketStats(9.0000, 100, 100, 0);
+
+        var (_, loss) = window.Live();
+        var series = window.SnapshotPackets()!;
+
+        Assert.Equal(0.0, loss);
+        Assert.Equal([9.0], series.TimesSeconds);
+        Assert.Equal(0, window.LateRows);
+    }
+}
