@@ -3,6 +3,7 @@
 #   ./build.sh demo   build, then run the whole fronthaul job on a generated capture
 #   ./build.sh test   build, then run every test (prints "tests: N passed, N failed")
 #   ./build.sh bench  build, then print the speed figures (uses ../shared/data/fronthaul if present)
+# It installs the Debian packages it needs (mosquitto, mosquitto-clients) when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -16,8 +17,28 @@ if [ "$major" -lt 10 ]; then
   exit 1
 fi
 
+# Debian packages the demo, tests and benchmarks use as real components (MQTT broker and its CLI client).
+ensure_debian_packages() {
+  local missing=()
+  command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || missing+=(mosquitto)
+  command -v mosquitto_sub >/dev/null 2>&1 || missing+=(mosquitto-clients)
+  if [ "${#missing[@]}" -eq 0 ]; then
+    return
+  fi
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "error: ${missing[*]} missing and apt-get not available; install them with your package manager" >&2
+    exit 1
+  fi
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  echo "installing ${missing[*]} (Debian packages)..."
+  $sudo apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 cli="central/NetworkTwin.Console/bin/Release/net10.0/networktwin.dll"
+agent="agent/NetworkTwin.Agent/bin/Release/net10.0/networktwin-agent.dll"
 
 build() {
   dotnet build NetworkTwin.sln -c Release -nologo -v quiet "$@"
@@ -27,10 +48,12 @@ command="${1:-}"
 shift || true
 case "$command" in
   demo)
+    ensure_debian_packages
     build
-    dotnet "$cli" demo "$@"
+    dotnet "$cli" demo --agent "$agent" "$@"
     ;;
   test)
+    ensure_debian_packages
     build
     log="$(mktemp)"
     status=0
@@ -42,10 +65,12 @@ case "$command" in
     exit "$status"
     ;;
   bench)
+    ensure_debian_packages
     build
     data=()
     if [ -d ../shared/data/fronthaul ]; then data=(--data ../shared/data/fronthaul); fi
     dotnet "$cli" bench fronthaul "${data[@]}" "$@"
+    dotnet "$cli" bench agent --agent "$agent"
     ;;
   *)
     echo "usage: ./build.sh demo|test|bench [options passed to the command]" >&2

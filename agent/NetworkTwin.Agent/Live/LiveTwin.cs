@@ -68,6 +68,8 @@ internal sealed class LiveTwin(IOptions<AgentOptions> options)
     {
         lock (_evaluationGate)
         {
+            // Stamped with when the window was taken, so "evaluated after X" means "saw everything before X".
+            var takenAt = DateTimeOffset.UtcNow;
             var clock = Stopwatch.StartNew();
             var cells = _cells.Values.OrderBy(c => c.CellId).ToList();
             var end = cells.Select(c => c.NewestSymbol).DefaultIfEmpty(long.MinValue).Max();
@@ -83,7 +85,7 @@ internal sealed class LiveTwin(IOptions<AgentOptions> options)
                 var report = FronthaulAnalyzer.Analyze(
                     new FronthaulDataset(symbols, packets, null, 0),
                     AgentOptionsValidator.ToFronthaulOptions(_options.Analysis));
-                var evaluation = new Evaluation(report, DateTimeOffset.UtcNow, clock.Elapsed.TotalMilliseconds, end * SymbolGrid.SymbolSeconds);
+                var evaluation = new Evaluation(report, takenAt, clock.Elapsed.TotalMilliseconds, end * SymbolGrid.SymbolSeconds);
                 Volatile.Write(ref _latest, evaluation);
                 Volatile.Write(ref _lastError, null);
                 Interlocked.Increment(ref _evaluations);
@@ -98,5 +100,6 @@ internal sealed class LiveTwin(IOptions<AgentOptions> options)
         }
     }
 
+    /// <param name="At">When the window was taken (the analysis saw every row applied before it).</param>
     public sealed record Evaluation(FronthaulReport Report, DateTimeOffset At, double ElapsedMs, double DataTimeSeconds);
 }

@@ -22,27 +22,31 @@ public static class AgentStatusRenderer
             parts.Add(new Markup(F($"[yellow]The agent has not updated its status for {age.TotalSeconds:0} s: it is stopped or hung. Check its log files.[/]")));
         }
 
-        var ingest = new Table().Border(TableBorder.Rounded).AddColumns("source", "state", "messages", "rows", "msgs/s", "rows/s", "refused", "problems");
+        var ingest = new Table().Border(TableBorder.Rounded).AddColumns("source", "state", "messages", "rows", "rows/s", "refused");
         if (s.Broker is { } b)
         {
-            var state = b.Connected ? "[green]connected[/]" : $"[red]disconnected[/] {Markup.Escape(b.LastError ?? string.Empty)}";
             ingest.AddRow(
                 new Markup(Markup.Escape($"MQTT {b.Endpoint}")),
-                new Markup(state + F($" ({b.Connects} connects, {b.ConnectionFailures} failures)")),
+                new Markup(b.Connected ? "[green]connected[/]" : "[red]disconnected[/]"),
                 new Text(F($"{s.Ingest.Messages:N0}")),
                 new Text(F($"{s.Ingest.Rows:N0}")),
-                new Text(F($"{s.Ingest.MessagesPerSecond:N0}")),
                 new Text(F($"{s.Ingest.RowsPerSecond:N0}")),
-                new Text(F($"{s.Ingest.MalformedPayloads + s.Ingest.RejectedTopics:N0} msgs")),
-                new Text(F($"{s.Ingest.MalformedLines:N0} bad lines, {s.Ingest.LateRows:N0} late rows, {b.ProtocolErrors} protocol errors")));
+                new Text(F($"{s.Ingest.MalformedPayloads + s.Ingest.RejectedTopics:N0} msgs")));
         }
 
         foreach (var f in s.Ingest.Files)
         {
-            ingest.AddRow(Markup.Escape(Path.GetFileName(f.Path)), F($"offset {f.Offset:N0}, {f.Rotations} rotations"), "-", F($"{f.Rows:N0}"), "-", "-", "-", F($"{f.MalformedLines:N0} bad lines"));
+            ingest.AddRow(Markup.Escape(Path.GetFileName(f.Path)), F($"offset {f.Offset:N0}"), "-", F($"{f.Rows:N0}"), "-", F($"{f.MalformedLines:N0} lines"));
         }
 
         parts.Add(ingest);
+        if (s.Broker is { } broker)
+        {
+            parts.Add(new Markup(F($"broker: {broker.Connects} connects, {broker.ConnectionFailures} failures, {broker.ProtocolErrors} protocol errors, {broker.QueuedMessages} queued")
+                + (broker.Connected ? string.Empty : $"; [red]last error:[/] {Markup.Escape(broker.LastError ?? "none")}")));
+        }
+
+        parts.Add(new Markup(F($"refused: {s.Ingest.RejectedTopics:N0} unknown topics, {s.Ingest.MalformedPayloads:N0} malformed batches, {s.Ingest.MalformedLines:N0} malformed lines, {s.Ingest.LateRows:N0} rows older than the window")));
         if (s.Ingest.LastProblem is { } problem)
         {
             parts.Add(new Markup($"[yellow]last problem:[/] {Markup.Escape(problem)}"));

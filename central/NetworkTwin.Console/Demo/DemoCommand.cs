@@ -2,8 +2,10 @@ using System.CommandLine;
 using System.Globalization;
 using NetworkTwin.Analytics.Fronthaul;
 using NetworkTwin.Analytics.Scenario;
+using NetworkTwin.Console.Agent;
 using NetworkTwin.Console.Cli;
 using NetworkTwin.Console.Fronthaul;
+using NetworkTwin.Mqtt.Broker;
 using Spectre.Console;
 
 namespace NetworkTwin.Console.Demo;
@@ -19,17 +21,37 @@ public static class DemoCommand
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder for the capture and the results.", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine("out", "demo")) };
         var seconds = new Option<double>("--seconds") { Description = "Length of the generated capture.", DefaultValueFactory = _ => 8 };
         var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 7 };
-        var command = new Command("demo", "Generate a 24-cell, 3-link fronthaul capture, analyse it, and compare with the truth.") { output, seconds, seed };
+        var agent = new Option<string?>("--agent") { Description = "The agent to run live (networktwin-agent.dll); found beside the CLI or in the build tree by default." };
+        var speed = new Option<double>("--speed") { Description = "Replay speed of the live part (1 = real time).", DefaultValueFactory = _ => 2 };
+        var offline = new Option<bool>("--offline") { Description = "Skip the live part (broker, agent, replay)." };
+        var command = new Command("demo", "Generate a 24-cell, 3-link fronthaul capture, analyse it, compare with the truth, then replay it live over MQTT to a running agent.")
+        {
+            output, seconds, seed, agent, speed, offline,
+        };
         command.SetAction(async (parse, ct) =>
         {
             var folder = parse.GetRequiredValue(output).FullName;
             var spec = new ScenarioSpec { DurationSeconds = parse.GetValue(seconds), Seed = parse.GetValue(seed) };
-            return await RunAsync(console, spec, folder, ct).ConfigureAwait(false);
+            var live = parse.GetValue(offline) ? null : new LiveSettings(AgentProcess.Locate(parse.GetValue(agent)), parse.GetValue(speed));
+            if (live is not null && MosquittoBroker.FindExecutable() is null)
+            {
+                throw new FileNotFoundException("The live demo needs mosquitto (Debian: apt-get install mosquitto; ./build.sh demo installs it), or pass --offline.");
+            }
+
+            if (live is not null && !(live.Speed is > 0 and <= 1000))
+            {
+                throw new CliUsageException($"--speed must be above 0 and at most 1000 (got {live.Speed}).");
+            }
+
+            return await RunAsync(console, spec, folder, live, ct).ConfigureAwait(false);
         });
         return command;
     }
 
-    public static async Task<int> RunAsync(IAnsiConsole console, ScenarioSpec spec, string folder, CancellationToken ct)
+    /// <summary>Where the live part's agent is and how fast to replay.</summary>
+    public sealed record LiveSettings(string AgentPath, double Speed);
+
+    public static async Task<int> RunAsync(IAnsiConsole console, ScenarioSpec spec, string folder, LiveSettings? live, CancellationToken ct)
     {
         var capture = Path.Combine(folder, "capture");
         console.Write(new Rule("[bold]NetworkTwin demo[/]: 5G fronthaul, 24 cells on 3 shared links").LeftJustified());
@@ -58,6 +80,15 @@ public static class DemoCommand
         console.Write(table);
         var ok = check.CellsPlacedRight == check.Cells;
         console.MarkupLine(ok ? "[green]The twin recovered the true link map.[/]" : "[red]The link map differs from the truth.[/]");
-        return ok ? CliApp.ExitOk : 1;
+        if (live is null)
+        {
+            return ok ? CliApp.ExitOk : 1;
+        }
+
+        console.Write(new Rule("[bold]Live[/]: the same capture over MQTT to a running edge agent").LeftJustified());
+        console.MarkupLine($"4. Starting mosquitto and the agent, then replaying the capture at {live.Speed:0.#}x real time...");
+        var liveOk = await LiveDemo.RunAsync(console, capture, folder, scenario.Truth, spec.Links, live.AgentPath, live.Speed, ct).ConfigureAwait(false);
+        console.MarkupLine(liveOk ? "[green]The live agent found the same link map from the MQTT stream.[/]" : "[red]The live agent's link map differs from the truth.[/]");
+        return ok && liveOk ? CliApp.ExitOk : 1;
     }
 }

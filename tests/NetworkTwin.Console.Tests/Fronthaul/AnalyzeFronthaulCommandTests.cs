@@ -78,12 +78,14 @@ public sealed class AnalyzeFronthaulCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Demo_SmallCapture_RecoversTheTruthAndWritesTheResults()
+    public async Task Demo_SmallCapture_RecoversTheTruthOfflineAndLive()
     {
-        var (exit, output) = await CliRunner.RunAsync("demo", "--seconds", "3", "--out", _out);
+        var (exit, output) = await CliRunner.RunAsync("demo", "--seconds", "3", "--speed", "5", "--out", _out);
 
         Assert.True(exit == 0, output);
         Assert.Contains("24 / 24", output, StringComparison.Ordinal);
+        Assert.Contains("The live agent found the same link map from the MQTT stream.", output, StringComparison.Ordinal);
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(_out, "agent", "logs")));
         Assert.True(File.Exists(Path.Combine(_out, "report.json")));
         Assert.True(File.Exists(Path.Combine(_out, "links.csv")));
     }

@@ -1,0 +1,88 @@
+using System.Globalization;
+using NetworkTwin.Analytics.Scenario;
+using NetworkTwin.Console.Agent;
+using NetworkTwin.Contracts.Status;
+using NetworkTwin.Mqtt.Broker;
+using NetworkTwin.Mqtt.Client;
+using NetworkTwin.Telemetry.Replay;
+using Spectre.Console;
+
+namespace NetworkTwin.Console.Demo;
+
+/// <summary>
+/// The live half of the demo: a real mosquitto, a real agent process and the replayer publishing
+/// the generated capture over MQTT, with the agent's results shown as they change.
+/// </summary>
+public static class LiveDemo
+{
+    public static async Task<bool> RunAsync(IAnsiConsole console, string capture, string folder, ScenarioTruth truth, int links, string agentPath, double speed, CancellationToken ct)
+    {
+        await using var broker = await MosquittoBroker.StartAsync(cancellationToken: ct).ConfigureAwait(false);
+        console.MarkupLine($"   mosquitto (pid {broker.ProcessId}) listens on 127.0.0.1:{broker.Port}");
+        var pinned = truth.LinkOfCell[1];
+        await using var agent = AgentProcess.Start(agentPath, Path.Combine(folder, "agent"), new Dictionary<string, string>
+        {
+            ["Mqtt:Port"] = broker.Port.ToString(CultureInfo.InvariantCulture),
+            ["Agent:Site"] = "demo",
+            ["Agent:Window:EvaluateEverySeconds"] = "1",
+            ["Agent:Analysis:DeclaredLinks"] = links.ToString(CultureInfo.InvariantCulture),
+            ["Agent:Analysis:Pins:1"] = pinned.ToString(CultureInfo.InvariantCulture),
+            ["Agent:Logging:ConsoleLevel"] = "Warning",
+        });
+        await agent.WaitForStatusAsync(s => s.Broker is { Connected: true }, "connected to the broker", TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
+        console.MarkupLine($"   agent (pid {agent.ProcessId}) is connected; its logs are in {Markup.Escape(Path.Combine(agent.DataDirectory, "logs"))}");
+
+        var source = await ReplaySource.LoadAsync(capture, null, ct).ConfigureAwait(false);
+        await using var publisher = new MqttClient(new MqttClientOptions { Port = broker.Port, ClientId = "nt-demo-replayer", CleanSession = true });
+        publisher.Start();
+        await publisher.WaitConnectedAsync(ct).ConfigureAwait(false);
+        var options = new ReplayOptions { Site = "demo", Speed = speed };
+        ReplayProgress progress = new(0, source.EndSeconds - source.StartSeconds, 0, 0);
+        var replay = TelemetryReplayer.RunAsync(source, publisher, options, new Progress<ReplayProgress>(p => progress = p), ct);
+
+        AgentStatusDocument? status = null;
+        await console.Live(new Markup("waiting for the agent...")).StartAsync(async live =>
+        {
+            while (!replay.IsCompleted)
+            {
+                await Task.WhenAny(replay, Task.Delay(500, ct)).ConfigureAwait(false);
+                status = await agent.TryReadStatusAsync(ct).ConfigureAwait(false) ?? status;
+                live.UpdateTarget(Frame(progress, speed, status));
+            }
+
+            await replay.ConfigureAwait(false);
+            var done = DateTimeOffset.UtcNow;
+            status = await agent.WaitForStatusAsync(s => s.Ingest.Rows >= source.Rows && s.Window.LastEvaluatedAt > done, "an evaluation of the whole stream", TimeSpan.FromSeconds(60), ct).ConfigureAwait(false);
+            live.UpdateTarget(Frame(progress, speed, status));
+        }).ConfigureAwait(false);
+
+        console.MarkupLine("   The agent's final picture (from its status file; 'networktwin agent status' shows the same):");
+        console.Write(AgentStatusRenderer.Render(status!, DateTimeOffset.UtcNow));
+        var right = status!.Links.Sum(l => l.Cells.Count(c => truth.LinkOfCell.GetValueOrDefault(c) == l.Id));
+        var offsets = status.Cells.Count(c => c.ClockOffsetMs is { } ms && c.OffsetReference == "du" && Math.Abs(ms - truth.ClockOffsetMsOfCell.GetValueOrDefault(c.Id)) <= 0.5);
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("live check", "result");
+        table.AddRow("cells on the right link", $"{right} / {truth.LinkOfCell.Count}");
+        table.AddRow("clock offsets within 0.5 ms", $"{offsets} / {truth.LinkOfCell.Count}");
+        foreach (var link in status.Links.Where(l => truth.CapacityGbpsOfLink.ContainsKey(l.Id)))
+        {
+            var t = truth.CapacityGbpsOfLink[link.Id];
+            table.AddRow($"link {link.Id} capacity", string.Create(CultureInfo.InvariantCulture, $"{link.CapacityGbps:0.000} Gbit/s vs true {t:0.000} ({100 * (link.CapacityGbps - t) / t:+0.00;-0.00}%)"));
+        }
+
+        table.AddRow("rows applied", string.Create(CultureInfo.InvariantCulture, $"{status.Ingest.Rows:N0} of {source.Rows:N0} published"));
+        table.AddRow("refused messages", string.Create(CultureInfo.InvariantCulture, $"{status.Ingest.MalformedPayloads + status.Ingest.RejectedTopics}"));
+        table.AddRow("agent memory", string.Create(CultureInfo.InvariantCulture, $"{agent.Memory().Rss / 1048576.0:0} MB resident, peak {agent.Memory().Peak / 1048576.0:0} MB"));
+        console.Write(table);
+        return right == truth.LinkOfCell.Count && status.Ingest.Rows == source.Rows;
+    }
+
+    private static Rows Frame(ReplayProgress p, double speed, AgentStatusDocument? status)
+    {
+        var head = new Markup(string.Create(
+            CultureInfo.InvariantCulture,
+            $"[bold]replaying[/] {p.DataSeconds:0.0} / {p.TotalSeconds:0.0} s of data at {speed:0.#}x real time: {p.Messages:N0} messages, {p.Rows:N0} rows"));
+        return status is null
+            ? new Rows(head, new Markup("waiting for the agent's first status..."))
+            : new Rows(head, AgentStatusRenderer.Render(status, DateTimeOffset.UtcNow, showCells: false));
+    }
+}

@@ -1,0 +1,73 @@
+using System.Text.Json;
+using NetworkTwin.Contracts.Status;
+
+namespace NetworkTwin.Console.Tests.Agent;
+
+public sealed class AgentCommandsTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("nt-cli-agent-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private void WriteStatus(DateTimeOffset updatedAt, bool connected)
+    {
+        var status = new AgentStatusDocument(
+            "site-9", "1.0", 4242, updatedAt.AddMinutes(-5), updatedAt, 50_000_000, 30_000_000,
+            new BrokerStatus("127.0.0.1:1883", connected, null, 3, 2, 1, connected ? null : "connection refused", ["nt/site-9/+/+"], 0),
+            new IngestStatus(1000, 50_000, 4, 7, 2, 0, 100, 5000, "nt/site-9/3/throughput line 4: kbit is not a number", []),
+            new LatencyStatus(900, 0.3, 1.2, 4.0),
+            new WindowStatus(8, 12.5, 10, 45, updatedAt, "Loss correlation supports 2 link(s)", null),
+            [new LinkStatus(1, [1, 2], 12.34, 20, 20, 5, 0.9)],
+            [new CellStatus(1, 1, 100, 100, 2.5, 1.0, -12.5, "du")],
+            []);
+        File.WriteAllText(Path.Combine(_dir, AgentStatusDocument.FileName), JsonSerializer.Serialize(status, AgentStatusDocument.JsonOptions));
+    }
+
+    [Fact]
+    public async Task Status_FreshFile_ShowsConnectionRatesRefusalsAndLinks()
+    {
+        WriteStatus(DateTimeOffset.UtcNow, connected: true);
+
+        var (exit, output) = await CliRunner.RunAsync("agent", "status", "--data-dir", _dir);
+
+        Assert.True(exit == 0, output);
+        Assert.Contains("connected", output, StringComparison.Ordinal);
+        Assert.Contains("2 unknown topics, 4 malformed batches, 7 malformed lines", output, StringComparison.Ordinal);
+        Assert.Contains("12.34", output, StringComparison.Ordinal);
+        Assert.Contains("p99 1.200 ms", output, StringComparison.Ordinal);
+        Assert.Contains("kbit is not a number", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Status_StaleFile_SaysTheAgentIsNotRunningAndExitsNonZero()
+    {
+        WriteStatus(DateTimeOffset.UtcNow.AddMinutes(-2), connected: false);
+
+        var (exit, output) = await CliRunner.RunAsync("agent", "status", "--data-dir", _dir);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("has not updated its status", output, StringComparison.Ordinal);
+        Assert.Contains("connection refused", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Status_NoFile_NamesThePathAndWhatToCheck()
+    {
+        var (exit, output) = await CliRunner.RunAsync("agent", "status", "--data-dir", Path.Combine(_dir, "nowhere"));
+
+        Assert.Equal(3, exit);
+        Assert.Contains("Is the agent running", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--broker", "host:99999", "--broker")]
+    [InlineData("--qos", "2", "--qos must be 0 or 1")]
+    [InlineData("--speed", "-1", "--speed must be")]
+    public async Task Replay_BadOption_IsAUsageErrorNamingIt(string option, string value, string expected)
+    {
+        var (exit, output) = await CliRunner.RunAsync("replay", "--data", _dir, option, value);
+
+        Assert.Equal(2, exit);
+        Assert.Contains(expected, output, StringComparison.Ordinal);
+    }
+}
