@@ -49,6 +49,9 @@ public sealed class AgentOptions
         public double LossTarget { get; set; } = 0.01;
 
         public double MaxClockOffsetSeconds { get; set; } = 1.5;
+
+        /// <summary>Cores the window analysis may use; 1 leaves the other cores to ingest (latency).</summary>
+        public int MaxParallelism { get; set; } = 1;
     }
 
     public sealed class IngestOptions

@@ -47,7 +47,9 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
                 .Replace("--links", "DeclaredLinks", StringComparison.Ordinal)
                 .Replace("--buffer-us", "BufferMicros", StringComparison.Ordinal)
                 .Replace("--loss", "LossTarget", StringComparison.Ordinal)
-                .Replace("--max-offset-s", "MaxClockOffsetSeconds", StringComparison.Ordinal));
+                .Replace("--max-offset-s", "MaxClockOffsetSeconds", StringComparison.Ordinal)
+                .Replace("--min-correlation", "MinLinkCorrelation", StringComparison.Ordinal)
+                .Replace("--outlier-factor", "OutlierFactor", StringComparison.Ordinal));
         }
 
         foreach (var topic in options.Ingest.Topics)
@@ -101,5 +103,6 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
         BufferMicros = analysis.BufferMicros,
         LossTarget = analysis.LossTarget,
         MaxClockOffsetSeconds = analysis.MaxClockOffsetSeconds,
+        MaxParallelism = analysis.MaxParallelism,
     };
 }

@@ -59,6 +59,7 @@ internal sealed partial class MqttIngestWorker(
             await foreach (var message in client.Messages.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
                 Handle(decoder, message);
+                twin.Counters.Handled(time.GetUtcNow());
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -12,13 +12,13 @@ internal sealed class CellWindow : ITelemetryRowSink
 {
     private readonly Lock _gate = new();
     private readonly float[] _symbols;
-    private readonly float[] _snapshot;
     private readonly double[] _slotTimes;
     private readonly int[] _tx;
     private readonly int[] _rx;
     private readonly int[] _late;
     private long _newestSymbol = long.MinValue;
     private long _newestSlot = long.MinValue;
+    private PacketStatsSeries? _packetSnapshot;
     private double _windowKbit;
     private long _windowTx;
     private long _windowLost;
@@ -27,8 +27,9 @@ internal sealed class CellWindow : ITelemetryRowSink
     {
         CellId = cellId;
         WindowSeconds = windowSeconds;
-        _symbols = new float[(int)Math.Ceiling(windowSeconds * SymbolGrid.SymbolsPerSecond)];
-        _snapshot = new float[_symbols.Length];
+        // Whole slots, so the window bins into slots exactly.
+        var slotsInWindow = (int)Math.Ceiling(windowSeconds / SymbolGrid.SlotSeconds);
+        _symbols = new float[slotsInWindow * SymbolGrid.SymbolsPerSlot];
 
         // RU time runs up to the maximum clock offset either side of DU time: keep that much more.
         var slots = (int)Math.Ceiling((windowSeconds + (2 * maxClockOffsetSeconds)) / SymbolGrid.SlotSeconds);
@@ -143,32 +144,38 @@ internal sealed class CellWindow : ITelemetryRowSink
         }
     }
 
+    /// <summary>Symbols the window holds.</summary>
+    public int WindowSymbols => _symbols.Length;
+
     /// <summary>
-    /// The throughput window ending at <paramref name="endSymbol"/> (DU clock, shared by all cells
-    /// so they line up), copied into a buffer this cell reuses: valid until the next call.
+    /// Copies the symbols <c>[firstSymbol, firstSymbol + destination.Length)</c> (DU clock) into
+    /// <paramref name="destination"/>; symbols outside the window read as 0. The lock is held only
+    /// for the copy, so ingest into this cell waits at most that long. False before any row.
     /// </summary>
-    public SymbolGrid? SnapshotSymbols(long endSymbol)
+    public bool CopySymbols(long firstSymbol, Span<float> destination)
     {
         lock (_gate)
         {
             if (_newestSymbol == long.MinValue)
             {
-                return null;
+                return false;
             }
 
             var length = _symbols.Length;
-            var first = endSymbol - length + 1;
-            for (var k = 0; k < length; k++)
+            for (var k = 0; k < destination.Length; k++)
             {
-                var s = first + k;
-                _snapshot[k] = s <= _newestSymbol && s > _newestSymbol - length ? _symbols[Index(s, length)] : 0;
+                var s = firstSymbol + k;
+                destination[k] = s <= _newestSymbol && s > _newestSymbol - length ? _symbols[Index(s, length)] : 0;
             }
 
-            return new SymbolGrid(CellId, first, _snapshot, (int)Math.Min(int.MaxValue, ThroughputRows), 0);
+            return true;
         }
     }
 
-    /// <summary>The packet-count rows in the window, in time order.</summary>
+    /// <summary>
+    /// The packet-count rows in the window, in time order, in arrays this cell reuses while the
+    /// row count stays the same (the steady state): valid until the next call.
+    /// </summary>
     public PacketStatsSeries? SnapshotPackets()
     {
         lock (_gate)
@@ -179,10 +186,26 @@ internal sealed class CellWindow : ITelemetryRowSink
             }
 
             var length = _slotTimes.Length;
-            var times = new List<double>(length);
-            var tx = new List<int>(length);
-            var rx = new List<int>(length);
-            var late = new List<int>(length);
+            var count = 0;
+            for (var s = _newestSlot - length + 1; s <= _newestSlot; s++)
+            {
+                if (!double.IsNaN(_slotTimes[Index(s, length)]))
+                {
+                    count++;
+                }
+            }
+
+            if (count == 0)
+            {
+                return null;
+            }
+
+            if (_packetSnapshot is null || _packetSnapshot.TimesSeconds.Length != count)
+            {
+                _packetSnapshot = new PacketStatsSeries(CellId, new double[count], new int[count], new int[count], new int[count]);
+            }
+
+            var k = 0;
             for (var s = _newestSlot - length + 1; s <= _newestSlot; s++)
             {
                 var i = Index(s, length);
@@ -191,13 +214,14 @@ internal sealed class CellWindow : ITelemetryRowSink
                     continue;
                 }
 
-                times.Add(_slotTimes[i]);
-                tx.Add(_tx[i]);
-                rx.Add(_rx[i]);
-                late.Add(_late[i]);
+                _packetSnapshot.TimesSeconds[k] = _slotTimes[i];
+                _packetSnapshot.TxPackets[k] = _tx[i];
+                _packetSnapshot.RxPackets[k] = _rx[i];
+                _packetSnapshot.TooLatePackets[k] = _late[i];
+                k++;
             }
 
-            return times.Count == 0 ? null : new PacketStatsSeries(CellId, [.. times], [.. tx], [.. rx], [.. late]);
+            return _packetSnapshot;
         }
     }
 

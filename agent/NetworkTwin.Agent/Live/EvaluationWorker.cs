@@ -2,39 +2,69 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NetworkTwin.Agent.Configuration;
+using NetworkTwin.Agent.Interop;
 
 namespace NetworkTwin.Agent.Live;
 
-/// <summary>Runs link discovery, clock alignment and capacity sizing over the window at a fixed interval.</summary>
+/// <summary>
+/// Runs link discovery, clock alignment and capacity sizing over the window at a fixed interval,
+/// on its own low-priority thread so that ingest latency does not suffer while it works.
+/// </summary>
 internal sealed partial class EvaluationWorker(IOptions<AgentOptions> options, LiveTwin twin, ILogger<EvaluationWorker> logger, TimeProvider time)
     : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.Window.EvaluateEverySeconds), time);
-        string? lastLinks = null;
-        try
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            try
             {
-                var evaluation = await Task.Run(twin.Evaluate, stoppingToken).ConfigureAwait(false);
-                if (evaluation is null)
-                {
-                    continue;
-                }
-
-                // Log when the link picture changes, not every interval: that is what a field engineer looks for.
-                var links = string.Join("; ", evaluation.Report.Links.Select(l => $"link {l.Id}: cells {string.Join(',', l.Cells)} need {l.CapacityGbps:0.00} Gbit/s"));
-                var shape = string.Join("; ", evaluation.Report.Links.Select(l => string.Join(',', l.Cells)));
-                if (shape != lastLinks)
-                {
-                    Log.LinksChanged(logger, evaluation.DataTimeSeconds, links, evaluation.ElapsedMs);
-                    lastLinks = shape;
-                }
+                Run(stoppingToken);
+                done.TrySetResult();
             }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                done.TrySetResult();
+            }
+            catch (Exception ex)
+            {
+                done.TrySetException(ex);
+            }
+        })
         {
+            IsBackground = true,
+            Name = "window-analysis",
+        };
+        thread.Start();
+        return done.Task;
+    }
+
+    private void Run(CancellationToken stoppingToken)
+    {
+        if (!ThreadNice.TryLowerCurrentThread(10))
+        {
+            Log.NoPriority(logger);
+        }
+
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.Window.EvaluateEverySeconds), time);
+        string? lastShape = null;
+        while (timer.WaitForNextTickAsync(stoppingToken).AsTask().GetAwaiter().GetResult())
+        {
+            var evaluation = twin.Evaluate();
+            if (evaluation is null)
+            {
+                continue;
+            }
+
+            // Log when the link picture changes, not every interval: that is what a field engineer looks for.
+            var shape = string.Join("; ", evaluation.Report.Links.Select(l => string.Join(',', l.Cells)));
+            if (shape != lastShape)
+            {
+                var links = string.Join("; ", evaluation.Report.Links.Select(l => $"link {l.Id}: cells {string.Join(',', l.Cells)} need {l.CapacityGbps:0.00} Gbit/s"));
+                Log.LinksChanged(logger, evaluation.DataTimeSeconds, links, evaluation.ElapsedMs);
+                lastShape = shape;
+            }
         }
     }
 
@@ -42,5 +72,8 @@ internal sealed partial class EvaluationWorker(IOptions<AgentOptions> options, L
     {
         [LoggerMessage(4001, LogLevel.Information, "Link picture at data time {DataTime:0.00} s: {Links} (evaluated in {Ms:0.0} ms)")]
         public static partial void LinksChanged(ILogger logger, double dataTime, string links, double ms);
+
+        [LoggerMessage(4002, LogLevel.Information, "Could not lower the priority of the window analysis thread; it runs at normal priority")]
+        public static partial void NoPriority(ILogger logger);
     }
 }

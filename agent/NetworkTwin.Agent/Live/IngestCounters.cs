@@ -9,6 +9,8 @@ internal sealed class IngestCounters
     private long _malformedLines;
     private long _rejectedTopics;
     private string? _lastProblem;
+    private long _firstTicks;
+    private long _lastTicks;
 
     public long Messages => Interlocked.Read(ref _messages);
 
@@ -21,6 +23,19 @@ internal sealed class IngestCounters
     public long RejectedTopics => Interlocked.Read(ref _rejectedTopics);
 
     public string? LastProblem => Volatile.Read(ref _lastProblem);
+
+    public DateTimeOffset? FirstMessageAt => At(Interlocked.Read(ref _firstTicks));
+
+    public DateTimeOffset? LastMessageAt => At(Interlocked.Read(ref _lastTicks));
+
+    /// <summary>Stamps a handled message (any outcome) with the time it was handled.</summary>
+    public void Handled(DateTimeOffset now)
+    {
+        Interlocked.CompareExchange(ref _firstTicks, now.UtcTicks, 0);
+        Interlocked.Exchange(ref _lastTicks, now.UtcTicks);
+    }
+
+    private static DateTimeOffset? At(long ticks) => ticks == 0 ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
 
     public void Accepted(long rows, long malformedLines)
     {

@@ -9,7 +9,7 @@ namespace NetworkTwin.Agent.Live;
 /// <summary>
 /// The agent's live picture: one <see cref="CellWindow"/> per cell, fed row by row by every
 /// source, and the latest evaluation of the window (link discovery, clock alignment, capacity
-/// sizing) by the same analysis the batch CLI runs, over the window in memory.
+/// sizing; see <see cref="WindowEvaluator"/>).
 /// </summary>
 internal sealed class LiveTwin(IOptions<AgentOptions> options)
 {
@@ -19,6 +19,7 @@ internal sealed class LiveTwin(IOptions<AgentOptions> options)
     private readonly AgentOptions _options = options.Value;
     private readonly ConcurrentDictionary<int, CellWindow> _cells = new();
     private readonly Lock _evaluationGate = new();
+    private WindowEvaluator? _evaluator;
     private Evaluation? _latest;
     private long _evaluations;
     private string? _lastError;
@@ -61,8 +62,9 @@ internal sealed class LiveTwin(IOptions<AgentOptions> options)
     }
 
     /// <summary>
-    /// Runs the analysis over the current window. Returns null when there is nothing to analyse
-    /// yet. Only one evaluation runs at a time (the snapshots reuse each cell's buffer).
+    /// Runs the analysis over the current window on the calling thread (set to one core, so
+    /// <see cref="Evaluation.AllocatedBytes"/> counts what it allocated). Returns null when there
+    /// is nothing to analyse yet. One evaluation at a time: the evaluator reuses its buffers.
     /// </summary>
     public Evaluation? Evaluate()
     {
@@ -71,21 +73,23 @@ internal sealed class LiveTwin(IOptions<AgentOptions> options)
             // Stamped with when the window was taken, so "evaluated after X" means "saw everything before X".
             var takenAt = DateTimeOffset.UtcNow;
             var clock = Stopwatch.StartNew();
+            var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
             var cells = _cells.Values.OrderBy(c => c.CellId).ToList();
-            var end = cells.Select(c => c.NewestSymbol).DefaultIfEmpty(long.MinValue).Max();
-            var packets = cells.Select(c => c.SnapshotPackets()).OfType<PacketStatsSeries>().ToList();
-            var symbols = end == long.MinValue ? [] : cells.Select(c => c.SnapshotSymbols(end)).OfType<SymbolGrid>().ToList();
-            if (symbols.Count == 0 && packets.Count == 0)
+            if (cells.Count == 0)
             {
                 return null;
             }
 
+            _evaluator ??= new WindowEvaluator(cells[0].WindowSymbols, AgentOptionsValidator.ToFronthaulOptions(_options.Analysis));
             try
             {
-                var report = FronthaulAnalyzer.Analyze(
-                    new FronthaulDataset(symbols, packets, null, 0),
-                    AgentOptionsValidator.ToFronthaulOptions(_options.Analysis));
-                var evaluation = new Evaluation(report, takenAt, clock.Elapsed.TotalMilliseconds, end * SymbolGrid.SymbolSeconds);
+                var result = _evaluator.Evaluate(cells);
+                if (result is null)
+                {
+                    return null;
+                }
+
+                var evaluation = new Evaluation(result.Value.Report, takenAt, clock.Elapsed.TotalMilliseconds, result.Value.DataTimeSeconds, GC.GetAllocatedBytesForCurrentThread() - allocatedBefore);
                 Volatile.Write(ref _latest, evaluation);
                 Volatile.Write(ref _lastError, null);
                 Interlocked.Increment(ref _evaluations);
@@ -101,5 +105,5 @@ internal sealed class LiveTwin(IOptions<AgentOptions> options)
     }
 
     /// <param name="At">When the window was taken (the analysis saw every row applied before it).</param>
-    public sealed record Evaluation(FronthaulReport Report, DateTimeOffset At, double ElapsedMs, double DataTimeSeconds);
+    public sealed record Evaluation(FronthaulReport Report, DateTimeOffset At, double ElapsedMs, double DataTimeSeconds, long AllocatedBytes);
 }

@@ -65,7 +65,11 @@ internal sealed partial class StatusFileWriter(
             Math.Round((messages - _previous.Messages) / seconds, 1),
             Math.Round((rows - _previous.Rows) / seconds, 1),
             counters.LastProblem,
-            files.Files());
+            files.Files())
+        {
+            FirstMessageAt = counters.FirstMessageAt,
+            LastMessageAt = counters.LastMessageAt,
+        };
         _previous = (messages, rows, now);
 
         BrokerStatus? broker = null;
@@ -85,7 +89,10 @@ internal sealed partial class StatusFileWriter(
             Math.Round(evaluation?.ElapsedMs ?? 0, 2),
             evaluation?.At,
             report?.Discovery.Statement,
-            twin.LastEvaluationError);
+            twin.LastEvaluationError)
+        {
+            LastEvaluationAllocatedBytes = evaluation?.AllocatedBytes ?? 0,
+        };
         var links = report?.Links.Select(l => new LinkStatus(l.Id, l.Cells, l.CapacityGbps, l.CapacityNoBufferGbps, l.PeakGbps, l.MeanGbps, l.ObservedLossPercent)).ToList() ?? [];
         var placed = report?.Cells.ToDictionary(c => c.Id) ?? [];
         var cells = twin.Cells.Select(c =>
@@ -110,7 +117,10 @@ internal sealed partial class StatusFileWriter(
             window,
             links,
             cells,
-            report?.Warnings ?? []);
+            report?.Warnings ?? [])
+        {
+            ManagedCommittedBytes = GC.GetGCMemoryInfo().TotalCommittedBytes,
+        };
     }
 
     private async Task WriteAsync(CancellationToken cancellationToken)

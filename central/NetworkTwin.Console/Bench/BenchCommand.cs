@@ -42,6 +42,7 @@ public static class BenchCommand
         });
         var bench = new Command("bench", "Measure the speed of the product's pipelines on this machine.");
         bench.Add(fronthaul);
+        bench.Add(AgentBench.Create(console));
         return bench;
     }
 

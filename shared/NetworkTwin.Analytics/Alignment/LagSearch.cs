@@ -18,13 +18,23 @@ public static class LagSearch
     /// </summary>
     public static CorrelationPeak RefineDense(ReadOnlySpan<double> a, ReadOnlySpan<double> b, CorrelationPeak coarse, int factor)
     {
-        var na = Normalised(a);
-        var nb = Normalised(b);
-        if (na is null || nb is null)
+        var bufferA = System.Buffers.ArrayPool<double>.Shared.Rent(a.Length);
+        var bufferB = System.Buffers.ArrayPool<double>.Shared.Rent(b.Length);
+        try
         {
-            return CorrelationPeak.None;
+            var na = bufferA.AsSpan(0, a.Length);
+            var nb = bufferB.AsSpan(0, b.Length);
+            return Normalise(a, na) && Normalise(b, nb) ? BestDenseLag(na, nb, coarse, factor) : CorrelationPeak.None;
         }
+        finally
+        {
+            System.Buffers.ArrayPool<double>.Shared.Return(bufferA);
+            System.Buffers.ArrayPool<double>.Shared.Return(bufferB);
+        }
+    }
 
+    private static CorrelationPeak BestDenseLag(ReadOnlySpan<double> na, ReadOnlySpan<double> nb, CorrelationPeak coarse, int factor)
+    {
         var best = coarse with { Correlation = double.NegativeInfinity };
         for (var lag = (coarse.Lag - 1) * factor; lag <= (coarse.Lag + 1) * factor; lag++)
         {
@@ -33,7 +43,7 @@ public static class LagSearch
             var sum = 0.0;
             if (end > start)
             {
-                sum = Dot(na.AsSpan(start + lag, end - start), nb.AsSpan(start, end - start));
+                sum = Dot(na.Slice(start + lag, end - start), nb.Slice(start, end - start));
             }
 
             if (sum > best.Correlation)
@@ -121,7 +131,8 @@ public static class LagSearch
         return sum;
     }
 
-    private static double[]? Normalised(ReadOnlySpan<double> x)
+    /// <summary>Writes x minus its mean, scaled to unit norm, into <paramref name="result"/>; false when x is flat.</summary>
+    private static bool Normalise(ReadOnlySpan<double> x, Span<double> result)
     {
         var mean = 0.0;
         foreach (var v in x)
@@ -130,7 +141,6 @@ public static class LagSearch
         }
 
         mean /= x.Length;
-        var result = new double[x.Length];
         var norm = 0.0;
         for (var i = 0; i < x.Length; i++)
         {
@@ -140,7 +150,7 @@ public static class LagSearch
 
         if (norm <= 0)
         {
-            return null;
+            return false;
         }
 
         var scale = 1.0 / Math.Sqrt(norm);
@@ -149,6 +159,6 @@ public static class LagSearch
             result[i] *= scale;
         }
 
-        return result;
+        return true;
     }
 }

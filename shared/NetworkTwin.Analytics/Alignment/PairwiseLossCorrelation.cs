@@ -13,8 +13,9 @@ public static class PairwiseLossCorrelation
     /// <param name="lossSlots">Per cell: sorted slot indices (common grid) with loss.</param>
     /// <param name="gridLength">Slots on the grid.</param>
     /// <param name="maxLagSlots">Largest clock difference to consider between two cells.</param>
+    /// <param name="parallel">How many cores to use (default: all).</param>
     /// <returns>peaks[i, j]: lag of cell i against cell j (o_i - o_j in slots), correlation, z.</returns>
-    public static CorrelationPeak[,] Compute(int[][] lossSlots, int gridLength, int maxLagSlots)
+    public static CorrelationPeak[,] Compute(int[][] lossSlots, int gridLength, int maxLagSlots, ParallelOptions? parallel = null)
     {
         var n = lossSlots.Length;
         var peaks = new CorrelationPeak[n, n];
@@ -26,9 +27,10 @@ public static class PairwiseLossCorrelation
         const int Factor = LagSearch.CoarseFactor;
         var coarseLength = (gridLength + Factor - 1) / Factor;
         var correlator = new CrossCorrelator(coarseLength, (maxLagSlots / Factor) + 1);
+        parallel ??= new ParallelOptions();
         var prepared = new PreparedSeries[n];
         var present = new bool[n][];
-        Parallel.For(0, n, i =>
+        Parallel.For(0, n, parallel, i =>
         {
             prepared[i] = correlator.Prepare(SlotBinning.Coarsen(lossSlots[i], gridLength, Factor));
             present[i] = LagSearch.PresenceOf(lossSlots[i], gridLength);
@@ -43,7 +45,7 @@ public static class PairwiseLossCorrelation
             }
         }
 
-        Parallel.ForEach(pairs, pair =>
+        Parallel.ForEach(pairs, parallel, pair =>
         {
             var coarse = correlator.Correlate(prepared[pair.I], prepared[pair.J]);
             var fine = coarse.Correlation > 0

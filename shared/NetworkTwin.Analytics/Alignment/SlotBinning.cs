@@ -34,6 +34,15 @@ public static class SlotBinning
     public static double[] TxPerSlot(PacketStatsSeries stats, double originSeconds, int gridLength)
     {
         var series = new double[gridLength];
+        TxPerSlot(stats, originSeconds, series);
+        return series;
+    }
+
+    /// <summary>Transmitted packets per slot into <paramref name="series"/> (the grid is its length).</summary>
+    public static void TxPerSlot(PacketStatsSeries stats, double originSeconds, Span<double> series)
+    {
+        var gridLength = series.Length;
+        series.Clear();
         for (var i = 0; i < stats.TimesSeconds.Length; i++)
         {
             var s = SlotOf(stats.TimesSeconds[i], originSeconds);
@@ -43,13 +52,21 @@ public static class SlotBinning
             }
         }
 
-        return series;
     }
 
     /// <summary>DU kilobits per slot from a symbol grid.</summary>
     public static double[] KbitPerSlot(SymbolGrid grid, double originSeconds, int gridLength)
     {
         var series = new double[gridLength];
+        KbitPerSlot(grid, originSeconds, series);
+        return series;
+    }
+
+    /// <summary>DU kilobits per slot from a symbol grid into <paramref name="series"/> (the grid is its length).</summary>
+    public static void KbitPerSlot(SymbolGrid grid, double originSeconds, Span<double> series)
+    {
+        var gridLength = series.Length;
+        series.Clear();
         for (var i = 0; i < grid.Kbit.Length; i++)
         {
             var s = SlotOf((grid.FirstSymbol + i + 0.5) * SymbolGrid.SymbolSeconds, originSeconds);
@@ -59,13 +76,21 @@ public static class SlotBinning
             }
         }
 
-        return series;
     }
 
     /// <summary>DU kilobits per slot from one column of the slot table.</summary>
     public static double[] KbitPerSlot(SlotTable table, int column, double originSeconds, int gridLength)
     {
         var series = new double[gridLength];
+        KbitPerSlot(table, column, originSeconds, series);
+        return series;
+    }
+
+    /// <summary>DU kilobits per slot from one column of the slot table into <paramref name="series"/>.</summary>
+    public static void KbitPerSlot(SlotTable table, int column, double originSeconds, Span<double> series)
+    {
+        var gridLength = series.Length;
+        series.Clear();
         var first = SlotOf(table.StartSeconds + (SlotSeconds / 2), originSeconds);
         var kbit = table.KbitByCell[column];
         for (var k = 0; k < kbit.Length; k++)
@@ -77,7 +102,6 @@ public static class SlotBinning
             }
         }
 
-        return series;
     }
 
     /// <summary>Sums consecutive blocks of <paramref name="factor"/> samples.</summary>

@@ -83,14 +83,21 @@ public static partial class FronthaulAnalyzer
         var maxLag = (int)Math.Ceiling(options.MaxClockOffsetSeconds / SlotBinning.SlotSeconds);
         const int Factor = LagSearch.CoarseFactor;
         var correlator = new CrossCorrelator((length + Factor - 1) / Factor, (maxLag / Factor) + 1);
-        Parallel.ForEach(cells, stats =>
+        Parallel.ForEach(cells, options.ParallelOptions, stats =>
         {
-            var ru = SlotBinning.TxPerSlot(stats, origin, length);
-            var duKbit = traffic.KbitPerSlot(stats.CellId, origin, length);
+            // Pooled: the live agent aligns every cell every few seconds.
+            var ruBuffer = System.Buffers.ArrayPool<double>.Shared.Rent(length);
+            var duBuffer = System.Buffers.ArrayPool<double>.Shared.Rent(length);
+            var ru = ruBuffer.AsSpan(0, length);
+            var duKbit = duBuffer.AsSpan(0, length);
+            SlotBinning.TxPerSlot(stats, origin, ru);
+            traffic.KbitPerSlot(stats.CellId, origin, duKbit);
             var coarse = correlator.Correlate(
                 correlator.Prepare(SlotBinning.Coarsen(ru, Factor)),
                 correlator.Prepare(SlotBinning.Coarsen(duKbit, Factor)));
             var fine = LagSearch.RefineDense(ru, duKbit, coarse, Factor);
+            System.Buffers.ArrayPool<double>.Shared.Return(ruBuffer);
+            System.Buffers.ArrayPool<double>.Shared.Return(duBuffer);
             var trusted = fine.Correlation > 0 && coarse.ZScore >= options.MinPeakZ && Math.Abs(fine.Lag) <= maxLag;
             result[stats.CellId] = new DuAlignment(
                 Math.Round(fine.Lag * SlotBinning.SlotSeconds * 1000, 1),

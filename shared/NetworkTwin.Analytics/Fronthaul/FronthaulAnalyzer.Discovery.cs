@@ -27,7 +27,7 @@ public static partial class FronthaulAnalyzer
         var (origin, gridLength) = RuGrid(stats);
         var loss = stats.Select(s => SlotBinning.LossSlots(s, origin, gridLength)).ToArray();
         var maxLagSlots = (int)Math.Ceiling(2 * options.MaxClockOffsetSeconds / SlotBinning.SlotSeconds);
-        var peaks = PairwiseLossCorrelation.Compute(loss, gridLength, maxLagSlots);
+        var peaks = PairwiseLossCorrelation.Compute(loss, gridLength, maxLagSlots, options.ParallelOptions);
 
         // Only cells that lost packets say anything about their link.
         var evidence = Enumerable.Range(0, stats.Length).Where(i => loss[i].Length > 0).ToArray();

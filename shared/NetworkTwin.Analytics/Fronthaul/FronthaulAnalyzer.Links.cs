@@ -12,13 +12,15 @@ public static partial class FronthaulAnalyzer
     private static List<LinkReport> SizeLinks(CellTraffic traffic, DiscoveryResult discovery, Dictionary<int, (long Tx, long Lost)> packets, FronthaulOptions options, List<string> warnings)
     {
         var reports = new System.Collections.Concurrent.ConcurrentBag<LinkReport>();
-        Parallel.ForEach(discovery.LinkMembers, link =>
+        Parallel.ForEach(discovery.LinkMembers, options.ParallelOptions, link =>
         {
             var cells = link.Value.ToArray();
             var withTraffic = cells.Where(traffic.Has).ToArray();
-            var (series, interval, resolution) = LinkSeries(traffic, withTraffic);
+            var (buffer, length, interval, resolution) = LinkSeries(traffic, withTraffic);
+            var series = buffer.AsSpan(0, length);
             var stats = RateStatistics.FromKbit(series, interval);
             var capacity = CapacitySearch.MinimumCapacity(series, interval, options.BufferMicros * 1e-6, options.LossTarget);
+            System.Buffers.ArrayPool<double>.Shared.Return(buffer);
             reports.Add(new LinkReport(
                 link.Key,
                 cells,
@@ -43,19 +45,26 @@ public static partial class FronthaulAnalyzer
         return [.. reports.OrderBy(r => r.Id)];
     }
 
-    /// <summary>Sum of the cells' kbit at symbol resolution if every cell has symbols, otherwise per slot.</summary>
-    private static (double[] Kbit, double IntervalSeconds, string Resolution) LinkSeries(CellTraffic traffic, int[] cells)
+    /// <summary>
+    /// Sum of the cells' kbit at symbol resolution if every cell has symbols, otherwise per slot,
+    /// in a pooled buffer of which the first <c>Length</c> samples are the series.
+    /// </summary>
+    private static (double[] Buffer, int Length, double IntervalSeconds, string Resolution) LinkSeries(CellTraffic traffic, int[] cells)
     {
+        var pool = System.Buffers.ArrayPool<double>.Shared;
         if (cells.Length == 0)
         {
-            return ([], SymbolGrid.SlotSeconds, "none");
+            return (pool.Rent(0), 0, SymbolGrid.SlotSeconds, "none");
         }
 
         if (cells.All(traffic.Symbols.ContainsKey))
         {
             var grids = cells.Select(c => traffic.Symbols[c]).ToArray();
             var first = grids.Min(g => g.FirstSymbol);
-            var series = new double[grids.Max(g => g.EndSymbol) - first];
+            var length = (int)(grids.Max(g => g.EndSymbol) - first);
+            var buffer = pool.Rent(length);
+            var series = buffer.AsSpan(0, length);
+            series.Clear();
             foreach (var g in grids)
             {
                 var offset = (int)(g.FirstSymbol - first);
@@ -65,22 +74,27 @@ public static partial class FronthaulAnalyzer
                 }
             }
 
-            return (series, SymbolGrid.SymbolSeconds, "symbol");
+            return (buffer, length, SymbolGrid.SymbolSeconds, "symbol");
         }
 
         var origin = cells.Min(traffic.StartSeconds);
-        var length = Alignment.SlotBinning.SlotOf(cells.Max(traffic.EndSeconds), origin) + 1;
-        var sum = new double[length];
+        var slots = Alignment.SlotBinning.SlotOf(cells.Max(traffic.EndSeconds), origin) + 1;
+        var sumBuffer = pool.Rent(slots);
+        var sum = sumBuffer.AsSpan(0, slots);
+        sum.Clear();
+        var scratch = pool.Rent(slots);
         foreach (var c in cells)
         {
-            var s = traffic.KbitPerSlot(c, origin, length);
-            for (var i = 0; i < length; i++)
+            var s = scratch.AsSpan(0, slots);
+            traffic.KbitPerSlot(c, origin, s);
+            for (var i = 0; i < slots; i++)
             {
                 sum[i] += s[i];
             }
         }
 
-        return (sum, SymbolGrid.SlotSeconds, "slot");
+        pool.Return(scratch);
+        return (sumBuffer, slots, SymbolGrid.SlotSeconds, "slot");
     }
 
     private static double? ObservedLossPercent(Dictionary<int, (long Tx, long Lost)> packets, int[] cells)

@@ -31,7 +31,7 @@ public static partial class FronthaulAnalyzer
 
         progress?.Report("cleaning throughput");
         var rule = new OutlierRule(options.OutlierFactor);
-        var traffic = CleanTraffic(dataset, rule, out var outliersByCell);
+        var traffic = CleanTraffic(dataset, rule, options.ParallelOptions, out var outliersByCell);
 
         progress?.Report("correlating loss patterns");
         var discovery = Discover(dataset, cellIds, options, warnings);
@@ -71,11 +71,11 @@ public static partial class FronthaulAnalyzer
     }
 
     /// <summary>The DU traffic of each cell after cleaning: symbols where the raw files exist, slots otherwise.</summary>
-    private static CellTraffic CleanTraffic(FronthaulDataset dataset, OutlierRule rule, out Dictionary<int, int> outliersByCell)
+    private static CellTraffic CleanTraffic(FronthaulDataset dataset, OutlierRule rule, ParallelOptions parallel, out Dictionary<int, int> outliersByCell)
     {
         var removed = new System.Collections.Concurrent.ConcurrentDictionary<int, int>();
         var symbols = dataset.Symbols.ToDictionary(s => s.CellId);
-        Parallel.ForEach(symbols.Values, grid => removed[grid.CellId] = rule.Apply(grid.Kbit).Removed);
+        Parallel.ForEach(symbols.Values, parallel, grid => removed[grid.CellId] = rule.Apply(grid.Kbit).Removed);
 
         var slotColumns = new Dictionary<int, int>();
         if (dataset.Slots is { } table)
@@ -89,7 +89,7 @@ public static partial class FronthaulAnalyzer
                 }
             }
 
-            Parallel.ForEach(slotColumns, pair => removed[pair.Key] = rule.Apply(table.KbitByCell[pair.Value].AsSpan()).Removed);
+            Parallel.ForEach(slotColumns, parallel, pair => removed[pair.Key] = rule.Apply(table.KbitByCell[pair.Value].AsSpan()).Removed);
         }
 
         outliersByCell = new Dictionary<int, int>(removed);
@@ -107,8 +107,16 @@ public static partial class FronthaulAnalyzer
             ? g.EndSymbol * SymbolGrid.SymbolSeconds
             : Slots!.StartSeconds + (Slots.SlotCount * SymbolGrid.SlotSeconds);
 
-        public double[] KbitPerSlot(int cell, double origin, int length) => Symbols.TryGetValue(cell, out var g)
-            ? Alignment.SlotBinning.KbitPerSlot(g, origin, length)
-            : Alignment.SlotBinning.KbitPerSlot(Slots!, SlotColumns[cell], origin, length);
+        public void KbitPerSlot(int cell, double origin, Span<double> series)
+        {
+            if (Symbols.TryGetValue(cell, out var g))
+            {
+                Alignment.SlotBinning.KbitPerSlot(g, origin, series);
+            }
+            else
+            {
+                Alignment.SlotBinning.KbitPerSlot(Slots!, SlotColumns[cell], origin, series);
+            }
+        }
     }
 }

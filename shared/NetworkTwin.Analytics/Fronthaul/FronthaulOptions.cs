@@ -27,6 +27,14 @@ public sealed record FronthaulOptions
     /// <summary>Robust z-score a correlation peak needs to count as evidence at all.</summary>
     public double MinPeakZ { get; init; } = 8;
 
+    /// <summary>
+    /// Cores the analysis may use at once; -1 = all. A live agent sets 1 so ingest keeps a core
+    /// while the window is analysed.
+    /// </summary>
+    public int MaxParallelism { get; init; } = -1;
+
+    internal ParallelOptions ParallelOptions => new() { MaxDegreeOfParallelism = MaxParallelism };
+
     /// <summary>Returns every problem with the options, naming the option and the allowed range.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -72,6 +80,11 @@ public sealed record FronthaulOptions
         if (!(MinLinkCorrelation is > 0 and < 1))
         {
             errors.Add($"--min-correlation must be between 0 and 1 (got {MinLinkCorrelation}).");
+        }
+
+        if (MaxParallelism is 0 or < -1)
+        {
+            errors.Add($"MaxParallelism must be -1 (all cores) or at least 1 (got {MaxParallelism}).");
         }
 
         return errors;

@@ -26,6 +26,9 @@ public sealed record AgentStatusDocument(
 {
     public const string FileName = "status.json";
 
+    /// <summary>Memory the garbage collector holds from the OS (heap plus free space it keeps).</summary>
+    public long ManagedCommittedBytes { get; init; }
+
     public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
@@ -55,7 +58,13 @@ public sealed record IngestStatus(
     double MessagesPerSecond,
     double RowsPerSecond,
     string? LastProblem,
-    IReadOnlyList<TailedFileStatus> Files);
+    IReadOnlyList<TailedFileStatus> Files)
+{
+    /// <summary>When the first and the latest MQTT message were handled (for ingest-rate measurements).</summary>
+    public DateTimeOffset? FirstMessageAt { get; init; }
+
+    public DateTimeOffset? LastMessageAt { get; init; }
+}
 
 public sealed record TailedFileStatus(string Path, long Offset, long Rows, long MalformedLines, int Rotations);
 
@@ -69,7 +78,11 @@ public sealed record WindowStatus(
     double LastEvaluationMs,
     DateTimeOffset? LastEvaluatedAt,
     string? Discovery,
-    string? LastError);
+    string? LastError)
+{
+    /// <summary>Memory the last analysis allocated (its thread only), in bytes.</summary>
+    public long LastEvaluationAllocatedBytes { get; init; }
+}
 
 public sealed record LinkStatus(
     int Id,

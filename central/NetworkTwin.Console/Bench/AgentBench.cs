@@ -1,0 +1,201 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using NetworkTwin.Analytics.Scenario;
+using NetworkTwin.Console.Agent;
+using NetworkTwin.Console.Cli;
+using NetworkTwin.Contracts.Status;
+using NetworkTwin.Contracts.Telemetry;
+using NetworkTwin.Mqtt;
+using NetworkTwin.Mqtt.Broker;
+using NetworkTwin.Mqtt.Client;
+using NetworkTwin.Telemetry.Replay;
+using NetworkTwin.Telemetry.Scenario;
+using Spectre.Console;
+
+namespace NetworkTwin.Console.Bench;
+
+/// <summary>
+/// <c>networktwin bench agent</c>: the edge agent's figures against a real mosquitto: ingest rate
+/// next to mosquitto_sub on the same stream, publish-to-applied latency at 10k rows/s, and
+/// resident memory with 24 cells live.
+/// </summary>
+public static class AgentBench
+{
+    public static Command Create(IAnsiConsole console)
+    {
+        var agentPath = new Option<string?>("--agent") { Description = "The agent to measure (networktwin-agent.dll); found in the build tree by default." };
+        var messages = new Option<int>("--messages") { Description = "QoS 0 messages for the ingest figure.", DefaultValueFactory = _ => 200_000 };
+        var seconds = new Option<double>("--latency-seconds") { Description = "Length of the 10k rows/s latency run.", DefaultValueFactory = _ => 10 };
+        var window = new Option<double>("--window-s") { Description = "Agent window for the memory figure (Agent:Window:Seconds).", DefaultValueFactory = _ => 8 };
+        var command = new Command("agent", "Ingest rate vs mosquitto_sub, latency at 10k rows/s and memory with 24 live cells, on a real mosquitto.")
+        {
+            agentPath, messages, seconds, window,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var path = AgentProcess.Locate(parse.GetValue(agentPath));
+            var n = parse.GetValue(messages);
+            if (n is < 1000 or > 10_000_000)
+            {
+                throw new CliUsageException($"--messages must be 1000..10000000 (got {n}).");
+            }
+
+            var work = Directory.CreateTempSubdirectory("nt-bench-agent-").FullName;
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("figure", "value", "target");
+            try
+            {
+                await IngestAsync(console, table, path, work, n, ct).ConfigureAwait(false);
+                await LatencyAsync(console, table, path, work, parse.GetValue(seconds), ct).ConfigureAwait(false);
+                await MemoryAsync(console, table, path, work, parse.GetValue(window), ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                Directory.Delete(work, recursive: true);
+            }
+
+            console.Write(table);
+            console.MarkupLine($"{Environment.ProcessorCount} cores, .NET {Environment.Version}; broker mosquitto on loopback.");
+            return CliApp.ExitOk;
+        });
+        return command;
+    }
+
+    private static Dictionary<string, string> Settings(MosquittoBroker broker, string window = "8") => new()
+    {
+        ["Mqtt:Port"] = broker.Port.ToString(CultureInfo.InvariantCulture),
+        ["Agent:Site"] = "bench",
+        ["Agent:Window:Seconds"] = window,
+        ["Agent:Logging:ConsoleLevel"] = "Warning",
+    };
+
+    private static async Task<MqttClient> PublisherAsync(MosquittoBroker broker, CancellationToken ct)
+    {
+        var client = new MqttClient(new MqttClientOptions { Port = broker.Port, ClientId = "nt-bench-publisher", CleanSession = true });
+        client.Start();
+        await client.WaitConnectedAsync(ct).ConfigureAwait(false);
+        return client;
+    }
+
+    /// <summary>The same QoS 0 stream to the agent and to mosquitto_sub at once; each one's time from first publish to last message.</summary>
+    private static async Task IngestAsync(IAnsiConsole console, Table table, string agentPath, string work, int count, CancellationToken ct)
+    {
+        console.MarkupLine($"ingest: {count:N0} QoS 0 messages to the agent and to mosquitto_sub...");
+        await using var broker = await MosquittoBroker.StartAsync(cancellationToken: ct).ConfigureAwait(false);
+        await using var agent = AgentProcess.Start(agentPath, Path.Combine(work, "ingest"), Settings(broker));
+        await agent.WaitForStatusAsync(s => s.Broker is { Connected: true }, "connected", TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
+        var sub = Process.Start(new ProcessStartInfo("mosquitto_sub", ["-h", "127.0.0.1", "-p", broker.Port.ToString(CultureInfo.InvariantCulture), "-t", "nt/bench/+/throughput", "-q", "0", "-C", count.ToString(CultureInfo.InvariantCulture)])
+        {
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        }) ?? throw new InvalidOperationException("cannot start mosquitto_sub (Debian: apt-get install mosquitto-clients)");
+        var drain = sub.StandardOutput.BaseStream.CopyToAsync(Stream.Null, ct);
+        await using var publisher = await PublisherAsync(broker, ct).ConfigureAwait(false);
+
+        // Warm-up on a topic mosquitto_sub does not follow, until the agent has its subscription.
+        while ((await agent.TryReadStatusAsync(ct).ConfigureAwait(false))?.Ingest.Messages is null or 0)
+        {
+            await publisher.PublishAsync(new MqttMessage("nt/bench/0/pkt-stats", "1.0 10 10 0\n"u8.ToArray()), ct).ConfigureAwait(false);
+            await Task.Delay(200, ct).ConfigureAwait(false);
+        }
+
+        await Task.Delay(500, ct).ConfigureAwait(false);
+        var before = (await agent.TryReadStatusAsync(ct).ConfigureAwait(false))!.Ingest.Messages;
+        var payloads = Enumerable.Range(0, 1000).Select(i => System.Text.Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{10 + (i * 0.0000357):0.0000000} {i % 700}.5\n"))).ToArray();
+        var topics = Enumerable.Range(1, 24).Select(c => new TelemetryTopic("bench", c, TelemetryKind.Throughput).ToString()).ToArray();
+        var start = DateTimeOffset.UtcNow;
+        var publish = Stopwatch.StartNew();
+        for (var i = 0; i < count; i++)
+        {
+            await publisher.PublishAsync(new MqttMessage(topics[i % 24], payloads[i % payloads.Length]), ct).ConfigureAwait(false);
+        }
+
+        var publishSeconds = publish.Elapsed.TotalSeconds;
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
+        {
+            timeout.CancelAfter(TimeSpan.FromSeconds(120));
+            await sub.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        }
+
+        var subSeconds = (DateTimeOffset.UtcNow - start).TotalSeconds;
+        await drain.ConfigureAwait(false);
+        sub.Dispose();
+        var status = await agent.WaitForStatusAsync(s => s.Ingest.Messages >= before + count, "every message", TimeSpan.FromSeconds(120), ct).ConfigureAwait(false);
+        var agentSeconds = (status.Ingest.LastMessageAt!.Value - start).TotalSeconds;
+        table.AddRow("publish, project client, QoS 0", F($"{count / publishSeconds:N0} msgs/s"), "-");
+        table.AddRow("mosquitto_sub ingest (same stream)", F($"{count / subSeconds:N0} msgs/s ({subSeconds:0.00} s)"), "-");
+        table.AddRow("agent ingest: decode + apply to windows", F($"{count / agentSeconds:N0} msgs/s ({agentSeconds:0.00} s)"), "-");
+        table.AddRow("agent vs mosquitto_sub", F($"{subSeconds / agentSeconds:0.00}x"), ">= 1.0x");
+    }
+
+    /// <summary>10 rows per binary message, 1,000 messages/s: 10k rows/s, each stamped when published.</summary>
+    private static async Task LatencyAsync(IAnsiConsole console, Table table, string agentPath, string work, double seconds, CancellationToken ct)
+    {
+        console.MarkupLine($"latency: 10,000 rows/s for {seconds:0} s...");
+        await using var broker = await MosquittoBroker.StartAsync(cancellationToken: ct).ConfigureAwait(false);
+        await using var agent = AgentProcess.Start(agentPath, Path.Combine(work, "latency"), Settings(broker));
+        await agent.WaitForStatusAsync(s => s.Broker is { Connected: true }, "connected", TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
+        await using var publisher = await PublisherAsync(broker, ct).ConfigureAwait(false);
+        await Task.Delay(500, ct).ConfigureAwait(false);
+        var topics = Enumerable.Range(1, 24).Select(c => new TelemetryTopic("bench", c, TelemetryKind.PacketStats).ToString()).ToArray();
+        var times = new double[10];
+        int[] tx = [.. Enumerable.Repeat(40, 10)], rx = [.. Enumerable.Repeat(39, 10)], late = new int[10];
+        // Two seconds of warm-up first (JIT, first windows); the agent's percentiles cover its last 10,000 batches.
+        var clock = Stopwatch.StartNew();
+        var sent = 0;
+        var measured = (int)(seconds * 1000);
+        var total = measured + 2000;
+        while (sent < total)
+        {
+            var due = (int)Math.Min(total, clock.Elapsed.TotalMilliseconds);
+            for (; sent < due; sent++)
+            {
+                var dataTime = 1 + (sent * 0.001);
+                for (var r = 0; r < 10; r++)
+                {
+                    times[r] = dataTime + (r * 0.0001);
+                }
+
+                var nowNanos = (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks * 100;
+                await publisher.PublishAsync(new MqttMessage(topics[sent % 24], BinaryTelemetryBatch.EncodePacketStats(times, tx, rx, late, nowNanos)), ct).ConfigureAwait(false);
+            }
+
+            await Task.Delay(1, ct).ConfigureAwait(false);
+        }
+
+        var status = await agent.WaitForStatusAsync(s => s.Latency.Samples >= total, "every stamped batch", TimeSpan.FromSeconds(60), ct).ConfigureAwait(false);
+        table.AddRow(F($"publish-to-applied latency p50 at 10k rows/s (last {Math.Min(measured, 10_000):N0} batches)"), F($"{status.Latency.P50Ms:0.000} ms"), "-");
+        table.AddRow("publish-to-applied latency p99 at 10k rows/s", F($"{status.Latency.P99Ms:0.000} ms (max {status.Latency.MaxMs:0.0})"), "< 2 ms");
+    }
+
+    /// <summary>A generated 24-cell capture replayed at real time; the agent's resident memory sampled throughout.</summary>
+    private static async Task MemoryAsync(IAnsiConsole console, Table table, string agentPath, string work, double window, CancellationToken ct)
+    {
+        console.MarkupLine(F($"memory: 24 cells live at real time, window {window:0.#} s..."));
+        var capture = Path.Combine(work, "capture");
+        var spec = new ScenarioSpec { DurationSeconds = 12, Seed = 5 };
+        await ScenarioWriter.WriteAsync(FronthaulScenarioGenerator.Generate(spec), capture, null, ct).ConfigureAwait(false);
+        var source = await ReplaySource.LoadAsync(capture, null, ct).ConfigureAwait(false);
+        await using var broker = await MosquittoBroker.StartAsync(cancellationToken: ct).ConfigureAwait(false);
+        await using var agent = AgentProcess.Start(agentPath, Path.Combine(work, "memory"), Settings(broker, window.ToString(CultureInfo.InvariantCulture)));
+        await agent.WaitForStatusAsync(s => s.Broker is { Connected: true }, "connected", TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
+        var idle = agent.Memory().Rss;
+        await using var publisher = await PublisherAsync(broker, ct).ConfigureAwait(false);
+        var replay = TelemetryReplayer.RunAsync(source, publisher, new ReplayOptions { Site = "bench", Speed = 1 }, null, ct);
+        long peakSampled = 0;
+        while (!replay.IsCompleted)
+        {
+            peakSampled = Math.Max(peakSampled, agent.Memory().Rss);
+            await Task.WhenAny(replay, Task.Delay(250, ct)).ConfigureAwait(false);
+        }
+
+        await replay.ConfigureAwait(false);
+        var status = await agent.WaitForStatusAsync(s => s.Ingest.Rows >= source.Rows, "every row", TimeSpan.FromSeconds(60), ct).ConfigureAwait(false);
+        var (rss, hwm) = agent.Memory();
+        table.AddRow("agent resident memory, idle (connected, no data)", F($"{idle / 1048576.0:0} MB"), "-");
+        table.AddRow(F($"agent resident memory, 24 cells live, {window:0.#} s window"), F($"{rss / 1048576.0:0} MB now, peak {hwm / 1048576.0:0} MB (managed heap {status.ManagedHeapBytes / 1048576.0:0} MB, GC committed {status.ManagedCommittedBytes / 1048576.0:0} MB)"), "< 100 MB");
+        table.AddRow("window analysis (discovery, clocks, capacity) per run", F($"{status.Window.LastEvaluationMs:0} ms, {status.Window.LastEvaluationAllocatedBytes / 1048576.0:0} MB allocated, every 2 s"), "-");
+    }
+
+    private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}
