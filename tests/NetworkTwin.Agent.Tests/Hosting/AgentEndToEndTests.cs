@@ -106,6 +106,32 @@ public sealed class AgentEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task TailedFiles_GrowingAndMalformed_AreReadAsTheyGrowAndCountedInTheStatus()
+    {
+        var logs = Directory.CreateDirectory(Path.Combine(_dir, "du-logs")).FullName;
+        var path = Path.Combine(logs, "pkt-stats-cell-5.dat");
+        await File.WriteAllTextAsync(path, "time tx rx tooLate\n1.0000 40 40 0\n1.0005 40 39 0\n");
+        using var agent = BuildAgent(1, new()
+        {
+            ["Agent:Ingest:MqttEnabled"] = "false",
+            ["Agent:Ingest:TailDirectory"] = logs,
+            ["Agent:Ingest:TailPollMilliseconds"] = "20",
+        });
+
+        await agent.StartAsync();
+        await StatusWhen(s => s.Ingest.Rows == 2, "the first two rows");
+        await File.AppendAllTextAsync(path, "1.0010 40 40 0\nthis is not a row\n1.0015 40 38 1\n");
+        var status = await StatusWhen(s => s.Ingest.Rows == 4, "the appended rows");
+        await agent.StopAsync();
+
+        Assert.Equal(1, status.Ingest.MalformedLines);
+        Assert.Null(status.Broker);
+        var file = Assert.Single(status.Ingest.Files);
+        Assert.Equal(new FileInfo(path).Length, file.Offset);
+        Assert.Equal(4, Assert.Single(status.Cells).PacketRows);
+    }
+
+    [Fact]
     public async Task Start_InvalidConfiguration_FailsNamingTheKey()
     {
         using var agent = BuildAgent(1883, new() { ["Agent:Window:Seconds"] = "0", ["Mqtt:Port"] = "70000" });
