@@ -41,20 +41,33 @@ public static class LiveDemo
         var replay = TelemetryReplayer.RunAsync(source, publisher, options, new Progress<ReplayProgress>(p => progress = p), ct);
 
         AgentStatusDocument? status = null;
-        await console.Live(new Markup("waiting for the agent...")).StartAsync(async live =>
+        var done = DateTimeOffset.MinValue;
+        if (console.Profile.Capabilities.Interactive)
         {
+            await console.Live(new Markup("waiting for the agent...")).StartAsync(async live =>
+            {
+                while (!replay.IsCompleted)
+                {
+                    await Task.WhenAny(replay, Task.Delay(500, ct)).ConfigureAwait(false);
+                    status = await agent.TryReadStatusAsync(ct).ConfigureAwait(false) ?? status;
+                    live.UpdateTarget(Frame(progress, speed, status));
+                }
+            }).ConfigureAwait(false);
+        }
+        else
+        {
+            // Piped output (CI, logs): one line a second instead of redrawn tables.
             while (!replay.IsCompleted)
             {
-                await Task.WhenAny(replay, Task.Delay(500, ct)).ConfigureAwait(false);
+                await Task.WhenAny(replay, Task.Delay(1000, ct)).ConfigureAwait(false);
                 status = await agent.TryReadStatusAsync(ct).ConfigureAwait(false) ?? status;
-                live.UpdateTarget(Frame(progress, speed, status));
+                console.MarkupLine(Markup.Escape(Line(progress, status)));
             }
+        }
 
-            await replay.ConfigureAwait(false);
-            var done = DateTimeOffset.UtcNow;
-            status = await agent.WaitForStatusAsync(s => s.Ingest.Rows >= source.Rows && s.Window.LastEvaluatedAt > done, "an evaluation of the whole stream", TimeSpan.FromSeconds(60), ct).ConfigureAwait(false);
-            live.UpdateTarget(Frame(progress, speed, status));
-        }).ConfigureAwait(false);
+        await replay.ConfigureAwait(false);
+        done = DateTimeOffset.UtcNow;
+        status = await agent.WaitForStatusAsync(s => s.Ingest.Rows >= source.Rows && s.Window.LastEvaluatedAt > done, "an evaluation of the whole stream", TimeSpan.FromSeconds(60), ct).ConfigureAwait(false);
 
         console.MarkupLine("   The agent's final picture (from its status file; 'networktwin agent status' shows the same):");
         console.Write(AgentStatusRenderer.Render(status!, DateTimeOffset.UtcNow));
@@ -75,6 +88,10 @@ public static class LiveDemo
         console.Write(table);
         return right == truth.LinkOfCell.Count && status.Ingest.Rows == source.Rows;
     }
+
+    private static string Line(ReplayProgress p, AgentStatusDocument? status) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"   replayed {p.DataSeconds:0.0}/{p.TotalSeconds:0.0} s, {p.Rows:N0} rows; agent: {status?.Ingest.Rows ?? 0:N0} rows applied, {status?.Links.Count ?? 0} links, capacities {string.Join(" / ", status?.Links.Select(l => l.CapacityGbps.ToString("0.0", CultureInfo.InvariantCulture)) ?? [])} Gbit/s");
 
     private static Rows Frame(ReplayProgress p, double speed, AgentStatusDocument? status)
     {
