@@ -43,6 +43,7 @@ public static class BenchCommand
         var bench = new Command("bench", "Measure the speed of the product's pipelines on this machine.");
         bench.Add(fronthaul);
         bench.Add(AgentBench.Create(console));
+        bench.Add(DesignBench.Create(console));
         return bench;
     }
 

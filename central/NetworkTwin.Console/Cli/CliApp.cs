@@ -2,6 +2,7 @@ using System.CommandLine;
 using NetworkTwin.Console.Agent;
 using NetworkTwin.Console.Bench;
 using NetworkTwin.Console.Demo;
+using NetworkTwin.Console.Design;
 using NetworkTwin.Console.Fronthaul;
 using NetworkTwin.Console.Replay;
 using Spectre.Console;
@@ -27,6 +28,7 @@ public static class CliApp
         generate.Add(GenerateFronthaulCommand.Create(console));
         root.Add(generate);
 
+        root.Add(DesignCommand.Create(console));
         root.Add(ReplayCommand.Create(console));
 
         var agent = new Command("agent", "The local edge agent.");

@@ -96,8 +96,8 @@ public static partial class GraphMlReader
                         data.GetValueOrDefault("label") is { Length: > 0 } nodeLabel ? nodeLabel : $"node {nodeId}",
                         Number(data.GetValueOrDefault("Latitude")),
                         Number(data.GetValueOrDefault("Longitude")),
-                        data.GetValueOrDefault("Internal") == "0" ? "external" : null,
-                        data.GetValueOrDefault("Country")));
+                        data.GetValueOrDefault("Role") ?? (data.GetValueOrDefault("Internal") == "0" ? "external" : null),
+                        data.GetValueOrDefault("Region") ?? data.GetValueOrDefault("Country")));
                     break;
                 case "edge":
                     var a = xml.GetAttribute("source") ?? throw new InvalidDataException($"line {line}: <edge> without a source");
@@ -140,7 +140,10 @@ public static partial class GraphMlReader
             }
 
             byPair[key] = links.Count;
-            links.Add(new NetworkLink(key.Item1, key.Item2, capacity, null, Distance(nodes[ia], nodes[ib]), data.GetValueOrDefault("LinkType")));
+            links.Add(new NetworkLink(key.Item1, key.Item2, capacity, Number(data.GetValueOrDefault("Cost")), Distance(nodes[ia], nodes[ib]), data.GetValueOrDefault("LinkType"))
+            {
+                RiskGroups = data.GetValueOrDefault("RiskGroups") is { Length: > 0 } groups ? groups.Split(';') : [],
+            });
         }
 
         if (loops > 0)

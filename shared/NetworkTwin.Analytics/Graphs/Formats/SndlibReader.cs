@@ -35,7 +35,16 @@ public static class SndlibReader
                     {
                         var key = Next(tokens, ref at, "META key");
                         Expect(tokens, ref at, "=");
-                        var value = Next(tokens, ref at, $"META {key} value");
+
+                        // A META value is free text to the end of its line.
+                        var valueLine = tokens[at - 1].Line;
+                        var words = new List<string>();
+                        while (at < tokens.Count && tokens[at].Line == valueLine && tokens[at].Word != ")")
+                        {
+                            words.Add(tokens[at++].Word);
+                        }
+
+                        var value = string.Join(' ', words);
                         if (key == "unit")
                         {
                             unitSeen = true;

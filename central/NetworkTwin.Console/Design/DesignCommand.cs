@@ -1,0 +1,188 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using NetworkTwin.Analytics.Graphs;
+using NetworkTwin.Analytics.Graphs.Formats;
+using NetworkTwin.Analytics.Resilience;
+using NetworkTwin.Console.Cli;
+using NetworkTwin.Telemetry.Topology;
+using Spectre.Console;
+
+namespace NetworkTwin.Console.Design;
+
+/// <summary><c>networktwin design ...</c>: the design-time twin on real or generated networks.</summary>
+public static class DesignCommand
+{
+    public static Command Create(IAnsiConsole console)
+    {
+        var design = new Command("design", "The design-time twin: import, validate and fail networks.");
+        design.Add(Validate(console));
+        design.Add(Simulate(console));
+        design.Add(Export(console));
+        return design;
+    }
+
+    private static Option<FileInfo> NetworkOption() =>
+        new("--network") { Description = "Network file: GraphML (.graphml, e.g. the Topology Zoo), SNDlib native (.txt) or JSON (.json).", Required = true };
+
+    private static Command Validate(IAnsiConsole console)
+    {
+        var network = NetworkOption();
+        var json = new Option<FileInfo?>("--json") { Description = "Write the metrics as JSON to this file." };
+        var command = new Command("validate", "Import a network, report what was repaired, and measure it: diameter, path length, connectivity, bisection, cost.") { network, json };
+        command.SetAction(async (parse, ct) =>
+        {
+            var imported = Load(console, parse.GetRequiredValue(network).FullName);
+            var metrics = NetworkMetrics.Measure(imported.Network);
+            RenderMetrics(console, imported.Network, metrics);
+            if (parse.GetValue(json) is { } file)
+            {
+                await File.WriteAllTextAsync(file.FullName, JsonSerializer.Serialize(metrics, NetworkFiles.Json), ct).ConfigureAwait(false);
+            }
+
+            return CliApp.ExitOk;
+        });
+        return command;
+    }
+
+    private static Command Export(IAnsiConsole console)
+    {
+        var network = NetworkOption();
+        var output = new Option<FileInfo>("--out") { Description = "Where to write: .graphml or .json.", Required = true };
+        var command = new Command("export", "Convert a network to GraphML or JSON.") { network, output };
+        command.SetAction(parse =>
+        {
+            var imported = Load(console, parse.GetRequiredValue(network).FullName);
+            var path = parse.GetRequiredValue(output).FullName;
+            if (Path.GetExtension(path).ToLowerInvariant() is not (".graphml" or ".json"))
+            {
+                throw new CliUsageException($"--out must end in .graphml or .json (got {Path.GetFileName(path)}).");
+            }
+
+            NetworkFiles.Save(imported.Network, path);
+            console.MarkupLine($"wrote {imported.Network.NodeCount} nodes, {imported.Network.LinkCount} links, {imported.Network.Demands.Count} demands to {Markup.Escape(path)}");
+            return CliApp.ExitOk;
+        });
+        return command;
+    }
+
+    private static Command Simulate(IAnsiConsole console)
+    {
+        var network = NetworkOption();
+        var noNodes = new Option<bool>("--no-nodes") { Description = "Skip single node failures." };
+        var noDoubles = new Option<bool>("--no-doubles") { Description = "Skip double link failures." };
+        var samples = new Option<int>("--double-samples") { Description = "Link pairs sampled when there are more than --exhaustive-limit.", DefaultValueFactory = _ => 2000 };
+        var exhaustive = new Option<int>("--exhaustive-limit") { Description = "Up to this many link pairs, every pair is failed.", DefaultValueFactory = _ => 20_000 };
+        var capacity = new Option<double?>("--default-capacity-gbps") { Description = "Capacity for links the file gives none (for utilisation)." };
+        var uniform = new Option<double?>("--uniform-demand-gbps") { Description = "Add a demand of this size between every pair of nodes (when the file has none)." };
+        var top = new Option<int>("--top") { Description = "Worst failures shown per kind.", DefaultValueFactory = _ => 5 };
+        var json = new Option<FileInfo?>("--json") { Description = "Write every scenario's outcome as JSON to this file." };
+        var command = new Command("simulate", "Fail every link, every node, every shared-risk group and pairs of links; report what breaks first.")
+        {
+            network, noNodes, noDoubles, samples, exhaustive, capacity, uniform, top, json,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var options = new SimulationOptions
+            {
+                SingleNodes = !parse.GetValue(noNodes),
+                DoubleLinks = !parse.GetValue(noDoubles),
+                DoubleSamples = parse.GetValue(samples),
+                ExhaustiveDoubleLimit = parse.GetValue(exhaustive),
+                DefaultCapacityGbps = parse.GetValue(capacity),
+            };
+            var problems = options.Validate().ToList();
+            if (parse.GetValue(uniform) is <= 0 or > 1e6)
+            {
+                problems.Add($"--uniform-demand-gbps must be above 0 and at most 1000000 (got {parse.GetValue(uniform)}).");
+            }
+
+            if (problems.Count > 0)
+            {
+                throw new CliUsageException(string.Join(Environment.NewLine, problems));
+            }
+
+            var imported = Load(console, parse.GetRequiredValue(network).FullName);
+            var net = imported.Network;
+            if (parse.GetValue(uniform) is { } each)
+            {
+                net = net with { Demands = [.. net.Demands, .. UniformDemands(net.NodeCount, each)] };
+                console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"added {net.NodeCount * (net.NodeCount - 1):N0} demands of {each} Gbit/s (every ordered pair)"));
+            }
+
+            SimulationReport? report = null;
+            await console.Progress()
+                .AutoClear(true)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                .StartAsync(ctx =>
+                {
+                    var tasks = new Dictionary<string, ProgressTask>();
+                    report = FailureSimulator.Simulate(net, options, new Progress<(string Stage, int Done, int Total)>(p =>
+                    {
+                        if (!tasks.TryGetValue(p.Stage, out var task))
+                        {
+                            task = ctx.AddTask($"{p.Stage} failures", maxValue: p.Total);
+                            tasks[p.Stage] = task;
+                        }
+
+                        task.Value = p.Done;
+                    }));
+                    return Task.CompletedTask;
+                }).ConfigureAwait(false);
+            SimulationRenderer.Render(console, net, report!, parse.GetValue(top));
+            if (parse.GetValue(json) is { } file)
+            {
+                await File.WriteAllTextAsync(file.FullName, JsonSerializer.Serialize(report, NetworkFiles.Json), ct).ConfigureAwait(false);
+            }
+
+            return CliApp.ExitOk;
+        });
+        return command;
+    }
+
+    private static IEnumerable<Demand> UniformDemands(int nodes, double gbps)
+    {
+        for (var s = 0; s < nodes; s++)
+        {
+            for (var t = 0; t < nodes; t++)
+            {
+                if (s != t)
+                {
+                    yield return new Demand(s, t, gbps);
+                }
+            }
+        }
+    }
+
+    /// <summary>Loads a network file and prints what the importer repaired or could not find.</summary>
+    public static NetworkImport Load(IAnsiConsole console, string path)
+    {
+        var imported = NetworkFiles.Load(path);
+        var n = imported.Network;
+        console.MarkupLine($"[bold]{Markup.Escape(n.Name)}[/]: {n.NodeCount} nodes, {n.LinkCount} links, {n.Demands.Count} demands, from {Markup.Escape(Path.GetFileName(path))}");
+        foreach (var note in imported.Notes)
+        {
+            console.MarkupLine($"  [yellow]note:[/] {Markup.Escape(note)}");
+        }
+
+        return imported;
+    }
+
+    private static void RenderMetrics(IAnsiConsole console, Network network, NetworkMetrics m)
+    {
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("metric", "value");
+        table.AddRow("nodes / links", F($"{m.Nodes} / {m.Links}"));
+        table.AddRow("connected parts", F($"{m.Components}"));
+        table.AddRow("diameter (hops)", F($"{m.Diameter}"));
+        table.AddRow("average path length (hops)", F($"{m.AveragePathLength:0.000}"));
+        table.AddRow("link connectivity", F($"{m.LinkConnectivity}") + (m.LinkConnectivity <= 1 ? " (a single link failure can split it)" : string.Empty));
+        table.AddRow("node connectivity", F($"{m.NodeConnectivity}") + (m.NodeConnectivity <= 1 ? " (a single node failure can split it)" : string.Empty));
+        table.AddRow("bisection (best cut found)", network.Links.All(l => l.CapacityGbps is null) ? F($"{m.BisectionGbps:0} links") : F($"{m.BisectionGbps:0.###} Gbit/s"));
+        table.AddRow("total capacity", m.TotalCapacityGbps is { } c ? F($"{c:0.###} Gbit/s") : "-");
+        table.AddRow("total cost", m.TotalCost is { } cost ? F($"{cost:N0}") : "-");
+        table.AddRow("total demand", F($"{m.TotalDemandGbps:0.###} Gbit/s"));
+        console.Write(table);
+    }
+
+    private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}
