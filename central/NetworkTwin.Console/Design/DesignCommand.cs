@@ -15,10 +15,13 @@ public static class DesignCommand
 {
     public static Command Create(IAnsiConsole console)
     {
-        var design = new Command("design", "The design-time twin: import, validate and fail networks.");
+        var design = new Command("design", "The design-time twin: from intent to validated designs; import, validate and fail real networks.");
         design.Add(Validate(console));
         design.Add(Simulate(console));
         design.Add(Export(console));
+        design.Add(IntentCommands.Generate(console));
+        design.Add(IntentCommands.Recommend(console));
+        design.Add(IntentCommands.Optimize(console));
         return design;
     }
 
@@ -29,12 +32,14 @@ public static class DesignCommand
     {
         var network = NetworkOption();
         var json = new Option<FileInfo?>("--json") { Description = "Write the metrics as JSON to this file." };
-        var command = new Command("validate", "Import a network, report what was repaired, and measure it: diameter, path length, connectivity, bisection, cost.") { network, json };
+        var history = IntentCommands.HistoryOption();
+        var command = new Command("validate", "Import a network, report what was repaired, and measure it: diameter, path length, connectivity, bisection, cost.") { network, json, history };
         command.SetAction(async (parse, ct) =>
         {
             var imported = Load(console, parse.GetRequiredValue(network).FullName);
             var metrics = NetworkMetrics.Measure(imported.Network);
             RenderMetrics(console, imported.Network, metrics);
+            Record(parse.GetRequiredValue(history).FullName, "validate", imported.Network, metrics, $"{metrics.Components} part(s), connectivity {metrics.LinkConnectivity}/{metrics.NodeConnectivity}");
             if (parse.GetValue(json) is { } file)
             {
                 await File.WriteAllTextAsync(file.FullName, JsonSerializer.Serialize(metrics, NetworkFiles.Json), ct).ConfigureAwait(false);
@@ -77,9 +82,10 @@ public static class DesignCommand
         var uniform = new Option<double?>("--uniform-demand-gbps") { Description = "Add a demand of this size between every pair of nodes (when the file has none)." };
         var top = new Option<int>("--top") { Description = "Worst failures shown per kind.", DefaultValueFactory = _ => 5 };
         var json = new Option<FileInfo?>("--json") { Description = "Write every scenario's outcome as JSON to this file." };
+        var history = IntentCommands.HistoryOption();
         var command = new Command("simulate", "Fail every link, every node, every shared-risk group and pairs of links; report what breaks first.")
         {
-            network, noNodes, noDoubles, samples, exhaustive, capacity, uniform, top, json,
+            network, noNodes, noDoubles, samples, exhaustive, capacity, uniform, top, json, history,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -130,6 +136,12 @@ public static class DesignCommand
                     return Task.CompletedTask;
                 }).ConfigureAwait(false);
             SimulationRenderer.Render(console, net, report!, parse.GetValue(top));
+            Record(
+                parse.GetRequiredValue(history).FullName,
+                "simulate",
+                net,
+                report!.Kinds,
+                string.Join("; ", report.Kinds.Select(k => $"{k.Kind}: {k.Partitioning} of {k.Simulated} split it")));
             if (parse.GetValue(json) is { } file)
             {
                 await File.WriteAllTextAsync(file.FullName, JsonSerializer.Serialize(report, NetworkFiles.Json), ct).ConfigureAwait(false);
@@ -138,6 +150,14 @@ public static class DesignCommand
             return CliApp.ExitOk;
         });
         return command;
+    }
+
+    /// <summary>Records a run on a network (not an intent) in the design history.</summary>
+    private static void Record(string historyPath, string operation, Network network, object scores, string outcome)
+    {
+        using var store = new DesignHistoryStore(historyPath);
+        var features = new Analytics.Design.IntentFeatures(network.NodeCount, 0, Analytics.Design.Redundancy.None, Analytics.Design.Objective.Cost, network.Demands.Sum(d => d.Gbps));
+        store.Record(operation, network.Name, features, null, null, null, scores, null, new { network.NodeCount, network.LinkCount }, outcome);
     }
 
     private static IEnumerable<Demand> UniformDemands(int nodes, double gbps)

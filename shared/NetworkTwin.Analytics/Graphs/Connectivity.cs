@@ -8,15 +8,28 @@ namespace NetworkTwin.Analytics.Graphs;
 public static class Connectivity
 {
     /// <summary>Fewest links whose removal disconnects the graph: min over t of maxflow(0, t).</summary>
-    public static int Links(CsrGraph g)
+    public static int Links(CsrGraph g) => MinLinkCut(g).Value;
+
+    /// <summary>Fewest nodes whose removal disconnects the graph.</summary>
+    public static int Nodes(CsrGraph g) => MinNodeCut(g).Value;
+
+    /// <summary>
+    /// The link connectivity and one side of a minimum link cut (null when the graph has fewer
+    /// than 2 nodes): adding a link across that cut raises the count of links it takes.
+    /// </summary>
+    public static (int Value, bool[]? Side) MinLinkCut(CsrGraph g)
     {
         var n = g.NodeCount;
         if (n < 2)
         {
-            return 0;
+            return (0, null);
         }
 
-        var best = Enumerable.Range(0, n).Min(g.Degree);
+        // A node of least degree is a cut by itself; flows look for a smaller or equal one elsewhere.
+        var weakest = Enumerable.Range(0, n).MinBy(g.Degree);
+        var best = g.Degree(weakest);
+        var side = new bool[n];
+        side[weakest] = true;
         var flow = new UnitFlow(2 * n, g.Neighbour.Length * 2);
         for (var t = 1; t < n && best > 0; t++)
         {
@@ -29,24 +42,51 @@ public static class Connectivity
                 }
             }
 
-            best = Math.Min(best, flow.MaxFlow(0, t, best));
+            var value = flow.MaxFlow(0, t, best);
+            if (value < best)
+            {
+                best = value;
+                var reach = flow.Reachable(0);
+                side = reach[..n];
+            }
         }
 
-        return best;
+        return (best, side);
     }
 
     /// <summary>
     /// Fewest nodes whose removal disconnects the graph (n - 1 for a complete graph), by Even's
     /// method: node-disjoint paths (node splitting) from each of the first k + 1 nodes to every
-    /// node not adjacent to it.
+    /// node not adjacent to it. Also returns the two sides of a minimum node cut (nodes of the
+    /// cut itself are in neither), or nulls when no cut smaller than the least degree exists.
     /// </summary>
-    public static int Nodes(CsrGraph g)
+    public static (int Value, bool[]? SourceSide, bool[]? SinkSide) MinNodeCut(CsrGraph g)
     {
         var n = g.NodeCount;
         var best = n - 1;
         for (var v = 0; v < n; v++)
         {
             best = Math.Min(best, g.Degree(v));
+        }
+
+        var weakest = n > 0 ? Enumerable.Range(0, n).MinBy(g.Degree) : 0;
+        bool[]? sourceSide = null;
+        bool[]? sinkSide = null;
+        if (n > 0 && best < n - 1)
+        {
+            // The least-degree node against everything beyond its neighbours.
+            sourceSide = new bool[n];
+            sourceSide[weakest] = true;
+            sinkSide = new bool[n];
+            for (var v = 0; v < n; v++)
+            {
+                sinkSide[v] = v != weakest;
+            }
+
+            for (var a = g.Start[weakest]; a < g.Start[weakest + 1]; a++)
+            {
+                sinkSide[g.Neighbour[a]] = false;
+            }
         }
 
         var flow = new UnitFlow(2 * n, (g.Neighbour.Length + n) * 2);
@@ -77,11 +117,26 @@ public static class Connectivity
                     }
                 }
 
-                best = Math.Min(best, flow.MaxFlow(n + s, t, best));
+                var value = flow.MaxFlow(n + s, t, best);
+                if (value < best)
+                {
+                    best = value;
+
+                    // In the residual graph: v_in reachable but v_out not = v is in the cut.
+                    var reach = flow.Reachable(n + s);
+                    sourceSide = new bool[n];
+                    sinkSide = new bool[n];
+                    for (var v = 0; v < n; v++)
+                    {
+                        var inCut = reach[v] && !reach[n + v];
+                        sourceSide[v] = !inCut && (reach[n + v] || v == s);
+                        sinkSide[v] = !inCut && !sourceSide[v];
+                    }
+                }
             }
         }
 
-        return best;
+        return (best, sourceSide, sinkSide);
     }
 
     /// <summary>A directed unit-capacity flow network with reverse residual arcs.</summary>
@@ -124,6 +179,28 @@ public static class Connectivity
             }
 
             return flow;
+        }
+
+        /// <summary>Nodes reachable from s over arcs with capacity left (after a max flow: the source side of a min cut).</summary>
+        public bool[] Reachable(int s)
+        {
+            var seen = new bool[_out.Length];
+            var stack = new Stack<int>([s]);
+            seen[s] = true;
+            while (stack.Count > 0)
+            {
+                var u = stack.Pop();
+                foreach (var arc in _out[u])
+                {
+                    if (_capacity[arc] > 0 && !seen[_to[arc]])
+                    {
+                        seen[_to[arc]] = true;
+                        stack.Push(_to[arc]);
+                    }
+                }
+            }
+
+            return seen;
         }
 
         private bool Augment(int s, int t)

@@ -140,7 +140,7 @@ public static partial class GraphMlReader
             }
 
             byPair[key] = links.Count;
-            links.Add(new NetworkLink(key.Item1, key.Item2, capacity, Number(data.GetValueOrDefault("Cost")), Distance(nodes[ia], nodes[ib]), data.GetValueOrDefault("LinkType"))
+            links.Add(new NetworkLink(key.Item1, key.Item2, capacity, Number(data.GetValueOrDefault("Cost")), Geo.DistanceKm(nodes[ia], nodes[ib]) is { } km ? Math.Round(km, 1) : null, data.GetValueOrDefault("LinkType"))
             {
                 RiskGroups = data.GetValueOrDefault("RiskGroups") is { Length: > 0 } groups ? groups.Split(';') : [],
             });
@@ -249,21 +249,6 @@ public static partial class GraphMlReader
         }
 
         return null;
-    }
-
-    private static double? Distance(NetworkNode a, NetworkNode b)
-    {
-        if (a.Latitude is not { } lat1 || a.Longitude is not { } lon1 || b.Latitude is not { } lat2 || b.Longitude is not { } lon2)
-        {
-            return null;
-        }
-
-        // Great-circle distance (haversine), Earth radius 6371 km.
-        static double Rad(double d) => d * Math.PI / 180;
-        var dLat = Rad(lat2 - lat1);
-        var dLon = Rad(lon2 - lon1);
-        var h = (Math.Sin(dLat / 2) * Math.Sin(dLat / 2)) + (Math.Cos(Rad(lat1)) * Math.Cos(Rad(lat2)) * Math.Sin(dLon / 2) * Math.Sin(dLon / 2));
-        return Math.Round(2 * 6371 * Math.Asin(Math.Min(1, Math.Sqrt(h))), 1);
     }
 
     [GeneratedRegex(@"OC-?(\d{1,4})", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
