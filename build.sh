@@ -71,6 +71,14 @@ case "$command" in
     if [ -d ../shared/data/fronthaul ]; then data=(--data ../shared/data/fronthaul); fi
     dotnet "$cli" bench fronthaul "${data[@]}" "$@"
     dotnet "$cli" bench agent --agent "$agent"
+    if [ -f ../shared/data/topology_zoo/graphml/Kdl.graphml ]; then
+      # networkx is the reference the design twin is measured against (Debian python3-networkx).
+      if ! /usr/bin/python3 -c "import networkx" >/dev/null 2>&1; then
+        sudo=""; if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends python3-networkx >/dev/null || true
+      fi
+      dotnet "$cli" bench design --network ../shared/data/topology_zoo/graphml/Kdl.graphml
+    fi
     ;;
   *)
     echo "usage: ./build.sh demo|test|bench [options passed to the command]" >&2
