@@ -109,7 +109,7 @@ public static class IntentCommands
 
             console.MarkupLine(r.SimilarPastOutcomes == 0
                 ? $"No similar intent recorded yet in {Markup.Escape(store.Path)}: the ranking rests on this simulation alone."
-                : $"{r.SimilarPastOutcomes} recorded outcome(s) of similar intents weigh {DesignRecommender.HistoryWeight:P0} of each score.");
+                : $"{r.SimilarPastOutcomes} recorded outcome(s) of similar intents weigh {DesignRecommender.HistoryWeight * 100:0}% of each score.");
             foreach (var o in r.Options)
             {
                 store.Record("recommend", expanded.Intent.Name, IntentFeatures.Of(expanded), o.Design.Pattern, o.Score, o.Design.MeetsConstraints, o.Design.Scores, o.Rank == 1 ? expanded.Intent : null, null, $"rank {o.Rank}, confidence {o.Confidence:0.00}");
