@@ -47,6 +47,9 @@ public sealed class DesignIntent
 
     public IntentConstraints Constraints { get; set; } = new();
 
+    /// <summary>Site pairs whose links would share a risk (a duct, a bridge crossing): they fail together.</summary>
+    public List<SharedRisk> SharedRisks { get; set; } = [];
+
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
@@ -146,6 +149,36 @@ public sealed class DesignIntent
             errors.Add($"demandModel.totalGbps: must be above 0 (got {dm.TotalGbps}).");
         }
 
+        var riskNames = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < SharedRisks.Count; i++)
+        {
+            var risk = SharedRisks[i];
+            if (string.IsNullOrWhiteSpace(risk.Name) || !riskNames.Add(risk.Name))
+            {
+                errors.Add($"sharedRisks[{i}].name: must be set and unique (got \"{risk.Name}\").");
+            }
+
+            if (risk.Links.Count == 0)
+            {
+                errors.Add($"sharedRisks[{i}].links: list at least one site pair.");
+            }
+
+            for (var k = 0; k < risk.Links.Count; k++)
+            {
+                var pair = risk.Links[k];
+                if (pair.Count != 2 || pair[0] == pair[1])
+                {
+                    errors.Add($"sharedRisks[{i}].links[{k}]: must be two different site ids.");
+                    continue;
+                }
+
+                foreach (var id in pair.Where(id => !ids.Contains(id)))
+                {
+                    errors.Add($"sharedRisks[{i}].links[{k}]: \"{id}\" is not a site id{(SiteModel is null ? string.Empty : " (shared risks need listed sites)")}.");
+                }
+            }
+        }
+
         var c = Constraints;
         if (c.Budget is <= 0)
         {
@@ -198,6 +231,14 @@ public sealed class DesignIntent
 
         return errors;
     }
+}
+
+public sealed class SharedRisk
+{
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>Site pairs, e.g. [[paris, lyon], [lyon, marseille]].</summary>
+    public List<List<string>> Links { get; set; } = [];
 }
 
 public sealed class IntentSite

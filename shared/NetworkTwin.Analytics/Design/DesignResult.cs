@@ -16,7 +16,11 @@ public sealed record DesignScores(
     int LinkConnectivity,
     int NodeConnectivity,
     double Survivability,
-    int FailuresTried);
+    int FailuresTried)
+{
+    /// <summary>Shared-risk groups whose failure alone splits the design.</summary>
+    public IReadOnlyList<string> SplittingRisks { get; init; } = [];
+}
 
 /// <summary>A generated (or optimised) design: its network, what it costs and does, and how it came to be.</summary>
 public sealed record DesignResult(

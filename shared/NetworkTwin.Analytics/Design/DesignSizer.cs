@@ -17,10 +17,10 @@ public static class DesignSizer
     public static DesignResult Size(ExpandedIntent intent, TopologyPattern pattern, IReadOnlyList<(int A, int B)> layout, IReadOnlyList<string> log, int maxParallelism = -1)
     {
         var n = intent.Sites.Count;
-        var raw = layout.Select(l => new NetworkLink(l.A, l.B, LengthKm: Math.Round(intent.DistanceKm(l.A, l.B), 1))).ToList();
+        var raw = layout.Select(l => new NetworkLink(l.A, l.B, LengthKm: Math.Round(intent.DistanceKm(l.A, l.B), 1)) { RiskGroups = intent.RiskGroups(l.A, l.B) }).ToList();
         var network = new Network(intent.Intent.Name, intent.Sites, raw, intent.Demands);
         var graph = new CsrGraph(network);
-        var scenarios = Scenarios(intent.Intent.Redundancy, n, raw.Count, includeDoubles: intent.Intent.Redundancy == Redundancy.Critical);
+        var scenarios = Scenarios(intent.Intent.Redundancy, n, raw, includeDoubles: intent.Intent.Redundancy == Redundancy.Critical);
         var worst = WorstLoads(graph, network, scenarios, maxParallelism);
 
         var constraints = intent.Intent.Constraints;
@@ -58,7 +58,7 @@ public static class DesignSizer
 
         var final = network with
         {
-            Links = [.. sized.Select(s => new NetworkLink(s.A, s.B, s.CapacityGbps, s.Cost, s.LengthKm, s.Type))],
+            Links = [.. sized.Select((s, i) => new NetworkLink(s.A, s.B, s.CapacityGbps, s.Cost, s.LengthKm, s.Type) { RiskGroups = raw[i].RiskGroups })],
         };
         var scores = Score(intent, final, maxParallelism);
         violations.AddRange(Check(intent, scores));
@@ -84,6 +84,11 @@ public static class DesignSizer
             yield return $"worst latency is {scores.MaxLatencyMs:0.00} ms, over the limit of {latency} ms";
         }
 
+        if (scores.SplittingRisks.Count > 0 && intent.Intent.Redundancy >= Redundancy.High)
+        {
+            yield return $"shared risk(s) {string.Join(", ", scores.SplittingRisks)} failing would split the network; {intent.Intent.Redundancy} redundancy needs diverse routes";
+        }
+
         var (links, nodes) = TopologyGenerator.Required(intent.Intent.Redundancy);
         if (scores.LinkConnectivity < Math.Min(links, intent.Sites.Count - 1) || scores.NodeConnectivity < Math.Min(nodes, intent.Sites.Count - 1))
         {
@@ -97,7 +102,7 @@ public static class DesignSizer
         var graph = new CsrGraph(network);
         var (maxLatency, avgLatency) = Latency(network, graph);
         var diameter = new AllPairsHops(graph).Run([], [], null).Diameter;
-        var scenarios = Scenarios(Redundancy.Critical, network.NodeCount, network.LinkCount, includeDoubles: true);
+        var scenarios = Scenarios(Redundancy.Critical, network.NodeCount, network.Links, includeDoubles: true);
         var survived = 0;
         Parallel.For(
             0,
@@ -130,6 +135,20 @@ public static class DesignSizer
             _ => { });
 
         var components = Components.Find(graph, network.Links, [], []).Count;
+        var splitting = network.Links.SelectMany((l, i) => l.RiskGroups.Select(g => (Group: g, Link: i)))
+            .GroupBy(x => x.Group, StringComparer.Ordinal)
+            .Where(g =>
+            {
+                var down = new bool[network.LinkCount];
+                foreach (var x in g)
+                {
+                    down[x.Link] = true;
+                }
+
+                return Components.Find(graph, network.Links, down, []).Count > components;
+            })
+            .Select(g => g.Key)
+            .ToList();
         return new DesignScores(
             Math.Round(network.Links.Sum(l => l.Cost ?? 0), 2),
             Math.Round(maxLatency, 3),
@@ -138,13 +157,27 @@ public static class DesignSizer
             components > 1 ? 0 : Connectivity.Links(graph),
             components > 1 ? 0 : Connectivity.Nodes(graph),
             Math.Round((double)survived / scenarios.Count, 4),
-            scenarios.Count);
+            scenarios.Count)
+        {
+            SplittingRisks = splitting,
+        };
     }
 
-    /// <summary>Failures a redundancy level is sized for (the intact network first).</summary>
-    internal static List<(int[] Links, int[] Nodes)> Scenarios(Redundancy redundancy, int nodes, int links, bool includeDoubles)
+    /// <summary>
+    /// Failures a redundancy level is sized for (the intact network first); shared-risk groups
+    /// count from High up, since a group is several links at once.
+    /// </summary>
+    internal static List<(int[] Links, int[] Nodes)> Scenarios(Redundancy redundancy, int nodes, IReadOnlyList<NetworkLink> linkList, bool includeDoubles)
     {
+        var links = linkList.Count;
         var list = new List<(int[], int[])> { ([], []) };
+        if (redundancy >= Redundancy.High)
+        {
+            list.AddRange(linkList.SelectMany((l, i) => l.RiskGroups.Select(g => (Group: g, Link: i)))
+                .GroupBy(x => x.Group, StringComparer.Ordinal)
+                .Select(g => (g.Select(x => x.Link).ToArray(), Array.Empty<int>())));
+        }
+
         if (redundancy >= Redundancy.Standard)
         {
             list.AddRange(Enumerable.Range(0, links).Select(l => (new[] { l }, Array.Empty<int>())));

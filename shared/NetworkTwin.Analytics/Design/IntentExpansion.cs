@@ -11,6 +11,16 @@ public sealed record ExpandedIntent(DesignIntent Intent, IReadOnlyList<NetworkNo
 
     public IReadOnlyList<string> Regions => [.. Sites.Select(s => s.Region!).Distinct()];
 
+    /// <summary>The shared-risk groups a link between two sites would belong to.</summary>
+    public IReadOnlyList<string> RiskGroups(int a, int b)
+    {
+        var key = (Math.Min(a, b), Math.Max(a, b));
+        var index = Sites.Select((s, i) => (s.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.Ordinal);
+        return [.. Intent.SharedRisks
+            .Where(r => r.Links.Any(p => p.Count == 2 && index.TryGetValue(p[0], out var x) && index.TryGetValue(p[1], out var y) && (Math.Min(x, y), Math.Max(x, y)) == key))
+            .Select(r => r.Name)];
+    }
+
     public double DistanceKm(int a, int b) => Geo.DistanceKm(Sites[a], Sites[b]) ?? 0;
 
     /// <summary>Turns site and demand models into sites and demands (reproducible for a seed).</summary>

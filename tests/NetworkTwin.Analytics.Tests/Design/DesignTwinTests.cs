@@ -121,3 +121,46 @@ public class DesignTwinTests
         Assert.All(audit, a => Assert.False(string.IsNullOrWhiteSpace(a.Reason)));
     }
 }
+
+public class SharedRiskTests
+{
+    private static DesignIntent Hexagon(Redundancy redundancy) => new()
+    {
+        Name = "hexagon",
+        Redundancy = redundancy,
+        Sites = [.. Enumerable.Range(0, 6).Select(i => new IntentSite
+        {
+            Id = $"s{i}",
+            Lat = 45 + Math.Sin(i * Math.PI / 3),
+            Lon = 5 + Math.Cos(i * Math.PI / 3),
+        })],
+        DemandModel = new DemandModel { Kind = "uniform", TotalGbps = 60 },
+
+        // Two opposite sides of the ring run through one duct.
+        SharedRisks = [new SharedRisk { Name = "duct-1", Links = [["s0", "s1"], ["s3", "s4"]] }],
+    };
+
+    [Fact]
+    public void Size_RingThroughOneDuctTwice_HighRedundancyReportsTheSplittingRisk()
+    {
+        var intent = ExpandedIntent.From(Hexagon(Redundancy.High));
+        var (layout, log) = TopologyGenerator.Generate(TopologyPattern.Ring, intent);
+
+        var design = DesignSizer.Size(intent, TopologyPattern.Ring, layout, log);
+
+        Assert.Equal(2, design.Network.Links.Count(l => l.RiskGroups.Contains("duct-1")));
+        Assert.Equal(["duct-1"], design.Scores.SplittingRisks);
+        Assert.Contains(design.Violations, v => v.Contains("shared risk(s) duct-1", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_RiskOnUnknownSite_NamesThePair()
+    {
+        var intent = Hexagon(Redundancy.High);
+        intent.SharedRisks[0].Links.Add(["s0", "nowhere"]);
+
+        var errors = intent.Validate();
+
+        Assert.Contains(errors, e => e.StartsWith("sharedRisks[0].links[2]: \"nowhere\"", StringComparison.Ordinal));
+    }
+}
