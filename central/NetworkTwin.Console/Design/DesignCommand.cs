@@ -197,7 +197,9 @@ public static class DesignCommand
         table.AddRow("average path length (hops)", F($"{m.AveragePathLength:0.000}"));
         table.AddRow("link connectivity", F($"{m.LinkConnectivity}") + (m.LinkConnectivity <= 1 ? " (a single link failure can split it)" : string.Empty));
         table.AddRow("node connectivity", F($"{m.NodeConnectivity}") + (m.NodeConnectivity <= 1 ? " (a single node failure can split it)" : string.Empty));
-        table.AddRow("bisection (best cut found)", network.Links.All(l => l.CapacityGbps is null) ? F($"{m.BisectionGbps:0} links") : F($"{m.BisectionGbps:0.###} Gbit/s"));
+        table.AddRow("bisection (best cut found)", m.BisectionGbps is not { } bisection
+            ? F($"not estimated above {Bisection.MaxNodes:N0} nodes")
+            : network.Links.All(l => l.CapacityGbps is null) ? F($"{bisection:0} links") : F($"{bisection:0.###} Gbit/s"));
         table.AddRow("total capacity", m.TotalCapacityGbps is { } c ? F($"{c:0.###} Gbit/s") : "-");
         table.AddRow("total cost", m.TotalCost is { } cost ? F($"{cost:N0}") : "-");
         table.AddRow("total demand", F($"{m.TotalDemandGbps:0.###} Gbit/s"));

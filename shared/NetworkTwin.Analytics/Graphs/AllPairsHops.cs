@@ -20,8 +20,18 @@ public sealed class AllPairsHops
     private ulong[] _next;
     private readonly bool[] _active;
 
+    /// <summary>Largest network it takes: three n x n bit matrices (150 MB at 20,000 nodes).</summary>
+    public const int MaxNodes = 20_000;
+
+    /// <exception cref="InvalidDataException">The network is larger than <see cref="MaxNodes"/>.</exception>
     public AllPairsHops(CsrGraph graph)
     {
+        if (graph.NodeCount > MaxNodes)
+        {
+            throw new InvalidDataException(
+                $"{graph.NodeCount:N0} nodes is more than the {MaxNodes:N0} the all-pairs simulation takes (it keeps three n x n bit matrices); split the network by region.");
+        }
+
         _graph = graph;
         _words = (graph.NodeCount + 63) / 64;
         _visited = new ulong[graph.NodeCount * _words];

@@ -10,12 +10,21 @@ public static class Bisection
 {
     private const int Passes = 6;
 
-    public static double Estimate(Network network, CsrGraph graph)
+    /// <summary>Each pass is O(n^2): above this many nodes no estimate is made.</summary>
+    public const int MaxNodes = 3000;
+
+    /// <summary>The estimate, or null for networks over <see cref="MaxNodes"/>.</summary>
+    public static double? Estimate(Network network, CsrGraph graph)
     {
         var n = network.NodeCount;
         if (n < 2)
         {
             return 0;
+        }
+
+        if (n > MaxNodes)
+        {
+            return null;
         }
 
         var weight = network.Links.Select(l => l.CapacityGbps ?? 1).ToArray();

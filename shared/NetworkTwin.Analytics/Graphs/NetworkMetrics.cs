@@ -6,7 +6,7 @@ namespace NetworkTwin.Analytics.Graphs;
 /// <param name="AveragePathLength">Mean hops over connected ordered pairs.</param>
 /// <param name="LinkConnectivity">Fewest links whose loss disconnects the network (0 when already split).</param>
 /// <param name="NodeConnectivity">Fewest nodes whose loss disconnects it.</param>
-/// <param name="BisectionGbps">Capacity across the weakest balanced cut found (an upper bound on the true bisection).</param>
+/// <param name="BisectionGbps">Capacity across the weakest balanced cut found (an upper bound on the true bisection); null above 3,000 nodes.</param>
 /// <param name="TotalCost">Sum of link costs; null when no link has a cost.</param>
 public sealed record NetworkMetrics(
     int Nodes,
@@ -16,7 +16,7 @@ public sealed record NetworkMetrics(
     double AveragePathLength,
     int LinkConnectivity,
     int NodeConnectivity,
-    double BisectionGbps,
+    double? BisectionGbps,
     double? TotalCost,
     double? TotalCapacityGbps,
     double TotalDemandGbps)
@@ -36,7 +36,7 @@ public sealed record NetworkMetrics(
             Math.Round(hops.AveragePathLength, 3),
             components > 1 ? 0 : Connectivity.Links(graph),
             components > 1 ? 0 : Connectivity.Nodes(graph),
-            Math.Round(Bisection.Estimate(network, graph), 3),
+            Bisection.Estimate(network, graph) is { } bisection ? Math.Round(bisection, 3) : null,
             costs.Count > 0 ? costs.Sum() : null,
             capacities.Count > 0 ? capacities.Sum() : null,
             network.Demands.Sum(d => d.Gbps));

@@ -114,3 +114,14 @@ public class AllPairsHopsTests
         }
     }
 }
+
+public class AllPairsHopsLimitTests
+{
+    [Fact]
+    public void Create_NetworkOverTheLimit_IsRefusedWithTheReason()
+    {
+        var ex = Assert.Throws<InvalidDataException>(() => new AllPairsHops(new CsrGraph(AllPairsHops.MaxNodes + 1, [])));
+
+        Assert.Contains("more than the 20,000", ex.Message, StringComparison.Ordinal);
+    }
+}
