@@ -36,6 +36,18 @@ public static class AgentStatusCommand
             }
 
             var first = await ReadAsync(path, ct).ConfigureAwait(false);
+            if (!console.Profile.Capabilities.Interactive)
+            {
+                // Piped (a log, a pager): one line a second instead of redrawn tables.
+                for (var status = first; !ct.IsCancellationRequested; status = await ReadAsync(path, ct).ConfigureAwait(false))
+                {
+                    console.MarkupLine(Markup.Escape(AgentStatusRenderer.Line(status, DateTimeOffset.UtcNow)));
+                    await Task.Delay(1000, ct).ConfigureAwait(false);
+                }
+
+                return CliApp.ExitOk;
+            }
+
             await console.Live(AgentStatusRenderer.Render(first, DateTimeOffset.UtcNow)).StartAsync(async live =>
             {
                 while (!ct.IsCancellationRequested)

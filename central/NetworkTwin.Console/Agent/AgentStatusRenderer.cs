@@ -104,5 +104,15 @@ public static class AgentStatusRenderer
         return new Rows(parts);
     }
 
+    /// <summary>The status in one line, for piped output.</summary>
+    public static string Line(AgentStatusDocument s, DateTimeOffset now)
+    {
+        var age = (now - s.UpdatedAt).TotalSeconds;
+        var broker = s.Broker is null ? "no MQTT" : s.Broker.Connected ? "MQTT connected" : $"MQTT DISCONNECTED ({s.Broker.LastError})";
+        var links = string.Join(" / ", s.Links.Select(l => F($"link {l.Id}: {l.CapacityGbps:0.00} Gbit/s")));
+        return F($"{s.UpdatedAt:HH:mm:ss} {s.Site}: {broker}, {s.Ingest.MessagesPerSecond:N0} msgs/s, {s.Ingest.RowsPerSecond:N0} rows/s, refused {s.Ingest.MalformedPayloads + s.Ingest.RejectedTopics:N0}; {links}")
+            + (age > StaleAfter.TotalSeconds ? F($" (STALE: not updated for {age:0} s)") : string.Empty);
+    }
+
     private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -65,8 +65,9 @@ public static class CliApp
             console.MarkupLine($"[red]error:[/] {Markup.Escape(ex.Message)}");
             return ExitDataRejected;
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
+            // Ctrl+C or SIGTERM: System.CommandLine cancels the action's own token.
             console.MarkupLine("[yellow]cancelled[/]");
             return 130;
         }
