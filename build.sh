@@ -3,7 +3,8 @@
 #   ./build.sh demo   build, then run the whole fronthaul job on a generated capture
 #   ./build.sh test   build, then run every test (prints "tests: N passed, N failed")
 #   ./build.sh bench  build, then print the speed figures (uses ../shared/data/fronthaul if present)
-# It installs the Debian packages it needs (mosquitto, mosquitto-clients) when they are missing.
+# It installs what it needs when missing: Debian mosquitto and mosquitto-clients; for the tests also
+# the npm @grpc/grpc-js peer (and Node.js) used by the gRPC interop tests.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -36,6 +37,22 @@ ensure_debian_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# The real gRPC peer the interop tests talk to: @grpc/grpc-js from npm (Node.js from Debian if missing).
+ensure_interop_peer() {
+  local dir=tests/NetworkTwin.Rpc.Tests/Interop
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    local sudo=""
+    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+    echo "installing nodejs and npm (Debian packages)..."
+    $sudo apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+  fi
+  if [ ! -d "$dir/node_modules/@grpc/grpc-js" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    echo "installing the grpc-js interop peer (npm ci)..."
+    npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error >/dev/null
+  fi
+}
+
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 cli="central/NetworkTwin.Console/bin/Release/net10.0/networktwin.dll"
 agent="agent/NetworkTwin.Agent/bin/Release/net10.0/networktwin-agent.dll"
@@ -54,6 +71,7 @@ case "$command" in
     ;;
   test)
     ensure_debian_packages
+    ensure_interop_peer
     build
     log="$(mktemp)"
     status=0
