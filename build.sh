@@ -89,6 +89,11 @@ case "$command" in
     if [ -d ../shared/data/fronthaul ]; then data=(--data ../shared/data/fronthaul); fi
     dotnet "$cli" bench fronthaul "${data[@]}" "$@"
     dotnet "$cli" bench agent --agent "$agent"
+    ensure_interop_peer
+    if [ ! -d central/NetworkTwin.Console/Bench/grpcjs/node_modules/@grpc/grpc-js ]; then
+      npm ci --prefix central/NetworkTwin.Console/Bench/grpcjs --no-audit --no-fund --loglevel=error >/dev/null
+    fi
+    dotnet "$cli" bench rpc
     if [ -f ../shared/data/topology_zoo/graphml/Kdl.graphml ]; then
       # networkx is the reference the design twin is measured against (Debian python3-networkx).
       if ! /usr/bin/python3 -c "import networkx" >/dev/null 2>&1; then

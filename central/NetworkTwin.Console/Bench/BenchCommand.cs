@@ -44,6 +44,7 @@ public static class BenchCommand
         bench.Add(fronthaul);
         bench.Add(AgentBench.Create(console));
         bench.Add(DesignBench.Create(console));
+        bench.Add(RpcBench.Create(console));
         return bench;
     }
 
