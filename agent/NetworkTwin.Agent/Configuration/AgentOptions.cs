@@ -21,6 +21,8 @@ public sealed class AgentOptions
 
     public LogOptions Logging { get; set; } = new();
 
+    public OutboxOptions Outbox { get; set; } = new();
+
     public string ResolvedDataDirectory => string.IsNullOrWhiteSpace(DataDirectory) ? DefaultDataDirectory : DataDirectory;
 
     public static string DefaultDataDirectory =>
@@ -66,6 +68,17 @@ public sealed class AgentOptions
 
         public int TailPollMilliseconds { get; set; } = 250;
     }
+
+    public sealed class OutboxOptions
+    {
+        /// <summary>SQLite file of results waiting for the coordinator; empty = outbox.db in the data directory.</summary>
+        public string File { get; set; } = string.Empty;
+
+        /// <summary>Most results kept; beyond it the oldest are dropped (counted, logged at Error).</summary>
+        public long MaxResults { get; set; } = 1_000_000;
+    }
+
+    public string ResolvedOutboxFile => string.IsNullOrWhiteSpace(Outbox.File) ? Path.Combine(ResolvedDataDirectory, "outbox.db") : Outbox.File;
 
     public sealed class LogOptions
     {

@@ -76,6 +76,11 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             errors.Add("Agent:Ingest: no source; set Agent:Ingest:MqttEnabled to true or Agent:Ingest:TailDirectory to a folder.");
         }
 
+        if (!(options.Outbox.MaxResults is >= 100 and <= 1_000_000_000))
+        {
+            errors.Add($"Agent:Outbox:MaxResults must be 100..1000000000 (got {options.Outbox.MaxResults}).");
+        }
+
         if (!(options.Logging.FileSizeLimitMegabytes is >= 1 and <= 10_000))
         {
             errors.Add($"Agent:Logging:FileSizeLimitMegabytes must be 1..10000 (got {options.Logging.FileSizeLimitMegabytes}).");

@@ -36,6 +36,7 @@ public static class AgentHost
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddAgentOptions(builder.Configuration);
+        builder.Services.AddOutbox();
         builder.Services.AddLiveTwin();
         builder.Services.AddMqttIngest();
         builder.Services.AddFileIngest();
@@ -95,6 +96,13 @@ public static class AgentHost
         services.AddOptions<MqttClientOptions>().Bind(configuration.GetSection("Mqtt")).ValidateOnStart();
         services.AddSingleton<IValidateOptions<MqttClientOptions>, MqttOptionsValidator>();
     }
+
+    private static void AddOutbox(this IServiceCollection services) =>
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<AgentOptions>>().Value;
+            return new Outbox.ResultOutbox(options.ResolvedOutboxFile, options.Outbox.MaxResults, sp.GetRequiredService<ILoggerFactory>().CreateLogger<Outbox.ResultOutbox>());
+        });
 
     private static void AddLiveTwin(this IServiceCollection services)
     {

@@ -20,6 +20,7 @@ internal sealed partial class StatusFileWriter(
     LiveTwin twin,
     MqttIngestWorker mqtt,
     FileTailWorker files,
+    Outbox.ResultOutbox outbox,
     ILogger<StatusFileWriter> logger,
     TimeProvider time) : BackgroundService
 {
@@ -120,6 +121,7 @@ internal sealed partial class StatusFileWriter(
             report?.Warnings ?? [])
         {
             ManagedCommittedBytes = GC.GetGCMemoryInfo().TotalCommittedBytes,
+            Outbox = outbox.Counts() is var o ? new OutboxStatus(o.Pending, o.PendingBytes, o.Dropped, o.LastSequence) : null,
         };
     }
 

@@ -166,6 +166,16 @@ public sealed class AgentProcess : IAsyncDisposable
         static long Kilobytes(string line) => long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Kills the agent at once (SIGKILL): a crash, as kill -9 is.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync().ConfigureAwait(false);
+        }
+    }
+
     /// <summary>SIGTERM (what systemd sends), then a kill after 10 s.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -52,6 +52,12 @@ public static class AgentStatusRenderer
             parts.Add(new Markup($"[yellow]last problem:[/] {Markup.Escape(problem)}"));
         }
 
+        if (s.Outbox is { } o)
+        {
+            parts.Add(new Markup(F($"outbox: {o.Pending:N0} result(s) waiting for the coordinator ({o.PendingBytes / 1024.0:N0} KiB), last sequence {o.LastSequence:N0}")
+                + (o.Dropped > 0 ? F($", [red]{o.Dropped:N0} dropped by the bound[/]") : string.Empty)));
+        }
+
         if (s.Latency.Samples > 0)
         {
             parts.Add(new Markup(F($"publish-to-applied latency: p50 {s.Latency.P50Ms:0.000} ms, p99 {s.Latency.P99Ms:0.000} ms, max {s.Latency.MaxMs:0.000} ms ({s.Latency.Samples:N0} stamped batches)")));

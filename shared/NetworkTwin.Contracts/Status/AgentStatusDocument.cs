@@ -26,6 +26,9 @@ public sealed record AgentStatusDocument(
 {
     public const string FileName = "status.json";
 
+    /// <summary>Results waiting for the coordinator; null when the agent has no outbox.</summary>
+    public OutboxStatus? Outbox { get; init; }
+
     /// <summary>Memory the garbage collector holds from the OS (heap plus free space it keeps).</summary>
     public long ManagedCommittedBytes { get; init; }
 
@@ -35,6 +38,9 @@ public sealed record AgentStatusDocument(
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 }
+
+/// <summary>The agent's store-and-forward outbox.</summary>
+public sealed record OutboxStatus(long Pending, long PendingBytes, long Dropped, long LastSequence);
 
 public sealed record BrokerStatus(
     string Endpoint,

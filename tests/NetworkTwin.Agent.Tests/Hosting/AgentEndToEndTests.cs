@@ -101,6 +101,7 @@ public sealed class AgentEndToEndTests : IDisposable
 
         Assert.Equal(12, status.Links.Sum(l => l.Cells.Length));
         Assert.True(status.Latency.Samples > 0, "binary batches carry send stamps");
+        Assert.True(status.Outbox!.LastSequence >= 14, "every evaluation's link and cell results are in the outbox");
         var log = Directory.GetFiles(Path.Combine(_dir, "agent", "logs"));
         Assert.NotEmpty(log);
     }

@@ -1,0 +1,55 @@
+using NetworkTwin.Agent.Live;
+using NetworkTwin.Contracts.Sync;
+using LiveCell = NetworkTwin.Agent.Live.CellWindow;
+using SyncCell = NetworkTwin.Contracts.Sync.CellWindow;
+
+namespace NetworkTwin.Agent.Outbox;
+
+/// <summary>Turns one window evaluation into the results the agent syncs: one per link, one per cell.</summary>
+internal static class ResultMapper
+{
+    public static List<Result> From(LiveTwin.Evaluation evaluation, IEnumerable<LiveCell> cells, double bufferMicros, double lossTarget)
+    {
+        var produced = evaluation.At.ToUnixTimeMilliseconds();
+        var list = new List<Result>();
+        foreach (var link in evaluation.Report.Links)
+        {
+            var body = new LinkCapacity
+            {
+                LinkId = link.Id,
+                CapacityGbps = link.CapacityGbps,
+                CapacityNoBufferGbps = link.CapacityNoBufferGbps,
+                PeakGbps = link.PeakGbps,
+                MeanGbps = link.MeanGbps,
+                ObservedLossPercent = link.ObservedLossPercent ?? double.NaN,
+                BufferMicros = bufferMicros,
+                LossTarget = lossTarget,
+            };
+            body.Cells.AddRange(link.Cells);
+            list.Add(new Result { ProducedUnixMs = produced, WindowEndSeconds = evaluation.DataTimeSeconds, Link = body });
+        }
+
+        var placed = evaluation.Report.Cells.ToDictionary(c => c.Id);
+        foreach (var cell in cells)
+        {
+            var (mean, loss) = cell.Live();
+            var report = placed.GetValueOrDefault(cell.CellId);
+            list.Add(new Result
+            {
+                ProducedUnixMs = produced,
+                WindowEndSeconds = evaluation.DataTimeSeconds,
+                Cell = new SyncCell
+                {
+                    CellId = cell.CellId,
+                    LinkId = report?.Link ?? 0,
+                    MeanGbps = mean,
+                    LossPercent = loss ?? double.NaN,
+                    ClockOffsetMs = report?.ClockOffsetMs ?? double.NaN,
+                    OffsetReference = report?.OffsetReference ?? string.Empty,
+                },
+            });
+        }
+
+        return list;
+    }
+}
