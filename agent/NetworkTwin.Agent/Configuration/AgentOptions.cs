@@ -23,6 +23,25 @@ public sealed class AgentOptions
 
     public OutboxOptions Outbox { get; set; } = new();
 
+    public CoordinatorOptions Coordinator { get; set; } = new();
+
+    /// <summary>This agent's identity at the coordinator: Coordinator:AgentId, or site and host name.</summary>
+    public string AgentId => string.IsNullOrWhiteSpace(Coordinator.AgentId) ? $"{Site}@{Environment.MachineName}" : Coordinator.AgentId;
+
+    public sealed class CoordinatorOptions
+    {
+        /// <summary>The coordinator's gRPC address (http://host:port); empty = results stay in the outbox.</summary>
+        public string Address { get; set; } = string.Empty;
+
+        public string AgentId { get; set; } = string.Empty;
+
+        public int BatchSize { get; set; } = 500;
+
+        public double ReconnectMinSeconds { get; set; } = 0.5;
+
+        public double ReconnectMaxSeconds { get; set; } = 30;
+    }
+
     public string ResolvedDataDirectory => string.IsNullOrWhiteSpace(DataDirectory) ? DefaultDataDirectory : DataDirectory;
 
     public static string DefaultDataDirectory =>

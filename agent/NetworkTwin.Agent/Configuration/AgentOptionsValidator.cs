@@ -76,6 +76,23 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             errors.Add("Agent:Ingest: no source; set Agent:Ingest:MqttEnabled to true or Agent:Ingest:TailDirectory to a folder.");
         }
 
+        var coordinator = options.Coordinator;
+        if (!string.IsNullOrWhiteSpace(coordinator.Address)
+            && (!Uri.TryCreate(coordinator.Address, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+        {
+            errors.Add($"Agent:Coordinator:Address must be an http:// or https:// URL (got \"{coordinator.Address}\").");
+        }
+
+        if (!(coordinator.BatchSize is >= 1 and <= 5000))
+        {
+            errors.Add($"Agent:Coordinator:BatchSize must be 1..5000 (got {coordinator.BatchSize}).");
+        }
+
+        if (!(coordinator.ReconnectMinSeconds is > 0 and <= 3600) || coordinator.ReconnectMaxSeconds < coordinator.ReconnectMinSeconds)
+        {
+            errors.Add($"Agent:Coordinator:ReconnectMinSeconds must be above 0 and at most ReconnectMaxSeconds (got {coordinator.ReconnectMinSeconds} / {coordinator.ReconnectMaxSeconds}).");
+        }
+
         if (!(options.Outbox.MaxResults is >= 100 and <= 1_000_000_000))
         {
             errors.Add($"Agent:Outbox:MaxResults must be 100..1000000000 (got {options.Outbox.MaxResults}).");

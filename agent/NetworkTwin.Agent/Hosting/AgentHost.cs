@@ -40,6 +40,7 @@ public static class AgentHost
         builder.Services.AddLiveTwin();
         builder.Services.AddMqttIngest();
         builder.Services.AddFileIngest();
+        builder.Services.AddUplink();
         builder.Services.AddStatusFile();
         return builder.Build();
     }
@@ -120,6 +121,12 @@ public static class AgentHost
     {
         services.AddSingleton<FileTailWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<FileTailWorker>());
+    }
+
+    private static void AddUplink(this IServiceCollection services)
+    {
+        services.AddSingleton<Uplink.UplinkWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<Uplink.UplinkWorker>());
     }
 
     private static void AddStatusFile(this IServiceCollection services)

@@ -21,6 +21,7 @@ internal sealed partial class StatusFileWriter(
     MqttIngestWorker mqtt,
     FileTailWorker files,
     Outbox.ResultOutbox outbox,
+    Uplink.UplinkWorker uplink,
     ILogger<StatusFileWriter> logger,
     TimeProvider time) : BackgroundService
 {
@@ -122,6 +123,7 @@ internal sealed partial class StatusFileWriter(
         {
             ManagedCommittedBytes = GC.GetGCMemoryInfo().TotalCommittedBytes,
             Outbox = outbox.Counts() is var o ? new OutboxStatus(o.Pending, o.PendingBytes, o.Dropped, o.LastSequence) : null,
+            Coordinator = uplink.Status(),
         };
     }
 

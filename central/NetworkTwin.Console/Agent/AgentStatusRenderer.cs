@@ -52,6 +52,13 @@ public static class AgentStatusRenderer
             parts.Add(new Markup($"[yellow]last problem:[/] {Markup.Escape(problem)}"));
         }
 
+        if (s.Coordinator is { } central)
+        {
+            parts.Add(new Markup(F($"coordinator {Markup.Escape(central.Address)}: ") + (central.Connected ? "[green]connected[/]" : "[red]unreachable[/]")
+                + F($", {central.ResultsSent:N0} results sent, stored through sequence {central.AcknowledgedThrough:N0}")
+                + (central.LastError is { } e && !central.Connected ? $" ({Markup.Escape(e)})" : string.Empty)));
+        }
+
         if (s.Outbox is { } o)
         {
             parts.Add(new Markup(F($"outbox: {o.Pending:N0} result(s) waiting for the coordinator ({o.PendingBytes / 1024.0:N0} KiB), last sequence {o.LastSequence:N0}")

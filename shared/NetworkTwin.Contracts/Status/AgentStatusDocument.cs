@@ -26,6 +26,9 @@ public sealed record AgentStatusDocument(
 {
     public const string FileName = "status.json";
 
+    /// <summary>The link to the coordinator; null when none is configured.</summary>
+    public CoordinatorStatus? Coordinator { get; init; }
+
     /// <summary>Results waiting for the coordinator; null when the agent has no outbox.</summary>
     public OutboxStatus? Outbox { get; init; }
 
@@ -38,6 +41,9 @@ public sealed record AgentStatusDocument(
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 }
+
+/// <summary>The agent's uplink to the coordinator.</summary>
+public sealed record CoordinatorStatus(string Address, bool Connected, long ResultsSent, long AcknowledgedThrough, string? LastError);
 
 /// <summary>The agent's store-and-forward outbox.</summary>
 public sealed record OutboxStatus(long Pending, long PendingBytes, long Dropped, long LastSequence);

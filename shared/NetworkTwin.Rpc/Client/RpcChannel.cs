@@ -5,6 +5,7 @@ using System.Net.Security;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Google.Protobuf;
+using NetworkTwin.Contracts;
 using NetworkTwin.Rpc.Framing;
 
 namespace NetworkTwin.Rpc.Client;

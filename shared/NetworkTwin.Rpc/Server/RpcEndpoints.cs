@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using NetworkTwin.Contracts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;

@@ -1,6 +1,6 @@
 using Google.Protobuf;
 
-namespace NetworkTwin.Rpc;
+namespace NetworkTwin.Contracts;
 
 public enum RpcMethodType
 {
@@ -10,7 +10,7 @@ public enum RpcMethodType
     DuplexStreaming,
 }
 
-/// <summary>A method of a service: its HTTP/2 path <c>/package.Service/Method</c>, its shape and its message parsers.</summary>
+/// <summary>A gRPC method (a wire definition, carried by NetworkTwin.Rpc): its HTTP/2 path <c>/package.Service/Method</c>, its shape and its message parsers.</summary>
 public sealed record RpcMethod<TRequest, TResponse>(string Service, string Name, RpcMethodType Type)
     where TRequest : class, IMessage<TRequest>, new()
     where TResponse : class, IMessage<TResponse>, new()

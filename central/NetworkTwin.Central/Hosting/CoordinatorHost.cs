@@ -1,0 +1,45 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using NetworkTwin.Central.Repository;
+using NetworkTwin.Central.Sync;
+
+namespace NetworkTwin.Central.Hosting;
+
+/// <summary>Composes the coordinator: Kestrel (cleartext HTTP/2 for now), the repository, the sync service.</summary>
+public static class CoordinatorHost
+{
+    public const string EnvironmentPrefix = "NETWORKTWIN_";
+
+    /// <summary>Builds the coordinator listening on Coordinator:Port (0 = any free port) of Coordinator:Address.</summary>
+    public static WebApplication Build(string[] args, Action<IConfigurationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
+        configure?.Invoke(builder.Configuration);
+        var section = builder.Configuration.GetSection("Coordinator");
+        var port = section.GetValue("Port", 7070);
+        var address = IPAddress.Parse(section.GetValue("Address", "127.0.0.1")!);
+        var dataDirectory = section.GetValue<string>("DataDirectory") is { Length: > 0 } d
+            ? d
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "networktwin", "central");
+        if (port is < 0 or > 65535)
+        {
+            throw new ArgumentException($"Coordinator:Port must be 0..65535 (got {port}).");
+        }
+
+        builder.WebHost.ConfigureKestrel(k => k.Listen(address, port, l => l.Protocols = HttpProtocols.Http2));
+
+        // Agents hold uplink streams open for good: on shutdown end them quickly (they resend what was not acknowledged).
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(section.GetValue("ShutdownSeconds", 3.0)));
+        builder.Services.AddSingleton(_ => new SqliteRepository(Path.Combine(dataDirectory, "repository.db")));
+        var app = builder.Build();
+        AgentSyncService.Map(app, app.Services.GetRequiredService<SqliteRepository>(), app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("NetworkTwin.Central.Sync"));
+        return app;
+    }
+}

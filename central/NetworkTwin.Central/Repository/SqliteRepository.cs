@@ -1,0 +1,142 @@
+using Google.Protobuf;
+using Microsoft.Data.Sqlite;
+using NetworkTwin.Contracts.Sync;
+
+namespace NetworkTwin.Central.Repository;
+
+/// <summary>
+/// The coordinator's repository in a SQLite file (the default; PostgreSQL comes with the same
+/// schema). Results are keyed by (agent id, sequence) and inserted with INSERT OR IGNORE, so a
+/// batch the agent resends after a lost acknowledgement is stored once.
+/// </summary>
+public sealed class SqliteRepository : IDisposable
+{
+    private readonly SqliteConnection _connection;
+    private readonly Lock _gate = new();
+
+    public SqliteRepository(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        _connection.Open();
+        using var command = _connection.CreateCommand();
+        command.CommandText = """
+            PRAGMA journal_mode = WAL;
+            PRAGMA synchronous = NORMAL;
+            CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
+            INSERT INTO schema_version (version) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM schema_version);
+            CREATE TABLE IF NOT EXISTS agents (
+                agent_id TEXT PRIMARY KEY,
+                site TEXT NOT NULL,
+                version TEXT NOT NULL,
+                capabilities TEXT NOT NULL,
+                registered_at TEXT NOT NULL,
+                last_seen TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS results (
+                agent_id TEXT NOT NULL,
+                sequence INTEGER NOT NULL,
+                produced_unix_ms INTEGER NOT NULL,
+                kind TEXT NOT NULL,
+                payload BLOB NOT NULL,
+                received_at TEXT NOT NULL,
+                PRIMARY KEY (agent_id, sequence));
+            """;
+        command.ExecuteNonQuery();
+    }
+
+    public void Register(RegisterRequest request)
+    {
+        lock (_gate)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = """
+                INSERT INTO agents (agent_id, site, version, capabilities, registered_at, last_seen)
+                VALUES ($id, $site, $version, $caps, $now, $now)
+                ON CONFLICT(agent_id) DO UPDATE SET site = $site, version = $version, capabilities = $caps, last_seen = $now;
+                """;
+            command.Parameters.AddWithValue("$id", request.AgentId);
+            command.Parameters.AddWithValue("$site", request.Site);
+            command.Parameters.AddWithValue("$version", request.Version);
+            command.Parameters.AddWithValue("$caps", string.Join(',', request.Capabilities));
+            command.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToString("O"));
+            command.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>Stores a batch in one transaction; returns how many were new and the highest sequence stored for the agent.</summary>
+    public (int Inserted, long StoredThrough) Store(string agentId, IReadOnlyList<Result> results)
+    {
+        lock (_gate)
+        {
+            using var transaction = _connection.BeginTransaction();
+            var inserted = 0;
+            using (var insert = _connection.CreateCommand())
+            {
+                insert.Transaction = transaction;
+                insert.CommandText = """
+                    INSERT OR IGNORE INTO results (agent_id, sequence, produced_unix_ms, kind, payload, received_at)
+                    VALUES ($agent, $seq, $produced, $kind, $payload, $now)
+                    """;
+                var agent = insert.Parameters.AddWithValue("$agent", agentId);
+                var seq = insert.Parameters.Add("$seq", SqliteType.Integer);
+                var produced = insert.Parameters.Add("$produced", SqliteType.Integer);
+                var kind = insert.Parameters.Add("$kind", SqliteType.Text);
+                var payload = insert.Parameters.Add("$payload", SqliteType.Blob);
+                insert.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToString("O"));
+                foreach (var r in results)
+                {
+                    seq.Value = r.Sequence;
+                    produced.Value = r.ProducedUnixMs;
+                    kind.Value = r.BodyCase.ToString();
+                    payload.Value = r.ToByteArray();
+                    inserted += insert.ExecuteNonQuery();
+                }
+            }
+
+            using (var seen = _connection.CreateCommand())
+            {
+                seen.Transaction = transaction;
+                seen.CommandText = "UPDATE agents SET last_seen = $now WHERE agent_id = $agent";
+                seen.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToString("O"));
+                seen.Parameters.AddWithValue("$agent", agentId);
+                seen.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+            return (inserted, StoredThrough(agentId));
+        }
+    }
+
+    /// <summary>Highest sequence stored for an agent (0 when none).</summary>
+    public long StoredThrough(string agentId)
+    {
+        lock (_gate)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT IFNULL(MAX(sequence), 0) FROM results WHERE agent_id = $agent";
+            command.Parameters.AddWithValue("$agent", agentId);
+            return (long)command.ExecuteScalar()!;
+        }
+    }
+
+    /// <summary>All sequences stored for an agent, in order (for checks and the operators' tools).</summary>
+    public IReadOnlyList<long> Sequences(string agentId)
+    {
+        lock (_gate)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT sequence FROM results WHERE agent_id = $agent ORDER BY sequence";
+            command.Parameters.AddWithValue("$agent", agentId);
+            using var reader = command.ExecuteReader();
+            var list = new List<long>();
+            while (reader.Read())
+            {
+                list.Add(reader.GetInt64(0));
+            }
+
+            return list;
+        }
+    }
+
+    public void Dispose() => _connection.Dispose();
+}

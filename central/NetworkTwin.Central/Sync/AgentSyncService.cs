@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+using NetworkTwin.Central.Repository;
+using NetworkTwin.Contracts.Sync;
+using NetworkTwin.Rpc;
+using NetworkTwin.Rpc.Server;
+
+namespace NetworkTwin.Central.Sync;
+
+/// <summary>The agents' side of the coordinator: registration, and idempotent ingest of result batches.</summary>
+public static partial class AgentSyncService
+{
+    /// <summary>Results in one batch at most; a bigger batch is refused with RESOURCE_EXHAUSTED.</summary>
+    public const int MaxBatch = 5000;
+
+    public static void Map(IEndpointRouteBuilder routes, SqliteRepository repository, ILogger logger)
+    {
+        routes.MapUnary(AgentSyncMethods.Register, (request, context) =>
+        {
+            if (string.IsNullOrWhiteSpace(request.AgentId) || request.AgentId.Length > 128)
+            {
+                throw new RpcException(RpcStatusCode.InvalidArgument, "agent_id must be 1..128 characters");
+            }
+
+            repository.Register(request);
+            var stored = repository.StoredThrough(request.AgentId);
+            Log.Registered(logger, request.AgentId, request.Site, request.Version, stored, context.Peer ?? "?");
+            return Task.FromResult(new RegisterReply { LastSequenceStored = stored, ServerTimeUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() });
+        });
+
+        routes.MapDuplexStreaming(AgentSyncMethods.Uplink, async (batches, acks, context) =>
+        {
+            await foreach (var batch in batches.ReadAllAsync(context.CallCancelled).ConfigureAwait(false))
+            {
+                if (batch.Results.Count > MaxBatch)
+                {
+                    throw new RpcException(RpcStatusCode.ResourceExhausted, $"batch of {batch.Results.Count} results is over the limit of {MaxBatch}");
+                }
+
+                var (inserted, through) = repository.Store(batch.AgentId, batch.Results);
+                if (inserted < batch.Results.Count)
+                {
+                    Log.Duplicates(logger, batch.AgentId, batch.Results.Count - inserted);
+                }
+
+                await acks.WriteAsync(new UplinkAck { StoredThrough = through }, context.CallCancelled).ConfigureAwait(false);
+            }
+        });
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(7001, LogLevel.Information, "Agent {AgentId} (site {Site}, version {Version}) registered from {Peer}; stored through sequence {Stored}")]
+        public static partial void Registered(ILogger logger, string agentId, string site, string version, long stored, string peer);
+
+        [LoggerMessage(7002, LogLevel.Information, "Agent {AgentId} resent {Count} result(s) already stored (a lost acknowledgement); kept once")]
+        public static partial void Duplicates(ILogger logger, string agentId, int count);
+    }
+}

@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using NetworkTwin.Agent.Hosting;
+using NetworkTwin.Analytics.Scenario;
+using NetworkTwin.Central.Hosting;
+using NetworkTwin.Central.Repository;
+using NetworkTwin.Contracts.Status;
+using NetworkTwin.Mqtt;
+using NetworkTwin.Mqtt.Broker;
+using NetworkTwin.Mqtt.Client;
+using NetworkTwin.Telemetry.Replay;
+using NetworkTwin.Telemetry.Scenario;
+
+namespace NetworkTwin.Central.Tests.Sync;
+
+/// <summary>
+/// mosquitto, a coordinator and an agent on loopback, telemetry replayed over MQTT: every result
+/// the agent produces reaches the coordinator's repository exactly once, also when the
+/// coordinator is down for a while in the middle.
+/// </summary>
+public sealed class StoreAndForwardTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("nt-sync-").FullName;
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private WebApplication Coordinator(int port) => CoordinatorHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        ["Coordinator:Port"] = port.ToString(CultureInfo.InvariantCulture),
+        ["Coordinator:DataDirectory"] = Path.Combine(_dir, "central"),
+        ["Logging:LogLevel:Default"] = "Warning",
+    }));
+
+    private async Task<AgentStatusDocument> Status(Func<AgentStatusDocument, bool> condition, string what, double seconds = 60)
+    {
+        var path = Path.Combine(_dir, "agent", AgentStatusDocument.FileName);
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed.TotalSeconds < seconds)
+        {
+            if (File.Exists(path))
+            {
+                var status = JsonSerializer.Deserialize<AgentStatusDocument>(await File.ReadAllBytesAsync(path), AgentStatusDocument.JsonOptions);
+                if (status is not null && condition(status))
+                {
+                    return status;
+                }
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail($"timed out waiting for: {what}");
+        return null!;
+    }
+
+    [Fact]
+    public async Task CoordinatorDownMidStream_EveryResultArrivesExactlyOnce()
+    {
+        var scenario = FronthaulScenarioGenerator.Generate(new ScenarioSpec { Cells = 8, Links = 2, CellsPerRu = 2, DurationSeconds = 6, Seed = 9 });
+        var capture = Path.Combine(_dir, "capture");
+        await ScenarioWriter.WriteAsync(scenario, capture, null, default);
+        var source = await ReplaySource.LoadAsync(capture, null, default);
+        await using var broker = await MosquittoBroker.StartAsync();
+        var port = FreePort();
+        var coordinator = Coordinator(port);
+        await coordinator.StartAsync();
+        using var agent = AgentHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Mqtt:Port"] = broker.Port.ToString(CultureInfo.InvariantCulture),
+            ["Agent:Site"] = "sync",
+            ["Agent:DataDirectory"] = Path.Combine(_dir, "agent"),
+            ["Agent:Window:EvaluateEverySeconds"] = "0.5",
+            ["Agent:Coordinator:Address"] = $"http://127.0.0.1:{port}",
+            ["Agent:Coordinator:AgentId"] = "agent-1",
+            ["Agent:Coordinator:ReconnectMinSeconds"] = "0.2",
+            ["Agent:Coordinator:ReconnectMaxSeconds"] = "1",
+            ["Agent:Logging:ConsoleLevel"] = "None",
+        }));
+        await agent.StartAsync();
+        await using var publisher = new MqttClient(new MqttClientOptions { Port = broker.Port, ClientId = "sync-replayer", CleanSession = true });
+        publisher.Start();
+        await Status(s => s.Broker is { Connected: true } && s.Coordinator is { Connected: true }, "agent connected to broker and coordinator");
+
+        // Phase 1: results flow while the coordinator is up.
+        await TelemetryReplayer.RunAsync(source, publisher, new ReplayOptions { Site = "sync", Speed = 0, Binary = true }, null, default);
+        await Status(s => s.Outbox!.LastSequence >= 20 && s.Outbox.Pending == 0, "first results stored");
+
+        // Phase 2: the coordinator goes away; results pile up in the outbox.
+        await coordinator.StopAsync();
+        await coordinator.DisposeAsync();
+        var down = await Status(s => s.Coordinator is { Connected: false }, "agent notices the coordinator is gone");
+        await Status(s => s.Outbox!.Pending >= 10, "results waiting in the outbox");
+
+        // Phase 3: the coordinator is back on the same port and data; the outbox drains.
+        await using var again = Coordinator(port);
+        await again.StartAsync();
+        var final = await Status(s => s.Coordinator is { Connected: true } && s.Outbox!.Pending == 0 && s.Outbox.LastSequence > down.Outbox!.LastSequence, "outbox drained after the restart");
+        await agent.StopAsync();
+
+        var stored = again.Services.GetRequiredService<SqliteRepository>().Sequences("agent-1");
+        var last = stored[^1];
+        Assert.Equal(stored.Distinct().Count(), stored.Count);
+        Assert.Equal(Enumerable.Range(1, (int)last).Select(i => (long)i), stored);
+        Assert.True(last >= final.Outbox!.LastSequence - 0, "everything the agent numbered up to the final status is stored");
+        Assert.Equal(0, final.Outbox.Dropped);
+    }
+}
