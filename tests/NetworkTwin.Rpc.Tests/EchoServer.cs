@@ -1,9 +1,9 @@
-using NetworkTwin.Contracts;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging;
+using NetworkTwin.Contracts;
 using NetworkTwin.Rpc.Server;
 using NetworkTwin.Rpc.Tests.Echo;
 

@@ -1,10 +1,10 @@
 using Google.Protobuf;
-using NetworkTwin.Contracts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
+using NetworkTwin.Contracts;
 using NetworkTwin.Rpc.Framing;
 
 namespace NetworkTwin.Rpc.Server;
