@@ -35,6 +35,9 @@ public sealed class AgentOptions
 
         public string AgentId { get; set; } = string.Empty;
 
+        /// <summary>This agent's token at the coordinator (sent as a bearer token; never logged).</summary>
+        public string Token { get; set; } = string.Empty;
+
         public int BatchSize { get; set; } = 500;
 
         public double ReconnectMinSeconds { get; set; } = 0.5;

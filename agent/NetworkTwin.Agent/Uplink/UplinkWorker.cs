@@ -83,7 +83,9 @@ internal sealed partial class UplinkWorker(IOptions<AgentOptions> options, Resul
         using var channel = new RpcChannel(address);
         var registration = new RegisterRequest { AgentId = agentId, Site = options.Value.Site, Version = typeof(UplinkWorker).Assembly.GetName().Version?.ToString() ?? "0" };
         registration.Capabilities.AddRange(["fronthaul-window", "capacity-sizing"]);
-        var reply = await channel.UnaryAsync(AgentSyncMethods.Register, registration, new RpcCallOptions { Timeout = TimeSpan.FromSeconds(10), CancellationToken = stoppingToken }).ConfigureAwait(false);
+        var token = options.Value.Coordinator.Token;
+        Dictionary<string, string>? headers = string.IsNullOrEmpty(token) ? null : new() { ["authorization"] = $"Bearer {token}" };
+        var reply = await channel.UnaryAsync(AgentSyncMethods.Register, registration, new RpcCallOptions { Timeout = TimeSpan.FromSeconds(10), CancellationToken = stoppingToken, Headers = headers }).ConfigureAwait(false);
 
         // What the coordinator already has (sent before a crash, its ack lost) is not sent again.
         outbox.AcknowledgeThrough(reply.LastSequenceStored);
@@ -91,7 +93,7 @@ internal sealed partial class UplinkWorker(IOptions<AgentOptions> options, Resul
         Volatile.Write(ref _lastError, null);
         Log.Connected(logger, address.ToString(), agentId, reply.LastSequenceStored, outbox.Counts().Pending);
 
-        var call = channel.Duplex(AgentSyncMethods.Uplink, new RpcCallOptions { CancellationToken = stoppingToken });
+        var call = channel.Duplex(AgentSyncMethods.Uplink, new RpcCallOptions { CancellationToken = stoppingToken, Headers = headers });
         await using var acks = call.Responses.GetAsyncEnumerator(stoppingToken);
         try
         {

@@ -38,8 +38,16 @@ public static class CoordinatorHost
         // Agents hold uplink streams open for good: on shutdown end them quickly (they resend what was not acknowledged).
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(section.GetValue("ShutdownSeconds", 3.0)));
         builder.Services.AddSingleton(_ => new SqliteRepository(Path.Combine(dataDirectory, "repository.db")));
+        var tokens = section.GetSection("AgentTokens").GetChildren().ToDictionary(t => t.Key, t => t.Value ?? string.Empty, StringComparer.Ordinal);
         var app = builder.Build();
-        AgentSyncService.Map(app, app.Services.GetRequiredService<SqliteRepository>(), app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("NetworkTwin.Central.Sync"));
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("NetworkTwin.Central.Sync");
+        var authenticator = new AgentAuthenticator(tokens, logger);
+        if (!authenticator.Enabled)
+        {
+            authenticator.WarnOpen();
+        }
+
+        AgentSyncService.Map(app, app.Services.GetRequiredService<SqliteRepository>(), authenticator, logger);
         return app;
     }
 }

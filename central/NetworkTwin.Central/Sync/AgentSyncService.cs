@@ -13,7 +13,7 @@ public static partial class AgentSyncService
     /// <summary>Results in one batch at most; a bigger batch is refused with RESOURCE_EXHAUSTED.</summary>
     public const int MaxBatch = 5000;
 
-    public static void Map(IEndpointRouteBuilder routes, SqliteRepository repository, ILogger logger)
+    public static void Map(IEndpointRouteBuilder routes, SqliteRepository repository, AgentAuthenticator authenticator, ILogger logger)
     {
         routes.MapUnary(AgentSyncMethods.Register, (request, context) =>
         {
@@ -22,6 +22,7 @@ public static partial class AgentSyncService
                 throw new RpcException(RpcStatusCode.InvalidArgument, "agent_id must be 1..128 characters");
             }
 
+            authenticator.Check(context, request.AgentId);
             repository.Register(request);
             var stored = repository.StoredThrough(request.AgentId);
             Log.Registered(logger, request.AgentId, request.Site, request.Version, stored, context.Peer ?? "?");
@@ -37,6 +38,7 @@ public static partial class AgentSyncService
                     throw new RpcException(RpcStatusCode.ResourceExhausted, $"batch of {batch.Results.Count} results is over the limit of {MaxBatch}");
                 }
 
+                authenticator.Check(context, batch.AgentId);
                 var (inserted, through) = repository.Store(batch.AgentId, batch.Results);
                 if (inserted < batch.Results.Count)
                 {

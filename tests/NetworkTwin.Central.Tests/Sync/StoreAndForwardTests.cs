@@ -43,12 +43,21 @@ public sealed class StoreAndForwardTests : IDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private WebApplication Coordinator(int port) => CoordinatorHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
+    private WebApplication Coordinator(int port, string? token = null)
     {
-        ["Coordinator:Port"] = port.ToString(CultureInfo.InvariantCulture),
-        ["Coordinator:DataDirectory"] = Path.Combine(_dir, "central"),
-        ["Logging:LogLevel:Default"] = "Warning",
-    }));
+        var settings = new Dictionary<string, string?>
+        {
+            ["Coordinator:Port"] = port.ToString(CultureInfo.InvariantCulture),
+            ["Coordinator:DataDirectory"] = Path.Combine(_dir, "central"),
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        if (token is not null)
+        {
+            settings["Coordinator:AgentTokens:agent-1"] = token;
+        }
+
+        return CoordinatorHost.Build([], c => c.AddInMemoryCollection(settings));
+    }
 
     private async Task<AgentStatusDocument> Status(Func<AgentStatusDocument, bool> condition, string what, double seconds = 60)
     {
@@ -122,5 +131,34 @@ public sealed class StoreAndForwardTests : IDisposable
         Assert.Equal(Enumerable.Range(1, (int)last).Select(i => (long)i), stored);
         Assert.True(last >= final.Outbox!.LastSequence - 0, "everything the agent numbered up to the final status is stored");
         Assert.Equal(0, final.Outbox.Dropped);
+    }
+
+    [Fact]
+    public async Task WrongToken_IsRefusedUnauthenticated_AndNothingIsStored()
+    {
+        var port = FreePort();
+        await using var coordinator = Coordinator(port, token: "right-token");
+        await coordinator.StartAsync();
+        using var agent = AgentHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Agent:Site"] = "auth",
+            ["Agent:DataDirectory"] = Path.Combine(_dir, "agent"),
+            ["Agent:Ingest:MqttEnabled"] = "false",
+            ["Agent:Ingest:TailDirectory"] = _dir,
+            ["Agent:Coordinator:Address"] = $"http://127.0.0.1:{port}",
+            ["Agent:Coordinator:AgentId"] = "agent-1",
+            ["Agent:Coordinator:Token"] = "wrong-token",
+            ["Agent:Logging:ConsoleLevel"] = "None",
+        }));
+
+        await agent.StartAsync();
+        var status = await Status(s => s.Coordinator is { LastError: not null }, "the refusal");
+        await agent.StopAsync();
+
+        Assert.False(status.Coordinator!.Connected);
+        Assert.Contains("Unauthenticated", status.Coordinator.LastError, StringComparison.Ordinal);
+        Assert.Empty(coordinator.Services.GetRequiredService<SqliteRepository>().Sequences("agent-1"));
+        var logs = string.Join("\n", Directory.GetFiles(Path.Combine(_dir, "agent", "logs")).Select(File.ReadAllText));
+        Assert.DoesNotContain("wrong-token", logs, StringComparison.Ordinal);
     }
 }
