@@ -45,6 +45,7 @@ public static class BenchCommand
         bench.Add(AgentBench.Create(console));
         bench.Add(DesignBench.Create(console));
         bench.Add(RpcBench.Create(console));
+        bench.Add(SyncBench.Create(console));
         return bench;
     }
 
