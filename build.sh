@@ -94,6 +94,7 @@ case "$command" in
       npm ci --prefix central/NetworkTwin.Console/Bench/grpcjs --no-audit --no-fund --loglevel=error >/dev/null
     fi
     dotnet "$cli" bench rpc
+    dotnet "$cli" bench sync
     if [ -f ../shared/data/topology_zoo/graphml/Kdl.graphml ]; then
       # networkx is the reference the design twin is measured against (Debian python3-networkx).
       if ! /usr/bin/python3 -c "import networkx" >/dev/null 2>&1; then
