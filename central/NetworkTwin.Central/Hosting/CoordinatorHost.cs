@@ -47,7 +47,10 @@ public static class CoordinatorHost
             authenticator.WarnOpen();
         }
 
-        AgentSyncService.Map(app, app.Services.GetRequiredService<SqliteRepository>(), authenticator, logger);
+        var repository = app.Services.GetRequiredService<SqliteRepository>();
+        AgentSyncService.Map(app, repository, authenticator, logger);
+        var operatorTokens = section.GetSection("OperatorTokens").GetChildren().ToDictionary(t => t.Key, t => t.Value ?? string.Empty, StringComparer.Ordinal);
+        Operators.OperatorService.Map(app, repository, new AgentAuthenticator(operatorTokens, logger));
         return app;
     }
 }

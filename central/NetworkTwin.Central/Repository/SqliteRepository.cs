@@ -19,29 +19,73 @@ public sealed class SqliteRepository : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         _connection.Open();
-        using var command = _connection.CreateCommand();
-        command.CommandText = """
-            PRAGMA journal_mode = WAL;
-            PRAGMA synchronous = NORMAL;
-            CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
-            INSERT INTO schema_version (version) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM schema_version);
-            CREATE TABLE IF NOT EXISTS agents (
-                agent_id TEXT PRIMARY KEY,
-                site TEXT NOT NULL,
-                version TEXT NOT NULL,
-                capabilities TEXT NOT NULL,
-                registered_at TEXT NOT NULL,
-                last_seen TEXT NOT NULL);
-            CREATE TABLE IF NOT EXISTS results (
-                agent_id TEXT NOT NULL,
-                sequence INTEGER NOT NULL,
-                produced_unix_ms INTEGER NOT NULL,
-                kind TEXT NOT NULL,
-                payload BLOB NOT NULL,
-                received_at TEXT NOT NULL,
-                PRIMARY KEY (agent_id, sequence));
-            """;
-        command.ExecuteNonQuery();
+        Migrate();
+    }
+
+    /// <summary>Schema migrations, applied in order, each once, each in its own transaction.</summary>
+    internal static readonly string[] Migrations =
+    [
+        // 1: agents and their results, keyed by (agent id, sequence).
+        """
+        CREATE TABLE agents (
+            agent_id TEXT PRIMARY KEY,
+            site TEXT NOT NULL,
+            version TEXT NOT NULL,
+            capabilities TEXT NOT NULL,
+            registered_at TEXT NOT NULL,
+            last_seen TEXT NOT NULL);
+        CREATE TABLE results (
+            agent_id TEXT NOT NULL,
+            sequence INTEGER NOT NULL,
+            produced_unix_ms INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            payload BLOB NOT NULL,
+            received_at TEXT NOT NULL,
+            PRIMARY KEY (agent_id, sequence));
+        """,
+
+        // 2: the link a result is about, for the operators' latest-per-link queries.
+        """
+        ALTER TABLE results ADD COLUMN link_id INTEGER;
+        CREATE INDEX results_link ON results (agent_id, link_id, sequence);
+        """,
+    ];
+
+    public int SchemaVersion
+    {
+        get
+        {
+            lock (_gate)
+            {
+                using var command = _connection.CreateCommand();
+                command.CommandText = "SELECT version FROM schema_version";
+                return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+    }
+
+    private void Migrate()
+    {
+        using (var setup = _connection.CreateCommand())
+        {
+            setup.CommandText = """
+                PRAGMA journal_mode = WAL;
+                PRAGMA synchronous = NORMAL;
+                CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
+                INSERT INTO schema_version (version) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM schema_version);
+                """;
+            setup.ExecuteNonQuery();
+        }
+
+        for (var version = SchemaVersion; version < Migrations.Length; version++)
+        {
+            using var transaction = _connection.BeginTransaction();
+            using var step = _connection.CreateCommand();
+            step.Transaction = transaction;
+            step.CommandText = Migrations[version] + $"\nUPDATE schema_version SET version = {version + 1};";
+            step.ExecuteNonQuery();
+            transaction.Commit();
+        }
     }
 
     public void Register(RegisterRequest request)
@@ -74,9 +118,10 @@ public sealed class SqliteRepository : IDisposable
             {
                 insert.Transaction = transaction;
                 insert.CommandText = """
-                    INSERT OR IGNORE INTO results (agent_id, sequence, produced_unix_ms, kind, payload, received_at)
-                    VALUES ($agent, $seq, $produced, $kind, $payload, $now)
+                    INSERT OR IGNORE INTO results (agent_id, sequence, produced_unix_ms, kind, payload, received_at, link_id)
+                    VALUES ($agent, $seq, $produced, $kind, $payload, $now, $link)
                     """;
+                var link = insert.Parameters.Add("$link", SqliteType.Integer);
                 var agent = insert.Parameters.AddWithValue("$agent", agentId);
                 var seq = insert.Parameters.Add("$seq", SqliteType.Integer);
                 var produced = insert.Parameters.Add("$produced", SqliteType.Integer);
@@ -89,6 +134,7 @@ public sealed class SqliteRepository : IDisposable
                     produced.Value = r.ProducedUnixMs;
                     kind.Value = r.BodyCase.ToString();
                     payload.Value = r.ToByteArray();
+                    link.Value = r.BodyCase == Result.BodyOneofCase.Link ? r.Link.LinkId : DBNull.Value;
                     inserted += insert.ExecuteNonQuery();
                 }
             }
@@ -132,6 +178,68 @@ public sealed class SqliteRepository : IDisposable
             while (reader.Read())
             {
                 list.Add(reader.GetInt64(0));
+            }
+
+            return list;
+        }
+    }
+
+    /// <summary>Every agent with its result count and highest stored sequence.</summary>
+    public IReadOnlyList<NetworkTwin.Contracts.Operators.AgentSummary> Agents()
+    {
+        lock (_gate)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = """
+                SELECT a.agent_id, a.site, a.version, a.registered_at, a.last_seen, COUNT(r.sequence), IFNULL(MAX(r.sequence), 0)
+                FROM agents a LEFT JOIN results r ON r.agent_id = a.agent_id
+                GROUP BY a.agent_id ORDER BY a.site, a.agent_id
+                """;
+            using var reader = command.ExecuteReader();
+            var list = new List<NetworkTwin.Contracts.Operators.AgentSummary>();
+            while (reader.Read())
+            {
+                list.Add(new NetworkTwin.Contracts.Operators.AgentSummary
+                {
+                    AgentId = reader.GetString(0),
+                    Site = reader.GetString(1),
+                    Version = reader.GetString(2),
+                    RegisteredUnixMs = DateTimeOffset.Parse(reader.GetString(3), System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeMilliseconds(),
+                    LastSeenUnixMs = DateTimeOffset.Parse(reader.GetString(4), System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeMilliseconds(),
+                    ResultsStored = reader.GetInt64(5),
+                    StoredThrough = reader.GetInt64(6),
+                });
+            }
+
+            return list;
+        }
+    }
+
+    /// <summary>The latest capacity result of every (agent, link), optionally for one site.</summary>
+    public IReadOnlyList<NetworkTwin.Contracts.Operators.LinkSummary> LatestLinks(string? site)
+    {
+        lock (_gate)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = """
+                SELECT r.agent_id, a.site, r.produced_unix_ms, r.payload
+                FROM results r JOIN agents a ON a.agent_id = r.agent_id
+                WHERE r.link_id IS NOT NULL AND ($site = '' OR a.site = $site)
+                  AND r.sequence = (SELECT MAX(r2.sequence) FROM results r2 WHERE r2.agent_id = r.agent_id AND r2.link_id = r.link_id)
+                ORDER BY a.site, r.agent_id, r.link_id
+                """;
+            command.Parameters.AddWithValue("$site", site ?? string.Empty);
+            using var reader = command.ExecuteReader();
+            var list = new List<NetworkTwin.Contracts.Operators.LinkSummary>();
+            while (reader.Read())
+            {
+                list.Add(new NetworkTwin.Contracts.Operators.LinkSummary
+                {
+                    AgentId = reader.GetString(0),
+                    Site = reader.GetString(1),
+                    ProducedUnixMs = reader.GetInt64(2),
+                    Link = Result.Parser.ParseFrom((byte[])reader.GetValue(3)).Link,
+                });
             }
 
             return list;

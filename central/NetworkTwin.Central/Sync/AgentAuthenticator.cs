@@ -39,6 +39,25 @@ public sealed partial class AgentAuthenticator(IReadOnlyDictionary<string, strin
     /// <summary>Logs, once at start, that any agent may sync.</summary>
     public void WarnOpen() => Log.Open(logger);
 
+    /// <summary>Throws UNAUTHENTICATED unless the call carries one of the tokens (operators: any named token).</summary>
+    public void CheckAny(RpcCallContext context)
+    {
+        if (!Enabled)
+        {
+            return;
+        }
+
+        var header = context.RequestHeaders.Authorization.ToString();
+        var presented = Encoding.UTF8.GetBytes(header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..] : string.Empty);
+        if (tokens.Values.Any(t => CryptographicOperations.FixedTimeEquals(presented, Encoding.UTF8.GetBytes(t))))
+        {
+            return;
+        }
+
+        Log.Rejected(logger, context.Method, context.Peer ?? "?", "(operator)", presented.Length == 0 ? "no token" : "a wrong token");
+        throw new RpcException(RpcStatusCode.Unauthenticated, "an operator token is missing or not valid");
+    }
+
     private static partial class Log
     {
         [LoggerMessage(7100, LogLevel.Warning, "No Coordinator:AgentTokens configured: any agent may sync (development only)")]

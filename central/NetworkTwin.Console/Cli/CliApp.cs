@@ -29,6 +29,8 @@ public static class CliApp
         root.Add(generate);
 
         root.Add(DesignCommand.Create(console));
+        root.Add(Coordinator.CoordinatorCommands.Agents(console));
+        root.Add(Coordinator.CoordinatorCommands.Links(console));
         root.Add(ReplayCommand.Create(console));
 
         var agent = new Command("agent", "The local edge agent.");

@@ -1,0 +1,11 @@
+namespace NetworkTwin.Contracts.Operators;
+
+/// <summary>The Operators service's methods (operators.proto).</summary>
+public static class OperatorMethods
+{
+    public const string Service = "networktwin.operators.Operators";
+
+    public static readonly RpcMethod<ListAgentsRequest, AgentList> ListAgents = new(Service, "ListAgents", RpcMethodType.Unary);
+
+    public static readonly RpcMethod<ListLinksRequest, LinkList> ListLinks = new(Service, "ListLinks", RpcMethodType.Unary);
+}

@@ -1,0 +1,87 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using NetworkTwin.Central.Hosting;
+using NetworkTwin.Contracts.Sync;
+using NetworkTwin.Rpc.Client;
+
+namespace NetworkTwin.Console.Tests.Coordinator;
+
+/// <summary>The operators' commands against a real coordinator that one simulated agent has synced to.</summary>
+public sealed class CoordinatorCommandsTests : IAsyncLifetime
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("nt-ops-").FullName;
+    private WebApplication _coordinator = null!;
+    private string _address = string.Empty;
+
+    public async Task InitializeAsync()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        _address = $"http://127.0.0.1:{port}";
+        _coordinator = CoordinatorHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Coordinator:Port"] = port.ToString(CultureInfo.InvariantCulture),
+            ["Coordinator:DataDirectory"] = _dir,
+            ["Coordinator:OperatorTokens:noc"] = "ops-secret",
+            ["Logging:LogLevel:Default"] = "Warning",
+        }));
+        await _coordinator.StartAsync();
+
+        using var channel = new RpcChannel(new Uri(_address));
+        await channel.UnaryAsync(AgentSyncMethods.Register, new RegisterRequest { AgentId = "du-paris-1", Site = "paris", Version = "1.2.3" });
+        var call = channel.Duplex(AgentSyncMethods.Uplink);
+        var acks = call.Responses.GetAsyncEnumerator();
+        var batch = new UplinkBatch { AgentId = "du-paris-1" };
+        for (var s = 1; s <= 4; s++)
+        {
+            var link = new LinkCapacity { LinkId = 1 + (s % 2), CapacityGbps = 40 + s, PeakGbps = 90, MeanGbps = 18, ObservedLossPercent = 0.9 };
+            link.Cells.AddRange([1, 2, 3]);
+            batch.Results.Add(new Result { Sequence = s, ProducedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), Link = link });
+        }
+
+        await call.Requests.WriteAsync(batch);
+        Assert.True(await acks.MoveNextAsync());
+        call.Requests.Complete();
+        while (await acks.MoveNextAsync())
+        {
+        }
+
+        await acks.DisposeAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _coordinator.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task AgentsAndLinks_ShowWhatTheAgentSynced_LatestResultPerLink()
+    {
+        var (exit, agents) = await CliRunner.RunAsync("agents", "--coordinator", _address, "--token", "ops-secret");
+        var (exit2, links) = await CliRunner.RunAsync("links", "--coordinator", _address, "--token", "ops-secret", "--site", "paris");
+
+        Assert.True(exit == 0 && exit2 == 0, agents + links);
+        Assert.Contains("du-paris-1", agents, StringComparison.Ordinal);
+        Assert.Contains("1.2.3", agents, StringComparison.Ordinal);
+        Assert.Contains("44.00", links, StringComparison.Ordinal);
+        Assert.Contains("43.00", links, StringComparison.Ordinal);
+        Assert.DoesNotContain("41.00", links, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Agents_WithoutTheOperatorToken_IsRefused()
+    {
+        var (exit, output) = await CliRunner.RunAsync("agents", "--coordinator", _address, "--token", "guess");
+
+        Assert.Equal(3, exit);
+        Assert.Contains("Unauthenticated", output, StringComparison.Ordinal);
+    }
+}
