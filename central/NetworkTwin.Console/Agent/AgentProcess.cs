@@ -11,6 +11,7 @@ public sealed class AgentProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StreamWriter _console;
+    private bool _disposed;
 
     private AgentProcess(Process process, string dataDirectory, StreamWriter console)
     {
@@ -176,9 +177,15 @@ public sealed class AgentProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>SIGTERM (what systemd sends), then a kill after 10 s.</summary>
+    /// <summary>SIGTERM (what systemd sends), then a kill after 10 s. Safe to call more than once.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         if (!_process.HasExited)
         {
             if (OperatingSystem.IsWindows())

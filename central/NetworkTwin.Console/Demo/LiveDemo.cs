@@ -1,5 +1,7 @@
 using System.Globalization;
+using Microsoft.Extensions.Configuration;
 using NetworkTwin.Analytics.Scenario;
+using NetworkTwin.Central.Hosting;
 using NetworkTwin.Console.Agent;
 using NetworkTwin.Contracts.Status;
 using NetworkTwin.Mqtt.Broker;
@@ -18,6 +20,16 @@ public static class LiveDemo
     public static async Task<bool> RunAsync(IAnsiConsole console, string capture, string folder, ScenarioTruth truth, int links, string agentPath, double speed, CancellationToken ct)
     {
         await using var broker = await MosquittoBroker.StartAsync(cancellationToken: ct).ConfigureAwait(false);
+        var coordinatorPort = FreePort();
+        await using var coordinator = CoordinatorHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Coordinator:Port"] = coordinatorPort.ToString(CultureInfo.InvariantCulture),
+            ["Coordinator:DataDirectory"] = Path.Combine(folder, "central"),
+            ["Logging:LogLevel:Default"] = "Warning",
+        }));
+        await coordinator.StartAsync(ct).ConfigureAwait(false);
+        var coordinatorAddress = $"http://127.0.0.1:{coordinatorPort}";
+        console.MarkupLine($"   coordinator listens on {coordinatorAddress} (repository in {Markup.Escape(Path.Combine(folder, "central"))})");
         console.MarkupLine($"   mosquitto (pid {broker.ProcessId}) listens on 127.0.0.1:{broker.Port}");
         var pinned = truth.LinkOfCell[1];
         await using var agent = AgentProcess.Start(agentPath, Path.Combine(folder, "agent"), new Dictionary<string, string>
@@ -28,6 +40,8 @@ public static class LiveDemo
             ["Agent:Analysis:DeclaredLinks"] = links.ToString(CultureInfo.InvariantCulture),
             ["Agent:Analysis:Pins:1"] = pinned.ToString(CultureInfo.InvariantCulture),
             ["Agent:Logging:ConsoleLevel"] = "Warning",
+            ["Agent:Coordinator:Address"] = coordinatorAddress,
+            ["Agent:Coordinator:AgentId"] = "demo-agent",
         });
         await agent.WaitForStatusAsync(s => s.Broker is { Connected: true }, "connected to the broker", TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
         console.MarkupLine($"   agent (pid {agent.ProcessId}) is connected; its logs are in {Markup.Escape(Path.Combine(agent.DataDirectory, "logs"))}");
@@ -86,12 +100,25 @@ public static class LiveDemo
         table.AddRow("refused messages", string.Create(CultureInfo.InvariantCulture, $"{status.Ingest.MalformedPayloads + status.Ingest.RejectedTopics}"));
         table.AddRow("agent memory", string.Create(CultureInfo.InvariantCulture, $"{agent.Memory().Rss / 1048576.0:0} MB resident, peak {agent.Memory().Peak / 1048576.0:0} MB"));
         console.Write(table);
+        // The coordinator's view, over its operators' API, once the agent's outbox has drained.
+        var synced = await agent.WaitForStatusAsync(s => s.Coordinator is { Connected: true } && s.Outbox is { Pending: 0 }, "the outbox drained to the coordinator", TimeSpan.FromSeconds(60), ct).ConfigureAwait(false);
+        console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"5. The coordinator stored results 1..{synced.Outbox!.LastSequence:N0} from the agent; 'networktwin links' shows:"));
+        await Cli.CliApp.RunAsync(["links", "--coordinator", coordinatorAddress], console, null, ct).ConfigureAwait(false);
+        await agent.DisposeAsync().ConfigureAwait(false);
+        await coordinator.StopAsync(ct).ConfigureAwait(false);
         return right == truth.LinkOfCell.Count && status.Ingest.Rows == source.Rows;
     }
 
     private static string Line(ReplayProgress p, AgentStatusDocument? status) => string.Create(
         CultureInfo.InvariantCulture,
         $"   replayed {p.DataSeconds:0.0}/{p.TotalSeconds:0.0} s, {p.Rows:N0} rows; agent: {status?.Ingest.Rows ?? 0:N0} rows applied, {status?.Links.Count ?? 0} links, capacities {string.Join(" / ", status?.Links.Select(l => l.CapacityGbps.ToString("0.0", CultureInfo.InvariantCulture)) ?? [])} Gbit/s");
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
 
     private static Rows Frame(ReplayProgress p, double speed, AgentStatusDocument? status)
     {
