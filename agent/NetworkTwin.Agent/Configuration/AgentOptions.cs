@@ -35,6 +35,9 @@ public sealed class AgentOptions
 
         public string AgentId { get; set; } = string.Empty;
 
+        /// <summary>PEM file of the CA that signed the coordinator's certificate (https://); empty = the system's roots.</summary>
+        public string CaFile { get; set; } = string.Empty;
+
         /// <summary>This agent's token at the coordinator (sent as a bearer token; never logged).</summary>
         public string Token { get; set; } = string.Empty;
 

@@ -83,6 +83,11 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             errors.Add($"Agent:Coordinator:Address must be an http:// or https:// URL (got \"{coordinator.Address}\").");
         }
 
+        if (!string.IsNullOrWhiteSpace(coordinator.CaFile) && !File.Exists(coordinator.CaFile))
+        {
+            errors.Add($"Agent:Coordinator:CaFile \"{coordinator.CaFile}\" does not exist.");
+        }
+
         if (!(coordinator.BatchSize is >= 1 and <= 5000))
         {
             errors.Add($"Agent:Coordinator:BatchSize must be 1..5000 (got {coordinator.BatchSize}).");

@@ -80,7 +80,8 @@ internal sealed partial class UplinkWorker(IOptions<AgentOptions> options, Resul
 
     private async Task RunAsync(Uri address, string agentId, int batchSize, CancellationToken stoppingToken)
     {
-        using var channel = new RpcChannel(address);
+        var ca = options.Value.Coordinator.CaFile;
+        using var channel = new RpcChannel(address, string.IsNullOrWhiteSpace(ca) ? null : NetworkTwin.Rpc.Security.TrustedCa.From(ca));
         var registration = new RegisterRequest { AgentId = agentId, Site = options.Value.Site, Version = typeof(UplinkWorker).Assembly.GetName().Version?.ToString() ?? "0" };
         registration.Capabilities.AddRange(["fronthaul-window", "capacity-sizing"]);
         var token = options.Value.Coordinator.Token;

@@ -33,7 +33,18 @@ public static class CoordinatorHost
             throw new ArgumentException($"Coordinator:Port must be 0..65535 (got {port}).");
         }
 
-        builder.WebHost.ConfigureKestrel(k => k.Listen(address, port, l => l.Protocols = HttpProtocols.Http2));
+        var tls = section.GetSection("Tls");
+        var certificateFile = tls.GetValue<string>("CertificateFile");
+        var keyFile = tls.GetValue<string>("KeyFile");
+        builder.WebHost.ConfigureKestrel(k => k.Listen(address, port, l =>
+        {
+            l.Protocols = HttpProtocols.Http2;
+            if (!string.IsNullOrEmpty(certificateFile))
+            {
+                // TLS (HTTP/2 by ALPN); the agents validate this certificate against their CA file.
+                l.UseHttps(System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(certificateFile, keyFile));
+            }
+        }));
 
         // Agents hold uplink streams open for good: on shutdown end them quickly (they resend what was not acknowledged).
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(section.GetValue("ShutdownSeconds", 3.0)));

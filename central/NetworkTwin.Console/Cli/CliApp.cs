@@ -31,6 +31,7 @@ public static class CliApp
         root.Add(DesignCommand.Create(console));
         root.Add(Coordinator.CoordinatorCommands.Agents(console));
         root.Add(Coordinator.CoordinatorCommands.Links(console));
+        root.Add(Coordinator.DevCaCommand.Create(console));
         root.Add(ReplayCommand.Create(console));
 
         var agent = new Command("agent", "The local edge agent.");

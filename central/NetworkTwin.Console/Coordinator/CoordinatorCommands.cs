@@ -15,14 +15,16 @@ public static class CoordinatorCommands
 
     private static Option<string?> Token() => new("--token") { Description = "Operator token (or NETWORKTWIN_TOKEN)." };
 
+    private static readonly Option<FileInfo?> CaFile = new("--ca") { Description = "PEM file of the CA that signed the coordinator's certificate (https://)." };
+
     public static Command Agents(IAnsiConsole console)
     {
         var address = Address();
         var token = Token();
-        var command = new Command("agents", "Agents known to the coordinator: site, version, last seen, results stored.") { address, token };
+        var command = new Command("agents", "Agents known to the coordinator: site, version, last seen, results stored.") { address, token, CaFile };
         command.SetAction(async (parse, ct) =>
         {
-            var list = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), (c, o) => c.UnaryAsync(OperatorMethods.ListAgents, new ListAgentsRequest(), o), ct).ConfigureAwait(false);
+            var list = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.UnaryAsync(OperatorMethods.ListAgents, new ListAgentsRequest(), o), ct).ConfigureAwait(false);
             var now = DateTimeOffset.FromUnixTimeMilliseconds(list.ServerTimeUnixMs);
             var table = new Table().Border(TableBorder.Rounded).AddColumns("agent", "site", "version", "last seen", "results", "stored through");
             foreach (var a in list.Agents)
@@ -42,10 +44,10 @@ public static class CoordinatorCommands
         var address = Address();
         var token = Token();
         var site = new Option<string?>("--site") { Description = "Only this site." };
-        var command = new Command("links", "The latest capacity result of every link, from every agent.") { address, token, site };
+        var command = new Command("links", "The latest capacity result of every link, from every agent.") { address, token, site, CaFile };
         command.SetAction(async (parse, ct) =>
         {
-            var list = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), (c, o) => c.UnaryAsync(OperatorMethods.ListLinks, new ListLinksRequest { Site = parse.GetValue(site) ?? string.Empty }, o), ct).ConfigureAwait(false);
+            var list = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.UnaryAsync(OperatorMethods.ListLinks, new ListLinksRequest { Site = parse.GetValue(site) ?? string.Empty }, o), ct).ConfigureAwait(false);
             var table = new Table().Border(TableBorder.Rounded).AddColumns("site", "agent", "link", "cells", "capacity Gbit/s", "peak", "mean", "loss %", "as of");
             foreach (var l in list.Links)
             {
@@ -67,7 +69,7 @@ public static class CoordinatorCommands
         return command;
     }
 
-    private static async Task<T> CallAsync<T>(string address, string? token, Func<RpcChannel, RpcCallOptions, Task<T>> call, CancellationToken ct)
+    private static async Task<T> CallAsync<T>(string address, string? token, FileInfo? ca, Func<RpcChannel, RpcCallOptions, Task<T>> call, CancellationToken ct)
     {
         if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
@@ -75,7 +77,12 @@ public static class CoordinatorCommands
         }
 
         token ??= Environment.GetEnvironmentVariable("NETWORKTWIN_TOKEN");
-        using var channel = new RpcChannel(uri);
+        if (ca is not null && !ca.Exists)
+        {
+            throw new CliUsageException($"--ca {ca.FullName} does not exist.");
+        }
+
+        using var channel = new RpcChannel(uri, ca is null ? null : NetworkTwin.Rpc.Security.TrustedCa.From(ca.FullName));
         var options = new RpcCallOptions
         {
             Timeout = TimeSpan.FromSeconds(10),

@@ -1,0 +1,74 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace NetworkTwin.Rpc.Security;
+
+/// <summary>PEM files a development CA writes: its certificate, and a server and a client certificate it signed.</summary>
+public sealed record DevelopmentCertificateFiles(string CaCertificate, string ServerCertificate, string ServerKey, string ClientCertificate, string ClientKey);
+
+/// <summary>
+/// A throw-away certificate authority for development and tests: ECDSA P-256, a server
+/// certificate for the given host names (plus localhost and 127.0.0.1) and a client certificate,
+/// valid 30 days. Production uses the operator's own PKI.
+/// </summary>
+public static class DevelopmentCertificates
+{
+    public static DevelopmentCertificateFiles Write(string folder, IReadOnlyList<string>? hostNames = null, string clientName = "networktwin-agent")
+    {
+        Directory.CreateDirectory(folder);
+        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var caRequest = new CertificateRequest("CN=NetworkTwin Development CA", caKey, HashAlgorithmName.SHA256);
+        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        using var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+
+        string Issue(string name, bool server, out string keyPem)
+        {
+            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
+            if (server)
+            {
+                var san = new SubjectAlternativeNameBuilder();
+                foreach (var host in (hostNames ?? []).Append("localhost").Distinct(StringComparer.OrdinalIgnoreCase))
+                {
+                    if (IPAddress.TryParse(host, out var ip))
+                    {
+                        san.AddIpAddress(ip);
+                    }
+                    else
+                    {
+                        san.AddDnsName(host);
+                    }
+                }
+
+                san.AddIpAddress(IPAddress.Loopback);
+                request.CertificateExtensions.Add(san.Build());
+            }
+
+            request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(server ? "1.3.6.1.5.5.7.3.1" : "1.3.6.1.5.5.7.3.2")], false));
+            using var cert = request.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30), RandomNumberGenerator.GetBytes(8));
+            keyPem = key.ExportPkcs8PrivateKeyPem();
+            return cert.ExportCertificatePem();
+        }
+
+        var files = new DevelopmentCertificateFiles(
+            Path.Combine(folder, "ca.pem"),
+            Path.Combine(folder, "server.pem"),
+            Path.Combine(folder, "server.key"),
+            Path.Combine(folder, "client.pem"),
+            Path.Combine(folder, "client.key"));
+        File.WriteAllText(files.CaCertificate, ca.ExportCertificatePem());
+        File.WriteAllText(files.ServerCertificate, Issue(hostNames is { Count: > 0 } ? hostNames[0] : "localhost", true, out var serverKey));
+        File.WriteAllText(files.ServerKey, serverKey);
+        File.WriteAllText(files.ClientCertificate, Issue(clientName, false, out var clientKey));
+        File.WriteAllText(files.ClientKey, clientKey);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(files.ServerKey, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            File.SetUnixFileMode(files.ClientKey, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        return files;
+    }
+}

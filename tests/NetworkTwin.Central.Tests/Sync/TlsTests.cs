@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using NetworkTwin.Agent.Hosting;
+using NetworkTwin.Central.Hosting;
+using NetworkTwin.Contracts.Status;
+using NetworkTwin.Rpc.Security;
+
+namespace NetworkTwin.Central.Tests.Sync;
+
+/// <summary>The coordinator on TLS with a development CA: agents that trust the CA connect, others are refused.</summary>
+public sealed class TlsTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("nt-tls-").FullName;
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private async Task<CoordinatorStatus> AgentStatus(int port, string name, string? caFile)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Agent:Site"] = "tls",
+            ["Agent:DataDirectory"] = Path.Combine(_dir, name),
+            ["Agent:Ingest:MqttEnabled"] = "false",
+            ["Agent:Ingest:TailDirectory"] = _dir,
+            ["Agent:Coordinator:Address"] = $"https://localhost:{port}",
+            ["Agent:Coordinator:AgentId"] = name,
+            ["Agent:Logging:ConsoleLevel"] = "None",
+        };
+        if (caFile is not null)
+        {
+            settings["Agent:Coordinator:CaFile"] = caFile;
+        }
+
+        using var agent = AgentHost.Build([], c => c.AddInMemoryCollection(settings));
+        await agent.StartAsync();
+        var path = Path.Combine(_dir, name, AgentStatusDocument.FileName);
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            while (clock.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                if (File.Exists(path)
+                    && JsonSerializer.Deserialize<AgentStatusDocument>(await File.ReadAllBytesAsync(path), AgentStatusDocument.JsonOptions)?.Coordinator is { } c
+                    && (c.Connected || c.LastError is not null))
+                {
+                    return c;
+                }
+
+                await Task.Delay(100);
+            }
+        }
+        finally
+        {
+            await agent.StopAsync();
+        }
+
+        Assert.Fail("the agent never reported its coordinator link");
+        return null!;
+    }
+
+    [Fact]
+    public async Task Tls_AgentTrustingTheCaConnects_AgentWithoutItIsRefused()
+    {
+        var certificates = DevelopmentCertificates.Write(Path.Combine(_dir, "pki"));
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        await using var coordinator = CoordinatorHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Coordinator:Port"] = port.ToString(CultureInfo.InvariantCulture),
+            ["Coordinator:DataDirectory"] = Path.Combine(_dir, "central"),
+            ["Coordinator:Tls:CertificateFile"] = certificates.ServerCertificate,
+            ["Coordinator:Tls:KeyFile"] = certificates.ServerKey,
+            ["Logging:LogLevel:Default"] = "Warning",
+        }));
+        await coordinator.StartAsync();
+
+        var trusted = await AgentStatus(port, "trusted", certificates.CaCertificate);
+        var untrusted = await AgentStatus(port, "untrusted", null);
+
+        Assert.True(trusted.Connected, trusted.LastError);
+        Assert.False(untrusted.Connected);
+        Assert.NotNull(untrusted.LastError);
+    }
+}
