@@ -54,7 +54,7 @@ public static class TelemetryReplayer
                 {
                     var payload = options.Binary
                         ? BinaryTelemetryBatch.EncodeThroughput(cell.ThroughputTimes.AsSpan(t0, t1 - t0), cell.Kbit.AsSpan(t0, t1 - t0), NowUnixNanos())
-                        : ThroughputText(cell, t0, t1, ref buffer);
+                        : Text(cell, TelemetryKind.Throughput, t0, t1, ref buffer);
                     await client.PublishAsync(new MqttMessage(topics[c].Throughput, payload, options.Qos), cancellationToken).ConfigureAwait(false);
                     messages++;
                     rows += t1 - t0;
@@ -65,7 +65,7 @@ public static class TelemetryReplayer
                     var payload = options.Binary
                         ? BinaryTelemetryBatch.EncodePacketStats(
                             cell.PacketTimes.AsSpan(p0, p1 - p0), cell.Tx.AsSpan(p0, p1 - p0), cell.Rx.AsSpan(p0, p1 - p0), cell.TooLate.AsSpan(p0, p1 - p0), NowUnixNanos())
-                        : PacketText(cell, p0, p1, ref buffer);
+                        : Text(cell, TelemetryKind.PacketStats, p0, p1, ref buffer);
                     await client.PublishAsync(new MqttMessage(topics[c].Packets, payload, options.Qos), cancellationToken).ConfigureAwait(false);
                     messages++;
                     rows += p1 - p0;
@@ -116,13 +116,14 @@ public static class TelemetryReplayer
 
     private static long NowUnixNanos() => (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks * 100;
 
-    private static byte[] ThroughputText(ReplaySource.CellRows cell, int from, int to, ref byte[] buffer)
+    /// <summary>Rows [from, to) of one cell as the .dat text lines, in a buffer grown as needed.</summary>
+    private static byte[] Text(ReplaySource.CellRows cell, TelemetryKind kind, int from, int to, ref byte[] buffer)
     {
         var at = 0;
         for (var i = from; i < to; i++)
         {
             int written;
-            while (!Utf8.TryWrite(buffer.AsSpan(at), CultureInfo.InvariantCulture, $"{cell.ThroughputTimes[i]:0.#########} {cell.Kbit[i]:R}\n", out written))
+            while (!WriteRow(buffer.AsSpan(at), cell, kind, i, out written))
             {
                 Array.Resize(ref buffer, buffer.Length * 2);
             }
@@ -133,20 +134,7 @@ public static class TelemetryReplayer
         return buffer.AsSpan(0, at).ToArray();
     }
 
-    private static byte[] PacketText(ReplaySource.CellRows cell, int from, int to, ref byte[] buffer)
-    {
-        var at = 0;
-        for (var i = from; i < to; i++)
-        {
-            int written;
-            while (!Utf8.TryWrite(buffer.AsSpan(at), CultureInfo.InvariantCulture, $"{cell.PacketTimes[i]:0.#########} {cell.Tx[i]} {cell.Rx[i]} {cell.TooLate[i]}\n", out written))
-            {
-                Array.Resize(ref buffer, buffer.Length * 2);
-            }
-
-            at += written;
-        }
-
-        return buffer.AsSpan(0, at).ToArray();
-    }
+    private static bool WriteRow(Span<byte> destination, ReplaySource.CellRows cell, TelemetryKind kind, int i, out int written) => kind == TelemetryKind.Throughput
+        ? Utf8.TryWrite(destination, CultureInfo.InvariantCulture, $"{cell.ThroughputTimes[i]:0.#########} {cell.Kbit[i]:R}\n", out written)
+        : Utf8.TryWrite(destination, CultureInfo.InvariantCulture, $"{cell.PacketTimes[i]:0.#########} {cell.Tx[i]} {cell.Rx[i]} {cell.TooLate[i]}\n", out written);
 }
