@@ -1,14 +1,13 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using NetworkTwin.Central.Hosting;
 using NetworkTwin.Central.Repository;
 using NetworkTwin.Console.Cli;
 using NetworkTwin.Contracts.Sync;
+using NetworkTwin.Mqtt.Broker;
 using NetworkTwin.Rpc.Client;
 using Spectre.Console;
 
@@ -34,7 +33,7 @@ public static class SyncBench
             var size = Math.Clamp(parse.GetValue(batch), 1, 5000);
             var parallel = Math.Clamp(parse.GetValue(concurrency), 1, 1024);
             var dir = Directory.CreateTempSubdirectory("nt-bench-sync-").FullName;
-            var port = FreePort();
+            var port = LoopbackPort.Free();
             try
             {
                 await using var coordinator = CoordinatorHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
@@ -101,13 +100,6 @@ public static class SyncBench
             return CliApp.ExitOk;
         });
         return command;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);

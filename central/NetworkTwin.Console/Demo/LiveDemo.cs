@@ -20,7 +20,7 @@ public static class LiveDemo
     public static async Task<bool> RunAsync(IAnsiConsole console, string capture, string folder, ScenarioTruth truth, int links, string agentPath, double speed, CancellationToken ct)
     {
         await using var broker = await MosquittoBroker.StartAsync(cancellationToken: ct).ConfigureAwait(false);
-        var coordinatorPort = FreePort();
+        var coordinatorPort = LoopbackPort.Free();
         await using var coordinator = CoordinatorHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Coordinator:Port"] = coordinatorPort.ToString(CultureInfo.InvariantCulture),
@@ -112,13 +112,6 @@ public static class LiveDemo
     private static string Line(ReplayProgress p, AgentStatusDocument? status) => string.Create(
         CultureInfo.InvariantCulture,
         $"   replayed {p.DataSeconds:0.0}/{p.TotalSeconds:0.0} s, {p.Rows:N0} rows; agent: {status?.Ingest.Rows ?? 0:N0} rows applied, {status?.Links.Count ?? 0} links, capacities {string.Join(" / ", status?.Links.Select(l => l.CapacityGbps.ToString("0.0", CultureInfo.InvariantCulture)) ?? [])} Gbit/s");
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static Rows Frame(ReplayProgress p, double speed, AgentStatusDocument? status)
     {

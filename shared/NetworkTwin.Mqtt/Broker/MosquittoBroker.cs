@@ -65,7 +65,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
         var owns = options.Directory is null;
         var directory = options.Directory ?? System.IO.Directory.CreateTempSubdirectory("nt-mosquitto-").FullName;
         System.IO.Directory.CreateDirectory(directory);
-        var port = options.Port == 0 ? FreePort() : options.Port;
+        var port = options.Port == 0 ? LoopbackPort.Free() : options.Port;
         var broker = new MosquittoBroker(options, directory, owns, port);
         try
         {
@@ -136,13 +136,6 @@ public sealed class MosquittoBroker : IAsyncDisposable
                 // A temp folder left behind is harmless.
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private void WriteConfig()

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
@@ -34,13 +32,6 @@ public sealed class StoreAndForwardTests : IDisposable
     {
         SqliteConnection.ClearAllPools();
         Directory.Delete(_dir, recursive: true);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private WebApplication Coordinator(int port, string? token = null)
@@ -89,7 +80,7 @@ public sealed class StoreAndForwardTests : IDisposable
         await ScenarioWriter.WriteAsync(scenario, capture, null, default);
         var source = await ReplaySource.LoadAsync(capture, null, default);
         await using var broker = await MosquittoBroker.StartAsync();
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var coordinator = Coordinator(port);
         await coordinator.StartAsync();
         using var agent = AgentHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
@@ -136,7 +127,7 @@ public sealed class StoreAndForwardTests : IDisposable
     [Fact]
     public async Task WrongToken_IsRefusedUnauthenticated_AndNothingIsStored()
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         await using var coordinator = Coordinator(port, token: "right-token");
         await coordinator.StartAsync();
         using var agent = AgentHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
@@ -72,10 +70,7 @@ public sealed class TlsTests : IDisposable
     public async Task Tls_AgentTrustingTheCaConnects_AgentWithoutItIsRefused()
     {
         var certificates = DevelopmentCertificates.Write(Path.Combine(_dir, "pki"));
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        var port = NetworkTwin.Mqtt.Broker.LoopbackPort.Free();
         await using var coordinator = CoordinatorHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Coordinator:Port"] = port.ToString(CultureInfo.InvariantCulture),
