@@ -48,10 +48,7 @@ public sealed class AgentOptions
         public double ReconnectMaxSeconds { get; set; } = 30;
     }
 
-    public string ResolvedDataDirectory => string.IsNullOrWhiteSpace(DataDirectory) ? DefaultDataDirectory : DataDirectory;
-
-    public static string DefaultDataDirectory =>
-        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "networktwin", "agent");
+    public string ResolvedDataDirectory => string.IsNullOrWhiteSpace(DataDirectory) ? Contracts.Status.AgentStatusDocument.DefaultDataDirectory : DataDirectory;
 
     public IReadOnlyList<string> MqttTopics => Ingest.Topics is { Length: > 0 } topics ? topics : [TelemetryTopic.FilterForSite(Site)];
 

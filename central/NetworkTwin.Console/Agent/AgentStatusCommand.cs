@@ -9,13 +9,9 @@ namespace NetworkTwin.Console.Agent;
 /// <summary><c>networktwin agent status</c>: what the local agent is doing, from its status file.</summary>
 public static class AgentStatusCommand
 {
-    /// <summary>The agent's default data directory (Agent:DataDirectory when not set).</summary>
-    public static string DefaultDataDirectory =>
-        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "networktwin", "agent");
-
     public static Command Create(IAnsiConsole console)
     {
-        var dataDir = new Option<DirectoryInfo>("--data-dir") { Description = "The agent's data directory (its Agent:DataDirectory).", DefaultValueFactory = _ => new DirectoryInfo(DefaultDataDirectory) };
+        var dataDir = new Option<DirectoryInfo>("--data-dir") { Description = "The agent's data directory (its Agent:DataDirectory).", DefaultValueFactory = _ => new DirectoryInfo(AgentStatusDocument.DefaultDataDirectory) };
         var watch = new Option<bool>("--watch") { Description = "Refresh every second until Ctrl+C." };
         var json = new Option<bool>("--json") { Description = "Print the raw status document." };
         var command = new Command("status", "Broker connection, message rates, refused input and the latest per-link results of the local agent.") { dataDir, watch, json };

@@ -26,6 +26,13 @@ public sealed record AgentStatusDocument(
 {
     public const string FileName = "status.json";
 
+    /// <summary>
+    /// Where an agent keeps its status, outbox and logs when Agent:DataDirectory is not set; the
+    /// agent and <c>networktwin agent status</c> both read it from here.
+    /// </summary>
+    public static string DefaultDataDirectory =>
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "networktwin", "agent");
+
     /// <summary>The link to the coordinator; null when none is configured.</summary>
     public CoordinatorStatus? Coordinator { get; init; }
 
