@@ -35,14 +35,10 @@ public sealed class AgentProcess : IAsyncDisposable
     public static string Locate(string? explicitPath)
     {
         var candidates = new List<string?> { explicitPath, Environment.GetEnvironmentVariable("NETWORKTWIN_AGENT"), Path.Combine(AppContext.BaseDirectory, "networktwin-agent.dll") };
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        if (Cli.SourceTree.Root() is { } root)
         {
-            if (File.Exists(Path.Combine(dir.FullName, "NetworkTwin.sln")))
-            {
-                candidates.Add(Path.Combine(dir.FullName, "agent", "NetworkTwin.Agent", "bin", "Release", "net10.0", "networktwin-agent.dll"));
-                candidates.Add(Path.Combine(dir.FullName, "agent", "NetworkTwin.Agent", "bin", "Debug", "net10.0", "networktwin-agent.dll"));
-                break;
-            }
+            candidates.Add(Path.Combine(root, "agent", "NetworkTwin.Agent", "bin", "Release", "net10.0", "networktwin-agent.dll"));
+            candidates.Add(Path.Combine(root, "agent", "NetworkTwin.Agent", "bin", "Debug", "net10.0", "networktwin-agent.dll"));
         }
 
         foreach (var candidate in candidates)

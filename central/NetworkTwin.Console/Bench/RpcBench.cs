@@ -98,20 +98,15 @@ public static class RpcBench
 
     private static async Task<JsFigures?> GrpcJsAsync(IAnsiConsole console, TimeSpan duration, int parallel, CancellationToken ct)
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "NetworkTwin.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        var folder = dir is null ? null : Path.Combine(dir.FullName, "central", "NetworkTwin.Console", "Bench", "grpcjs");
+        var root = SourceTree.Root();
+        var folder = root is null ? null : Path.Combine(root, "central", "NetworkTwin.Console", "Bench", "grpcjs");
         if (folder is null || !Directory.Exists(Path.Combine(folder, "node_modules", "@grpc", "grpc-js")))
         {
             console.MarkupLine("[yellow]grpc-js pair skipped:[/] run npm ci --prefix central/NetworkTwin.Console/Bench/grpcjs (./build.sh bench does).");
             return null;
         }
 
-        var proto = Path.Combine(dir!.FullName, "shared", "NetworkTwin.Contracts", "Protos", "diagnostics.proto");
+        var proto = Path.Combine(root!, "shared", "NetworkTwin.Contracts", "Protos", "diagnostics.proto");
         var info = new ProcessStartInfo("node", [Path.Combine(folder, "pair.js"), proto, duration.TotalSeconds.ToString(CultureInfo.InvariantCulture), parallel.ToString(CultureInfo.InvariantCulture)])
         {
             RedirectStandardOutput = true,
