@@ -1,5 +1,7 @@
+using System.Globalization;
 using Google.Protobuf;
 using Microsoft.Data.Sqlite;
+using NetworkTwin.Contracts.Operators;
 using NetworkTwin.Contracts.Sync;
 
 namespace NetworkTwin.Central.Repository;
@@ -59,7 +61,7 @@ public sealed class SqliteRepository : IDisposable
             {
                 using var command = _connection.CreateCommand();
                 command.CommandText = "SELECT version FROM schema_version";
-                return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+                return Convert.ToInt32(command.ExecuteScalar(), CultureInfo.InvariantCulture);
             }
         }
     }
@@ -166,85 +168,66 @@ public sealed class SqliteRepository : IDisposable
     }
 
     /// <summary>All sequences stored for an agent, in order (for checks and the operators' tools).</summary>
-    public IReadOnlyList<long> Sequences(string agentId)
-    {
-        lock (_gate)
-        {
-            using var command = _connection.CreateCommand();
-            command.CommandText = "SELECT sequence FROM results WHERE agent_id = $agent ORDER BY sequence";
-            command.Parameters.AddWithValue("$agent", agentId);
-            using var reader = command.ExecuteReader();
-            var list = new List<long>();
-            while (reader.Read())
-            {
-                list.Add(reader.GetInt64(0));
-            }
-
-            return list;
-        }
-    }
+    public IReadOnlyList<long> Sequences(string agentId) => Query(
+        "SELECT sequence FROM results WHERE agent_id = $agent ORDER BY sequence",
+        command => command.Parameters.AddWithValue("$agent", agentId),
+        reader => reader.GetInt64(0));
 
     /// <summary>Every agent with its result count and highest stored sequence.</summary>
-    public IReadOnlyList<NetworkTwin.Contracts.Operators.AgentSummary> Agents()
-    {
-        lock (_gate)
+    public IReadOnlyList<AgentSummary> Agents() => Query(
+        """
+        SELECT a.agent_id, a.site, a.version, a.registered_at, a.last_seen, COUNT(r.sequence), IFNULL(MAX(r.sequence), 0)
+        FROM agents a LEFT JOIN results r ON r.agent_id = a.agent_id
+        GROUP BY a.agent_id ORDER BY a.site, a.agent_id
+        """,
+        _ => { },
+        reader => new AgentSummary
         {
-            using var command = _connection.CreateCommand();
-            command.CommandText = """
-                SELECT a.agent_id, a.site, a.version, a.registered_at, a.last_seen, COUNT(r.sequence), IFNULL(MAX(r.sequence), 0)
-                FROM agents a LEFT JOIN results r ON r.agent_id = a.agent_id
-                GROUP BY a.agent_id ORDER BY a.site, a.agent_id
-                """;
-            using var reader = command.ExecuteReader();
-            var list = new List<NetworkTwin.Contracts.Operators.AgentSummary>();
-            while (reader.Read())
-            {
-                list.Add(new NetworkTwin.Contracts.Operators.AgentSummary
-                {
-                    AgentId = reader.GetString(0),
-                    Site = reader.GetString(1),
-                    Version = reader.GetString(2),
-                    RegisteredUnixMs = DateTimeOffset.Parse(reader.GetString(3), System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeMilliseconds(),
-                    LastSeenUnixMs = DateTimeOffset.Parse(reader.GetString(4), System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeMilliseconds(),
-                    ResultsStored = reader.GetInt64(5),
-                    StoredThrough = reader.GetInt64(6),
-                });
-            }
-
-            return list;
-        }
-    }
+            AgentId = reader.GetString(0),
+            Site = reader.GetString(1),
+            Version = reader.GetString(2),
+            RegisteredUnixMs = DateTimeOffset.Parse(reader.GetString(3), CultureInfo.InvariantCulture).ToUnixTimeMilliseconds(),
+            LastSeenUnixMs = DateTimeOffset.Parse(reader.GetString(4), CultureInfo.InvariantCulture).ToUnixTimeMilliseconds(),
+            ResultsStored = reader.GetInt64(5),
+            StoredThrough = reader.GetInt64(6),
+        });
 
     /// <summary>The latest capacity result of every (agent, link), optionally for one site.</summary>
-    public IReadOnlyList<NetworkTwin.Contracts.Operators.LinkSummary> LatestLinks(string? site)
+    public IReadOnlyList<LinkSummary> LatestLinks(string? site) => Query(
+        """
+        SELECT r.agent_id, a.site, r.produced_unix_ms, r.payload
+        FROM results r JOIN agents a ON a.agent_id = r.agent_id
+        WHERE r.link_id IS NOT NULL AND ($site = '' OR a.site = $site)
+          AND r.sequence = (SELECT MAX(r2.sequence) FROM results r2 WHERE r2.agent_id = r.agent_id AND r2.link_id = r.link_id)
+        ORDER BY a.site, r.agent_id, r.link_id
+        """,
+        command => command.Parameters.AddWithValue("$site", site ?? string.Empty),
+        reader => new LinkSummary
+        {
+            AgentId = reader.GetString(0),
+            Site = reader.GetString(1),
+            ProducedUnixMs = reader.GetInt64(2),
+            Link = Result.Parser.ParseFrom((byte[])reader.GetValue(3)).Link,
+        });
+
+    public void Dispose() => _connection.Dispose();
+
+    /// <summary>Runs a read under the repository's lock and maps every row.</summary>
+    private List<T> Query<T>(string sql, Action<SqliteCommand> bind, Func<SqliteDataReader, T> map)
     {
         lock (_gate)
         {
             using var command = _connection.CreateCommand();
-            command.CommandText = """
-                SELECT r.agent_id, a.site, r.produced_unix_ms, r.payload
-                FROM results r JOIN agents a ON a.agent_id = r.agent_id
-                WHERE r.link_id IS NOT NULL AND ($site = '' OR a.site = $site)
-                  AND r.sequence = (SELECT MAX(r2.sequence) FROM results r2 WHERE r2.agent_id = r.agent_id AND r2.link_id = r.link_id)
-                ORDER BY a.site, r.agent_id, r.link_id
-                """;
-            command.Parameters.AddWithValue("$site", site ?? string.Empty);
+            command.CommandText = sql;
+            bind(command);
             using var reader = command.ExecuteReader();
-            var list = new List<NetworkTwin.Contracts.Operators.LinkSummary>();
+            var list = new List<T>();
             while (reader.Read())
             {
-                list.Add(new NetworkTwin.Contracts.Operators.LinkSummary
-                {
-                    AgentId = reader.GetString(0),
-                    Site = reader.GetString(1),
-                    ProducedUnixMs = reader.GetInt64(2),
-                    Link = Result.Parser.ParseFrom((byte[])reader.GetValue(3)).Link,
-                });
+                list.Add(map(reader));
             }
 
             return list;
         }
     }
-
-    public void Dispose() => _connection.Dispose();
 }
