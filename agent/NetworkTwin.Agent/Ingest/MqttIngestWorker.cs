@@ -58,8 +58,15 @@ internal sealed partial class MqttIngestWorker(
         {
             await foreach (var message in client.Messages.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
-                Handle(decoder, message);
-                twin.Counters.Handled(time.GetUtcNow());
+                var sentUnixNanos = Handle(decoder, message);
+
+                // One clock read per message: when it was handled, and its latency if stamped.
+                var now = time.GetUtcNow();
+                twin.Counters.Handled(now);
+                if (sentUnixNanos > 0)
+                {
+                    twin.Latency.Record((((now - DateTimeOffset.UnixEpoch).Ticks * 100) - sentUnixNanos) / 1e6);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -67,7 +74,8 @@ internal sealed partial class MqttIngestWorker(
         }
     }
 
-    private void Handle(PayloadDecoder decoder, MqttMessage message)
+    /// <summary>Applies one message; returns its publisher's send stamp (Unix ns), or 0 when it has none or was refused.</summary>
+    private long Handle(PayloadDecoder decoder, MqttMessage message)
     {
         if (!TelemetryTopic.TryParse(message.Topic, out var topic, out var topicError))
         {
@@ -77,7 +85,7 @@ internal sealed partial class MqttIngestWorker(
                 Log.RejectedTopic(_logger, topicError!, n);
             }
 
-            return;
+            return 0;
         }
 
         var outcome = decoder.Decode(topic, message.Topic, message.Payload);
@@ -89,15 +97,10 @@ internal sealed partial class MqttIngestWorker(
                 Log.MalformedPayload(_logger, outcome.Problem, n);
             }
 
-            return;
+            return 0;
         }
 
         twin.Counters.Accepted(outcome.Rows, outcome.MalformedLines);
-        if (outcome.SentUnixNanos > 0)
-        {
-            var nowNanos = (time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
-            twin.Latency.Record((nowNanos - outcome.SentUnixNanos) / 1e6);
-        }
 
         if (outcome.FirstMalformed is { } bad)
         {
@@ -107,6 +110,8 @@ internal sealed partial class MqttIngestWorker(
                 Log.MalformedLines(_logger, bad.Source, outcome.MalformedLines, bad.LineNumber, bad.Reason, n);
             }
         }
+
+        return outcome.SentUnixNanos;
     }
 
     private async Task SubscribeAsync(MqttClient client, string topic, CancellationToken cancellationToken)
