@@ -2,6 +2,7 @@ using System.Globalization;
 using NetworkTwin.Contracts.Status;
 using Spectre.Console;
 using Spectre.Console.Rendering;
+using static System.FormattableString;
 
 namespace NetworkTwin.Console.Agent;
 
@@ -16,10 +17,10 @@ public static class AgentStatusRenderer
         var parts = new List<IRenderable>();
         var age = now - s.UpdatedAt;
         var uptime = s.UpdatedAt - s.StartedAt;
-        parts.Add(new Markup(F($"[bold]agent[/] site [cyan]{Markup.Escape(s.Site)}[/], pid {s.ProcessId}, up {uptime:hh\\:mm\\:ss}, memory {s.ResidentBytes / 1048576.0:0} MB, updated {age.TotalSeconds:0} s ago")));
+        parts.Add(new Markup(Invariant($"[bold]agent[/] site [cyan]{Markup.Escape(s.Site)}[/], pid {s.ProcessId}, up {uptime:hh\\:mm\\:ss}, memory {s.ResidentBytes / 1048576.0:0} MB, updated {age.TotalSeconds:0} s ago")));
         if (age > StaleAfter)
         {
-            parts.Add(new Markup(F($"[yellow]The agent has not updated its status for {age.TotalSeconds:0} s: it is stopped or hung. Check its log files.[/]")));
+            parts.Add(new Markup(Invariant($"[yellow]The agent has not updated its status for {age.TotalSeconds:0} s: it is stopped or hung. Check its log files.[/]")));
         }
 
         var ingest = new Table().Border(TableBorder.Rounded).AddColumns("source", "state", "messages", "rows", "rows/s", "refused");
@@ -28,25 +29,25 @@ public static class AgentStatusRenderer
             ingest.AddRow(
                 new Markup(Markup.Escape($"MQTT {b.Endpoint}")),
                 new Markup(b.Connected ? "[green]connected[/]" : "[red]disconnected[/]"),
-                new Text(F($"{s.Ingest.Messages:N0}")),
-                new Text(F($"{s.Ingest.Rows:N0}")),
-                new Text(F($"{s.Ingest.RowsPerSecond:N0}")),
-                new Text(F($"{s.Ingest.MalformedPayloads + s.Ingest.RejectedTopics:N0} msgs")));
+                new Text(Invariant($"{s.Ingest.Messages:N0}")),
+                new Text(Invariant($"{s.Ingest.Rows:N0}")),
+                new Text(Invariant($"{s.Ingest.RowsPerSecond:N0}")),
+                new Text(Invariant($"{s.Ingest.MalformedPayloads + s.Ingest.RejectedTopics:N0} msgs")));
         }
 
         foreach (var f in s.Ingest.Files)
         {
-            ingest.AddRow(Markup.Escape(Path.GetFileName(f.Path)), F($"offset {f.Offset:N0}"), "-", F($"{f.Rows:N0}"), "-", F($"{f.MalformedLines:N0} lines"));
+            ingest.AddRow(Markup.Escape(Path.GetFileName(f.Path)), Invariant($"offset {f.Offset:N0}"), "-", Invariant($"{f.Rows:N0}"), "-", Invariant($"{f.MalformedLines:N0} lines"));
         }
 
         parts.Add(ingest);
         if (s.Broker is { } broker)
         {
-            parts.Add(new Markup(F($"broker: {broker.Connects} connects, {broker.ConnectionFailures} failures, {broker.ProtocolErrors} protocol errors, {broker.QueuedMessages} queued")
+            parts.Add(new Markup(Invariant($"broker: {broker.Connects} connects, {broker.ConnectionFailures} failures, {broker.ProtocolErrors} protocol errors, {broker.QueuedMessages} queued")
                 + (broker.Connected ? string.Empty : $"; [red]last error:[/] {Markup.Escape(broker.LastError ?? "none")}")));
         }
 
-        parts.Add(new Markup(F($"refused: {s.Ingest.RejectedTopics:N0} unknown topics, {s.Ingest.MalformedPayloads:N0} malformed batches, {s.Ingest.MalformedLines:N0} malformed lines, {s.Ingest.LateRows:N0} rows older than the window")));
+        parts.Add(new Markup(Invariant($"refused: {s.Ingest.RejectedTopics:N0} unknown topics, {s.Ingest.MalformedPayloads:N0} malformed batches, {s.Ingest.MalformedLines:N0} malformed lines, {s.Ingest.LateRows:N0} rows older than the window")));
         if (s.Ingest.LastProblem is { } problem)
         {
             parts.Add(new Markup($"[yellow]last problem:[/] {Markup.Escape(problem)}"));
@@ -54,24 +55,24 @@ public static class AgentStatusRenderer
 
         if (s.Coordinator is { } central)
         {
-            parts.Add(new Markup(F($"coordinator {Markup.Escape(central.Address)}: ") + (central.Connected ? "[green]connected[/]" : "[red]unreachable[/]")
-                + F($", {central.ResultsSent:N0} results sent, stored through sequence {central.AcknowledgedThrough:N0}")
+            parts.Add(new Markup(Invariant($"coordinator {Markup.Escape(central.Address)}: ") + (central.Connected ? "[green]connected[/]" : "[red]unreachable[/]")
+                + Invariant($", {central.ResultsSent:N0} results sent, stored through sequence {central.AcknowledgedThrough:N0}")
                 + (central.LastError is { } e && !central.Connected ? $" ({Markup.Escape(e)})" : string.Empty)));
         }
 
         if (s.Outbox is { } o)
         {
-            parts.Add(new Markup(F($"outbox: {o.Pending:N0} result(s) waiting for the coordinator ({o.PendingBytes / 1024.0:N0} KiB), last sequence {o.LastSequence:N0}")
-                + (o.Dropped > 0 ? F($", [red]{o.Dropped:N0} dropped by the bound[/]") : string.Empty)));
+            parts.Add(new Markup(Invariant($"outbox: {o.Pending:N0} result(s) waiting for the coordinator ({o.PendingBytes / 1024.0:N0} KiB), last sequence {o.LastSequence:N0}")
+                + (o.Dropped > 0 ? Invariant($", [red]{o.Dropped:N0} dropped by the bound[/]") : string.Empty)));
         }
 
         if (s.Latency.Samples > 0)
         {
-            parts.Add(new Markup(F($"publish-to-applied latency: p50 {s.Latency.P50Ms:0.000} ms, p99 {s.Latency.P99Ms:0.000} ms, max {s.Latency.MaxMs:0.000} ms ({s.Latency.Samples:N0} stamped batches)")));
+            parts.Add(new Markup(Invariant($"publish-to-applied latency: p50 {s.Latency.P50Ms:0.000} ms, p99 {s.Latency.P99Ms:0.000} ms, max {s.Latency.MaxMs:0.000} ms ({s.Latency.Samples:N0} stamped batches)")));
         }
 
         var w = s.Window;
-        parts.Add(new Markup(F($"window {w.Seconds:0.#} s ending at data time {w.DataTimeSeconds?.ToString("0.000", CultureInfo.InvariantCulture) ?? "-"} s; {w.Evaluations} evaluations, last took {w.LastEvaluationMs:0.0} ms")));
+        parts.Add(new Markup(Invariant($"window {w.Seconds:0.#} s ending at data time {w.DataTimeSeconds?.ToString("0.000", CultureInfo.InvariantCulture) ?? "-"} s; {w.Evaluations} evaluations, last took {w.LastEvaluationMs:0.0} ms")));
         var links = new Table().Border(TableBorder.Rounded).Title("links (latest window)")
             .AddColumns("link", "cells", "capacity Gbit/s", "no buffer", "peak", "mean", "loss %");
         foreach (var l in s.Links)
@@ -79,11 +80,11 @@ public static class AgentStatusRenderer
             links.AddRow(
                 l.Id.ToString(CultureInfo.InvariantCulture),
                 string.Join(",", l.Cells),
-                F($"{l.CapacityGbps:0.00}"),
-                F($"{l.CapacityNoBufferGbps:0.00}"),
-                F($"{l.PeakGbps:0.00}"),
-                F($"{l.MeanGbps:0.00}"),
-                l.ObservedLossPercent is { } loss ? F($"{loss:0.000}") : "-");
+                Invariant($"{l.CapacityGbps:0.00}"),
+                Invariant($"{l.CapacityNoBufferGbps:0.00}"),
+                Invariant($"{l.PeakGbps:0.00}"),
+                Invariant($"{l.MeanGbps:0.00}"),
+                l.ObservedLossPercent is { } loss ? Invariant($"{loss:0.000}") : "-");
         }
 
         if (s.Links.Count == 0)
@@ -105,10 +106,10 @@ public static class AgentStatusRenderer
                 cells.AddRow(
                     c.Id.ToString(CultureInfo.InvariantCulture),
                     c.Link?.ToString(CultureInfo.InvariantCulture) ?? "-",
-                    F($"{c.WindowMeanGbps:0.000}"),
-                    c.WindowLossPercent is { } loss ? F($"{loss:0.000}") : "-",
-                    c.ClockOffsetMs is { } off ? F($"{off:+0.0;-0.0} ({c.OffsetReference})") : "-",
-                    F($"{c.ThroughputRows + c.PacketRows:N0}"));
+                    Invariant($"{c.WindowMeanGbps:0.000}"),
+                    c.WindowLossPercent is { } loss ? Invariant($"{loss:0.000}") : "-",
+                    c.ClockOffsetMs is { } off ? Invariant($"{off:+0.0;-0.0} ({c.OffsetReference})") : "-",
+                    Invariant($"{c.ThroughputRows + c.PacketRows:N0}"));
             }
 
             parts.Add(cells);
@@ -122,10 +123,8 @@ public static class AgentStatusRenderer
     {
         var age = (now - s.UpdatedAt).TotalSeconds;
         var broker = s.Broker is null ? "no MQTT" : s.Broker.Connected ? "MQTT connected" : $"MQTT DISCONNECTED ({s.Broker.LastError})";
-        var links = string.Join(" / ", s.Links.Select(l => F($"link {l.Id}: {l.CapacityGbps:0.00} Gbit/s")));
-        return F($"{s.UpdatedAt:HH:mm:ss} {s.Site}: {broker}, {s.Ingest.MessagesPerSecond:N0} msgs/s, {s.Ingest.RowsPerSecond:N0} rows/s, refused {s.Ingest.MalformedPayloads + s.Ingest.RejectedTopics:N0}; {links}")
-            + (age > StaleAfter.TotalSeconds ? F($" (STALE: not updated for {age:0} s)") : string.Empty);
+        var links = string.Join(" / ", s.Links.Select(l => Invariant($"link {l.Id}: {l.CapacityGbps:0.00} Gbit/s")));
+        return Invariant($"{s.UpdatedAt:HH:mm:ss} {s.Site}: {broker}, {s.Ingest.MessagesPerSecond:N0} msgs/s, {s.Ingest.RowsPerSecond:N0} rows/s, refused {s.Ingest.MalformedPayloads + s.Ingest.RejectedTopics:N0}; {links}")
+            + (age > StaleAfter.TotalSeconds ? Invariant($" (STALE: not updated for {age:0} s)") : string.Empty);
     }
-
-    private static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

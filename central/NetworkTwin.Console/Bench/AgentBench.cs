@@ -12,6 +12,7 @@ using NetworkTwin.Mqtt.Client;
 using NetworkTwin.Telemetry.Replay;
 using NetworkTwin.Telemetry.Scenario;
 using Spectre.Console;
+using static System.FormattableString;
 
 namespace NetworkTwin.Console.Bench;
 
@@ -122,10 +123,10 @@ public static class AgentBench
         sub.Dispose();
         var status = await agent.WaitForStatusAsync(s => s.Ingest.Messages >= before + count, "every message", TimeSpan.FromSeconds(120), ct).ConfigureAwait(false);
         var agentSeconds = (status.Ingest.LastMessageAt!.Value - start).TotalSeconds;
-        table.AddRow("publish, project client, QoS 0", F($"{count / publishSeconds:N0} msgs/s"), "-");
-        table.AddRow("mosquitto_sub ingest (same stream)", F($"{count / subSeconds:N0} msgs/s ({subSeconds:0.00} s)"), "-");
-        table.AddRow("agent ingest: decode + apply to windows", F($"{count / agentSeconds:N0} msgs/s ({agentSeconds:0.00} s)"), "-");
-        table.AddRow("agent vs mosquitto_sub", F($"{subSeconds / agentSeconds:0.00}x"), ">= 1.0x");
+        table.AddRow("publish, project client, QoS 0", Invariant($"{count / publishSeconds:N0} msgs/s"), "-");
+        table.AddRow("mosquitto_sub ingest (same stream)", Invariant($"{count / subSeconds:N0} msgs/s ({subSeconds:0.00} s)"), "-");
+        table.AddRow("agent ingest: decode + apply to windows", Invariant($"{count / agentSeconds:N0} msgs/s ({agentSeconds:0.00} s)"), "-");
+        table.AddRow("agent vs mosquitto_sub", Invariant($"{subSeconds / agentSeconds:0.00}x"), ">= 1.0x");
     }
 
     /// <summary>10 rows per binary message, 1,000 messages/s: 10k rows/s, each stamped when published.</summary>
@@ -164,14 +165,14 @@ public static class AgentBench
         }
 
         var status = await agent.WaitForStatusAsync(s => s.Latency.Samples >= total, "every stamped batch", TimeSpan.FromSeconds(60), ct).ConfigureAwait(false);
-        table.AddRow(F($"publish-to-applied latency p50 at 10k rows/s (last {Math.Min(measured, 10_000):N0} batches)"), F($"{status.Latency.P50Ms:0.000} ms"), "-");
-        table.AddRow("publish-to-applied latency p99 at 10k rows/s", F($"{status.Latency.P99Ms:0.000} ms (max {status.Latency.MaxMs:0.0})"), "< 2 ms");
+        table.AddRow(Invariant($"publish-to-applied latency p50 at 10k rows/s (last {Math.Min(measured, 10_000):N0} batches)"), Invariant($"{status.Latency.P50Ms:0.000} ms"), "-");
+        table.AddRow("publish-to-applied latency p99 at 10k rows/s", Invariant($"{status.Latency.P99Ms:0.000} ms (max {status.Latency.MaxMs:0.0})"), "< 2 ms");
     }
 
     /// <summary>A generated 24-cell capture replayed at real time; the agent's resident memory sampled throughout.</summary>
     private static async Task MemoryAsync(IAnsiConsole console, Table table, string agentPath, string work, double window, CancellationToken ct)
     {
-        console.MarkupLine(F($"memory: 24 cells live at real time, window {window:0.#} s..."));
+        console.MarkupLine(Invariant($"memory: 24 cells live at real time, window {window:0.#} s..."));
         var capture = Path.Combine(work, "capture");
         var spec = new ScenarioSpec { DurationSeconds = 12, Seed = 5 };
         await ScenarioWriter.WriteAsync(FronthaulScenarioGenerator.Generate(spec), capture, null, ct).ConfigureAwait(false);
@@ -192,10 +193,8 @@ public static class AgentBench
         await replay.ConfigureAwait(false);
         var status = await agent.WaitForStatusAsync(s => s.Ingest.Rows >= source.Rows, "every row", TimeSpan.FromSeconds(60), ct).ConfigureAwait(false);
         var (rss, hwm) = agent.Memory();
-        table.AddRow("agent resident memory, idle (connected, no data)", F($"{idle / 1048576.0:0} MB"), "-");
-        table.AddRow(F($"agent resident memory, 24 cells live, {window:0.#} s window"), F($"{rss / 1048576.0:0} MB now, peak {hwm / 1048576.0:0} MB (managed heap {status.ManagedHeapBytes / 1048576.0:0} MB, GC committed {status.ManagedCommittedBytes / 1048576.0:0} MB)"), "< 100 MB");
-        table.AddRow("window analysis (discovery, clocks, capacity) per run", F($"{status.Window.LastEvaluationMs:0} ms, {status.Window.LastEvaluationAllocatedBytes / 1048576.0:0} MB allocated, every 2 s"), "-");
+        table.AddRow("agent resident memory, idle (connected, no data)", Invariant($"{idle / 1048576.0:0} MB"), "-");
+        table.AddRow(Invariant($"agent resident memory, 24 cells live, {window:0.#} s window"), Invariant($"{rss / 1048576.0:0} MB now, peak {hwm / 1048576.0:0} MB (managed heap {status.ManagedHeapBytes / 1048576.0:0} MB, GC committed {status.ManagedCommittedBytes / 1048576.0:0} MB)"), "< 100 MB");
+        table.AddRow("window analysis (discovery, clocks, capacity) per run", Invariant($"{status.Window.LastEvaluationMs:0} ms, {status.Window.LastEvaluationAllocatedBytes / 1048576.0:0} MB allocated, every 2 s"), "-");
     }
-
-    private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

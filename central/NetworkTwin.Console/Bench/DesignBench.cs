@@ -6,6 +6,7 @@ using NetworkTwin.Analytics.Graphs;
 using NetworkTwin.Console.Cli;
 using NetworkTwin.Telemetry.Topology;
 using Spectre.Console;
+using static System.FormattableString;
 
 namespace NetworkTwin.Console.Bench;
 
@@ -33,13 +34,13 @@ public static class DesignBench
 
             var (nxSeconds, nxFailures, mismatches) = await NetworkxAsync(console, net, path, Math.Clamp(parse.GetValue(sample), 1, 10_000), ct).ConfigureAwait(false);
             var table = new Table().Border(TableBorder.Rounded).AddColumns("figure", "value", "target");
-            table.AddRow(F($"{net.Name}: all {net.LinkCount} single link failures, components + all-pairs hops"), F($"{median:0.000} s median, {times[0]:0.000} s best ({runs} runs, {Environment.ProcessorCount} cores)"), "< 1 s");
+            table.AddRow(Invariant($"{net.Name}: all {net.LinkCount} single link failures, components + all-pairs hops"), Invariant($"{median:0.000} s median, {times[0]:0.000} s best ({runs} runs, {Environment.ProcessorCount} cores)"), "< 1 s");
             if (nxFailures > 0)
             {
                 var perFailure = nxSeconds / nxFailures;
-                table.AddRow(F($"networkx {NetworkxVersion()}, same work, {nxFailures} sampled failures"), F($"{perFailure:0.000} s per failure, {perFailure * net.LinkCount:0.0} s for all {net.LinkCount} (extrapolated)"), "-");
-                table.AddRow("speed-up", F($"{perFailure * net.LinkCount / median:N0}x"), ">= 100x");
-                table.AddRow("answers compared (components, pairs, total hops)", mismatches == 0 ? F($"all {nxFailures} identical") : F($"[red]{mismatches} differ[/]"), "identical");
+                table.AddRow(Invariant($"networkx {NetworkxVersion()}, same work, {nxFailures} sampled failures"), Invariant($"{perFailure:0.000} s per failure, {perFailure * net.LinkCount:0.0} s for all {net.LinkCount} (extrapolated)"), "-");
+                table.AddRow("speed-up", Invariant($"{perFailure * net.LinkCount / median:N0}x"), ">= 100x");
+                table.AddRow("answers compared (components, pairs, total hops)", mismatches == 0 ? Invariant($"all {nxFailures} identical") : Invariant($"[red]{mismatches} differ[/]"), "identical");
             }
 
             console.Write(table);
@@ -118,6 +119,4 @@ public static class DesignBench
             return "?";
         }
     }
-
-    private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

@@ -15,6 +15,7 @@ using NetworkTwin.Rpc;
 using NetworkTwin.Rpc.Client;
 using NetworkTwin.Rpc.Server;
 using Spectre.Console;
+using static System.FormattableString;
 
 namespace NetworkTwin.Console.Bench;
 
@@ -54,18 +55,18 @@ public static class RpcBench
             var js = await GrpcJsAsync(console, duration, parallel, ct).ConfigureAwait(false);
 
             var table = new Table().Border(TableBorder.Rounded).AddColumns("pair", "in flight", "calls/s", "p50", "p99");
-            table.AddRow("project client -> project server", "1", F($"{ours1.PerSecond:N0}"), F($"{ours1.P50:0.000} ms"), F($"{ours1.P99:0.000} ms"));
-            table.AddRow("project client -> project server", F($"{parallel}"), F($"{oursN.PerSecond:N0}"), F($"{oursN.P50:0.000} ms"), F($"{oursN.P99:0.000} ms"));
+            table.AddRow("project client -> project server", "1", Invariant($"{ours1.PerSecond:N0}"), Invariant($"{ours1.P50:0.000} ms"), Invariant($"{ours1.P99:0.000} ms"));
+            table.AddRow("project client -> project server", Invariant($"{parallel}"), Invariant($"{oursN.PerSecond:N0}"), Invariant($"{oursN.P50:0.000} ms"), Invariant($"{oursN.P99:0.000} ms"));
             if (js is { } j)
             {
-                table.AddRow("grpc-js client -> grpc-js server", "1", F($"{j.Sequential.PerSecond:N0}"), F($"{j.Sequential.P50:0.000} ms"), F($"{j.Sequential.P99:0.000} ms"));
-                table.AddRow("grpc-js client -> grpc-js server", F($"{parallel}"), F($"{j.Parallel.PerSecond:N0}"), F($"{j.Parallel.P50:0.000} ms"), F($"{j.Parallel.P99:0.000} ms"));
+                table.AddRow("grpc-js client -> grpc-js server", "1", Invariant($"{j.Sequential.PerSecond:N0}"), Invariant($"{j.Sequential.P50:0.000} ms"), Invariant($"{j.Sequential.P99:0.000} ms"));
+                table.AddRow("grpc-js client -> grpc-js server", Invariant($"{parallel}"), Invariant($"{j.Parallel.PerSecond:N0}"), Invariant($"{j.Parallel.P50:0.000} ms"), Invariant($"{j.Parallel.P99:0.000} ms"));
             }
 
             console.Write(table);
             if (js is { } k)
             {
-                console.MarkupLine(F($"ratio (project / grpc-js): {ours1.PerSecond / k.Sequential.PerSecond:0.0}x sequential, {oursN.PerSecond / k.Parallel.PerSecond:0.0}x with {parallel} in flight (target >= 1.5x)"));
+                console.MarkupLine(Invariant($"ratio (project / grpc-js): {ours1.PerSecond / k.Sequential.PerSecond:0.0}x sequential, {oursN.PerSecond / k.Parallel.PerSecond:0.0}x with {parallel} in flight (target >= 1.5x)"));
             }
 
             return CliApp.ExitOk;
@@ -133,6 +134,4 @@ public static class RpcBench
 
         return new JsFigures(Read("sequential"), Read("parallel"));
     }
-
-    private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

@@ -10,6 +10,7 @@ using NetworkTwin.Contracts.Sync;
 using NetworkTwin.Mqtt.Broker;
 using NetworkTwin.Rpc.Client;
 using Spectre.Console;
+using static System.FormattableString;
 
 namespace NetworkTwin.Console.Bench;
 
@@ -84,11 +85,11 @@ public static class SyncBench
                 var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
                 var stored = coordinator.Services.GetRequiredService<SqliteRepository>().Sequences("bench-agent-0").Count;
                 var table = new Table().Border(TableBorder.Rounded).AddColumns("figure", "value", "target");
-                table.AddRow("results stored (acknowledged)", F($"{acknowledged:N0} from {n:N0} agents, batches of {size}"), "-");
-                table.AddRow("ingest rate into SQLite", F($"{acknowledged / seconds:N0} results/s ({seconds:0.0} s)"), ">= 50,000 results/s");
-                table.AddRow("CPU (coordinator and simulated agents, one process)", F($"{cpuSeconds / seconds:0.00} cores of {Environment.ProcessorCount}"), "-");
-                table.AddRow("memory (this process, peak)", F($"{Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:0} MB"), "-");
-                table.AddRow("check: agent 0's sequences stored", F($"{stored} of {each}"), F($"{each}"));
+                table.AddRow("results stored (acknowledged)", Invariant($"{acknowledged:N0} from {n:N0} agents, batches of {size}"), "-");
+                table.AddRow("ingest rate into SQLite", Invariant($"{acknowledged / seconds:N0} results/s ({seconds:0.0} s)"), ">= 50,000 results/s");
+                table.AddRow("CPU (coordinator and simulated agents, one process)", Invariant($"{cpuSeconds / seconds:0.00} cores of {Environment.ProcessorCount}"), "-");
+                table.AddRow("memory (this process, peak)", Invariant($"{Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:0} MB"), "-");
+                table.AddRow("check: agent 0's sequences stored", Invariant($"{stored} of {each}"), Invariant($"{each}"));
                 console.Write(table);
             }
             finally
@@ -101,6 +102,4 @@ public static class SyncBench
         });
         return command;
     }
-
-    private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

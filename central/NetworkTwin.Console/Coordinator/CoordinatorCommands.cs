@@ -5,6 +5,7 @@ using NetworkTwin.Contracts.Operators;
 using NetworkTwin.Rpc;
 using NetworkTwin.Rpc.Client;
 using Spectre.Console;
+using static System.FormattableString;
 
 namespace NetworkTwin.Console.Coordinator;
 
@@ -30,7 +31,7 @@ public static class CoordinatorCommands
             foreach (var a in list.Agents)
             {
                 var ago = now - DateTimeOffset.FromUnixTimeMilliseconds(a.LastSeenUnixMs);
-                table.AddRow(Markup.Escape(a.AgentId), Markup.Escape(a.Site), Markup.Escape(a.Version), F($"{ago.TotalSeconds:N0} s ago"), F($"{a.ResultsStored:N0}"), F($"{a.StoredThrough:N0}"));
+                table.AddRow(Markup.Escape(a.AgentId), Markup.Escape(a.Site), Markup.Escape(a.Version), Invariant($"{ago.TotalSeconds:N0} s ago"), Invariant($"{a.ResultsStored:N0}"), Invariant($"{a.StoredThrough:N0}"));
             }
 
             console.Write(table);
@@ -54,13 +55,13 @@ public static class CoordinatorCommands
                 table.AddRow(
                     Markup.Escape(l.Site),
                     Markup.Escape(l.AgentId),
-                    F($"{l.Link.LinkId}"),
+                    Invariant($"{l.Link.LinkId}"),
                     string.Join(",", l.Link.Cells),
-                    F($"{l.Link.CapacityGbps:0.00}"),
-                    F($"{l.Link.PeakGbps:0.00}"),
-                    F($"{l.Link.MeanGbps:0.00}"),
-                    double.IsNaN(l.Link.ObservedLossPercent) ? "-" : F($"{l.Link.ObservedLossPercent:0.000}"),
-                    F($"{DateTimeOffset.FromUnixTimeMilliseconds(l.ProducedUnixMs):HH:mm:ss}"));
+                    Invariant($"{l.Link.CapacityGbps:0.00}"),
+                    Invariant($"{l.Link.PeakGbps:0.00}"),
+                    Invariant($"{l.Link.MeanGbps:0.00}"),
+                    double.IsNaN(l.Link.ObservedLossPercent) ? "-" : Invariant($"{l.Link.ObservedLossPercent:0.000}"),
+                    Invariant($"{DateTimeOffset.FromUnixTimeMilliseconds(l.ProducedUnixMs):HH:mm:ss}"));
             }
 
             console.Write(table);
@@ -98,6 +99,4 @@ public static class CoordinatorCommands
             throw new IOException($"The coordinator at {address} answered {ex.StatusCode}: {ex.Detail}", ex);
         }
     }
-
-    private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

@@ -7,6 +7,7 @@ using NetworkTwin.Analytics.Resilience;
 using NetworkTwin.Console.Cli;
 using NetworkTwin.Telemetry.Topology;
 using Spectre.Console;
+using static System.FormattableString;
 
 namespace NetworkTwin.Console.Design;
 
@@ -191,20 +192,18 @@ public static class DesignCommand
     private static void RenderMetrics(IAnsiConsole console, Network network, NetworkMetrics m)
     {
         var table = new Table().Border(TableBorder.Rounded).AddColumns("metric", "value");
-        table.AddRow("nodes / links", F($"{m.Nodes} / {m.Links}"));
-        table.AddRow("connected parts", F($"{m.Components}"));
-        table.AddRow("diameter (hops)", F($"{m.Diameter}"));
-        table.AddRow("average path length (hops)", F($"{m.AveragePathLength:0.000}"));
-        table.AddRow("link connectivity", F($"{m.LinkConnectivity}") + (m.LinkConnectivity <= 1 ? " (a single link failure can split it)" : string.Empty));
-        table.AddRow("node connectivity", F($"{m.NodeConnectivity}") + (m.NodeConnectivity <= 1 ? " (a single node failure can split it)" : string.Empty));
+        table.AddRow("nodes / links", Invariant($"{m.Nodes} / {m.Links}"));
+        table.AddRow("connected parts", Invariant($"{m.Components}"));
+        table.AddRow("diameter (hops)", Invariant($"{m.Diameter}"));
+        table.AddRow("average path length (hops)", Invariant($"{m.AveragePathLength:0.000}"));
+        table.AddRow("link connectivity", Invariant($"{m.LinkConnectivity}") + (m.LinkConnectivity <= 1 ? " (a single link failure can split it)" : string.Empty));
+        table.AddRow("node connectivity", Invariant($"{m.NodeConnectivity}") + (m.NodeConnectivity <= 1 ? " (a single node failure can split it)" : string.Empty));
         table.AddRow("bisection (best cut found)", m.BisectionGbps is not { } bisection
-            ? F($"not estimated above {Bisection.MaxNodes:N0} nodes")
-            : network.Links.All(l => l.CapacityGbps is null) ? F($"{bisection:0} links") : F($"{bisection:0.###} Gbit/s"));
-        table.AddRow("total capacity", m.TotalCapacityGbps is { } c ? F($"{c:0.###} Gbit/s") : "-");
-        table.AddRow("total cost", m.TotalCost is { } cost ? F($"{cost:N0}") : "-");
-        table.AddRow("total demand", F($"{m.TotalDemandGbps:0.###} Gbit/s"));
+            ? Invariant($"not estimated above {Bisection.MaxNodes:N0} nodes")
+            : network.Links.All(l => l.CapacityGbps is null) ? Invariant($"{bisection:0} links") : Invariant($"{bisection:0.###} Gbit/s"));
+        table.AddRow("total capacity", m.TotalCapacityGbps is { } c ? Invariant($"{c:0.###} Gbit/s") : "-");
+        table.AddRow("total cost", m.TotalCost is { } cost ? Invariant($"{cost:N0}") : "-");
+        table.AddRow("total demand", Invariant($"{m.TotalDemandGbps:0.###} Gbit/s"));
         console.Write(table);
     }
-
-    private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

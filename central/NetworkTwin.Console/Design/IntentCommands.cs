@@ -4,6 +4,7 @@ using NetworkTwin.Analytics.Design;
 using NetworkTwin.Console.Cli;
 using NetworkTwin.Telemetry.Topology;
 using Spectre.Console;
+using static System.FormattableString;
 
 namespace NetworkTwin.Console.Design;
 
@@ -84,14 +85,14 @@ public static class IntentCommands
             {
                 var s = o.Design.Scores;
                 table.AddRow(
-                    F($"{o.Rank}"),
+                    Invariant($"{o.Rank}"),
                     o.Design.Pattern.ToString(),
-                    F($"{o.Score:0.000}") + (o.HistoryScore is { } h ? F($" (past {h:0.00})") : string.Empty),
-                    F($"{100 * o.Confidence:0}%"),
-                    F($"{o.Design.Network.LinkCount}"),
-                    F($"{s.Cost:N0}"),
-                    F($"{s.MaxLatencyMs:0.0} ms"),
-                    F($"{100 * s.Survivability:0.#}%"),
+                    Invariant($"{o.Score:0.000}") + (o.HistoryScore is { } h ? Invariant($" (past {h:0.00})") : string.Empty),
+                    Invariant($"{100 * o.Confidence:0}%"),
+                    Invariant($"{o.Design.Network.LinkCount}"),
+                    Invariant($"{s.Cost:N0}"),
+                    Invariant($"{s.MaxLatencyMs:0.0} ms"),
+                    Invariant($"{100 * s.Survivability:0.#}%"),
                     o.Design.MeetsConstraints ? "[green]met[/]" : $"[red]{o.Design.Violations.Count} not met[/]");
             }
 
@@ -159,11 +160,11 @@ public static class IntentCommands
             var table = new Table().Border(TableBorder.Rounded).Title("audit trail").AddColumns("#", "change", "decision", "reason", "cost with it");
             foreach (var step in audit!)
             {
-                table.AddRow(F($"{step.Step}"), Markup.Escape(step.Action), step.Accepted ? "[green]kept[/]" : "[grey]rejected[/]", Markup.Escape(step.Reason), F($"{step.CostAfter:N0}"));
+                table.AddRow(Invariant($"{step.Step}"), Markup.Escape(step.Action), step.Accepted ? "[green]kept[/]" : "[grey]rejected[/]", Markup.Escape(step.Reason), Invariant($"{step.CostAfter:N0}"));
             }
 
             console.Write(table);
-            console.MarkupLine(F($"cost {start.Scores.Cost:N0} -> {result!.Scores.Cost:N0}; worst latency {start.Scores.MaxLatencyMs:0.00} -> {result.Scores.MaxLatencyMs:0.00} ms; links {start.Network.LinkCount} -> {result.Network.LinkCount}"));
+            console.MarkupLine(Invariant($"cost {start.Scores.Cost:N0} -> {result!.Scores.Cost:N0}; worst latency {start.Scores.MaxLatencyMs:0.00} -> {result.Scores.MaxLatencyMs:0.00} ms; links {start.Network.LinkCount} -> {result.Network.LinkCount}"));
             RenderDesign(console, result);
             Save(console, result, parse.GetValue(output));
             using var store = new DesignHistoryStore(parse.GetRequiredValue(history).FullName);
@@ -177,7 +178,7 @@ public static class IntentCommands
     {
         var intent = IntentFiles.Load(path);
         var expanded = ExpandedIntent.From(intent);
-        console.MarkupLine(F($"[bold]{Markup.Escape(intent.Name)}[/]: {expanded.Sites.Count} sites in {expanded.Regions.Count} region(s), {expanded.Demands.Count:N0} demands ({expanded.Demands.Sum(d => d.Gbps):N1} Gbit/s), {intent.Redundancy} redundancy, {intent.Objective} first"));
+        console.MarkupLine(Invariant($"[bold]{Markup.Escape(intent.Name)}[/]: {expanded.Sites.Count} sites in {expanded.Regions.Count} region(s), {expanded.Demands.Count:N0} demands ({expanded.Demands.Sum(d => d.Gbps):N1} Gbit/s), {intent.Redundancy} redundancy, {intent.Objective} first"));
         return expanded;
     }
 
@@ -185,12 +186,12 @@ public static class IntentCommands
     {
         var s = design.Scores;
         var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(design.Name)).AddColumns("figure", "value");
-        table.AddRow("links", F($"{design.Network.LinkCount} ({string.Join(", ", design.Links.GroupBy(l => l.Type).Select(g => $"{g.Sum(l => l.Circuits)} x {g.Key}"))})"));
-        table.AddRow("cost", F($"{s.Cost:N0}"));
-        table.AddRow("latency (lowest-latency paths)", F($"worst {s.MaxLatencyMs:0.00} ms, demand-weighted mean {s.AverageLatencyMs:0.00} ms"));
-        table.AddRow("longest path", F($"{s.Diameter} hops"));
-        table.AddRow("connectivity", F($"{s.LinkConnectivity} links / {s.NodeConnectivity} nodes"));
-        table.AddRow("survivability", F($"carries every demand after {100 * s.Survivability:0.#}% of {s.FailuresTried} failures tried"));
+        table.AddRow("links", Invariant($"{design.Network.LinkCount} ({string.Join(", ", design.Links.GroupBy(l => l.Type).Select(g => $"{g.Sum(l => l.Circuits)} x {g.Key}"))})"));
+        table.AddRow("cost", Invariant($"{s.Cost:N0}"));
+        table.AddRow("latency (lowest-latency paths)", Invariant($"worst {s.MaxLatencyMs:0.00} ms, demand-weighted mean {s.AverageLatencyMs:0.00} ms"));
+        table.AddRow("longest path", Invariant($"{s.Diameter} hops"));
+        table.AddRow("connectivity", Invariant($"{s.LinkConnectivity} links / {s.NodeConnectivity} nodes"));
+        table.AddRow("survivability", Invariant($"carries every demand after {100 * s.Survivability:0.#}% of {s.FailuresTried} failures tried"));
         table.AddRow("constraints", design.MeetsConstraints ? "[green]all met[/]" : "[red]" + Markup.Escape(string.Join("; ", design.Violations)) + "[/]");
         console.Write(table);
         foreach (var line in design.Log.Take(10))
@@ -200,7 +201,7 @@ public static class IntentCommands
 
         if (design.Log.Count > 10)
         {
-            console.MarkupLine(F($"  [grey]... and {design.Log.Count - 10} more changes[/]"));
+            console.MarkupLine(Invariant($"  [grey]... and {design.Log.Count - 10} more changes[/]"));
         }
     }
 
@@ -214,6 +215,4 @@ public static class IntentCommands
         NetworkFiles.Save(design.Network, file.FullName);
         console.MarkupLine($"wrote the design to {Markup.Escape(file.FullName)}");
     }
-
-    private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

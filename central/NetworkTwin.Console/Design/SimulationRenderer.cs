@@ -2,6 +2,7 @@ using System.Globalization;
 using NetworkTwin.Analytics.Graphs;
 using NetworkTwin.Analytics.Resilience;
 using Spectre.Console;
+using static System.FormattableString;
 
 namespace NetworkTwin.Console.Design;
 
@@ -11,8 +12,8 @@ public static class SimulationRenderer
     public static void Render(IAnsiConsole console, Network network, SimulationReport report, int top)
     {
         var b = report.Baseline;
-        console.MarkupLine(F($"intact: {report.BaselineComponents} part(s), diameter {b.Diameter} hops, average path {b.AveragePathLength:0.000} hops")
-            + (report.BaselineWorstUtilisation is { } u ? F($", busiest link at {100 * u:0.0}% with the demands routed (ECMP)") : string.Empty));
+        console.MarkupLine(Invariant($"intact: {report.BaselineComponents} part(s), diameter {b.Diameter} hops, average path {b.AveragePathLength:0.000} hops")
+            + (report.BaselineWorstUtilisation is { } u ? Invariant($", busiest link at {100 * u:0.0}% with the demands routed (ECMP)") : string.Empty));
 
         var kinds = new Table().Border(TableBorder.Rounded).Title("failures simulated")
             .AddColumns("kind", "simulated", "split the network", "hurt at all", "time", "note");
@@ -20,10 +21,10 @@ public static class SimulationRenderer
         {
             kinds.AddRow(
                 Kind(k.Kind),
-                k.Simulated == k.Possible ? F($"{k.Simulated:N0} (all)") : F($"{k.Simulated:N0} of {k.Possible:N0}"),
-                F($"{k.Partitioning:N0} ({100.0 * k.Partitioning / Math.Max(1, k.Simulated):0.#}%)"),
-                F($"{k.Hurting:N0}"),
-                F($"{k.ElapsedSeconds:0.000} s"),
+                k.Simulated == k.Possible ? Invariant($"{k.Simulated:N0} (all)") : Invariant($"{k.Simulated:N0} of {k.Possible:N0}"),
+                Invariant($"{k.Partitioning:N0} ({100.0 * k.Partitioning / Math.Max(1, k.Simulated):0.#}%)"),
+                Invariant($"{k.Hurting:N0}"),
+                Invariant($"{k.ElapsedSeconds:0.000} s"),
                 Markup.Escape(k.Confidence ?? string.Empty));
         }
 
@@ -57,17 +58,17 @@ public static class SimulationRenderer
                 var cells = new List<string>
                 {
                     Markup.Escape(o.Scenario.Label),
-                    F($"{o.Components}"),
-                    F($"{o.NodesCutOff}"),
-                    F($"{o.LostPairsPercent:0.##}%"),
-                    F($"{o.AverageStretch:0.000}"),
-                    F($"{o.MaxExtraHops}"),
+                    Invariant($"{o.Components}"),
+                    Invariant($"{o.NodesCutOff}"),
+                    Invariant($"{o.LostPairsPercent:0.##}%"),
+                    Invariant($"{o.AverageStretch:0.000}"),
+                    Invariant($"{o.MaxExtraHops}"),
                 };
                 if (demands)
                 {
-                    cells.Add(F($"{o.UnreachableDemandGbps:0.###} Gbit/s"));
+                    cells.Add(Invariant($"{o.UnreachableDemandGbps:0.###} Gbit/s"));
                     cells.Add(o.WorstUtilisation is { } util && o.WorstLink is { } link
-                        ? Markup.Escape(F($"{100 * util:0.0}% {FailureSimulator.LinkLabel(network, link)}")) + (o.OverloadedLinks > 0 ? F($" [red]({o.OverloadedLinks} overloaded)[/]") : string.Empty)
+                        ? Markup.Escape(Invariant($"{100 * util:0.0}% {FailureSimulator.LinkLabel(network, link)}")) + (o.OverloadedLinks > 0 ? Invariant($" [red]({o.OverloadedLinks} overloaded)[/]") : string.Empty)
                         : "-");
                 }
 
@@ -85,6 +86,4 @@ public static class SimulationRenderer
         FailureKind.RiskGroup => "shared-risk group",
         _ => "link pair",
     };
-
-    private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }
