@@ -12,7 +12,7 @@ using NetworkTwin.Central.Sync;
 namespace NetworkTwin.Central.Hosting;
 
 /// <summary>Composes the coordinator: Kestrel (cleartext HTTP/2 for now), the repository, the sync service.</summary>
-public static class CoordinatorHost
+public static partial class CoordinatorHost
 {
     public const string EnvironmentPrefix = "NETWORKTWIN_";
 
@@ -48,7 +48,8 @@ public static class CoordinatorHost
 
         // Agents hold uplink streams open for good: on shutdown end them quickly (they resend what was not acknowledged).
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(section.GetValue("ShutdownSeconds", 3.0)));
-        builder.Services.AddSingleton(_ => new SqliteRepository(Path.Combine(dataDirectory, "repository.db")));
+        var repositorySection = section.GetSection("Repository");
+        builder.Services.AddSingleton(_ => OpenRepository(repositorySection, dataDirectory));
         var tokens = section.GetSection("AgentTokens").GetChildren().ToDictionary(t => t.Key, t => t.Value ?? string.Empty, StringComparer.Ordinal);
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("NetworkTwin.Central.Sync");
@@ -58,10 +59,35 @@ public static class CoordinatorHost
             authenticator.WarnOpen();
         }
 
-        var repository = app.Services.GetRequiredService<SqliteRepository>();
+        var repository = app.Services.GetRequiredService<CoordinatorRepository>();
+        Log.Repository(logger, repository.Description, repository.SchemaVersion);
         AgentSyncService.Map(app, repository, authenticator, logger);
         var operatorTokens = section.GetSection("OperatorTokens").GetChildren().ToDictionary(t => t.Key, t => t.Value ?? string.Empty, StringComparer.Ordinal);
         Operators.OperatorService.Map(app, repository, new AgentAuthenticator(operatorTokens, logger));
         return app;
+    }
+
+    /// <summary>
+    /// Coordinator:Repository:Provider is <c>sqlite</c> (default: repository.db in the data
+    /// directory) or <c>postgresql</c> with Coordinator:Repository:ConnectionString.
+    /// </summary>
+    private static CoordinatorRepository OpenRepository(IConfigurationSection section, string dataDirectory)
+    {
+        var provider = section.GetValue("Provider", "sqlite")!.Trim().ToLowerInvariant();
+        var connectionString = section.GetValue<string>("ConnectionString");
+        return provider switch
+        {
+            "sqlite" => new SqliteRepository(string.IsNullOrWhiteSpace(connectionString) ? Path.Combine(dataDirectory, "repository.db") : connectionString),
+            "postgresql" or "postgres" => string.IsNullOrWhiteSpace(connectionString)
+                ? throw new ArgumentException("Coordinator:Repository:ConnectionString is required when Coordinator:Repository:Provider is postgresql (for example Host=db;Database=networktwin;Username=twin;Password=...).")
+                : new PostgresRepository(connectionString),
+            _ => throw new ArgumentException($"Coordinator:Repository:Provider must be sqlite or postgresql (got '{provider}')."),
+        };
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(7000, LogLevel.Information, "Repository: {Repository}, schema version {Version}")]
+        public static partial void Repository(ILogger logger, string repository, int version);
     }
 }

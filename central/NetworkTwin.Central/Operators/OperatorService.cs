@@ -9,7 +9,7 @@ namespace NetworkTwin.Central.Operators;
 /// <summary>The operators' API: agents and their liveness, the latest capacity of every link.</summary>
 public static class OperatorService
 {
-    public static void Map(IEndpointRouteBuilder routes, SqliteRepository repository, AgentAuthenticator operators)
+    public static void Map(IEndpointRouteBuilder routes, CoordinatorRepository repository, AgentAuthenticator operators)
     {
         routes.MapUnary(OperatorMethods.ListAgents, (_, context) =>
         {

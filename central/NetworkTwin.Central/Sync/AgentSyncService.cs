@@ -13,7 +13,7 @@ public static partial class AgentSyncService
     /// <summary>Results in one batch at most; a bigger batch is refused with RESOURCE_EXHAUSTED.</summary>
     public const int MaxBatch = 5000;
 
-    public static void Map(IEndpointRouteBuilder routes, SqliteRepository repository, AgentAuthenticator authenticator, ILogger logger)
+    public static void Map(IEndpointRouteBuilder routes, CoordinatorRepository repository, AgentAuthenticator authenticator, ILogger logger)
     {
         routes.MapUnary(AgentSyncMethods.Register, (request, context) =>
         {

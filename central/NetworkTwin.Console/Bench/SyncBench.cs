@@ -15,91 +15,138 @@ using static System.FormattableString;
 namespace NetworkTwin.Console.Bench;
 
 /// <summary>
-/// <c>networktwin bench sync</c>: results per second a coordinator stores into its SQLite
-/// repository from many simulated agents, each registering and streaming batches over gRPC.
+/// <c>networktwin bench sync</c>: results per second a coordinator stores into its repository
+/// (SQLite, and PostgreSQL in a throw-away local cluster) from many simulated agents, each
+/// registering and streaming batches over gRPC.
 /// </summary>
 public static class SyncBench
 {
+    private static readonly string[] Both = ["sqlite", "postgresql"];
+
     public static Command Create(IAnsiConsole console)
     {
         var agents = new Option<int>("--agents") { Description = "Simulated agents.", DefaultValueFactory = _ => 1000 };
         var perAgent = new Option<int>("--results") { Description = "Results each agent sends.", DefaultValueFactory = _ => 500 };
         var batch = new Option<int>("--batch") { Description = "Results per uplink batch.", DefaultValueFactory = _ => 100 };
         var concurrency = new Option<int>("--concurrency") { Description = "Agents streaming at once.", DefaultValueFactory = _ => 64 };
-        var command = new Command("sync", "Coordinator ingest into SQLite from many simulated agents over gRPC.") { agents, perAgent, batch, concurrency };
+        var repository = new Option<string>("--repository") { Description = "sqlite, postgresql (a throw-away local cluster) or both.", DefaultValueFactory = _ => "both" };
+        var command = new Command("sync", "Coordinator ingest into SQLite and PostgreSQL from many simulated agents over gRPC.") { agents, perAgent, batch, concurrency, repository };
         command.SetAction(async (parse, ct) =>
         {
             var n = Math.Clamp(parse.GetValue(agents), 1, 100_000);
             var each = Math.Clamp(parse.GetValue(perAgent), 1, 1_000_000);
             var size = Math.Clamp(parse.GetValue(batch), 1, 5000);
             var parallel = Math.Clamp(parse.GetValue(concurrency), 1, 1024);
-            var dir = Directory.CreateTempSubdirectory("nt-bench-sync-").FullName;
-            var port = LoopbackPort.Free();
-            try
+            var providers = parse.GetValue(repository) switch
             {
-                await using var coordinator = CoordinatorHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
-                {
-                    ["Coordinator:Port"] = port.ToString(CultureInfo.InvariantCulture),
-                    ["Coordinator:DataDirectory"] = dir,
-                    ["Logging:LogLevel:Default"] = "Error",
-                }));
-                await coordinator.StartAsync(ct).ConfigureAwait(false);
-                using var channel = new RpcChannel(new Uri($"http://127.0.0.1:{port}"));
-                var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-                var clock = Stopwatch.StartNew();
-                long acknowledged = 0;
-                await console.Progress().AutoClear(true).StartAsync(async ctx =>
-                {
-                    var task = ctx.AddTask($"{n:N0} agents x {each:N0} results", maxValue: (double)n * each);
-                    await Parallel.ForEachAsync(Enumerable.Range(0, n), new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = ct }, async (a, token) =>
-                    {
-                        var id = $"bench-agent-{a}";
-                        await channel.UnaryAsync(AgentSyncMethods.Register, new RegisterRequest { AgentId = id, Site = "bench", Version = "bench" }, new RpcCallOptions { CancellationToken = token }).ConfigureAwait(false);
-                        var call = channel.Duplex(AgentSyncMethods.Uplink, new RpcCallOptions { CancellationToken = token });
-                        await using var acks = call.Responses.GetAsyncEnumerator(token);
-                        for (var start = 1; start <= each; start += size)
-                        {
-                            var message = new UplinkBatch { AgentId = id };
-                            for (var s = start; s < start + size && s <= each; s++)
-                            {
-                                message.Results.Add(new Result { Sequence = s, ProducedUnixMs = s, WindowEndSeconds = s, Link = new LinkCapacity { LinkId = 1 + (s % 3), CapacityGbps = 40 + (s % 7), PeakGbps = 90, MeanGbps = 18 } });
-                            }
-
-                            await call.Requests.WriteAsync(message, token).ConfigureAwait(false);
-                            if (!await acks.MoveNextAsync().ConfigureAwait(false))
-                            {
-                                throw new InvalidOperationException("the coordinator closed the uplink");
-                            }
-
-                            Interlocked.Add(ref acknowledged, message.Results.Count);
-                            task.Increment(message.Results.Count);
-                        }
-
-                        call.Requests.Complete();
-                        while (await acks.MoveNextAsync().ConfigureAwait(false))
-                        {
-                        }
-                    }).ConfigureAwait(false);
-                }).ConfigureAwait(false);
-                var seconds = clock.Elapsed.TotalSeconds;
-                var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
-                var stored = coordinator.Services.GetRequiredService<SqliteRepository>().Sequences("bench-agent-0").Count;
-                var table = new Table().Border(TableBorder.Rounded).AddColumns("figure", "value", "target");
-                table.AddRow("results stored (acknowledged)", Invariant($"{acknowledged:N0} from {n:N0} agents, batches of {size}"), "-");
-                table.AddRow("ingest rate into SQLite", Invariant($"{acknowledged / seconds:N0} results/s ({seconds:0.0} s)"), ">= 50,000 results/s");
-                table.AddRow("CPU (coordinator and simulated agents, one process)", Invariant($"{cpuSeconds / seconds:0.00} cores of {Environment.ProcessorCount}"), "-");
-                table.AddRow("memory (this process, peak)", Invariant($"{Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:0} MB"), "-");
-                table.AddRow("check: agent 0's sequences stored", Invariant($"{stored} of {each}"), Invariant($"{each}"));
-                console.Write(table);
-            }
-            finally
+                "both" => Both,
+                "sqlite" or "postgresql" => [parse.GetValue(repository)!],
+                var other => throw new CliUsageException($"--repository must be sqlite, postgresql or both (got '{other}')"),
+            };
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("repository", "figure", "value", "target");
+            foreach (var provider in providers)
             {
-                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-                Directory.Delete(dir, recursive: true);
+                await RunAsync(console, table, provider, n, each, size, parallel, ct).ConfigureAwait(false);
             }
 
+            console.Write(table);
             return CliApp.ExitOk;
         });
         return command;
+    }
+
+    private static async Task RunAsync(IAnsiConsole console, Table table, string provider, int n, int each, int size, int parallel, CancellationToken ct)
+    {
+        var dir = Directory.CreateTempSubdirectory("nt-bench-sync-").FullName;
+        var port = LoopbackPort.Free();
+        PostgresCluster? postgres = null;
+        try
+        {
+            var settings = new Dictionary<string, string?>
+            {
+                ["Coordinator:Port"] = port.ToString(CultureInfo.InvariantCulture),
+                ["Coordinator:DataDirectory"] = dir,
+                ["Coordinator:Repository:Provider"] = provider,
+                ["Logging:LogLevel:Default"] = "Error",
+            };
+            if (provider == "postgresql")
+            {
+                postgres = await PostgresCluster.StartAsync(LoopbackPort.Free(), ct).ConfigureAwait(false);
+                settings["Coordinator:Repository:ConnectionString"] = postgres.ConnectionString;
+            }
+
+            await using var coordinator = CoordinatorHost.Build([], c => c.AddInMemoryCollection(settings));
+            await coordinator.StartAsync(ct).ConfigureAwait(false);
+            using var channel = new RpcChannel(new Uri($"http://127.0.0.1:{port}"));
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var clock = Stopwatch.StartNew();
+            long acknowledged = 0;
+            await console.Progress().AutoClear(true).StartAsync(async ctx =>
+            {
+                var task = ctx.AddTask($"{provider}: {n:N0} agents x {each:N0} results", maxValue: (double)n * each);
+                await Parallel.ForEachAsync(Enumerable.Range(0, n), new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = ct }, async (a, token) =>
+                {
+                    var sent = await SimulateAgentAsync(channel, $"bench-agent-{a}", each, size, token).ConfigureAwait(false);
+                    Interlocked.Add(ref acknowledged, sent);
+                    task.Increment(sent);
+                }).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+            var seconds = clock.Elapsed.TotalSeconds;
+            var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+            var store = coordinator.Services.GetRequiredService<CoordinatorRepository>();
+            var stored = store.Sequences("bench-agent-0").Count;
+            var target = provider == "sqlite" ? ">= 50,000 results/s" : "-";
+            table.AddRow(provider, "results stored (acknowledged)", Invariant($"{acknowledged:N0} from {n:N0} agents, batches of {size}"), "-");
+            table.AddRow(provider, "ingest rate", Invariant($"{acknowledged / seconds:N0} results/s ({seconds:0.0} s)"), target);
+            table.AddRow(provider, "CPU (coordinator and simulated agents, one process)", Invariant($"{cpuSeconds / seconds:0.00} cores of {Environment.ProcessorCount}"), "-");
+            table.AddRow(provider, "memory (this process, peak)", Invariant($"{Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:0} MB"), "-");
+            table.AddRow(provider, "check: agent 0's sequences stored", Invariant($"{stored} of {each}"), Invariant($"{each}"));
+            if (postgres is not null)
+            {
+                table.AddRow(provider, "server", store.Description + " (throw-away cluster, fsync off)", "-");
+            }
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            if (postgres is not null)
+            {
+                await postgres.DisposeAsync().ConfigureAwait(false);
+            }
+
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>One agent: registers, streams its results in batches and waits for each acknowledgement; returns how many were acknowledged.</summary>
+    private static async Task<int> SimulateAgentAsync(RpcChannel channel, string id, int each, int size, CancellationToken token)
+    {
+        await channel.UnaryAsync(AgentSyncMethods.Register, new RegisterRequest { AgentId = id, Site = "bench", Version = "bench" }, new RpcCallOptions { CancellationToken = token }).ConfigureAwait(false);
+        var call = channel.Duplex(AgentSyncMethods.Uplink, new RpcCallOptions { CancellationToken = token });
+        await using var acks = call.Responses.GetAsyncEnumerator(token);
+        var acknowledged = 0;
+        for (var start = 1; start <= each; start += size)
+        {
+            var message = new UplinkBatch { AgentId = id };
+            for (var s = start; s < start + size && s <= each; s++)
+            {
+                message.Results.Add(new Result { Sequence = s, ProducedUnixMs = s, WindowEndSeconds = s, Link = new LinkCapacity { LinkId = 1 + (s % 3), CapacityGbps = 40 + (s % 7), PeakGbps = 90, MeanGbps = 18 } });
+            }
+
+            await call.Requests.WriteAsync(message, token).ConfigureAwait(false);
+            if (!await acks.MoveNextAsync().ConfigureAwait(false))
+            {
+                throw new InvalidOperationException("the coordinator closed the uplink");
+            }
+
+            acknowledged += message.Results.Count;
+        }
+
+        call.Requests.Complete();
+        while (await acks.MoveNextAsync().ConfigureAwait(false))
+        {
+        }
+
+        return acknowledged;
     }
 }

@@ -116,7 +116,7 @@ public sealed class StoreAndForwardTests : IDisposable
         var final = await Status(s => s.Coordinator is { Connected: true } && s.Outbox!.Pending == 0 && s.Outbox.LastSequence > down.Outbox!.LastSequence, "outbox drained after the restart");
         await agent.StopAsync();
 
-        var stored = again.Services.GetRequiredService<SqliteRepository>().Sequences("agent-1");
+        var stored = again.Services.GetRequiredService<CoordinatorRepository>().Sequences("agent-1");
         var last = stored[^1];
         Assert.Equal(stored.Distinct().Count(), stored.Count);
         Assert.Equal(Enumerable.Range(1, (int)last).Select(i => (long)i), stored);
@@ -148,7 +148,7 @@ public sealed class StoreAndForwardTests : IDisposable
 
         Assert.False(status.Coordinator!.Connected);
         Assert.Contains("Unauthenticated", status.Coordinator.LastError, StringComparison.Ordinal);
-        Assert.Empty(coordinator.Services.GetRequiredService<SqliteRepository>().Sequences("agent-1"));
+        Assert.Empty(coordinator.Services.GetRequiredService<CoordinatorRepository>().Sequences("agent-1"));
         var logs = string.Join("\n", Directory.GetFiles(Path.Combine(_dir, "agent", "logs")).Select(File.ReadAllText));
         Assert.DoesNotContain("wrong-token", logs, StringComparison.Ordinal);
     }

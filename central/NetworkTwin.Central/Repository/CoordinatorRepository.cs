@@ -1,0 +1,197 @@
+using System.Data.Common;
+using System.Globalization;
+using Google.Protobuf;
+using NetworkTwin.Contracts.Operators;
+using NetworkTwin.Contracts.Sync;
+
+namespace NetworkTwin.Central.Repository;
+
+/// <summary>
+/// The coordinator's unified repository: agents, their results keyed by (agent id, sequence),
+/// and what the coordinator derives from them. One schema and one set of queries over ADO.NET;
+/// <see cref="SqliteRepository"/> (a file in the data directory, the default) and
+/// <see cref="PostgresRepository"/> (production) differ only in connection handling, the DDL
+/// dialect of each migration and how a batch of results is inserted.
+/// </summary>
+public abstract class CoordinatorRepository : IDisposable
+{
+    /// <summary>Where the data lives, for logs and status: never contains a password.</summary>
+    public abstract string Description { get; }
+
+    /// <summary>The schema migrations of this dialect, applied in order, each once.</summary>
+    public abstract IReadOnlyList<string> Migrations { get; }
+
+    public int SchemaVersion => Run(c => Convert.ToInt32(Scalar(c, null, "SELECT version FROM schema_version"), CultureInfo.InvariantCulture));
+
+    /// <summary>Runs database work on a connection (serialised for SQLite, pooled for PostgreSQL).</summary>
+    protected abstract T Run<T>(Func<DbConnection, T> work);
+
+    /// <summary>Inserts the results that are not stored yet; returns how many were new.</summary>
+    protected abstract int InsertResults(DbConnection connection, DbTransaction transaction, string agentId, IReadOnlyList<Result> results, string now);
+
+    /// <summary>Taken inside the migration transaction so that two coordinators starting together migrate once (null: not needed).</summary>
+    protected virtual string? MigrationLock => null;
+
+    /// <summary>Creates the version table if needed, then applies each missing migration in its own (locked) transaction.</summary>
+    protected void Migrate() => Run(connection =>
+    {
+        while (true)
+        {
+            using var transaction = connection.BeginTransaction();
+            if (MigrationLock is { } lockSql)
+            {
+                Execute(connection, transaction, lockSql);
+            }
+
+            Execute(connection, transaction, """
+                CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
+                INSERT INTO schema_version (version) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM schema_version);
+                """);
+
+            var version = Convert.ToInt32(Scalar(connection, transaction, "SELECT version FROM schema_version"), CultureInfo.InvariantCulture);
+            if (version >= Migrations.Count)
+            {
+                transaction.Commit();
+                return 0;
+            }
+
+            Execute(connection, transaction, Migrations[version]);
+            Execute(connection, transaction, "UPDATE schema_version SET version = @v", ("v", version + 1));
+            transaction.Commit();
+        }
+    });
+
+    public void Register(RegisterRequest request) => Run(connection => Execute(
+        connection,
+        null,
+        """
+        INSERT INTO agents (agent_id, site, version, capabilities, registered_at, last_seen)
+        VALUES (@id, @site, @version, @caps, @now, @now)
+        ON CONFLICT (agent_id) DO UPDATE SET site = @site, version = @version, capabilities = @caps, last_seen = @now
+        """,
+        ("id", request.AgentId),
+        ("site", request.Site),
+        ("version", request.Version),
+        ("caps", string.Join(',', request.Capabilities)),
+        ("now", Now())));
+
+    /// <summary>Stores a batch in one transaction; returns how many were new and the highest sequence stored for the agent.</summary>
+    public (int Inserted, long StoredThrough) Store(string agentId, IReadOnlyList<Result> results) => Run(connection =>
+    {
+        using var transaction = connection.BeginTransaction();
+        var now = Now();
+        var inserted = InsertResults(connection, transaction, agentId, results, now);
+        Execute(connection, transaction, "UPDATE agents SET last_seen = @now WHERE agent_id = @agent", ("now", now), ("agent", agentId));
+        var through = Convert.ToInt64(Scalar(connection, transaction, "SELECT COALESCE(MAX(sequence), 0) FROM results WHERE agent_id = @agent", ("agent", agentId)), CultureInfo.InvariantCulture);
+        transaction.Commit();
+        return (inserted, through);
+    });
+
+    /// <summary>Highest sequence stored for an agent (0 when none).</summary>
+    public long StoredThrough(string agentId) => Run(connection => Convert.ToInt64(
+        Scalar(connection, null, "SELECT COALESCE(MAX(sequence), 0) FROM results WHERE agent_id = @agent", ("agent", agentId)), CultureInfo.InvariantCulture));
+
+    /// <summary>All sequences stored for an agent, in order (for checks and the operators' tools).</summary>
+    public IReadOnlyList<long> Sequences(string agentId) => Query(
+        "SELECT sequence FROM results WHERE agent_id = @agent ORDER BY sequence",
+        reader => reader.GetInt64(0),
+        ("agent", agentId));
+
+    /// <summary>Every agent with its result count and highest stored sequence.</summary>
+    public IReadOnlyList<AgentSummary> Agents() => Query(
+        """
+        SELECT a.agent_id, a.site, a.version, a.registered_at, a.last_seen, COUNT(r.sequence), COALESCE(MAX(r.sequence), 0)
+        FROM agents a LEFT JOIN results r ON r.agent_id = a.agent_id
+        GROUP BY a.agent_id, a.site, a.version, a.registered_at, a.last_seen ORDER BY a.site, a.agent_id
+        """,
+        reader => new AgentSummary
+        {
+            AgentId = reader.GetString(0),
+            Site = reader.GetString(1),
+            Version = reader.GetString(2),
+            RegisteredUnixMs = ParseTime(reader.GetString(3)),
+            LastSeenUnixMs = ParseTime(reader.GetString(4)),
+            ResultsStored = reader.GetInt64(5),
+            StoredThrough = reader.GetInt64(6),
+        });
+
+    /// <summary>The latest capacity result of every (agent, link), optionally for one site.</summary>
+    public IReadOnlyList<LinkSummary> LatestLinks(string? site) => Query(
+        """
+        SELECT r.agent_id, a.site, r.produced_unix_ms, r.payload
+        FROM results r JOIN agents a ON a.agent_id = r.agent_id
+        WHERE r.link_id IS NOT NULL AND (@site = '' OR a.site = @site)
+          AND r.sequence = (SELECT MAX(r2.sequence) FROM results r2 WHERE r2.agent_id = r.agent_id AND r2.link_id = r.link_id)
+        ORDER BY a.site, r.agent_id, r.link_id
+        """,
+        reader => new LinkSummary
+        {
+            AgentId = reader.GetString(0),
+            Site = reader.GetString(1),
+            ProducedUnixMs = reader.GetInt64(2),
+            Link = Result.Parser.ParseFrom((byte[])reader.GetValue(3)).Link,
+        },
+        ("site", site ?? string.Empty));
+
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+    }
+
+    protected static string Now() => DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
+
+    protected static long ParseTime(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture).ToUnixTimeMilliseconds();
+
+    protected static string KindOf(Result result) => result.BodyCase.ToString();
+
+    protected static int? LinkOf(Result result) => result.BodyCase == Result.BodyOneofCase.Link ? result.Link.LinkId : null;
+
+    protected static byte[] PayloadOf(Result result) => result.ToByteArray();
+
+    protected static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            var p = command.CreateParameter();
+            p.ParameterName = name;
+            p.Value = value ?? DBNull.Value;
+            command.Parameters.Add(p);
+        }
+
+        return command;
+    }
+
+    protected static int Execute(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(connection, transaction, sql, parameters);
+        return command.ExecuteNonQuery();
+    }
+
+    protected static object? Scalar(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(connection, transaction, sql, parameters);
+        return command.ExecuteScalar();
+    }
+
+    /// <summary>Runs a read and maps every row.</summary>
+    protected List<T> Query<T>(string sql, Func<DbDataReader, T> map, params (string Name, object? Value)[] parameters) => Run(connection =>
+    {
+        using var command = Command(connection, null, sql, parameters);
+        using var reader = command.ExecuteReader();
+        var list = new List<T>();
+        while (reader.Read())
+        {
+            list.Add(map(reader));
+        }
+
+        return list;
+    });
+}

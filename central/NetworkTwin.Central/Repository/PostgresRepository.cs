@@ -1,0 +1,109 @@
+using System.Data.Common;
+using Npgsql;
+using NpgsqlTypes;
+using NetworkTwin.Contracts.Sync;
+
+namespace NetworkTwin.Central.Repository;
+
+/// <summary>
+/// The repository in PostgreSQL (production): pooled connections, so agents store concurrently,
+/// and a whole batch goes in with one INSERT ... SELECT FROM unnest(arrays) round trip. The
+/// schema is the SQLite one step for step, in PostgreSQL's types.
+/// </summary>
+public sealed class PostgresRepository : CoordinatorRepository
+{
+    private readonly NpgsqlDataSource _source;
+
+    /// <param name="connectionString">An Npgsql connection string (Host, Port, Database, Username, Password, ...).</param>
+    public PostgresRepository(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        Description = $"PostgreSQL {builder.Host}:{builder.Port}/{builder.Database} as {builder.Username}";
+        _source = NpgsqlDataSource.Create(builder);
+        Migrate();
+    }
+
+    public override string Description { get; }
+
+    public override IReadOnlyList<string> Migrations => PostgresMigrations;
+
+    /// <summary>Schema migrations in PostgreSQL's dialect; the same steps as <see cref="SqliteRepository.SqliteMigrations"/>.</summary>
+    internal static readonly string[] PostgresMigrations =
+    [
+        // 1: agents and their results, keyed by (agent id, sequence).
+        """
+        CREATE TABLE agents (
+            agent_id TEXT PRIMARY KEY,
+            site TEXT NOT NULL,
+            version TEXT NOT NULL,
+            capabilities TEXT NOT NULL,
+            registered_at TEXT NOT NULL,
+            last_seen TEXT NOT NULL);
+        CREATE TABLE results (
+            agent_id TEXT NOT NULL,
+            sequence BIGINT NOT NULL,
+            produced_unix_ms BIGINT NOT NULL,
+            kind TEXT NOT NULL,
+            payload BYTEA NOT NULL,
+            received_at TEXT NOT NULL,
+            PRIMARY KEY (agent_id, sequence));
+        """,
+
+        // 2: the link a result is about, for the operators' latest-per-link queries.
+        """
+        ALTER TABLE results ADD COLUMN link_id INTEGER;
+        CREATE INDEX results_link ON results (agent_id, link_id, sequence);
+        """,
+    ];
+
+    /// <summary>A transaction-scoped advisory lock: a second coordinator waits for the first one's migration.</summary>
+    protected override string? MigrationLock => "SELECT pg_advisory_xact_lock(7070)";
+
+    protected override T Run<T>(Func<DbConnection, T> work)
+    {
+        using var connection = _source.OpenConnection();
+        return work(connection);
+    }
+
+    protected override int InsertResults(DbConnection connection, DbTransaction transaction, string agentId, IReadOnlyList<Result> results, string now)
+    {
+        var sequences = new long[results.Count];
+        var produced = new long[results.Count];
+        var kinds = new string[results.Count];
+        var payloads = new byte[results.Count][];
+        var links = new int?[results.Count];
+        for (var i = 0; i < results.Count; i++)
+        {
+            var r = results[i];
+            (sequences[i], produced[i], kinds[i], payloads[i], links[i]) = (r.Sequence, r.ProducedUnixMs, KindOf(r), PayloadOf(r), LinkOf(r));
+        }
+
+        using var insert = new NpgsqlCommand(
+            """
+            INSERT INTO results (agent_id, sequence, produced_unix_ms, kind, payload, received_at, link_id)
+            SELECT @agent, u.s, u.p, u.k, u.b, @now, u.l
+            FROM unnest(@seqs, @produced, @kinds, @payloads, @links) AS u(s, p, k, b, l)
+            ON CONFLICT DO NOTHING
+            """,
+            (NpgsqlConnection)connection,
+            (NpgsqlTransaction)transaction);
+        insert.Parameters.AddWithValue("agent", agentId);
+        insert.Parameters.AddWithValue("now", now);
+        insert.Parameters.AddWithValue("seqs", NpgsqlDbType.Array | NpgsqlDbType.Bigint, sequences);
+        insert.Parameters.AddWithValue("produced", NpgsqlDbType.Array | NpgsqlDbType.Bigint, produced);
+        insert.Parameters.AddWithValue("kinds", NpgsqlDbType.Array | NpgsqlDbType.Text, kinds);
+        insert.Parameters.AddWithValue("payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea, payloads);
+        insert.Parameters.AddWithValue("links", NpgsqlDbType.Array | NpgsqlDbType.Integer, links);
+        return insert.ExecuteNonQuery();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _source.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}
