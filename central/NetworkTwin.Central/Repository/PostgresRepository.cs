@@ -1,7 +1,7 @@
 using System.Data.Common;
+using NetworkTwin.Contracts.Sync;
 using Npgsql;
 using NpgsqlTypes;
-using NetworkTwin.Contracts.Sync;
 
 namespace NetworkTwin.Central.Repository;
 

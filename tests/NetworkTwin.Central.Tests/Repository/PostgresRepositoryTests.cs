@@ -1,6 +1,6 @@
-using Npgsql;
 using NetworkTwin.Central.Repository;
 using NetworkTwin.Mqtt.Broker;
+using Npgsql;
 
 namespace NetworkTwin.Central.Tests.Repository;
 
