@@ -18,6 +18,7 @@ internal sealed class CellWindow : ITelemetryRowSink
     private readonly int[] _late;
     private long _newestSymbol = long.MinValue;
     private long _newestSlot = long.MinValue;
+    private long _lossReportedThrough = long.MinValue;
     private PacketStatsSeries? _packetSnapshot;
     private double _windowKbit;
     private long _windowTx;
@@ -222,6 +223,36 @@ internal sealed class CellWindow : ITelemetryRowSink
             }
 
             return _packetSnapshot;
+        }
+    }
+
+    /// <summary>
+    /// The slots (RU time / slot length, absolute) with lost packets that arrived since the last
+    /// call, in order: the loss evidence the coordinator combines across agents. Each slot is
+    /// reported once; a row that arrives after its slot was passed is not reported.
+    /// </summary>
+    public List<long> TakeNewLossSlots()
+    {
+        lock (_gate)
+        {
+            var slots = new List<long>();
+            if (_newestSlot == long.MinValue)
+            {
+                return slots;
+            }
+
+            var length = _slotTimes.Length;
+            for (var s = Math.Max(_newestSlot - length + 1, _lossReportedThrough + 1); s <= _newestSlot; s++)
+            {
+                var i = Index(s, length);
+                if (!double.IsNaN(_slotTimes[i]) && (_tx[i] > _rx[i] || _late[i] > 0))
+                {
+                    slots.Add(s);
+                }
+            }
+
+            _lossReportedThrough = _newestSlot;
+            return slots;
         }
     }
 

@@ -5,7 +5,10 @@ using SyncCell = NetworkTwin.Contracts.Sync.CellWindow;
 
 namespace NetworkTwin.Agent.Outbox;
 
-/// <summary>Turns one window evaluation into the results the agent syncs: one per link, one per cell.</summary>
+/// <summary>
+/// Turns one window evaluation into the results the agent syncs: one per link, one per cell, and
+/// one per cell that lost packets since its previous report (loss evidence for the coordinator).
+/// </summary>
 internal static class ResultMapper
 {
     public static List<Result> From(LiveTwin.Evaluation evaluation, IEnumerable<LiveCell> cells, double bufferMicros, double lossTarget)
@@ -48,6 +51,10 @@ internal static class ResultMapper
                     OffsetReference = report?.OffsetReference ?? string.Empty,
                 },
             });
+            if (cell.TakeNewLossSlots() is { Count: > 0 } lossSlots)
+            {
+                list.Add(new Result { ProducedUnixMs = produced, WindowEndSeconds = evaluation.DataTimeSeconds, Loss = LossEventsCodec.Encode(cell.CellId, lossSlots) });
+            }
         }
 
         return list;

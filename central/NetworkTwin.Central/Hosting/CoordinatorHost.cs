@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NetworkTwin.Central.Repository;
 using NetworkTwin.Central.Sync;
+using NetworkTwin.Central.Topology;
 
 namespace NetworkTwin.Central.Hosting;
 
@@ -50,6 +51,12 @@ public static partial class CoordinatorHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(section.GetValue("ShutdownSeconds", 3.0)));
         var repositorySection = section.GetSection("Repository");
         builder.Services.AddSingleton(_ => OpenRepository(repositorySection, dataDirectory));
+        var topologyOptions = section.GetSection("Topology").Get<TopologyOptions>() ?? new TopologyOptions();
+        Validate(topologyOptions);
+        builder.Services.AddSingleton(topologyOptions);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<TopologyService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<TopologyService>());
         var tokens = section.GetSection("AgentTokens").GetChildren().ToDictionary(t => t.Key, t => t.Value ?? string.Empty, StringComparer.Ordinal);
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("NetworkTwin.Central.Sync");
@@ -63,7 +70,7 @@ public static partial class CoordinatorHost
         Log.Repository(logger, repository.Description, repository.SchemaVersion);
         AgentSyncService.Map(app, repository, authenticator, logger);
         var operatorTokens = section.GetSection("OperatorTokens").GetChildren().ToDictionary(t => t.Key, t => t.Value ?? string.Empty, StringComparer.Ordinal);
-        Operators.OperatorService.Map(app, repository, new AgentAuthenticator(operatorTokens, logger));
+        Operators.OperatorService.Map(app, repository, app.Services.GetRequiredService<TopologyService>(), new AgentAuthenticator(operatorTokens, logger));
         return app;
     }
 
@@ -83,6 +90,34 @@ public static partial class CoordinatorHost
                 : new PostgresRepository(connectionString),
             _ => throw new ArgumentException($"Coordinator:Repository:Provider must be sqlite or postgresql (got '{provider}')."),
         };
+    }
+
+    private static void Validate(TopologyOptions o)
+    {
+        if (!(o.EverySeconds is >= 1 and <= 3600))
+        {
+            throw new ArgumentException($"Coordinator:Topology:EverySeconds must be 1..3600 (got {o.EverySeconds}).");
+        }
+
+        if (!(o.HorizonSeconds is >= 10 and <= 86400))
+        {
+            throw new ArgumentException($"Coordinator:Topology:HorizonSeconds must be 10..86400 (got {o.HorizonSeconds}).");
+        }
+
+        if (!(o.MaxClockOffsetSeconds is > 0 and <= 60))
+        {
+            throw new ArgumentException($"Coordinator:Topology:MaxClockOffsetSeconds must be above 0 and at most 60 (got {o.MaxClockOffsetSeconds}).");
+        }
+
+        if (!(o.MinCorrelation is > 0 and < 1))
+        {
+            throw new ArgumentException($"Coordinator:Topology:MinCorrelation must be between 0 and 1 (got {o.MinCorrelation}).");
+        }
+
+        if (!(o.MinPeakZ is > 0) || o.MaxParallelism < 1)
+        {
+            throw new ArgumentException($"Coordinator:Topology:MinPeakZ must be above 0 (got {o.MinPeakZ}) and MaxParallelism at least 1 (got {o.MaxParallelism}).");
+        }
     }
 
     private static partial class Log

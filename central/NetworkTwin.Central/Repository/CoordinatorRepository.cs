@@ -3,6 +3,7 @@ using System.Globalization;
 using Google.Protobuf;
 using NetworkTwin.Contracts.Operators;
 using NetworkTwin.Contracts.Sync;
+using NetworkTwin.Contracts.Topology;
 
 namespace NetworkTwin.Central.Repository;
 
@@ -133,6 +134,45 @@ public abstract class CoordinatorRepository : IDisposable
         },
         ("site", site ?? string.Empty));
 
+    /// <summary>Every agent's loss evidence produced since <paramref name="sinceUnixMs"/>.</summary>
+    public IReadOnlyList<(string AgentId, string Site, CellLossEvents Events)> LossEvidence(long sinceUnixMs) => Query(
+        """
+        SELECT r.agent_id, a.site, r.payload
+        FROM results r JOIN agents a ON a.agent_id = r.agent_id
+        WHERE r.kind = 'Loss' AND r.produced_unix_ms >= @since
+        """,
+        reader => (reader.GetString(0), reader.GetString(1), Result.Parser.ParseFrom((byte[])reader.GetValue(2)).Loss),
+        ("since", sinceUnixMs));
+
+    /// <summary>The latest window result of every cell of every agent produced since <paramref name="sinceUnixMs"/>.</summary>
+    public IReadOnlyList<(string AgentId, string Site, long ProducedUnixMs, CellWindow Cell)> LatestCells(long sinceUnixMs) => Query(
+        """
+        SELECT r.agent_id, a.site, r.produced_unix_ms, r.payload
+        FROM results r JOIN agents a ON a.agent_id = r.agent_id
+        WHERE r.cell_id IS NOT NULL AND r.produced_unix_ms >= @since
+          AND r.sequence = (SELECT MAX(r2.sequence) FROM results r2 WHERE r2.agent_id = r.agent_id AND r2.cell_id = r.cell_id)
+        ORDER BY a.site, r.agent_id, r.cell_id
+        """,
+        reader => (reader.GetString(0), reader.GetString(1), reader.GetInt64(2), Result.Parser.ParseFrom((byte[])reader.GetValue(3)).Cell),
+        ("since", sinceUnixMs));
+
+    /// <summary>Stores a discovered link map as the next version; returns the map with its version set.</summary>
+    public TopologyMap SaveTopology(TopologyMap map) => Run(connection =>
+    {
+        using var transaction = connection.BeginTransaction();
+        var version = Convert.ToInt64(Scalar(connection, transaction, "SELECT COALESCE(MAX(version), 0) + 1 FROM topology_maps"), CultureInfo.InvariantCulture);
+        var stored = map.Clone();
+        stored.Version = version;
+        Execute(connection, transaction, "INSERT INTO topology_maps (version, computed_at, payload) VALUES (@v, @now, @payload)", ("v", version), ("now", Now()), ("payload", stored.ToByteArray()));
+        transaction.Commit();
+        return stored;
+    });
+
+    /// <summary>The newest stored link map, or null before the first discovery.</summary>
+    public TopologyMap? LatestTopology() => Query(
+        "SELECT payload FROM topology_maps ORDER BY version DESC LIMIT 1",
+        reader => TopologyMap.Parser.ParseFrom((byte[])reader.GetValue(0))).FirstOrDefault();
+
     public void Dispose()
     {
         Dispose(true);
@@ -150,6 +190,9 @@ public abstract class CoordinatorRepository : IDisposable
     protected static string KindOf(Result result) => result.BodyCase.ToString();
 
     protected static int? LinkOf(Result result) => result.BodyCase == Result.BodyOneofCase.Link ? result.Link.LinkId : null;
+
+    /// <summary>The cell of a per-cell window result (loss evidence is read by time, not by cell).</summary>
+    protected static int? CellOf(Result result) => result.BodyCase == Result.BodyOneofCase.Cell ? result.Cell.CellId : null;
 
     protected static byte[] PayloadOf(Result result) => result.ToByteArray();
 

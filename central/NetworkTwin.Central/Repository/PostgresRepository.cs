@@ -54,6 +54,17 @@ public sealed class PostgresRepository : CoordinatorRepository
         ALTER TABLE results ADD COLUMN link_id INTEGER;
         CREATE INDEX results_link ON results (agent_id, link_id, sequence);
         """,
+
+        // 3: the cell a window result is about; loss evidence by time; discovered link maps.
+        """
+        ALTER TABLE results ADD COLUMN cell_id INTEGER;
+        CREATE INDEX results_cell ON results (agent_id, cell_id, sequence);
+        CREATE INDEX results_kind_time ON results (kind, produced_unix_ms);
+        CREATE TABLE topology_maps (
+            version BIGINT PRIMARY KEY,
+            computed_at TEXT NOT NULL,
+            payload BYTEA NOT NULL);
+        """,
     ];
 
     /// <summary>A transaction-scoped advisory lock: a second coordinator waits for the first one's migration.</summary>
@@ -72,17 +83,18 @@ public sealed class PostgresRepository : CoordinatorRepository
         var kinds = new string[results.Count];
         var payloads = new byte[results.Count][];
         var links = new int?[results.Count];
+        var cells = new int?[results.Count];
         for (var i = 0; i < results.Count; i++)
         {
             var r = results[i];
-            (sequences[i], produced[i], kinds[i], payloads[i], links[i]) = (r.Sequence, r.ProducedUnixMs, KindOf(r), PayloadOf(r), LinkOf(r));
+            (sequences[i], produced[i], kinds[i], payloads[i], links[i], cells[i]) = (r.Sequence, r.ProducedUnixMs, KindOf(r), PayloadOf(r), LinkOf(r), CellOf(r));
         }
 
         using var insert = new NpgsqlCommand(
             """
-            INSERT INTO results (agent_id, sequence, produced_unix_ms, kind, payload, received_at, link_id)
-            SELECT @agent, u.s, u.p, u.k, u.b, @now, u.l
-            FROM unnest(@seqs, @produced, @kinds, @payloads, @links) AS u(s, p, k, b, l)
+            INSERT INTO results (agent_id, sequence, produced_unix_ms, kind, payload, received_at, link_id, cell_id)
+            SELECT @agent, u.s, u.p, u.k, u.b, @now, u.l, u.c
+            FROM unnest(@seqs, @produced, @kinds, @payloads, @links, @cells) AS u(s, p, k, b, l, c)
             ON CONFLICT DO NOTHING
             """,
             (NpgsqlConnection)connection,
@@ -94,6 +106,7 @@ public sealed class PostgresRepository : CoordinatorRepository
         insert.Parameters.AddWithValue("kinds", NpgsqlDbType.Array | NpgsqlDbType.Text, kinds);
         insert.Parameters.AddWithValue("payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea, payloads);
         insert.Parameters.AddWithValue("links", NpgsqlDbType.Array | NpgsqlDbType.Integer, links);
+        insert.Parameters.AddWithValue("cells", NpgsqlDbType.Array | NpgsqlDbType.Integer, cells);
         return insert.ExecuteNonQuery();
     }
 

@@ -59,6 +59,17 @@ public sealed class SqliteRepository : CoordinatorRepository
         ALTER TABLE results ADD COLUMN link_id INTEGER;
         CREATE INDEX results_link ON results (agent_id, link_id, sequence);
         """,
+
+        // 3: the cell a window result is about; loss evidence by time; discovered link maps.
+        """
+        ALTER TABLE results ADD COLUMN cell_id INTEGER;
+        CREATE INDEX results_cell ON results (agent_id, cell_id, sequence);
+        CREATE INDEX results_kind_time ON results (kind, produced_unix_ms);
+        CREATE TABLE topology_maps (
+            version INTEGER PRIMARY KEY,
+            computed_at TEXT NOT NULL,
+            payload BLOB NOT NULL);
+        """,
     ];
 
     protected override T Run<T>(Func<DbConnection, T> work)
@@ -75,8 +86,8 @@ public sealed class SqliteRepository : CoordinatorRepository
             connection,
             transaction,
             """
-            INSERT INTO results (agent_id, sequence, produced_unix_ms, kind, payload, received_at, link_id)
-            VALUES (@agent, @seq, @produced, @kind, @payload, @now, @link)
+            INSERT INTO results (agent_id, sequence, produced_unix_ms, kind, payload, received_at, link_id, cell_id)
+            VALUES (@agent, @seq, @produced, @kind, @payload, @now, @link, @cell)
             ON CONFLICT DO NOTHING
             """,
             ("agent", agentId),
@@ -86,6 +97,7 @@ public sealed class SqliteRepository : CoordinatorRepository
         var kind = insert.Parameters.Add("@kind", SqliteType.Text);
         var payload = insert.Parameters.Add("@payload", SqliteType.Blob);
         var link = insert.Parameters.Add("@link", SqliteType.Integer);
+        var cell = insert.Parameters.Add("@cell", SqliteType.Integer);
         var inserted = 0;
         foreach (var r in results)
         {
@@ -94,6 +106,7 @@ public sealed class SqliteRepository : CoordinatorRepository
             kind.Value = KindOf(r);
             payload.Value = PayloadOf(r);
             link.Value = LinkOf(r) is { } l ? l : DBNull.Value;
+            cell.Value = CellOf(r) is { } c ? c : DBNull.Value;
             inserted += insert.ExecuteNonQuery();
         }
 

@@ -31,6 +31,8 @@ public static class CliApp
         root.Add(DesignCommand.Create(console));
         root.Add(Coordinator.CoordinatorCommands.Agents(console));
         root.Add(Coordinator.CoordinatorCommands.Links(console));
+        root.Add(Coordinator.CoordinatorCommands.Topology(console));
+        root.Add(Coordinator.CoordinatorCommands.Capacities(console));
         root.Add(Coordinator.DevCaCommand.Create(console));
         root.Add(ReplayCommand.Create(console));
 

@@ -9,7 +9,7 @@ using static System.FormattableString;
 
 namespace NetworkTwin.Console.Coordinator;
 
-/// <summary><c>networktwin agents</c> and <c>networktwin links</c>: the coordinator's view, over its operators' API.</summary>
+/// <summary><c>networktwin agents|links|topology|capacities</c>: the coordinator's view, over its operators' API.</summary>
 public static class CoordinatorCommands
 {
     private static Option<string> Address() => new("--coordinator") { Description = "The coordinator's gRPC address.", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("NETWORKTWIN_COORDINATOR") ?? "http://127.0.0.1:7070" };
@@ -65,6 +65,68 @@ public static class CoordinatorCommands
             }
 
             console.Write(table);
+            return CliApp.ExitOk;
+        });
+        return command;
+    }
+
+    public static Command Topology(IAnsiConsole console)
+    {
+        var address = Address();
+        var token = Token();
+        var refresh = new Option<bool>("--refresh") { Description = "Discover now from the latest loss evidence instead of showing the stored map." };
+        var command = new Command("topology", "The link map the coordinator discovered from every agent's loss evidence: which cells share a link.") { address, token, refresh, CaFile };
+        command.SetAction(async (parse, ct) =>
+        {
+            var map = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.UnaryAsync(OperatorMethods.GetTopology, new GetTopologyRequest { Refresh = parse.GetValue(refresh) }, o with { Timeout = TimeSpan.FromSeconds(120) }), ct).ConfigureAwait(false);
+            if (map.Version == 0)
+            {
+                console.WriteLine($"No link map yet. {map.Statement}");
+                return CliApp.ExitOk;
+            }
+
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("link", "agents", "cells (agent:cell, mean r, clock lag ms)");
+            foreach (var link in map.Links)
+            {
+                var cells = string.Join("  ", link.Cells.Select(c => Invariant($"{c.Cell.AgentId}:{c.Cell.CellId} ({c.MeanCorrelation:0.00}, {(double.IsNaN(c.ClockLagMs) ? "?" : c.ClockLagMs.ToString("0.0", CultureInfo.InvariantCulture))})")));
+                table.AddRow(Invariant($"{link.LinkId}"), Markup.Escape(string.Join(", ", link.Agents)), Markup.Escape(cells));
+            }
+
+            if (map.Unplaced.Count > 0)
+            {
+                table.AddRow("-", "unplaced", Markup.Escape(string.Join("  ", map.Unplaced.Select(c => Invariant($"{c.AgentId}:{c.CellId}")))));
+            }
+
+            console.Write(table);
+            console.WriteLine(Invariant($"version {map.Version}, computed {DateTimeOffset.FromUnixTimeMilliseconds(map.ComputedUnixMs):u}. {map.Statement}"));
+            return CliApp.ExitOk;
+        });
+        return command;
+    }
+
+    public static Command Capacities(IAnsiConsole console)
+    {
+        var address = Address();
+        var token = Token();
+        var command = new Command("capacities", "Capacity per discovered link: its cells' rates and what the agents sized for their share of it.") { address, token, CaFile };
+        command.SetAction(async (parse, ct) =>
+        {
+            var list = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.UnaryAsync(OperatorMethods.ListCapacities, new CapacitiesRequest(), o), ct).ConfigureAwait(false);
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("link", "agents", "cells", "mean Gbit/s", "sized Gbit/s (sum)", "peak (sum)", "worst loss %");
+            foreach (var l in list.Links)
+            {
+                table.AddRow(
+                    Invariant($"{l.LinkId}"),
+                    Markup.Escape(string.Join(", ", l.Agents)),
+                    Invariant($"{l.Cells}"),
+                    Invariant($"{l.MeanGbps:0.00}"),
+                    Invariant($"{l.CapacityGbps:0.00}"),
+                    Invariant($"{l.PeakGbps:0.00}"),
+                    double.IsNaN(l.MaxLossPercent) ? "-" : Invariant($"{l.MaxLossPercent:0.000}"));
+            }
+
+            console.Write(table);
+            console.WriteLine(Invariant($"Link map version {list.TopologyVersion}. A link served by several agents gets the sum of their sizings: an upper bound, without the multiplexing gain between them."));
             return CliApp.ExitOk;
         });
         return command;

@@ -26,20 +26,7 @@ public static partial class FronthaulAnalyzer
         var stats = dataset.PacketStats.OrderBy(p => p.CellId).ToArray();
         var (origin, gridLength) = RuGrid(stats);
         var loss = stats.Select(s => SlotBinning.LossSlots(s, origin, gridLength)).ToArray();
-        var maxLagSlots = (int)Math.Ceiling(2 * options.MaxClockOffsetSeconds / SlotBinning.SlotSeconds);
-        var peaks = PairwiseLossCorrelation.Compute(loss, gridLength, maxLagSlots, options.ParallelOptions);
-
-        // Only cells that lost packets say anything about their link.
-        var evidence = Enumerable.Range(0, stats.Length).Where(i => loss[i].Length > 0).ToArray();
-        var similarity = new double[evidence.Length, evidence.Length];
-        for (var a = 0; a < evidence.Length; a++)
-        {
-            for (var b = 0; b < evidence.Length; b++)
-            {
-                var p = peaks[evidence[a], evidence[b]];
-                similarity[a, b] = a != b && IsEvidence(p, options) ? p.Correlation : 0;
-            }
-        }
+        var (peaks, evidence, similarity) = LossEvidence.Correlate(loss, gridLength, options.MaxClockOffsetSeconds, options.MinPeakZ, options.ParallelOptions);
 
         var pins = new Dictionary<int, int>();
         for (var a = 0; a < evidence.Length; a++)
@@ -69,7 +56,7 @@ public static partial class FronthaulAnalyzer
         return new DiscoveryResult(placements, linkMembers, [.. evidence.Select(i => stats[i].CellId)], peaks, origin, gridLength, report);
     }
 
-    private static bool IsEvidence(CorrelationPeak p, FronthaulOptions options) => p.Correlation > 0 && p.ZScore >= options.MinPeakZ;
+    private static bool IsEvidence(CorrelationPeak p, FronthaulOptions options) => LossEvidence.IsEvidence(p, options.MinPeakZ);
 
     /// <summary>A common slot grid for all RU clocks: from the earliest RU time to the latest.</summary>
     private static (double Origin, int Length) RuGrid(PacketStatsSeries[] stats)

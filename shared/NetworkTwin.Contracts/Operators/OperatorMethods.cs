@@ -8,4 +8,8 @@ public static class OperatorMethods
     public static readonly RpcMethod<ListAgentsRequest, AgentList> ListAgents = new(Service, "ListAgents", RpcMethodType.Unary);
 
     public static readonly RpcMethod<ListLinksRequest, LinkList> ListLinks = new(Service, "ListLinks", RpcMethodType.Unary);
+
+    public static readonly RpcMethod<GetTopologyRequest, Topology.TopologyMap> GetTopology = new(Service, "GetTopology", RpcMethodType.Unary);
+
+    public static readonly RpcMethod<CapacitiesRequest, CapacityList> ListCapacities = new(Service, "ListCapacities", RpcMethodType.Unary);
 }

@@ -58,4 +58,24 @@ public class CellWindowTests
         Assert.Equal([9.0], series.TimesSeconds);
         Assert.Equal(0, window.LateRows);
     }
+
+    [Fact]
+    public void TakeNewLossSlots_ReportsEachLossSlotOnce()
+    {
+        var window = new CellWindow(2, windowSeconds: 1, maxClockOffsetSeconds: 0.1);
+        window.PacketStats(100.0000, 10, 10, 0);
+        window.PacketStats(100.0005, 10, 8, 0);   // lost 2
+        window.PacketStats(100.0010, 10, 10, 1);  // one too late
+
+        var first = window.TakeNewLossSlots();
+        window.PacketStats(100.0015, 10, 10, 0);
+        window.PacketStats(100.0020, 10, 9, 0);
+        var second = window.TakeNewLossSlots();
+        var third = window.TakeNewLossSlots();
+
+        long SlotOf(double t) => (long)Math.Floor(t / SymbolGrid.SlotSeconds);
+        Assert.Equal([SlotOf(100.0005), SlotOf(100.0010)], first);
+        Assert.Equal([SlotOf(100.0020)], second);
+        Assert.Empty(third);
+    }
 }

@@ -1,0 +1,70 @@
+using NetworkTwin.Contracts.Operators;
+using NetworkTwin.Contracts.Topology;
+using SyncCell = NetworkTwin.Contracts.Sync.CellWindow;
+
+namespace NetworkTwin.Central.Topology;
+
+/// <summary>
+/// Joins the discovered link map with the agents' latest results. Each agent sizes the link for
+/// the cells it serves; a link shared by several agents gets the sum of their sizings, which is an
+/// upper bound (it forgoes the multiplexing gain between the agents' cells).
+/// </summary>
+public static class CapacityView
+{
+    public static CapacityList Build(
+        TopologyMap map,
+        IReadOnlyList<LinkSummary> agentLinks,
+        IReadOnlyList<(string AgentId, string Site, long ProducedUnixMs, SyncCell Cell)> cells)
+    {
+        var list = new CapacityList { TopologyVersion = map.Version };
+        var linkOfCell = map.Links.SelectMany(l => l.Cells.Select(c => (Key: (c.Cell.AgentId, c.Cell.CellId), l.LinkId))).ToDictionary(x => x.Key, x => x.LinkId);
+        var views = map.Links.ToDictionary(
+            l => l.LinkId,
+            l => new LinkCapacityView { LinkId = l.LinkId, Cells = l.Cells.Count, MaxLossPercent = double.NaN, ProducedUnixMs = long.MaxValue });
+        foreach (var l in map.Links)
+        {
+            views[l.LinkId].Agents.AddRange(l.Agents);
+        }
+
+        foreach (var (agent, _, produced, cell) in cells)
+        {
+            if (linkOfCell.TryGetValue((agent, cell.CellId), out var id))
+            {
+                var view = views[id];
+                view.MeanGbps += cell.MeanGbps;
+                if (!double.IsNaN(cell.LossPercent))
+                {
+                    view.MaxLossPercent = double.IsNaN(view.MaxLossPercent) ? cell.LossPercent : Math.Max(view.MaxLossPercent, cell.LossPercent);
+                }
+
+                view.ProducedUnixMs = Math.Min(view.ProducedUnixMs, produced);
+            }
+        }
+
+        // An agent's own link belongs to the discovered link most of its cells are on.
+        foreach (var summary in agentLinks)
+        {
+            var target = summary.Link.Cells
+                .Select(c => linkOfCell.TryGetValue((summary.AgentId, c), out var id) ? id : 0)
+                .Where(id => id != 0)
+                .GroupBy(id => id)
+                .OrderByDescending(g => g.Count())
+                .Select(g => g.Key)
+                .FirstOrDefault();
+            if (target != 0)
+            {
+                views[target].CapacityGbps += summary.Link.CapacityGbps;
+                views[target].PeakGbps += summary.Link.PeakGbps;
+                views[target].ProducedUnixMs = Math.Min(views[target].ProducedUnixMs, summary.ProducedUnixMs);
+            }
+        }
+
+        foreach (var view in views.Values.OrderBy(v => v.LinkId))
+        {
+            view.ProducedUnixMs = view.ProducedUnixMs == long.MaxValue ? 0 : view.ProducedUnixMs;
+            list.Links.Add(view);
+        }
+
+        return list;
+    }
+}
