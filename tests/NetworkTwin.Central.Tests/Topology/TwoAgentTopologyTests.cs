@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using NetworkTwin.Agent.Hosting;
+using NetworkTwin.Analytics.Scenario;
+using NetworkTwin.Central.Hosting;
+using NetworkTwin.Central.Tests.Repository;
+using NetworkTwin.Contracts.Operators;
+using NetworkTwin.Contracts.Topology;
+using NetworkTwin.Mqtt;
+using NetworkTwin.Mqtt.Broker;
+using NetworkTwin.Mqtt.Client;
+using NetworkTwin.Rpc.Client;
+using NetworkTwin.Telemetry.Replay;
+using NetworkTwin.Telemetry.Scenario;
+
+namespace NetworkTwin.Central.Tests.Topology;
+
+/// <summary>
+/// mosquitto, a coordinator on a real PostgreSQL cluster and two agents, each serving half of the
+/// cells of one capture: neither agent sees a whole link, yet the coordinator's link map, built
+/// from both agents' loss evidence, puts every cell on its true link.
+/// </summary>
+public sealed class TwoAgentTopologyTests(PostgresClusterFixture postgres) : IClassFixture<PostgresClusterFixture>, IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("nt-topo-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private IHost Agent(string id, int brokerPort, int coordinatorPort, IEnumerable<int> cells)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Mqtt:Port"] = brokerPort.ToString(CultureInfo.InvariantCulture),
+            ["Mqtt:ClientId"] = id,
+            ["Agent:Site"] = "lab",
+            ["Agent:DataDirectory"] = Path.Combine(_dir, id),
+            ["Agent:Window:EvaluateEverySeconds"] = "0.5",
+            ["Agent:Coordinator:Address"] = $"http://127.0.0.1:{coordinatorPort}",
+            ["Agent:Coordinator:AgentId"] = id,
+            ["Agent:Coordinator:ReconnectMinSeconds"] = "0.2",
+            ["Agent:Logging:ConsoleLevel"] = "None",
+        };
+        var k = 0;
+        foreach (var cell in cells)
+        {
+            settings[$"Agent:Ingest:Topics:{k++}"] = $"nt/lab/{cell}/#";
+        }
+
+        return AgentHost.Build([], c => c.AddInMemoryCollection(settings));
+    }
+
+    [Fact]
+    public async Task TwoAgentsWithHalfTheCellsEach_CoordinatorMapsEveryCellToItsTrueLink()
+    {
+        var scenario = FronthaulScenarioGenerator.Generate(new ScenarioSpec { Cells = 12, Links = 3, CellsPerRu = 2, DurationSeconds = 6, Seed = 21 });
+        var capture = Path.Combine(_dir, "capture");
+        await ScenarioWriter.WriteAsync(scenario, capture, null, default);
+        var source = await ReplaySource.LoadAsync(capture, null, default);
+        await using var broker = await MosquittoBroker.StartAsync();
+        var port = LoopbackPort.Free();
+        await using var coordinator = CoordinatorHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Coordinator:Port"] = port.ToString(CultureInfo.InvariantCulture),
+            ["Coordinator:DataDirectory"] = Path.Combine(_dir, "central"),
+            ["Coordinator:Repository:Provider"] = "postgresql",
+            ["Coordinator:Repository:ConnectionString"] = postgres.NewDatabase(),
+            ["Logging:LogLevel:Default"] = "Warning",
+        }));
+        await coordinator.StartAsync();
+        using var a = Agent("du-a", broker.Port, port, Enumerable.Range(1, 6));
+        using var b = Agent("du-b", broker.Port, port, Enumerable.Range(7, 6));
+        await a.StartAsync();
+        await b.StartAsync();
+        await using var publisher = new MqttClient(new MqttClientOptions { Port = broker.Port, ClientId = "topo-replayer", CleanSession = true });
+        publisher.Start();
+        using var channel = new RpcChannel(new Uri($"http://127.0.0.1:{port}"));
+        await Until(async () => (await channel.UnaryAsync(OperatorMethods.ListAgents, new ListAgentsRequest())).Agents.Count == 2, "both agents registered");
+        await Task.Delay(1000);   // both subscriptions in place
+
+        await TelemetryReplayer.RunAsync(source, publisher, new ReplayOptions { Site = "lab", Speed = 2, Binary = true }, null, default);
+        TopologyMap map = null!;
+        await Until(
+            async () =>
+            {
+                map = await channel.UnaryAsync(OperatorMethods.GetTopology, new GetTopologyRequest { Refresh = true });
+                return map.Links.Sum(l => l.Cells.Count) == 12;
+            },
+            "every cell placed");
+        var capacities = await channel.UnaryAsync(OperatorMethods.ListCapacities, new CapacitiesRequest());
+        await a.StopAsync();
+        await b.StopAsync();
+
+        // Same partition as the truth, whatever the ids.
+        var truth = scenario.Truth.LinkOfCell;
+        var agentOf = (int cell) => cell <= 6 ? "du-a" : "du-b";
+        Assert.Equal(3, map.Links.Count);
+        foreach (var link in map.Links)
+        {
+            Assert.Single(link.Cells.Select(c => truth[c.Cell.CellId]).Distinct());
+            Assert.All(link.Cells, c => Assert.Equal(agentOf(c.Cell.CellId), c.Cell.AgentId));
+        }
+
+        Assert.Contains(map.Links, l => l.Agents.Count == 2);
+        Assert.Equal(3, capacities.Links.Count);
+        Assert.All(capacities.Links, l => Assert.True(l.CapacityGbps > 0 && l.MeanGbps > 0, $"link {l.LinkId}: capacity {l.CapacityGbps}, mean {l.MeanGbps}"));
+        Assert.Equal(map.Version, capacities.TopologyVersion);
+    }
+
+    private static async Task Until(Func<Task<bool>> condition, string what, double seconds = 60)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed.TotalSeconds < seconds)
+        {
+            if (await condition())
+            {
+                return;
+            }
+
+            await Task.Delay(250);
+        }
+
+        Assert.Fail($"timed out waiting for: {what}");
+    }
+}
