@@ -53,6 +53,30 @@ public sealed class RpcCallTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Duplex_SeveralRepliesBufferedAtOnce_AreEachDeliveredWithoutWaitingForMoreBytes()
+    {
+        // The call stays open, so nothing more arrives after the three replies: each must come out of what is already buffered.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var call = _channel.Duplex(EchoServer.Duplex, new RpcCallOptions { CancellationToken = timeout.Token });
+        foreach (var text in new[] { "a", "b", "c" })
+        {
+            await call.Requests.WriteAsync(new EchoRequest { Text = text }, timeout.Token);
+        }
+
+        await using var replies = call.Responses.GetAsyncEnumerator(timeout.Token);
+        var texts = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.True(await replies.MoveNextAsync());
+            texts.Add(replies.Current.Text);
+            await Task.Delay(i == 0 ? 0 : 10, timeout.Token);
+        }
+
+        call.Requests.Complete();
+        Assert.Equal(["A", "B", "C"], texts);
+    }
+
+    [Fact]
     public async Task ClientStreaming_ServerSeesEveryRequest()
     {
         var reply = await _channel.ClientStreamingAsync(EchoServer.ClientStream, Texts("a", "b", "c"));

@@ -30,6 +30,7 @@ public static class AgentHost
         builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
         builder.Configuration.AddCommandLine(args);
         configure?.Invoke(builder.Configuration);
+        AddRemoteSettings(builder.Configuration);
 
         builder.Logging.ClearProviders();
         builder.Logging.AddSerilog(CreateLogger(builder.Configuration), dispose: true);
@@ -123,10 +124,31 @@ public static class AgentHost
         services.AddHostedService(sp => sp.GetRequiredService<FileTailWorker>());
     }
 
+    /// <summary>
+    /// Settings the coordinator changed earlier (coordinator-settings.json in the data directory)
+    /// go above appsettings.json and below environment variables and the command line, so a field
+    /// engineer's explicit local setting still wins.
+    /// </summary>
+    private static void AddRemoteSettings(ConfigurationManager configuration)
+    {
+        var agent = configuration.GetSection(AgentOptions.Section).Get<AgentOptions>() ?? new AgentOptions();
+        var remote = Sync.CommandApplier.LoadRemoteSettings(agent.ResolvedDataDirectory);
+        if (remote.Count == 0)
+        {
+            return;
+        }
+
+        var sources = ((IConfigurationBuilder)configuration).Sources;
+        var environment = sources.Select((s, i) => (s, i)).FirstOrDefault(x => x.s is Microsoft.Extensions.Configuration.EnvironmentVariables.EnvironmentVariablesConfigurationSource e && e.Prefix == EnvironmentPrefix);
+        var source = new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = remote };
+        sources.Insert(environment.s is null ? sources.Count : environment.i, source);
+    }
+
     private static void AddUplink(this IServiceCollection services)
     {
-        services.AddSingleton<Uplink.UplinkWorker>();
-        services.AddHostedService(sp => sp.GetRequiredService<Uplink.UplinkWorker>());
+        services.AddSingleton<Sync.CommandApplier>();
+        services.AddSingleton<Sync.SyncWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<Sync.SyncWorker>());
     }
 
     private static void AddStatusFile(this IServiceCollection services)

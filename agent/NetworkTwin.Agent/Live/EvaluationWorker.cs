@@ -64,7 +64,7 @@ internal sealed partial class EvaluationWorker(IOptions<AgentOptions> options, L
             }
 
             // Every result gets its sequence here, before anything tries to send it.
-            outbox.Append(Outbox.ResultMapper.From(evaluation, twin.Cells, options.Value.Analysis.BufferMicros, options.Value.Analysis.LossTarget));
+            outbox.Append(Outbox.ResultMapper.From(evaluation, twin.Cells, twin.Analysis.BufferMicros, twin.Analysis.LossTarget));
 
             // Log when the link picture changes, not every interval: that is what a field engineer looks for.
             var shape = string.Join("; ", evaluation.Report.Links.Select(l => string.Join(',', l.Cells)));

@@ -17,6 +17,7 @@ internal sealed class LiveTwin(IOptions<AgentOptions> options)
     public const int MaxCells = 512;
 
     private readonly AgentOptions _options = options.Value;
+    private AgentOptions.AnalysisOptions _analysis = options.Value.Analysis;
     private readonly ConcurrentDictionary<int, CellWindow> _cells = new();
     private readonly Lock _evaluationGate = new();
     private WindowEvaluator? _evaluator;
@@ -29,6 +30,19 @@ internal sealed class LiveTwin(IOptions<AgentOptions> options)
     public LatencyRecorder Latency { get; } = new();
 
     public double WindowSeconds => _options.Window.Seconds;
+
+    /// <summary>The analysis settings in force (the configuration's, or the coordinator's since).</summary>
+    public AgentOptions.AnalysisOptions Analysis => Volatile.Read(ref _analysis);
+
+    /// <summary>Puts new (validated) analysis settings in force from the next evaluation on.</summary>
+    public void Reconfigure(AgentOptions.AnalysisOptions analysis)
+    {
+        lock (_evaluationGate)
+        {
+            Volatile.Write(ref _analysis, analysis);
+            _evaluator = null;
+        }
+    }
 
     public IReadOnlyCollection<CellWindow> Cells => [.. _cells.Values.OrderBy(c => c.CellId)];
 
@@ -80,7 +94,7 @@ internal sealed class LiveTwin(IOptions<AgentOptions> options)
                 return null;
             }
 
-            _evaluator ??= new WindowEvaluator(cells[0].WindowSymbols, AgentOptionsValidator.ToFronthaulOptions(_options.Analysis));
+            _evaluator ??= new WindowEvaluator(cells[0].WindowSymbols, AgentOptionsValidator.ToFronthaulOptions(_analysis));
             try
             {
                 var result = _evaluator.Evaluate(cells);

@@ -21,7 +21,7 @@ internal sealed partial class StatusFileWriter(
     MqttIngestWorker mqtt,
     FileTailWorker files,
     Outbox.ResultOutbox outbox,
-    Uplink.UplinkWorker uplink,
+    Sync.SyncWorker uplink,
     ILogger<StatusFileWriter> logger,
     TimeProvider time) : BackgroundService
 {

@@ -68,9 +68,10 @@ public static partial class CoordinatorHost
 
         var repository = app.Services.GetRequiredService<CoordinatorRepository>();
         Log.Repository(logger, repository.Description, repository.SchemaVersion);
-        AgentSyncService.Map(app, repository, authenticator, logger);
+        var signal = new CommandSignal();
+        AgentSyncService.Map(app, repository, authenticator, signal, logger);
         var operatorTokens = section.GetSection("OperatorTokens").GetChildren().ToDictionary(t => t.Key, t => t.Value ?? string.Empty, StringComparer.Ordinal);
-        Operators.OperatorService.Map(app, repository, app.Services.GetRequiredService<TopologyService>(), new AgentAuthenticator(operatorTokens, logger));
+        Operators.OperatorService.Map(app, repository, app.Services.GetRequiredService<TopologyService>(), signal, new AgentAuthenticator(operatorTokens, logger));
         return app;
     }
 

@@ -3,6 +3,8 @@ using NetworkTwin.Central.Repository;
 using NetworkTwin.Central.Sync;
 using NetworkTwin.Central.Topology;
 using NetworkTwin.Contracts.Operators;
+using NetworkTwin.Contracts.Sync;
+using NetworkTwin.Rpc;
 using NetworkTwin.Rpc.Server;
 
 namespace NetworkTwin.Central.Operators;
@@ -10,7 +12,7 @@ namespace NetworkTwin.Central.Operators;
 /// <summary>The operators' API: agents and their liveness, the latest capacity of every agent's link, the discovered link map and its capacities.</summary>
 public static class OperatorService
 {
-    public static void Map(IEndpointRouteBuilder routes, CoordinatorRepository repository, TopologyService topology, AgentAuthenticator operators)
+    public static void Map(IEndpointRouteBuilder routes, CoordinatorRepository repository, TopologyService topology, CommandSignal signal, AgentAuthenticator operators)
     {
         routes.MapUnary(OperatorMethods.ListAgents, (_, context) =>
         {
@@ -35,6 +37,31 @@ public static class OperatorService
         {
             operators.CheckAny(context);
             return Task.FromResult(topology.Capacities());
+        });
+        routes.MapUnary(OperatorMethods.SendCommand, (request, context) =>
+        {
+            operators.CheckAny(context);
+            var command = request.Command ?? throw new RpcException(RpcStatusCode.InvalidArgument, "command is required");
+            if (command.BodyCase == Command.BodyOneofCase.None)
+            {
+                throw new RpcException(RpcStatusCode.InvalidArgument, "command has no body (configure or model)");
+            }
+
+            if (!repository.Agents().Any(a => a.AgentId == command.AgentId))
+            {
+                throw new RpcException(RpcStatusCode.NotFound, $"no agent '{command.AgentId}' has registered with this coordinator");
+            }
+
+            var issued = repository.IssueCommand(command);
+            signal.Notify(issued.AgentId);
+            return Task.FromResult(new CommandRecord { Command = issued, State = "pending" });
+        });
+        routes.MapUnary(OperatorMethods.ListCommands, (request, context) =>
+        {
+            operators.CheckAny(context);
+            var list = new CommandList();
+            list.Commands.AddRange(repository.Commands(request.AgentId, request.Limit is > 0 and <= 10_000 ? request.Limit : 100));
+            return Task.FromResult(list);
         });
     }
 }

@@ -173,6 +173,62 @@ public abstract class CoordinatorRepository : IDisposable
         "SELECT payload FROM topology_maps ORDER BY version DESC LIMIT 1",
         reader => TopologyMap.Parser.ParseFrom((byte[])reader.GetValue(0))).FirstOrDefault();
 
+    /// <summary>Records a command for an agent as pending; returns it with its id and issue time.</summary>
+    public Command IssueCommand(Command command) => Run(connection =>
+    {
+        var issued = command.Clone();
+        issued.IssuedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        using var transaction = connection.BeginTransaction();
+        var id = Convert.ToInt64(
+            Scalar(
+                connection,
+                transaction,
+                "INSERT INTO commands (agent_id, kind, payload, issued_at, state, detail) VALUES (@agent, @kind, @payload, @now, 'pending', '') RETURNING command_id",
+                ("agent", issued.AgentId),
+                ("kind", issued.BodyCase.ToString()),
+                ("payload", Array.Empty<byte>()),
+                ("now", Now())),
+            CultureInfo.InvariantCulture);
+        issued.CommandId = id;
+        Execute(connection, transaction, "UPDATE commands SET payload = @payload WHERE command_id = @id", ("payload", issued.ToByteArray()), ("id", id));
+        transaction.Commit();
+        return issued;
+    });
+
+    /// <summary>An agent's pending commands with an id above <paramref name="afterId"/>, oldest first.</summary>
+    public IReadOnlyList<Command> PendingCommands(string agentId, long afterId) => Query(
+        "SELECT payload FROM commands WHERE agent_id = @agent AND state = 'pending' AND command_id > @after ORDER BY command_id",
+        reader => Command.Parser.ParseFrom((byte[])reader.GetValue(0)),
+        ("agent", agentId),
+        ("after", afterId));
+
+    /// <summary>Records an agent's outcome of its pending command; false when there is no such pending command.</summary>
+    public bool AcknowledgeCommand(string agentId, long commandId, bool applied, string detail) => Run(connection => Execute(
+        connection,
+        null,
+        "UPDATE commands SET state = @state, acknowledged_at = @now, detail = @detail WHERE command_id = @id AND agent_id = @agent AND state = 'pending'",
+        ("state", applied ? "applied" : "refused"),
+        ("now", Now()),
+        ("detail", detail.Length > 2000 ? detail[..2000] : detail),
+        ("id", commandId),
+        ("agent", agentId)) == 1);
+
+    /// <summary>Commands with their state, newest first, optionally for one agent.</summary>
+    public IReadOnlyList<CommandRecord> Commands(string? agentId, int limit) => Query(
+        """
+        SELECT payload, state, acknowledged_at, detail FROM commands
+        WHERE (@agent = '' OR agent_id = @agent) ORDER BY command_id DESC LIMIT @limit
+        """,
+        reader => new CommandRecord
+        {
+            Command = Command.Parser.ParseFrom((byte[])reader.GetValue(0)),
+            State = reader.GetString(1),
+            AcknowledgedUnixMs = reader.IsDBNull(2) ? 0 : ParseTime(reader.GetString(2)),
+            Detail = reader.GetString(3),
+        },
+        ("agent", agentId ?? string.Empty),
+        ("limit", limit));
+
     public void Dispose()
     {
         Dispose(true);
@@ -196,7 +252,7 @@ public abstract class CoordinatorRepository : IDisposable
 
     protected static byte[] PayloadOf(Result result) => result.ToByteArray();
 
-    protected static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
+    protected static DbCommand NewCommand(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
     {
         var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -214,20 +270,20 @@ public abstract class CoordinatorRepository : IDisposable
 
     protected static int Execute(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
     {
-        using var command = Command(connection, transaction, sql, parameters);
+        using var command = NewCommand(connection, transaction, sql, parameters);
         return command.ExecuteNonQuery();
     }
 
     protected static object? Scalar(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
     {
-        using var command = Command(connection, transaction, sql, parameters);
+        using var command = NewCommand(connection, transaction, sql, parameters);
         return command.ExecuteScalar();
     }
 
     /// <summary>Runs a read and maps every row.</summary>
     protected List<T> Query<T>(string sql, Func<DbDataReader, T> map, params (string Name, object? Value)[] parameters) => Run(connection =>
     {
-        using var command = Command(connection, null, sql, parameters);
+        using var command = NewCommand(connection, null, sql, parameters);
         using var reader = command.ExecuteReader();
         var list = new List<T>();
         while (reader.Read())

@@ -65,6 +65,20 @@ public sealed class PostgresRepository : CoordinatorRepository
             computed_at TEXT NOT NULL,
             payload BYTEA NOT NULL);
         """,
+
+        // 4: commands to agents and their outcomes (pending until the agent acknowledges).
+        """
+        CREATE TABLE commands (
+            command_id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            agent_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            payload BYTEA NOT NULL,
+            issued_at TEXT NOT NULL,
+            state TEXT NOT NULL,
+            acknowledged_at TEXT,
+            detail TEXT NOT NULL);
+        CREATE INDEX commands_agent ON commands (agent_id, state, command_id);
+        """,
     ];
 
     /// <summary>A transaction-scoped advisory lock: a second coordinator waits for the first one's migration.</summary>

@@ -70,6 +70,20 @@ public sealed class SqliteRepository : CoordinatorRepository
             computed_at TEXT NOT NULL,
             payload BLOB NOT NULL);
         """,
+
+        // 4: commands to agents and their outcomes (pending until the agent acknowledges).
+        """
+        CREATE TABLE commands (
+            command_id INTEGER PRIMARY KEY AUTOINCREMENT,
+            agent_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            payload BLOB NOT NULL,
+            issued_at TEXT NOT NULL,
+            state TEXT NOT NULL,
+            acknowledged_at TEXT,
+            detail TEXT NOT NULL);
+        CREATE INDEX commands_agent ON commands (agent_id, state, command_id);
+        """,
     ];
 
     protected override T Run<T>(Func<DbConnection, T> work)
@@ -82,7 +96,7 @@ public sealed class SqliteRepository : CoordinatorRepository
 
     protected override int InsertResults(DbConnection connection, DbTransaction transaction, string agentId, IReadOnlyList<Result> results, string now)
     {
-        using var insert = (SqliteCommand)Command(
+        using var insert = (SqliteCommand)NewCommand(
             connection,
             transaction,
             """

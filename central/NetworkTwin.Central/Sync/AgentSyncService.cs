@@ -7,13 +7,16 @@ using NetworkTwin.Rpc.Server;
 
 namespace NetworkTwin.Central.Sync;
 
-/// <summary>The agents' side of the coordinator: registration, and idempotent ingest of result batches.</summary>
+/// <summary>The agents' side of the coordinator: registration, idempotent ingest of result batches, and the command downlink with acknowledgements.</summary>
 public static partial class AgentSyncService
 {
     /// <summary>Results in one batch at most; a bigger batch is refused with RESOURCE_EXHAUSTED.</summary>
     public const int MaxBatch = 5000;
 
-    public static void Map(IEndpointRouteBuilder routes, CoordinatorRepository repository, AgentAuthenticator authenticator, ILogger logger)
+    /// <summary>How often an open downlink looks for commands even without a signal (another coordinator may have issued them).</summary>
+    private static readonly TimeSpan DownlinkPoll = TimeSpan.FromSeconds(5);
+
+    public static void Map(IEndpointRouteBuilder routes, CoordinatorRepository repository, AgentAuthenticator authenticator, CommandSignal signal, ILogger logger)
     {
         routes.MapUnary(AgentSyncMethods.Register, (request, context) =>
         {
@@ -48,10 +51,41 @@ public static partial class AgentSyncService
                 await acks.WriteAsync(new UplinkAck { StoredThrough = through }, context.CallCancelled).ConfigureAwait(false);
             }
         });
+
+        routes.MapServerStreaming(AgentSyncMethods.Downlink, async (request, commands, context) =>
+        {
+            authenticator.Check(context, request.AgentId);
+            Log.DownlinkOpened(logger, request.AgentId);
+            var sentThrough = 0L;
+            while (!context.CallCancelled.IsCancellationRequested)
+            {
+                foreach (var command in repository.PendingCommands(request.AgentId, sentThrough))
+                {
+                    await commands.WriteAsync(command, context.CallCancelled).ConfigureAwait(false);
+                    sentThrough = command.CommandId;
+                }
+
+                await signal.WaitAsync(request.AgentId, DownlinkPoll, context.CallCancelled).ConfigureAwait(false);
+            }
+        });
+
+        routes.MapUnary(AgentSyncMethods.Acknowledge, (ack, context) =>
+        {
+            authenticator.Check(context, ack.AgentId);
+            var known = repository.AcknowledgeCommand(ack.AgentId, ack.CommandId, ack.Applied, ack.Detail);
+            Log.CommandOutcome(logger, ack.AgentId, ack.CommandId, ack.Applied ? "applied" : "refused", ack.Detail, known);
+            return Task.FromResult(new CommandAckReply { Known = known });
+        });
     }
 
     private static partial class Log
     {
+        [LoggerMessage(7003, LogLevel.Information, "Agent {AgentId} opened its command downlink")]
+        public static partial void DownlinkOpened(ILogger logger, string agentId);
+
+        [LoggerMessage(7004, LogLevel.Information, "Agent {AgentId} {Outcome} command {CommandId}: {Detail} (pending before: {Known})")]
+        public static partial void CommandOutcome(ILogger logger, string agentId, long commandId, string outcome, string detail, bool known);
+
         [LoggerMessage(7001, LogLevel.Information, "Agent {AgentId} (site {Site}, version {Version}) registered from {Peer}; stored through sequence {Stored}")]
         public static partial void Registered(ILogger logger, string agentId, string site, string version, long stored, string peer);
 

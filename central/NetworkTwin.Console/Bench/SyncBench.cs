@@ -11,6 +11,7 @@ using NetworkTwin.Mqtt.Broker;
 using NetworkTwin.Rpc.Client;
 using Spectre.Console;
 using static System.FormattableString;
+using Command = System.CommandLine.Command;
 
 namespace NetworkTwin.Console.Bench;
 

@@ -33,6 +33,8 @@ public static class CliApp
         root.Add(Coordinator.CoordinatorCommands.Links(console));
         root.Add(Coordinator.CoordinatorCommands.Topology(console));
         root.Add(Coordinator.CoordinatorCommands.Capacities(console));
+        root.Add(Coordinator.CoordinatorCommands.Configure(console));
+        root.Add(Coordinator.CoordinatorCommands.Commands(console));
         root.Add(Coordinator.DevCaCommand.Create(console));
         root.Add(ReplayCommand.Create(console));
 

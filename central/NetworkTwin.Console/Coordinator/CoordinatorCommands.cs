@@ -2,14 +2,16 @@ using System.CommandLine;
 using System.Globalization;
 using NetworkTwin.Console.Cli;
 using NetworkTwin.Contracts.Operators;
+using NetworkTwin.Contracts.Sync;
 using NetworkTwin.Rpc;
 using NetworkTwin.Rpc.Client;
 using Spectre.Console;
 using static System.FormattableString;
+using Command = System.CommandLine.Command;
 
 namespace NetworkTwin.Console.Coordinator;
 
-/// <summary><c>networktwin agents|links|topology|capacities</c>: the coordinator's view, over its operators' API.</summary>
+/// <summary><c>networktwin agents|links|topology|capacities|configure|commands</c>: the coordinator's view and commands to agents, over its operators' API.</summary>
 public static class CoordinatorCommands
 {
     private static Option<string> Address() => new("--coordinator") { Description = "The coordinator's gRPC address.", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("NETWORKTWIN_COORDINATOR") ?? "http://127.0.0.1:7070" };
@@ -127,6 +129,75 @@ public static class CoordinatorCommands
 
             console.Write(table);
             console.WriteLine(Invariant($"Link map version {list.TopologyVersion}. A link served by several agents gets the sum of their sizings: an upper bound, without the multiplexing gain between them."));
+            return CliApp.ExitOk;
+        });
+        return command;
+    }
+
+    public static Command Configure(IAnsiConsole console)
+    {
+        var address = Address();
+        var token = Token();
+        var agent = new Option<string>("--agent") { Description = "The agent to reconfigure.", Required = true };
+        var set = new Option<string[]>("--set") { Description = "KEY=VALUE, repeatable (for example Agent:Analysis:LossTarget=0.001).", Required = true, AllowMultipleArgumentsPerToken = true };
+        var reason = new Option<string>("--reason") { Description = "Why, for the audit trail.", DefaultValueFactory = _ => $"operator {Environment.UserName}" };
+        var wait = new Option<double>("--wait") { Description = "Seconds to wait for the agent's acknowledgement (0: do not wait).", DefaultValueFactory = _ => 30 };
+        var command = new Command("configure", "Change an agent's analysis settings through the coordinator; the agent validates, applies and acknowledges.") { address, token, agent, set, reason, wait, CaFile };
+        command.SetAction(async (parse, ct) =>
+        {
+            var change = new ConfigurationChange();
+            foreach (var pair in parse.GetRequiredValue(set))
+            {
+                var at = pair.IndexOf('=', StringComparison.Ordinal);
+                if (at <= 0)
+                {
+                    throw new CliUsageException($"--set expects KEY=VALUE (got \"{pair}\").");
+                }
+
+                change.Settings[pair[..at].Trim()] = pair[(at + 1)..].Trim();
+            }
+
+            var request = new SendCommandRequest { Command = new NetworkTwin.Contracts.Sync.Command { AgentId = parse.GetRequiredValue(agent), Reason = parse.GetRequiredValue(reason), Configure = change } };
+            var (addressValue, tokenValue, ca) = (parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile));
+            var record = await CallAsync(addressValue, tokenValue, ca, (c, o) => c.UnaryAsync(OperatorMethods.SendCommand, request, o), ct).ConfigureAwait(false);
+            console.WriteLine(Invariant($"command {record.Command.CommandId} sent to {record.Command.AgentId}"));
+            var deadline = DateTimeOffset.UtcNow.AddSeconds(Math.Clamp(parse.GetValue(wait), 0, 3600));
+            while (record.State == "pending" && DateTimeOffset.UtcNow < deadline)
+            {
+                await Task.Delay(250, ct).ConfigureAwait(false);
+                var list = await CallAsync(addressValue, tokenValue, ca, (c, o) => c.UnaryAsync(OperatorMethods.ListCommands, new ListCommandsRequest { AgentId = record.Command.AgentId, Limit = 1000 }, o), ct).ConfigureAwait(false);
+                record = list.Commands.FirstOrDefault(r => r.Command.CommandId == record.Command.CommandId) ?? record;
+            }
+
+            console.WriteLine(record.State == "pending" ? "pending: the agent has not acknowledged it yet (it is delivered when the agent connects)" : $"{record.State}: {record.Detail}");
+            return record.State switch { "applied" => CliApp.ExitOk, "pending" => CliApp.ExitOk, _ => 1 };
+        });
+        return command;
+    }
+
+    public static Command Commands(IAnsiConsole console)
+    {
+        var address = Address();
+        var token = Token();
+        var agent = new Option<string?>("--agent") { Description = "Only this agent." };
+        var command = new Command("commands", "Commands sent to agents, newest first, with their outcome.") { address, token, agent, CaFile };
+        command.SetAction(async (parse, ct) =>
+        {
+            var list = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.UnaryAsync(OperatorMethods.ListCommands, new ListCommandsRequest { AgentId = parse.GetValue(agent) ?? string.Empty }, o), ct).ConfigureAwait(false);
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("id", "agent", "issued", "kind", "reason", "state", "detail");
+            foreach (var r in list.Commands)
+            {
+                table.AddRow(
+                    Invariant($"{r.Command.CommandId}"),
+                    Markup.Escape(r.Command.AgentId),
+                    Invariant($"{DateTimeOffset.FromUnixTimeMilliseconds(r.Command.IssuedUnixMs):u}"),
+                    r.Command.BodyCase.ToString(),
+                    Markup.Escape(r.Command.Reason),
+                    r.State,
+                    Markup.Escape(r.Detail));
+            }
+
+            console.Write(table);
             return CliApp.ExitOk;
         });
         return command;

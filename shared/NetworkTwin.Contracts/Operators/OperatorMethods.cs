@@ -12,4 +12,8 @@ public static class OperatorMethods
     public static readonly RpcMethod<GetTopologyRequest, Topology.TopologyMap> GetTopology = new(Service, "GetTopology", RpcMethodType.Unary);
 
     public static readonly RpcMethod<CapacitiesRequest, CapacityList> ListCapacities = new(Service, "ListCapacities", RpcMethodType.Unary);
+
+    public static readonly RpcMethod<SendCommandRequest, CommandRecord> SendCommand = new(Service, "SendCommand", RpcMethodType.Unary);
+
+    public static readonly RpcMethod<ListCommandsRequest, CommandList> ListCommands = new(Service, "ListCommands", RpcMethodType.Unary);
 }

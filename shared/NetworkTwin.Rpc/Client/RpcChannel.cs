@@ -182,7 +182,15 @@ public sealed class RpcChannel : IDisposable
                     }
                     finally
                     {
-                        reader.AdvanceTo(buffer.Start, buffer.End);
+                        // After a message, the rest is not examined yet: the next read must look at it before waiting for more bytes.
+                        if (message is not null)
+                        {
+                            reader.AdvanceTo(buffer.Start);
+                        }
+                        else
+                        {
+                            reader.AdvanceTo(buffer.Start, buffer.End);
+                        }
                     }
                 }
                 catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or IOException)

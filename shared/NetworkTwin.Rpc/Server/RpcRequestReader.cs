@@ -30,15 +30,23 @@ public sealed class RpcRequestReader<T>
         {
             var result = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             var buffer = result.Buffer;
-            T? message;
-            bool got;
+            T? message = null;
+            var got = false;
             try
             {
                 got = GrpcFraming.TryRead(ref buffer, _parser, _maxMessageBytes, _gzip, out message);
             }
             finally
             {
-                _reader.AdvanceTo(buffer.Start, buffer.End);
+                // After a message, the rest is not examined yet: the next read must look at it before waiting for more bytes.
+                if (got)
+                {
+                    _reader.AdvanceTo(buffer.Start);
+                }
+                else
+                {
+                    _reader.AdvanceTo(buffer.Start, buffer.End);
+                }
             }
 
             if (got)

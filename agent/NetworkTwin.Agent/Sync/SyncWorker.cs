@@ -8,15 +8,17 @@ using NetworkTwin.Contracts.Sync;
 using NetworkTwin.Rpc;
 using NetworkTwin.Rpc.Client;
 
-namespace NetworkTwin.Agent.Uplink;
+namespace NetworkTwin.Agent.Sync;
 
 /// <summary>
-/// Sends the outbox to the coordinator over gRPC: registers (the coordinator says what it already
-/// stored), then streams batches oldest first and deletes each one only once the coordinator has
-/// acknowledged storing it. While the coordinator is away the outbox simply grows; the worker
-/// retries with backoff and resumes where the acknowledgements stopped.
+/// The agent's link to the coordinator over gRPC. It registers (the coordinator says what it
+/// already stored), then runs two streams on one connection: the uplink sends the outbox in
+/// batches, oldest first, and deletes each one only once the coordinator has acknowledged storing
+/// it; the downlink receives commands, applies each once and acknowledges it. While the
+/// coordinator is away the outbox simply grows; the worker retries with backoff and resumes where
+/// the acknowledgements stopped.
 /// </summary>
-internal sealed partial class UplinkWorker(IOptions<AgentOptions> options, ResultOutbox outbox, ILogger<UplinkWorker> logger, TimeProvider time) : BackgroundService
+internal sealed partial class SyncWorker(IOptions<AgentOptions> options, ResultOutbox outbox, CommandApplier commands, ILogger<SyncWorker> logger, TimeProvider time) : BackgroundService
 {
     private long _sent;
     private long _acknowledged;
@@ -82,7 +84,7 @@ internal sealed partial class UplinkWorker(IOptions<AgentOptions> options, Resul
     {
         var ca = options.Value.Coordinator.CaFile;
         using var channel = new RpcChannel(address, string.IsNullOrWhiteSpace(ca) ? null : NetworkTwin.Rpc.Security.TrustedCa.From(ca));
-        var registration = new RegisterRequest { AgentId = agentId, Site = options.Value.Site, Version = typeof(UplinkWorker).Assembly.GetName().Version?.ToString() ?? "0" };
+        var registration = new RegisterRequest { AgentId = agentId, Site = options.Value.Site, Version = typeof(SyncWorker).Assembly.GetName().Version?.ToString() ?? "0" };
         registration.Capabilities.AddRange(["fronthaul-window", "capacity-sizing"]);
         var token = options.Value.Coordinator.Token;
         Dictionary<string, string>? headers = string.IsNullOrEmpty(token) ? null : new() { ["authorization"] = $"Bearer {token}" };
@@ -94,22 +96,40 @@ internal sealed partial class UplinkWorker(IOptions<AgentOptions> options, Resul
         Volatile.Write(ref _lastError, null);
         Log.Connected(logger, address.ToString(), agentId, reply.LastSequenceStored, outbox.Counts().Pending);
 
-        var call = channel.Duplex(AgentSyncMethods.Uplink, new RpcCallOptions { CancellationToken = stoppingToken, Headers = headers });
-        await using var acks = call.Responses.GetAsyncEnumerator(stoppingToken);
+        // Either stream failing ends both; the outer loop reconnects.
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var uplink = UplinkAsync(channel, agentId, batchSize, headers, linked.Token);
+        var downlink = DownlinkAsync(channel, agentId, headers, linked.Token);
+        var first = await Task.WhenAny(uplink, downlink).ConfigureAwait(false);
+        await linked.CancelAsync().ConfigureAwait(false);
         try
         {
-            while (!stoppingToken.IsCancellationRequested)
+            await Task.WhenAll(uplink, downlink).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested && first.IsFaulted)
+        {
+            await first.ConfigureAwait(false);
+        }
+    }
+
+    private async Task UplinkAsync(RpcChannel channel, string agentId, int batchSize, Dictionary<string, string>? headers, CancellationToken cancellationToken)
+    {
+        var call = channel.Duplex(AgentSyncMethods.Uplink, new RpcCallOptions { CancellationToken = cancellationToken, Headers = headers });
+        await using var acks = call.Responses.GetAsyncEnumerator(cancellationToken);
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
             {
                 var batch = outbox.Peek(batchSize);
                 if (batch.Count == 0)
                 {
-                    await Task.Delay(TimeSpan.FromMilliseconds(200), time, stoppingToken).ConfigureAwait(false);
+                    await Task.Delay(TimeSpan.FromMilliseconds(200), time, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
                 var message = new UplinkBatch { AgentId = agentId };
                 message.Results.AddRange(batch);
-                await call.Requests.WriteAsync(message, stoppingToken).ConfigureAwait(false);
+                await call.Requests.WriteAsync(message, cancellationToken).ConfigureAwait(false);
                 if (!await acks.MoveNextAsync().ConfigureAwait(false))
                 {
                     throw new RpcException(RpcStatusCode.Unavailable, "the coordinator closed the uplink");
@@ -127,8 +147,30 @@ internal sealed partial class UplinkWorker(IOptions<AgentOptions> options, Resul
         }
     }
 
+    /// <summary>Applies each command as it arrives and acknowledges it; a command whose acknowledgement was lost comes again and is acknowledged again.</summary>
+    private async Task DownlinkAsync(RpcChannel channel, string agentId, Dictionary<string, string>? headers, CancellationToken cancellationToken)
+    {
+        var options = new RpcCallOptions { CancellationToken = cancellationToken, Headers = headers };
+        await foreach (var command in channel.ServerStreamingAsync(AgentSyncMethods.Downlink, new DownlinkRequest { AgentId = agentId }, options).ConfigureAwait(false))
+        {
+            if (command.AgentId != agentId)
+            {
+                Log.NotOurs(logger, command.CommandId, command.AgentId);
+                continue;
+            }
+
+            var ack = commands.Apply(command);
+            await channel.UnaryAsync(AgentSyncMethods.Acknowledge, ack, options with { Timeout = TimeSpan.FromSeconds(10) }).ConfigureAwait(false);
+        }
+
+        throw new RpcException(RpcStatusCode.Unavailable, "the coordinator closed the downlink");
+    }
+
     private static partial class Log
     {
+        [LoggerMessage(8003, LogLevel.Warning, "Ignored command {CommandId}: it is addressed to agent {AgentId}, not this one")]
+        public static partial void NotOurs(ILogger logger, long commandId, string agentId);
+
         [LoggerMessage(8001, LogLevel.Information, "Connected to the coordinator {Address} as {AgentId}; it has stored through sequence {Stored}, {Pending} result(s) to send")]
         public static partial void Connected(ILogger logger, string address, string agentId, long stored, long pending);
 

@@ -1,0 +1,202 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NetworkTwin.Agent.Configuration;
+using NetworkTwin.Agent.Live;
+using NetworkTwin.Contracts.Sync;
+
+namespace NetworkTwin.Agent.Sync;
+
+/// <summary>
+/// Applies the coordinator's commands, each command id once: configuration changes to the live
+/// analysis (validated like the agent's own configuration, kept in
+/// <c>coordinator-settings.json</c> so they survive a restart) and model updates (checked by
+/// SHA-256 and stored under <c>models/</c>). The last applied id is kept in <c>commands.json</c>;
+/// a command seen again is acknowledged again without being applied twice.
+/// </summary>
+internal sealed partial class CommandApplier(IOptions<AgentOptions> options, IConfiguration configuration, LiveTwin twin, ILogger<CommandApplier> logger)
+{
+    /// <summary>Keys the coordinator may change while the agent runs (under Agent:Analysis).</summary>
+    public static readonly string[] RemoteKeys = ["Agent:Analysis:LossTarget", "Agent:Analysis:BufferMicros", "Agent:Analysis:DeclaredLinks", "Agent:Analysis:Pins:<cell>"];
+
+    public const string SettingsFileName = "coordinator-settings.json";
+
+    private readonly Lock _gate = new();
+
+    public long LastApplied => ReadState().LastApplied;
+
+    /// <summary>The settings the coordinator set earlier, for the configuration to load at start (empty when none).</summary>
+    public static Dictionary<string, string?> LoadRemoteSettings(string dataDirectory)
+    {
+        var path = Path.Combine(dataDirectory, SettingsFileName);
+        try
+        {
+            return File.Exists(path) ? JsonSerializer.Deserialize<Dictionary<string, string?>>(File.ReadAllText(path)) ?? [] : [];
+        }
+        catch (JsonException)
+        {
+            // A damaged file must not stop the agent: it starts on its own configuration.
+            return [];
+        }
+    }
+
+    /// <summary>Applies (or recognises as already applied) one command; returns the acknowledgement to send.</summary>
+    public CommandAck Apply(Command command)
+    {
+        lock (_gate)
+        {
+            var ack = new CommandAck { AgentId = command.AgentId, CommandId = command.CommandId };
+            var state = ReadState();
+            if (command.CommandId <= state.LastApplied)
+            {
+                ack.Applied = true;
+                ack.Detail = $"already applied (this agent has applied through command {state.LastApplied})";
+                return ack;
+            }
+
+            try
+            {
+                ack.Detail = command.BodyCase switch
+                {
+                    Command.BodyOneofCase.Configure => Configure(command.Configure),
+                    Command.BodyOneofCase.Model => StoreModel(command.Model),
+                    _ => throw new InvalidDataException("this agent does not know the command's kind; update the agent"),
+                };
+                ack.Applied = true;
+                Log.Applied(logger, command.CommandId, command.Reason, ack.Detail);
+            }
+            catch (InvalidDataException ex)
+            {
+                ack.Applied = false;
+                ack.Detail = ex.Message;
+                Log.Refused(logger, command.CommandId, ex.Message);
+            }
+
+            // A refused command is done too: the coordinator has the reason and may send a corrected one.
+            WriteState(new CommandState(command.CommandId));
+            return ack;
+        }
+    }
+
+    private string Configure(ConfigurationChange change)
+    {
+        if (change.Settings.Count == 0)
+        {
+            throw new InvalidDataException("the configuration change has no settings");
+        }
+
+        var unknown = change.Settings.Keys.Where(k => !IsRemoteKey(k)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new InvalidDataException($"cannot change {string.Join(", ", unknown)} remotely; allowed: {string.Join(", ", RemoteKeys)}");
+        }
+
+        var directory = options.Value.ResolvedDataDirectory;
+        var remote = LoadRemoteSettings(directory);
+        foreach (var (key, value) in change.Settings)
+        {
+            remote[key] = value;
+        }
+
+        // The agent's configuration with the change on top, bound and validated like at start.
+        var proposed = new ConfigurationBuilder().AddConfiguration(configuration).AddInMemoryCollection(remote).Build();
+        AgentOptions candidate;
+        try
+        {
+            candidate = proposed.GetSection(AgentOptions.Section).Get<AgentOptions>() ?? new AgentOptions();
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new InvalidDataException($"a value does not fit its setting: {ex.Message}", ex);
+        }
+
+        var result = new AgentOptionsValidator().Validate(null, candidate);
+        if (result.Failed)
+        {
+            throw new InvalidDataException(string.Join(" ", result.Failures));
+        }
+
+        AtomicWrite(Path.Combine(directory, SettingsFileName), JsonSerializer.SerializeToUtf8Bytes(remote));
+        twin.Reconfigure(candidate.Analysis);
+        return "analysis now " + string.Join(", ", change.Settings.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key}={s.Value}"));
+    }
+
+    private static bool IsRemoteKey(string key) =>
+        RemoteKeys.Take(RemoteKeys.Length - 1).Contains(key, StringComparer.OrdinalIgnoreCase)
+        || PinKey().IsMatch(key);
+
+    private string StoreModel(ModelUpdate model)
+    {
+        if (!ModelName().IsMatch(model.Name))
+        {
+            throw new InvalidDataException($"model name '{model.Name}' must be 1..64 letters, digits, '-' or '_'");
+        }
+
+        if (model.Onnx.IsEmpty)
+        {
+            throw new InvalidDataException($"model {model.Name} v{model.Version} has no bytes");
+        }
+
+        var actual = Convert.ToHexString(SHA256.HashData(model.Onnx.Span));
+        if (!actual.Equals(model.Sha256, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidDataException($"model {model.Name} v{model.Version}: SHA-256 is {actual}, the command says {model.Sha256}; not stored");
+        }
+
+        var folder = Path.Combine(options.Value.ResolvedDataDirectory, "models");
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, string.Create(CultureInfo.InvariantCulture, $"{model.Name}-v{model.Version}.onnx"));
+        AtomicWrite(path, model.Onnx.ToByteArray());
+        return $"stored {path} ({model.Onnx.Length} bytes, SHA-256 checked)";
+    }
+
+    private string StatePath => Path.Combine(options.Value.ResolvedDataDirectory, "commands.json");
+
+    private CommandState ReadState()
+    {
+        try
+        {
+            return File.Exists(StatePath) ? JsonSerializer.Deserialize<CommandState>(File.ReadAllText(StatePath)) ?? new(0) : new(0);
+        }
+        catch (JsonException)
+        {
+            return new(0);
+        }
+    }
+
+    private void WriteState(CommandState state) => AtomicWrite(StatePath, JsonSerializer.SerializeToUtf8Bytes(state));
+
+    private static void AtomicWrite(string path, byte[] bytes)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temp = path + ".tmp";
+        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write))
+        {
+            file.Write(bytes);
+            file.Flush(flushToDisk: true);
+        }
+
+        File.Move(temp, path, overwrite: true);
+    }
+
+    [GeneratedRegex("^Agent:Analysis:Pins:[0-9]{1,9}$", RegexOptions.IgnoreCase)]
+    private static partial Regex PinKey();
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    private static partial Regex ModelName();
+
+    private sealed record CommandState(long LastApplied);
+
+    private static partial class Log
+    {
+        [LoggerMessage(8101, LogLevel.Information, "Applied coordinator command {CommandId} ({Reason}): {Detail}")]
+        public static partial void Applied(ILogger logger, long commandId, string reason, string detail);
+
+        [LoggerMessage(8102, LogLevel.Warning, "Refused coordinator command {CommandId}: {Reason}. The previous settings stay in force; the coordinator is told why")]
+        public static partial void Refused(ILogger logger, long commandId, string reason);
+    }
+}
