@@ -41,6 +41,12 @@ public sealed class AgentOptions
         /// <summary>This agent's token at the coordinator (sent as a bearer token; never logged).</summary>
         public string Token { get; set; } = string.Empty;
 
+        /// <summary>PEM certificate the agent presents to the coordinator (mutual TLS; its CN is the agent id), with <see cref="ClientKeyFile"/>.</summary>
+        public string ClientCertificateFile { get; set; } = string.Empty;
+
+        /// <summary>PEM private key of <see cref="ClientCertificateFile"/>.</summary>
+        public string ClientKeyFile { get; set; } = string.Empty;
+
         public int BatchSize { get; set; } = 500;
 
         public double ReconnectMinSeconds { get; set; } = 0.5;

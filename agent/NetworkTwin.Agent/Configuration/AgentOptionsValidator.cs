@@ -88,6 +88,19 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             errors.Add($"Agent:Coordinator:CaFile \"{coordinator.CaFile}\" does not exist.");
         }
 
+        if (string.IsNullOrWhiteSpace(coordinator.ClientCertificateFile) != string.IsNullOrWhiteSpace(coordinator.ClientKeyFile))
+        {
+            errors.Add("Agent:Coordinator:ClientCertificateFile and Agent:Coordinator:ClientKeyFile go together: set both or neither.");
+        }
+
+        foreach (var (key, file) in new[] { ("ClientCertificateFile", coordinator.ClientCertificateFile), ("ClientKeyFile", coordinator.ClientKeyFile) })
+        {
+            if (!string.IsNullOrWhiteSpace(file) && !File.Exists(file))
+            {
+                errors.Add($"Agent:Coordinator:{key} \"{file}\" does not exist.");
+            }
+        }
+
         if (!(coordinator.BatchSize is >= 1 and <= 5000))
         {
             errors.Add($"Agent:Coordinator:BatchSize must be 1..5000 (got {coordinator.BatchSize}).");

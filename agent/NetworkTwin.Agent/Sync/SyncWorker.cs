@@ -82,8 +82,11 @@ internal sealed partial class SyncWorker(IOptions<AgentOptions> options, ResultO
 
     private async Task RunAsync(Uri address, string agentId, int batchSize, CancellationToken stoppingToken)
     {
-        var ca = options.Value.Coordinator.CaFile;
-        using var channel = new RpcChannel(address, string.IsNullOrWhiteSpace(ca) ? null : NetworkTwin.Rpc.Security.TrustedCa.From(ca));
+        var settings = options.Value.Coordinator;
+        using var certificate = string.IsNullOrWhiteSpace(settings.ClientCertificateFile)
+            ? null
+            : System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(settings.ClientCertificateFile, settings.ClientKeyFile);
+        using var channel = new RpcChannel(address, string.IsNullOrWhiteSpace(settings.CaFile) ? null : NetworkTwin.Rpc.Security.TrustedCa.From(settings.CaFile), clientCertificate: certificate);
         var registration = new RegisterRequest { AgentId = agentId, Site = options.Value.Site, Version = typeof(SyncWorker).Assembly.GetName().Version?.ToString() ?? "0" };
         registration.Capabilities.AddRange(["fronthaul-window", "capacity-sizing"]);
         var token = options.Value.Coordinator.Token;

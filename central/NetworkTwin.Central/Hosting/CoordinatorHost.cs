@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -37,13 +38,34 @@ public static partial class CoordinatorHost
         var tls = section.GetSection("Tls");
         var certificateFile = tls.GetValue<string>("CertificateFile");
         var keyFile = tls.GetValue<string>("KeyFile");
+        var clientCaFile = tls.GetValue<string>("ClientCaFile");
+        X509Certificate2Collection? clientCa = null;
+        if (!string.IsNullOrEmpty(clientCaFile))
+        {
+            if (string.IsNullOrEmpty(certificateFile))
+            {
+                throw new ArgumentException("Coordinator:Tls:ClientCaFile needs TLS: set Coordinator:Tls:CertificateFile and KeyFile too.");
+            }
+
+            clientCa = [];
+            clientCa.ImportFromPemFile(clientCaFile);
+        }
+
         builder.WebHost.ConfigureKestrel(k => k.Listen(address, port, l =>
         {
             l.Protocols = HttpProtocols.Http2;
             if (!string.IsNullOrEmpty(certificateFile))
             {
                 // TLS (HTTP/2 by ALPN); the agents validate this certificate against their CA file.
-                l.UseHttps(System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(certificateFile, keyFile));
+                l.UseHttps(new Microsoft.AspNetCore.Server.Kestrel.Https.HttpsConnectionAdapterOptions
+                {
+                    ServerCertificate = X509Certificate2.CreateFromPemFile(certificateFile, keyFile),
+
+                    // Agents may present a certificate; the authenticator checks it against the client CA per call,
+                    // so a wrong one gets UNAUTHENTICATED (and a log line) rather than a failed handshake.
+                    ClientCertificateMode = clientCa is null ? Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.NoCertificate : Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate,
+                    ClientCertificateValidation = (_, _, _) => true,
+                });
             }
         }));
 
@@ -60,7 +82,7 @@ public static partial class CoordinatorHost
         var tokens = section.GetSection("AgentTokens").GetChildren().ToDictionary(t => t.Key, t => t.Value ?? string.Empty, StringComparer.Ordinal);
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("NetworkTwin.Central.Sync");
-        var authenticator = new AgentAuthenticator(tokens, logger);
+        var authenticator = new AgentAuthenticator(tokens, logger, clientCa);
         if (!authenticator.Enabled)
         {
             authenticator.WarnOpen();

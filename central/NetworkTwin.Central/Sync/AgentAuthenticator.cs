@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using NetworkTwin.Rpc;
@@ -7,19 +8,29 @@ using NetworkTwin.Rpc.Server;
 namespace NetworkTwin.Central.Sync;
 
 /// <summary>
-/// Checks that a call carries the agent's own token (<c>authorization: Bearer ...</c>), as
-/// configured under Coordinator:AgentTokens:&lt;agent id&gt;. A call without a valid token gets
-/// UNAUTHENTICATED and is logged with the peer and the claimed id; tokens never reach the log.
-/// With no tokens configured, authentication is off (development) and that is logged at start.
+/// Checks that a call comes from the agent it claims to be: over TLS with a client certificate
+/// that chains to the configured client CA (Coordinator:Tls:ClientCaFile) and whose common name is
+/// the agent id, or with the agent's own token (<c>authorization: Bearer ...</c>, configured under
+/// Coordinator:AgentTokens:&lt;agent id&gt;). A call with neither gets UNAUTHENTICATED and is logged
+/// with the peer and the claimed id; tokens never reach the log. With no tokens and no client CA
+/// configured, authentication is off (development) and that is logged at start.
 /// </summary>
-public sealed partial class AgentAuthenticator(IReadOnlyDictionary<string, string> tokens, ILogger logger)
+public sealed partial class AgentAuthenticator(IReadOnlyDictionary<string, string> tokens, ILogger logger, X509Certificate2Collection? clientCa = null)
 {
-    public bool Enabled => tokens.Count > 0;
+    private static readonly Oid ClientAuthentication = new("1.3.6.1.5.5.7.3.2");
+
+    public bool Enabled => tokens.Count > 0 || clientCa is not null;
 
     /// <summary>Throws UNAUTHENTICATED unless the call carries <paramref name="agentId"/>'s token.</summary>
     public void Check(RpcCallContext context, string agentId)
     {
         if (!Enabled)
+        {
+            return;
+        }
+
+        var certificate = context.HttpContext.Connection.ClientCertificate;
+        if (certificate is not null && CertificateNames(certificate, agentId))
         {
             return;
         }
@@ -32,8 +43,38 @@ public sealed partial class AgentAuthenticator(IReadOnlyDictionary<string, strin
             return;
         }
 
-        Log.Rejected(logger, context.Method, context.Peer ?? "?", agentId, presented.Length == 0 ? "no token" : "a wrong token");
-        throw new RpcException(RpcStatusCode.Unauthenticated, "this agent's token is missing or not valid");
+        var what = (certificate, presented.Length) switch
+        {
+            (not null, 0) => $"a client certificate for {certificate.GetNameInfo(X509NameType.SimpleName, false)} that is not valid for it, and no token",
+            (not null, _) => "a client certificate not valid for it, and a wrong token",
+            (null, 0) => "no client certificate and no token",
+            _ => "a wrong token",
+        };
+        Log.Rejected(logger, context.Method, context.Peer ?? "?", agentId, what);
+        throw new RpcException(RpcStatusCode.Unauthenticated, "this agent's client certificate or token is missing or not valid");
+    }
+
+    /// <summary>True when the certificate chains to the client CA, is meant for client authentication and names the agent.</summary>
+    private bool CertificateNames(X509Certificate2 certificate, string agentId)
+    {
+        if (clientCa is null || !string.Equals(certificate.GetNameInfo(X509NameType.SimpleName, false), agentId, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.CustomTrustStore.AddRange(clientCa);
+        chain.ChainPolicy.ApplicationPolicy.Add(ClientAuthentication);
+        if (!chain.Build(certificate) || chain.ChainElements.Count < 2)
+        {
+            return false;
+        }
+
+        // The root must be one of the client CA certificates itself, not merely share its name.
+        var root = chain.ChainElements[^1].Certificate;
+        return clientCa.Any(ca => ca.RawDataMemory.Span.SequenceEqual(root.RawDataMemory.Span));
     }
 
     /// <summary>Logs, once at start, that any agent may sync.</summary>
@@ -60,7 +101,7 @@ public sealed partial class AgentAuthenticator(IReadOnlyDictionary<string, strin
 
     private static partial class Log
     {
-        [LoggerMessage(7100, LogLevel.Warning, "No Coordinator:AgentTokens configured: any agent may sync (development only)")]
+        [LoggerMessage(7100, LogLevel.Warning, "No Coordinator:AgentTokens and no Coordinator:Tls:ClientCaFile configured: any agent may sync (development only)")]
         public static partial void Open(ILogger logger);
 
         [LoggerMessage(7101, LogLevel.Warning, "Refused {Method} from {Peer}: it claims agent id {AgentId} with {What}")]

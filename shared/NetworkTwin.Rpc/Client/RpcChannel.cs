@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Security;
 using System.Runtime.CompilerServices;
+using System.Security.Cryptography.X509Certificates;
 using System.Threading.Channels;
 using Google.Protobuf;
 using NetworkTwin.Contracts;
@@ -20,7 +21,11 @@ public sealed class RpcChannel : IDisposable
     private readonly HttpClient _http;
     private readonly Uri _address;
 
-    public RpcChannel(Uri address, RemoteCertificateValidationCallback? certificateValidation = null, int maxMessageBytes = GrpcFraming.DefaultMaxMessageBytes)
+    /// <param name="address">http:// (cleartext HTTP/2) or https:// (TLS, HTTP/2 by ALPN).</param>
+    /// <param name="certificateValidation">How to check the server's certificate (null: the system's roots).</param>
+    /// <param name="maxMessageBytes">Largest response message accepted.</param>
+    /// <param name="clientCertificate">A certificate with its private key to present to the server (mutual TLS), or null.</param>
+    public RpcChannel(Uri address, RemoteCertificateValidationCallback? certificateValidation = null, int maxMessageBytes = GrpcFraming.DefaultMaxMessageBytes, X509Certificate2? clientCertificate = null)
     {
         ArgumentNullException.ThrowIfNull(address);
         _address = address;
@@ -35,6 +40,11 @@ public sealed class RpcChannel : IDisposable
         if (certificateValidation is not null)
         {
             handler.SslOptions.RemoteCertificateValidationCallback = certificateValidation;
+        }
+
+        if (clientCertificate is not null)
+        {
+            handler.SslOptions.ClientCertificates = [clientCertificate];
         }
 
         _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };

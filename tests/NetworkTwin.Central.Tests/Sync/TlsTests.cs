@@ -22,12 +22,13 @@ public sealed class TlsTests : IDisposable
         Directory.Delete(_dir, recursive: true);
     }
 
-    private async Task<CoordinatorStatus> AgentStatus(int port, string name, string? caFile)
+    private async Task<CoordinatorStatus> AgentStatus(int port, string name, string? caFile, DevelopmentCertificateFiles? client = null, string? folder = null)
     {
+        folder ??= name;
         var settings = new Dictionary<string, string?>
         {
             ["Agent:Site"] = "tls",
-            ["Agent:DataDirectory"] = Path.Combine(_dir, name),
+            ["Agent:DataDirectory"] = Path.Combine(_dir, folder),
             ["Agent:Ingest:MqttEnabled"] = "false",
             ["Agent:Ingest:TailDirectory"] = _dir,
             ["Agent:Coordinator:Address"] = $"https://localhost:{port}",
@@ -39,9 +40,15 @@ public sealed class TlsTests : IDisposable
             settings["Agent:Coordinator:CaFile"] = caFile;
         }
 
+        if (client is not null)
+        {
+            settings["Agent:Coordinator:ClientCertificateFile"] = client.ClientCertificate;
+            settings["Agent:Coordinator:ClientKeyFile"] = client.ClientKey;
+        }
+
         using var agent = AgentHost.Build([], c => c.AddInMemoryCollection(settings));
         await agent.StartAsync();
-        var path = Path.Combine(_dir, name, AgentStatusDocument.FileName);
+        var path = Path.Combine(_dir, folder, AgentStatusDocument.FileName);
         var clock = Stopwatch.StartNew();
         try
         {
@@ -87,5 +94,35 @@ public sealed class TlsTests : IDisposable
         Assert.True(trusted.Connected, trusted.LastError);
         Assert.False(untrusted.Connected);
         Assert.NotNull(untrusted.LastError);
+    }
+
+    [Fact]
+    public async Task ClientCertificate_NamingTheAgent_Authenticates_OtherwiseUnauthenticated()
+    {
+        var certificates = DevelopmentCertificates.Write(Path.Combine(_dir, "pki"), clientName: "du-cert");
+        var stranger = DevelopmentCertificates.Write(Path.Combine(_dir, "other-pki"), clientName: "du-cert");
+        var port = NetworkTwin.Mqtt.Broker.LoopbackPort.Free();
+        await using var coordinator = CoordinatorHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Coordinator:Port"] = port.ToString(CultureInfo.InvariantCulture),
+            ["Coordinator:DataDirectory"] = Path.Combine(_dir, "central"),
+            ["Coordinator:Tls:CertificateFile"] = certificates.ServerCertificate,
+            ["Coordinator:Tls:KeyFile"] = certificates.ServerKey,
+            ["Coordinator:Tls:ClientCaFile"] = certificates.CaCertificate,
+            ["Logging:LogLevel:Default"] = "Warning",
+        }));
+        await coordinator.StartAsync();
+
+        var named = await AgentStatus(port, "du-cert", certificates.CaCertificate, certificates);
+        var wrongName = await AgentStatus(port, "du-other", certificates.CaCertificate, certificates);
+        var otherCa = await AgentStatus(port, "du-cert", certificates.CaCertificate, stranger with { CaCertificate = certificates.CaCertificate }, folder: "du-cert-stranger");
+        var none = await AgentStatus(port, "du-none", certificates.CaCertificate);
+
+        Assert.True(named.Connected, named.LastError);
+        foreach (var (what, s) in new[] { ("named another agent", wrongName), ("signed by another CA", otherCa), ("no certificate", none) })
+        {
+            Assert.False(s.Connected, $"a certificate {what} was accepted");
+            Assert.Contains("Unauthenticated", s.LastError, StringComparison.Ordinal);
+        }
     }
 }
