@@ -104,6 +104,9 @@ public static class LiveDemo
         var synced = await agent.WaitForStatusAsync(s => s.Coordinator is { Connected: true } && s.Outbox is { Pending: 0 }, "the outbox drained to the coordinator", TimeSpan.FromSeconds(60), ct).ConfigureAwait(false);
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"5. The coordinator stored results 1..{synced.Outbox!.LastSequence:N0} from the agent; 'networktwin links' shows:"));
         await Cli.CliApp.RunAsync(["links", "--coordinator", coordinatorAddress], console, null, ct).ConfigureAwait(false);
+        console.MarkupLine("6. The coordinator's own link map from the agent's loss evidence ('networktwin topology --refresh') and its capacities:");
+        await Cli.CliApp.RunAsync(["topology", "--refresh", "--coordinator", coordinatorAddress], console, null, ct).ConfigureAwait(false);
+        await Cli.CliApp.RunAsync(["capacities", "--coordinator", coordinatorAddress], console, null, ct).ConfigureAwait(false);
         await agent.DisposeAsync().ConfigureAwait(false);
         await coordinator.StopAsync(ct).ConfigureAwait(false);
         return right == truth.LinkOfCell.Count && status.Ingest.Rows == source.Rows;
