@@ -22,6 +22,63 @@ public abstract class CoordinatorRepository : IDisposable
     /// <summary>The schema migrations of this dialect, applied in order, each once.</summary>
     public abstract IReadOnlyList<string> Migrations { get; }
 
+    /// <summary>
+    /// The schema migrations, applied in order, each once; every dialect fills in its types for
+    /// <c>{int64}</c>, <c>{bytes}</c> and <c>{identity}</c> (an auto-numbered primary key).
+    /// </summary>
+    private static readonly string[] GenericMigrations =
+    [
+        // 1: agents and their results, keyed by (agent id, sequence).
+        """
+        CREATE TABLE agents (
+            agent_id TEXT PRIMARY KEY,
+            site TEXT NOT NULL,
+            version TEXT NOT NULL,
+            capabilities TEXT NOT NULL,
+            registered_at TEXT NOT NULL,
+            last_seen TEXT NOT NULL);
+        CREATE TABLE results (
+            agent_id TEXT NOT NULL,
+            sequence {int64} NOT NULL,
+            produced_unix_ms {int64} NOT NULL,
+            kind TEXT NOT NULL,
+            payload {bytes} NOT NULL,
+            received_at TEXT NOT NULL,
+            PRIMARY KEY (agent_id, sequence));
+        """,
+
+        // 2: the link a result is about, for the operators' latest-per-link queries.
+        """
+        ALTER TABLE results ADD COLUMN link_id INTEGER;
+        CREATE INDEX results_link ON results (agent_id, link_id, sequence);
+        """,
+
+        // 3: the cell a window result is about; loss evidence by time; discovered link maps.
+        """
+        ALTER TABLE results ADD COLUMN cell_id INTEGER;
+        CREATE INDEX results_cell ON results (agent_id, cell_id, sequence);
+        CREATE INDEX results_kind_time ON results (kind, produced_unix_ms);
+        CREATE TABLE topology_maps (
+            version {int64} PRIMARY KEY,
+            computed_at TEXT NOT NULL,
+            payload {bytes} NOT NULL);
+        """,
+
+        // 4: commands to agents and their outcomes (pending until the agent acknowledges).
+        """
+        CREATE TABLE commands (
+            command_id {identity},
+            agent_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            payload {bytes} NOT NULL,
+            issued_at TEXT NOT NULL,
+            state TEXT NOT NULL,
+            acknowledged_at TEXT,
+            detail TEXT NOT NULL);
+        CREATE INDEX commands_agent ON commands (agent_id, state, command_id);
+        """,
+    ];
+
     public int SchemaVersion => Run(c => Convert.ToInt32(Scalar(c, null, "SELECT version FROM schema_version"), CultureInfo.InvariantCulture));
 
     /// <summary>Runs database work on a connection (serialised for SQLite, pooled for PostgreSQL).</summary>
@@ -238,6 +295,10 @@ public abstract class CoordinatorRepository : IDisposable
     protected virtual void Dispose(bool disposing)
     {
     }
+
+    /// <summary>The migrations with a dialect's type names filled in.</summary>
+    protected static string[] Dialect(IReadOnlyDictionary<string, string> types) =>
+        [.. GenericMigrations.Select(m => types.Aggregate(m, (text, t) => text.Replace(t.Key, t.Value, StringComparison.Ordinal)))];
 
     protected static string Now() => DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
 

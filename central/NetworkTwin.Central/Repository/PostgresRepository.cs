@@ -27,59 +27,13 @@ public sealed class PostgresRepository : CoordinatorRepository
 
     public override IReadOnlyList<string> Migrations => PostgresMigrations;
 
-    /// <summary>Schema migrations in PostgreSQL's dialect; the same steps as <see cref="SqliteRepository.SqliteMigrations"/>.</summary>
-    internal static readonly string[] PostgresMigrations =
-    [
-        // 1: agents and their results, keyed by (agent id, sequence).
-        """
-        CREATE TABLE agents (
-            agent_id TEXT PRIMARY KEY,
-            site TEXT NOT NULL,
-            version TEXT NOT NULL,
-            capabilities TEXT NOT NULL,
-            registered_at TEXT NOT NULL,
-            last_seen TEXT NOT NULL);
-        CREATE TABLE results (
-            agent_id TEXT NOT NULL,
-            sequence BIGINT NOT NULL,
-            produced_unix_ms BIGINT NOT NULL,
-            kind TEXT NOT NULL,
-            payload BYTEA NOT NULL,
-            received_at TEXT NOT NULL,
-            PRIMARY KEY (agent_id, sequence));
-        """,
-
-        // 2: the link a result is about, for the operators' latest-per-link queries.
-        """
-        ALTER TABLE results ADD COLUMN link_id INTEGER;
-        CREATE INDEX results_link ON results (agent_id, link_id, sequence);
-        """,
-
-        // 3: the cell a window result is about; loss evidence by time; discovered link maps.
-        """
-        ALTER TABLE results ADD COLUMN cell_id INTEGER;
-        CREATE INDEX results_cell ON results (agent_id, cell_id, sequence);
-        CREATE INDEX results_kind_time ON results (kind, produced_unix_ms);
-        CREATE TABLE topology_maps (
-            version BIGINT PRIMARY KEY,
-            computed_at TEXT NOT NULL,
-            payload BYTEA NOT NULL);
-        """,
-
-        // 4: commands to agents and their outcomes (pending until the agent acknowledges).
-        """
-        CREATE TABLE commands (
-            command_id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-            agent_id TEXT NOT NULL,
-            kind TEXT NOT NULL,
-            payload BYTEA NOT NULL,
-            issued_at TEXT NOT NULL,
-            state TEXT NOT NULL,
-            acknowledged_at TEXT,
-            detail TEXT NOT NULL);
-        CREATE INDEX commands_agent ON commands (agent_id, state, command_id);
-        """,
-    ];
+    /// <summary>The schema migrations in PostgreSQL's types.</summary>
+    internal static readonly string[] PostgresMigrations = Dialect(new Dictionary<string, string>
+    {
+        ["{int64}"] = "BIGINT",
+        ["{bytes}"] = "BYTEA",
+        ["{identity}"] = "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+    });
 
     /// <summary>A transaction-scoped advisory lock: a second coordinator waits for the first one's migration.</summary>
     protected override string? MigrationLock => "SELECT pg_advisory_xact_lock(7070)";

@@ -32,59 +32,14 @@ public sealed class SqliteRepository : CoordinatorRepository
 
     public override IReadOnlyList<string> Migrations => SqliteMigrations;
 
-    /// <summary>Schema migrations in SQLite's dialect; <see cref="PostgresRepository.PostgresMigrations"/> has the same steps.</summary>
-    internal static readonly string[] SqliteMigrations =
-    [
-        // 1: agents and their results, keyed by (agent id, sequence).
-        """
-        CREATE TABLE agents (
-            agent_id TEXT PRIMARY KEY,
-            site TEXT NOT NULL,
-            version TEXT NOT NULL,
-            capabilities TEXT NOT NULL,
-            registered_at TEXT NOT NULL,
-            last_seen TEXT NOT NULL);
-        CREATE TABLE results (
-            agent_id TEXT NOT NULL,
-            sequence INTEGER NOT NULL,
-            produced_unix_ms INTEGER NOT NULL,
-            kind TEXT NOT NULL,
-            payload BLOB NOT NULL,
-            received_at TEXT NOT NULL,
-            PRIMARY KEY (agent_id, sequence));
-        """,
 
-        // 2: the link a result is about, for the operators' latest-per-link queries.
-        """
-        ALTER TABLE results ADD COLUMN link_id INTEGER;
-        CREATE INDEX results_link ON results (agent_id, link_id, sequence);
-        """,
-
-        // 3: the cell a window result is about; loss evidence by time; discovered link maps.
-        """
-        ALTER TABLE results ADD COLUMN cell_id INTEGER;
-        CREATE INDEX results_cell ON results (agent_id, cell_id, sequence);
-        CREATE INDEX results_kind_time ON results (kind, produced_unix_ms);
-        CREATE TABLE topology_maps (
-            version INTEGER PRIMARY KEY,
-            computed_at TEXT NOT NULL,
-            payload BLOB NOT NULL);
-        """,
-
-        // 4: commands to agents and their outcomes (pending until the agent acknowledges).
-        """
-        CREATE TABLE commands (
-            command_id INTEGER PRIMARY KEY AUTOINCREMENT,
-            agent_id TEXT NOT NULL,
-            kind TEXT NOT NULL,
-            payload BLOB NOT NULL,
-            issued_at TEXT NOT NULL,
-            state TEXT NOT NULL,
-            acknowledged_at TEXT,
-            detail TEXT NOT NULL);
-        CREATE INDEX commands_agent ON commands (agent_id, state, command_id);
-        """,
-    ];
+    /// <summary>The schema migrations in SQLite's types.</summary>
+    internal static readonly string[] SqliteMigrations = Dialect(new Dictionary<string, string>
+    {
+        ["{int64}"] = "INTEGER",
+        ["{bytes}"] = "BLOB",
+        ["{identity}"] = "INTEGER PRIMARY KEY AUTOINCREMENT",
+    });
 
     protected override T Run<T>(Func<DbConnection, T> work)
     {

@@ -36,8 +36,11 @@ public sealed class SqliteRepositoryTests : RepositoryContractTests, IDisposable
     }
 
     [Fact]
-    public void BothDialects_HaveTheSameMigrationSteps()
+    public void BothDialects_FillInEveryTypeOfTheSameMigrationSteps()
     {
         Assert.Equal(SqliteRepository.SqliteMigrations.Length, PostgresRepository.PostgresMigrations.Length);
+        Assert.All(SqliteRepository.SqliteMigrations.Concat(PostgresRepository.PostgresMigrations), m => Assert.DoesNotContain("{", m, StringComparison.Ordinal));
+        Assert.Contains("BYTEA", PostgresRepository.PostgresMigrations[0], StringComparison.Ordinal);
+        Assert.Contains("BLOB", SqliteRepository.SqliteMigrations[0], StringComparison.Ordinal);
     }
 }
