@@ -53,11 +53,11 @@ public abstract class CoordinatorRepository : IDisposable
         CREATE INDEX results_link ON results (agent_id, link_id, sequence);
         """,
 
-        // 3: the cell a window result is about; loss evidence by time; discovered link maps.
+        // 3: the cell a window result is about; loss evidence by time (partial indexes: only the rows they serve); discovered link maps.
         """
         ALTER TABLE results ADD COLUMN cell_id INTEGER;
-        CREATE INDEX results_cell ON results (agent_id, cell_id, sequence);
-        CREATE INDEX results_kind_time ON results (kind, produced_unix_ms);
+        CREATE INDEX results_cell ON results (agent_id, cell_id, sequence) WHERE cell_id IS NOT NULL;
+        CREATE INDEX results_loss_time ON results (produced_unix_ms) WHERE kind = 'Loss';
         CREATE TABLE topology_maps (
             version {int64} PRIMARY KEY,
             computed_at TEXT NOT NULL,

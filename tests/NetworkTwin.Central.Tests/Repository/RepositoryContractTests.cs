@@ -69,4 +69,48 @@ public abstract class RepositoryContractTests
 
         Assert.All(Enumerable.Range(0, Agents), a => Assert.Equal(Batches * Size, repository.Sequences($"agent-{a}").Count));
     }
+
+    [Fact]
+    public void LossEvidenceLatestCellsAndTopology_ReadBackWhatWasStored()
+    {
+        using var repository = Open();
+        repository.Register(new RegisterRequest { AgentId = "du-a", Site = "north", Version = "1" });
+        repository.Store("du-a",
+        [
+            new Result { Sequence = 1, ProducedUnixMs = 1_000, Cell = new CellWindow { CellId = 4, MeanGbps = 1 } },
+            new Result { Sequence = 2, ProducedUnixMs = 2_000, Cell = new CellWindow { CellId = 4, MeanGbps = 2 } },
+            new Result { Sequence = 3, ProducedUnixMs = 2_000, Loss = LossEventsCodec.Encode(4, [10, 12]) },
+            new Result { Sequence = 4, ProducedUnixMs = 500, Loss = LossEventsCodec.Encode(4, [3]) },
+        ]);
+
+        var loss = repository.LossEvidence(sinceUnixMs: 1_000);
+        var cells = repository.LatestCells(sinceUnixMs: 0);
+        Assert.Null(repository.LatestTopology());
+        var first = repository.SaveTopology(new NetworkTwin.Contracts.Topology.TopologyMap { Statement = "one" });
+        var second = repository.SaveTopology(new NetworkTwin.Contracts.Topology.TopologyMap { Statement = "two" });
+
+        Assert.Equal([10L, 12L], LossEventsCodec.Decode(Assert.Single(loss).Events));
+        Assert.Equal(("du-a", "north", 2.0), (cells.Single().AgentId, cells.Single().Site, cells.Single().Cell.MeanGbps));
+        Assert.Equal((1L, 2L), (first.Version, second.Version));
+        Assert.Equal("two", repository.LatestTopology()!.Statement);
+    }
+
+    [Fact]
+    public void Commands_StayPendingUntilAcknowledgedOnce()
+    {
+        using var repository = Open();
+        var issued = repository.IssueCommand(new Command { AgentId = "du-a", Reason = "r", Configure = new ConfigurationChange { Settings = { ["k"] = "v" } } });
+        var other = repository.IssueCommand(new Command { AgentId = "du-b", Reason = "r", Configure = new ConfigurationChange { Settings = { ["k"] = "v" } } });
+
+        Assert.Equal([issued.CommandId], repository.PendingCommands("du-a", 0).Select(c => c.CommandId));
+        Assert.Empty(repository.PendingCommands("du-a", issued.CommandId));
+        Assert.False(repository.AcknowledgeCommand("du-b", issued.CommandId, true, "not mine"));
+        Assert.True(repository.AcknowledgeCommand("du-a", issued.CommandId, true, "done"));
+        Assert.False(repository.AcknowledgeCommand("du-a", issued.CommandId, true, "again"));
+        Assert.Empty(repository.PendingCommands("du-a", 0));
+        var records = repository.Commands(null, 10);
+        Assert.Equal([other.CommandId, issued.CommandId], records.Select(r => r.Command.CommandId));
+        Assert.Equal(("applied", "done"), (records[1].State, records[1].Detail));
+        Assert.Equal("pending", records[0].State);
+    }
 }
