@@ -3,7 +3,8 @@
 #   ./build.sh demo   build, then run the whole fronthaul job on a generated capture
 #   ./build.sh test   build, then run every test (prints "tests: N passed, N failed")
 #   ./build.sh bench  build, then print the speed figures (uses ../shared/data/fronthaul if present)
-# It installs what it needs when missing: Debian mosquitto, mosquitto-clients and postgresql; for the tests also
+# It installs what it needs when missing: Debian mosquitto, mosquitto-clients, postgresql and systemd
+# (for systemd-analyze); for the tests also
 # the npm @grpc/grpc-js peer (and Node.js) used by the gRPC interop tests.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -26,6 +27,8 @@ ensure_debian_packages() {
   command -v mosquitto_sub >/dev/null 2>&1 || missing+=(mosquitto-clients)
   # PostgreSQL: the coordinator's production repository; tests and benchmarks start throw-away clusters.
   command -v initdb >/dev/null 2>&1 || compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+  # systemd-analyze checks the shipped service units.
+  command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
   if [ "${#missing[@]}" -eq 0 ]; then
     return
   fi

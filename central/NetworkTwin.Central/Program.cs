@@ -1,5 +1,23 @@
 using NetworkTwin.Central.Hosting;
+using NetworkTwin.Hosting;
 
-// The NetworkTwin coordinator: agents register and sync their results here.
-await using var app = CoordinatorHost.Build(args);
-await app.RunAsync();
+// The NetworkTwin coordinator: agents register and sync their results here; operators query it.
+if (args.Contains(ServiceExit.ValidateConfigSwitch))
+{
+    var (settings, errors) = CoordinatorHost.ReadSettings([.. args.Where(a => a != ServiceExit.ValidateConfigSwitch)]);
+    return ServiceExit.ReportValidation("networktwin-central", errors, $"listens on {settings.Address}:{settings.Port}, repository {settings.RepositoryProvider}, data in {settings.DataDirectory}, site file {ServiceConfiguration.SiteFile("central")}");
+}
+
+try
+{
+    await using var app = CoordinatorHost.Build(args);
+
+    // A worker that faulted stopped the host; exit non-zero so systemd's Restart=on-failure acts.
+    return await ServiceExit.RunAsync(app);
+}
+catch (ArgumentException ex)
+{
+    // Configuration problems: each line names the key and what it must be.
+    await Console.Error.WriteLineAsync($"networktwin-central: the configuration is invalid, nothing was started:{Environment.NewLine}  {ex.Message.Replace(Environment.NewLine, Environment.NewLine + "  ", StringComparison.Ordinal)}");
+    return ServiceExit.ConfigurationInvalid;
+}

@@ -16,8 +16,8 @@ namespace NetworkTwin.Agent.Hosting;
 /// <summary>Composes the agent: configuration, logging and one registration per feature.</summary>
 public static class AgentHost
 {
-    /// <summary>Environment variables with this prefix override appsettings.json (NETWORKTWIN_Mqtt__Port=1884).</summary>
-    public const string EnvironmentPrefix = "NETWORKTWIN_";
+    /// <summary>Environment variables with this prefix override the files (NETWORKTWIN_Mqtt__Port=1884).</summary>
+    public const string EnvironmentPrefix = NetworkTwin.Hosting.ServiceConfiguration.EnvironmentPrefix;
 
     public static IHost Build(string[] args, Action<IConfigurationBuilder>? configure = null)
     {
@@ -27,8 +27,7 @@ public static class AgentHost
             ContentRootPath = AppContext.BaseDirectory,
             DisableDefaults = false,
         });
-        builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
-        builder.Configuration.AddCommandLine(args);
+        NetworkTwin.Hosting.ServiceConfiguration.Layer(builder.Configuration, "agent", args);
         configure?.Invoke(builder.Configuration);
         AddRemoteSettings(builder.Configuration);
 
@@ -43,6 +42,7 @@ public static class AgentHost
         builder.Services.AddFileIngest();
         builder.Services.AddUplink();
         builder.Services.AddStatusFile();
+        NetworkTwin.Hosting.Systemd.SystemdNotifyService.Add(builder.Services, "networktwin-agent");
         return builder.Build();
     }
 
@@ -138,10 +138,7 @@ public static class AgentHost
             return;
         }
 
-        var sources = ((IConfigurationBuilder)configuration).Sources;
-        var environment = sources.Select((s, i) => (s, i)).FirstOrDefault(x => x.s is Microsoft.Extensions.Configuration.EnvironmentVariables.EnvironmentVariablesConfigurationSource e && e.Prefix == EnvironmentPrefix);
-        var source = new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = remote };
-        sources.Insert(environment.s is null ? sources.Count : environment.i, source);
+        NetworkTwin.Hosting.ServiceConfiguration.InsertBelowEnvironment(configuration, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = remote });
     }
 
     private static void AddUplink(this IServiceCollection services)

@@ -128,7 +128,7 @@ public sealed class StoreAndForwardTests : IDisposable
     public async Task WrongToken_IsRefusedUnauthenticated_AndNothingIsStored()
     {
         var port = LoopbackPort.Free();
-        await using var coordinator = Coordinator(port, token: "right-token");
+        await using var coordinator = Coordinator(port, token: "right-token-0123456789");
         await coordinator.StartAsync();
         using var agent = AgentHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
         {

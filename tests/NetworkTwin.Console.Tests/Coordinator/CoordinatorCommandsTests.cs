@@ -23,7 +23,7 @@ public sealed class CoordinatorCommandsTests : IAsyncLifetime
         {
             ["Coordinator:Port"] = port.ToString(CultureInfo.InvariantCulture),
             ["Coordinator:DataDirectory"] = _dir,
-            ["Coordinator:OperatorTokens:noc"] = "ops-secret",
+            ["Coordinator:OperatorTokens:noc"] = "ops-secret-0123456789",
             ["Logging:LogLevel:Default"] = "Warning",
         }));
         await _coordinator.StartAsync();
@@ -60,8 +60,8 @@ public sealed class CoordinatorCommandsTests : IAsyncLifetime
     [Fact]
     public async Task AgentsAndLinks_ShowWhatTheAgentSynced_LatestResultPerLink()
     {
-        var (exit, agents) = await CliRunner.RunAsync("agents", "--coordinator", _address, "--token", "ops-secret");
-        var (exit2, links) = await CliRunner.RunAsync("links", "--coordinator", _address, "--token", "ops-secret", "--site", "paris");
+        var (exit, agents) = await CliRunner.RunAsync("agents", "--coordinator", _address, "--token", "ops-secret-0123456789");
+        var (exit2, links) = await CliRunner.RunAsync("links", "--coordinator", _address, "--token", "ops-secret-0123456789", "--site", "paris");
 
         Assert.True(exit == 0 && exit2 == 0, agents + links);
         Assert.Contains("du-paris-1", agents, StringComparison.Ordinal);

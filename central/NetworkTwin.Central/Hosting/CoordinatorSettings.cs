@@ -1,0 +1,190 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using NetworkTwin.Central.Topology;
+
+namespace NetworkTwin.Central.Hosting;
+
+/// <summary>
+/// The coordinator's configuration (section Coordinator), read once and checked whole: every
+/// problem is reported with its key and the allowed values, not just the first.
+/// </summary>
+public sealed record CoordinatorSettings
+{
+    public IPAddress Address { get; init; } = IPAddress.Loopback;
+
+    public int Port { get; init; } = 7070;
+
+    public string DataDirectory { get; init; } = string.Empty;
+
+    public double ShutdownSeconds { get; init; } = 3;
+
+    public string RepositoryProvider { get; init; } = "sqlite";
+
+    public string? RepositoryConnectionString { get; init; }
+
+    public string? CertificateFile { get; init; }
+
+    public string? KeyFile { get; init; }
+
+    public string? ClientCaFile { get; init; }
+
+    public TopologyOptions Topology { get; init; } = new();
+
+    public IReadOnlyDictionary<string, string> AgentTokens { get; init; } = new Dictionary<string, string>();
+
+    public IReadOnlyDictionary<string, string> OperatorTokens { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Reads the section; <paramref name="errors"/> gets one line per problem (empty when the settings are usable).</summary>
+    public static CoordinatorSettings Read(IConfiguration configuration, out List<string> errors)
+    {
+        errors = [];
+        var section = configuration.GetSection("Coordinator");
+        var problems = errors;
+        T Value<T>(string key, T fallback)
+        {
+            try
+            {
+                return section.GetValue(key, fallback)!;
+            }
+            catch (InvalidOperationException)
+            {
+                problems.Add($"Coordinator:{key} must be a {typeof(T).Name.ToLowerInvariant()} (got '{section[key]}').");
+                return fallback;
+            }
+        }
+
+        var addressText = Value("Address", "127.0.0.1");
+        if (!IPAddress.TryParse(addressText, out var address))
+        {
+            errors.Add($"Coordinator:Address must be an IP address to listen on, such as 127.0.0.1 or 0.0.0.0 (got '{addressText}').");
+            address = IPAddress.Loopback;
+        }
+
+        var port = Value("Port", 7070);
+        if (port is < 0 or > 65535)
+        {
+            errors.Add($"Coordinator:Port must be 0..65535 (got {port}).");
+        }
+
+        var shutdown = Value("ShutdownSeconds", 3.0);
+        if (!(shutdown is > 0 and <= 300))
+        {
+            errors.Add($"Coordinator:ShutdownSeconds must be above 0 and at most 300 (got {shutdown}).");
+        }
+
+        var provider = Value("Repository:Provider", "sqlite").Trim().ToLowerInvariant();
+        var connection = section["Repository:ConnectionString"];
+        if (provider == "postgres")
+        {
+            provider = "postgresql";
+        }
+
+        if (provider is not ("sqlite" or "postgresql"))
+        {
+            errors.Add($"Coordinator:Repository:Provider must be sqlite or postgresql (got '{provider}').");
+        }
+        else if (provider == "postgresql" && string.IsNullOrWhiteSpace(connection))
+        {
+            errors.Add("Coordinator:Repository:ConnectionString is required when Coordinator:Repository:Provider is postgresql (for example Host=db;Database=networktwin;Username=twin;Password=...).");
+        }
+
+        var certificate = section["Tls:CertificateFile"];
+        var key = section["Tls:KeyFile"];
+        var clientCa = section["Tls:ClientCaFile"];
+        if (string.IsNullOrWhiteSpace(certificate) != string.IsNullOrWhiteSpace(key))
+        {
+            errors.Add("Coordinator:Tls:CertificateFile and Coordinator:Tls:KeyFile go together: set both (TLS) or neither (cleartext HTTP/2).");
+        }
+
+        if (!string.IsNullOrWhiteSpace(clientCa) && string.IsNullOrWhiteSpace(certificate))
+        {
+            errors.Add("Coordinator:Tls:ClientCaFile needs TLS: set Coordinator:Tls:CertificateFile and KeyFile too.");
+        }
+
+        foreach (var (name, file) in new[] { ("CertificateFile", certificate), ("KeyFile", key), ("ClientCaFile", clientCa) })
+        {
+            if (!string.IsNullOrWhiteSpace(file) && !File.Exists(file))
+            {
+                errors.Add($"Coordinator:Tls:{name} \"{file}\" does not exist.");
+            }
+        }
+
+        TopologyOptions topology;
+        try
+        {
+            topology = section.GetSection("Topology").Get<TopologyOptions>() ?? new TopologyOptions();
+        }
+        catch (InvalidOperationException ex)
+        {
+            errors.Add($"Coordinator:Topology: {ex.Message}");
+            topology = new TopologyOptions();
+        }
+
+        Check(topology, errors);
+        var agentTokens = Tokens(section.GetSection("AgentTokens"), "AgentTokens", errors);
+        var operatorTokens = Tokens(section.GetSection("OperatorTokens"), "OperatorTokens", errors);
+        return new CoordinatorSettings
+        {
+            Address = address,
+            Port = port,
+            DataDirectory = section["DataDirectory"] is { Length: > 0 } d
+                ? d
+                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "networktwin", "central"),
+            ShutdownSeconds = shutdown,
+            RepositoryProvider = provider,
+            RepositoryConnectionString = connection,
+            CertificateFile = string.IsNullOrWhiteSpace(certificate) ? null : certificate,
+            KeyFile = string.IsNullOrWhiteSpace(key) ? null : key,
+            ClientCaFile = string.IsNullOrWhiteSpace(clientCa) ? null : clientCa,
+            Topology = topology,
+            AgentTokens = agentTokens,
+            OperatorTokens = operatorTokens,
+        };
+    }
+
+    private static Dictionary<string, string> Tokens(IConfigurationSection section, string name, List<string> errors)
+    {
+        var tokens = section.GetChildren().ToDictionary(t => t.Key, t => t.Value ?? string.Empty, StringComparer.Ordinal);
+        foreach (var (id, token) in tokens.Where(t => t.Value.Length < 16))
+        {
+            // The value itself is a secret: only its length is named.
+            errors.Add($"Coordinator:{name}:{id} must be at least 16 characters (it has {token.Length.ToString(CultureInfo.InvariantCulture)}).");
+        }
+
+        return tokens;
+    }
+
+    private static void Check(TopologyOptions o, List<string> errors)
+    {
+        if (!(o.EverySeconds is >= 1 and <= 3600))
+        {
+            errors.Add($"Coordinator:Topology:EverySeconds must be 1..3600 (got {o.EverySeconds}).");
+        }
+
+        if (!(o.HorizonSeconds is >= 10 and <= 86400))
+        {
+            errors.Add($"Coordinator:Topology:HorizonSeconds must be 10..86400 (got {o.HorizonSeconds}).");
+        }
+
+        if (!(o.MaxClockOffsetSeconds is > 0 and <= 60))
+        {
+            errors.Add($"Coordinator:Topology:MaxClockOffsetSeconds must be above 0 and at most 60 (got {o.MaxClockOffsetSeconds}).");
+        }
+
+        if (!(o.MinCorrelation is > 0 and < 1))
+        {
+            errors.Add($"Coordinator:Topology:MinCorrelation must be between 0 and 1 (got {o.MinCorrelation}).");
+        }
+
+        if (!(o.MinPeakZ > 0))
+        {
+            errors.Add($"Coordinator:Topology:MinPeakZ must be above 0 (got {o.MinPeakZ}).");
+        }
+
+        if (o.MaxParallelism < 1)
+        {
+            errors.Add($"Coordinator:Topology:MaxParallelism must be at least 1 (got {o.MaxParallelism}).");
+        }
+    }
+}
