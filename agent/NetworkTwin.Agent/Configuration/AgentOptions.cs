@@ -108,6 +108,18 @@ public sealed class AgentOptions
 
     public string ResolvedOutboxFile => string.IsNullOrWhiteSpace(Outbox.File) ? Path.Combine(ResolvedDataDirectory, "outbox.db") : Outbox.File;
 
+    public MetricsOptions Metrics { get; set; } = new();
+
+    /// <summary>Where /metrics (Prometheus), /healthz and /readyz are served over HTTP/1.1.</summary>
+    public sealed class MetricsOptions
+    {
+        /// <summary>Loopback by default: expose it wider only behind the site's firewall.</summary>
+        public string Address { get; set; } = "127.0.0.1";
+
+        /// <summary>0 = no metrics endpoint.</summary>
+        public int Port { get; set; } = 9464;
+    }
+
     public sealed class LogOptions
     {
         /// <summary>Folder of the rolling log files; empty = "logs" under the data directory.</summary>

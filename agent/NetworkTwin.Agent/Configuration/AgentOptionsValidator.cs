@@ -101,6 +101,16 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             }
         }
 
+        if (options.Metrics.Port is < 0 or > 65535)
+        {
+            errors.Add($"Agent:Metrics:Port must be 0..65535, 0 for no metrics endpoint (got {options.Metrics.Port}).");
+        }
+
+        if (!System.Net.IPAddress.TryParse(options.Metrics.Address, out _))
+        {
+            errors.Add($"Agent:Metrics:Address must be an IP address such as 127.0.0.1 (got '{options.Metrics.Address}').");
+        }
+
         if (!(coordinator.BatchSize is >= 1 and <= 5000))
         {
             errors.Add($"Agent:Coordinator:BatchSize must be 1..5000 (got {coordinator.BatchSize}).");

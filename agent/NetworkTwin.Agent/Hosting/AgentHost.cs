@@ -152,6 +152,8 @@ public static class AgentHost
     {
         services.AddSingleton<StatusFileWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<StatusFileWriter>());
+        services.AddSingleton<AgentMetricsServer>();
+        services.AddHostedService(sp => sp.GetRequiredService<AgentMetricsServer>());
     }
 
     private sealed class MqttOptionsValidator(IOptions<AgentOptions> agent) : IValidateOptions<MqttClientOptions>

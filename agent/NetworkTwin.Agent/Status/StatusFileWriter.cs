@@ -28,6 +28,10 @@ internal sealed partial class StatusFileWriter(
     private readonly DateTimeOffset _startedAt = time.GetUtcNow();
     private (long Messages, long Rows, long Ticks) _previous = (0, 0, Stopwatch.GetTimestamp());
     private bool _warnedWrite;
+    private AgentStatusDocument? _latest;
+
+    /// <summary>The document last written (at most a second old), for /metrics and /readyz; null before the first.</summary>
+    public AgentStatusDocument? Latest => Volatile.Read(ref _latest);
 
     public string StatusPath => Path.Combine(options.Value.ResolvedDataDirectory, AgentStatusDocument.FileName);
 
@@ -137,7 +141,9 @@ internal sealed partial class StatusFileWriter(
             var stream = File.Create(temp);
             await using (stream.ConfigureAwait(false))
             {
-                await JsonSerializer.SerializeAsync(stream, Snapshot(), AgentStatusDocument.JsonOptions, cancellationToken).ConfigureAwait(false);
+                var document = Snapshot();
+                Volatile.Write(ref _latest, document);
+                await JsonSerializer.SerializeAsync(stream, document, AgentStatusDocument.JsonOptions, cancellationToken).ConfigureAwait(false);
             }
 
             File.Move(temp, path, overwrite: true);

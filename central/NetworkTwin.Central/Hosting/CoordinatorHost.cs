@@ -77,6 +77,9 @@ public static partial class CoordinatorHost
         builder.Services.AddSingleton<TopologyService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TopologyService>());
         NetworkTwin.Hosting.Systemd.SystemdNotifyService.Add(builder.Services, "networktwin-central");
+        builder.Services.AddSingleton<Metrics.CoordinatorMetrics>();
+        builder.Services.AddSingleton<Metrics.CoordinatorMetricsServer>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Metrics.CoordinatorMetricsServer>());
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("NetworkTwin.Central.Sync");
         var authenticator = new AgentAuthenticator(settings.AgentTokens, logger, clientCa);
@@ -88,7 +91,7 @@ public static partial class CoordinatorHost
         var repository = app.Services.GetRequiredService<CoordinatorRepository>();
         Log.Repository(logger, repository.Description, repository.SchemaVersion);
         var signal = new CommandSignal();
-        AgentSyncService.Map(app, repository, authenticator, signal, logger);
+        AgentSyncService.Map(app, repository, authenticator, signal, app.Services.GetRequiredService<Metrics.CoordinatorMetrics>(), logger);
         Operators.OperatorService.Map(app, repository, app.Services.GetRequiredService<TopologyService>(), signal, new AgentAuthenticator(settings.OperatorTokens, logger));
         return app;
     }

@@ -31,6 +31,11 @@ public sealed record CoordinatorSettings
 
     public TopologyOptions Topology { get; init; } = new();
 
+    /// <summary>Where /metrics, /healthz and /readyz are served (HTTP/1.1); port 0 = not at all.</summary>
+    public string MetricsAddress { get; init; } = "127.0.0.1";
+
+    public int MetricsPort { get; init; } = 9470;
+
     public IReadOnlyDictionary<string, string> AgentTokens { get; init; } = new Dictionary<string, string>();
 
     public IReadOnlyDictionary<string, string> OperatorTokens { get; init; } = new Dictionary<string, string>();
@@ -110,6 +115,18 @@ public sealed record CoordinatorSettings
             }
         }
 
+        var metricsAddress = Value("Metrics:Address", "127.0.0.1");
+        if (!IPAddress.TryParse(metricsAddress, out _))
+        {
+            errors.Add($"Coordinator:Metrics:Address must be an IP address such as 127.0.0.1 (got '{metricsAddress}').");
+        }
+
+        var metricsPort = Value("Metrics:Port", 9470);
+        if (metricsPort is < 0 or > 65535)
+        {
+            errors.Add($"Coordinator:Metrics:Port must be 0..65535, 0 for no metrics endpoint (got {metricsPort}).");
+        }
+
         TopologyOptions topology;
         try
         {
@@ -138,6 +155,8 @@ public sealed record CoordinatorSettings
             KeyFile = string.IsNullOrWhiteSpace(key) ? null : key,
             ClientCaFile = string.IsNullOrWhiteSpace(clientCa) ? null : clientCa,
             Topology = topology,
+            MetricsAddress = metricsAddress,
+            MetricsPort = metricsPort,
             AgentTokens = agentTokens,
             OperatorTokens = operatorTokens,
         };

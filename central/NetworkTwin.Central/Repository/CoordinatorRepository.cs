@@ -270,6 +270,9 @@ public abstract class CoordinatorRepository : IDisposable
         ("id", commandId),
         ("agent", agentId)) == 1);
 
+    /// <summary>How many commands wait for their agent's acknowledgement.</summary>
+    public long PendingCommandCount() => Run(connection => Convert.ToInt64(Scalar(connection, null, "SELECT COUNT(*) FROM commands WHERE state = 'pending'"), CultureInfo.InvariantCulture));
+
     /// <summary>Commands with their state, newest first, optionally for one agent.</summary>
     public IReadOnlyList<CommandRecord> Commands(string? agentId, int limit) => Query(
         """

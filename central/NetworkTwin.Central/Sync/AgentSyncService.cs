@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
+using NetworkTwin.Central.Metrics;
 using NetworkTwin.Central.Repository;
 using NetworkTwin.Contracts.Sync;
 using NetworkTwin.Rpc;
@@ -16,7 +17,7 @@ public static partial class AgentSyncService
     /// <summary>How often an open downlink looks for commands even without a signal (another coordinator may have issued them).</summary>
     private static readonly TimeSpan DownlinkPoll = TimeSpan.FromSeconds(5);
 
-    public static void Map(IEndpointRouteBuilder routes, CoordinatorRepository repository, AgentAuthenticator authenticator, CommandSignal signal, ILogger logger)
+    public static void Map(IEndpointRouteBuilder routes, CoordinatorRepository repository, AgentAuthenticator authenticator, CommandSignal signal, CoordinatorMetrics metrics, ILogger logger)
     {
         routes.MapUnary(AgentSyncMethods.Register, (request, context) =>
         {
@@ -27,12 +28,26 @@ public static partial class AgentSyncService
 
             authenticator.Check(context, request.AgentId);
             repository.Register(request);
+            metrics.Registered();
             var stored = repository.StoredThrough(request.AgentId);
             Log.Registered(logger, request.AgentId, request.Site, request.Version, stored, context.Peer ?? "?");
             return Task.FromResult(new RegisterReply { LastSequenceStored = stored, ServerTimeUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() });
         });
 
         routes.MapDuplexStreaming(AgentSyncMethods.Uplink, async (batches, acks, context) =>
+        {
+            metrics.UplinkOpened();
+            try
+            {
+                await UplinkAsync(batches, acks, context).ConfigureAwait(false);
+            }
+            finally
+            {
+                metrics.UplinkClosed();
+            }
+        });
+
+        async Task UplinkAsync(RpcRequestReader<UplinkBatch> batches, RpcResponseWriter<UplinkAck> acks, RpcCallContext context)
         {
             await foreach (var batch in batches.ReadAllAsync(context.CallCancelled).ConfigureAwait(false))
             {
@@ -43,6 +58,7 @@ public static partial class AgentSyncService
 
                 authenticator.Check(context, batch.AgentId);
                 var (inserted, through) = repository.Store(batch.AgentId, batch.Results);
+                metrics.Stored(inserted, batch.Results.Count - inserted);
                 if (inserted < batch.Results.Count)
                 {
                     Log.Duplicates(logger, batch.AgentId, batch.Results.Count - inserted);
@@ -50,22 +66,30 @@ public static partial class AgentSyncService
 
                 await acks.WriteAsync(new UplinkAck { StoredThrough = through }, context.CallCancelled).ConfigureAwait(false);
             }
-        });
+        }
 
         routes.MapServerStreaming(AgentSyncMethods.Downlink, async (request, commands, context) =>
         {
             authenticator.Check(context, request.AgentId);
             Log.DownlinkOpened(logger, request.AgentId);
-            var sentThrough = 0L;
-            while (!context.CallCancelled.IsCancellationRequested)
+            metrics.DownlinkOpened();
+            try
             {
-                foreach (var command in repository.PendingCommands(request.AgentId, sentThrough))
+                var sentThrough = 0L;
+                while (!context.CallCancelled.IsCancellationRequested)
                 {
-                    await commands.WriteAsync(command, context.CallCancelled).ConfigureAwait(false);
-                    sentThrough = command.CommandId;
-                }
+                    foreach (var command in repository.PendingCommands(request.AgentId, sentThrough))
+                    {
+                        await commands.WriteAsync(command, context.CallCancelled).ConfigureAwait(false);
+                        sentThrough = command.CommandId;
+                    }
 
-                await signal.WaitAsync(request.AgentId, DownlinkPoll, context.CallCancelled).ConfigureAwait(false);
+                    await signal.WaitAsync(request.AgentId, DownlinkPoll, context.CallCancelled).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                metrics.DownlinkClosed();
             }
         });
 
@@ -73,6 +97,7 @@ public static partial class AgentSyncService
         {
             authenticator.Check(context, ack.AgentId);
             var known = repository.AcknowledgeCommand(ack.AgentId, ack.CommandId, ack.Applied, ack.Detail);
+            metrics.CommandAcknowledged();
             Log.CommandOutcome(logger, ack.AgentId, ack.CommandId, ack.Applied ? "applied" : "refused", ack.Detail, known);
             return Task.FromResult(new CommandAckReply { Known = known });
         });

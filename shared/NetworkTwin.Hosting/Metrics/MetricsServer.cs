@@ -1,0 +1,80 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace NetworkTwin.Hosting.Metrics;
+
+/// <summary>
+/// Serves <c>/metrics</c> (Prometheus text), <c>/healthz</c> (no background worker has failed) and
+/// <c>/readyz</c> (the service says it can do its job) over HTTP/1.1 on its own port, loopback by
+/// default. If the port is taken, that is logged and the service runs on without the endpoint:
+/// metrics never take the service itself down.
+/// </summary>
+public abstract partial class MetricsServer(string address, int port, IServiceProvider services, ILogger logger) : BackgroundService
+{
+    /// <summary>Where the endpoint listens once started (null: off or not started).</summary>
+    public Uri? Address { get; private set; }
+
+    /// <summary>The metrics in Prometheus text format.</summary>
+    protected abstract string Render();
+
+    /// <summary>Why the service is not ready, or null when it is.</summary>
+    protected abstract string? NotReady();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (port == 0)
+        {
+            return;
+        }
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Parse(address), port, l => l.Protocols = HttpProtocols.Http1));
+        var app = builder.Build();
+        await using (app.ConfigureAwait(false))
+        {
+            app.MapGet("/metrics", () => Results.Text(Render(), PrometheusText.ContentType));
+            app.MapGet("/healthz", () => WorkerHealth.Failed(services) is { Count: > 0 } failed
+                ? Results.Text($"failed: {string.Join(", ", failed)}\n", statusCode: StatusCodes.Status503ServiceUnavailable)
+                : Results.Text("ok\n"));
+            app.MapGet("/readyz", () => NotReady() is { } why
+                ? Results.Text($"not ready: {why}\n", statusCode: StatusCodes.Status503ServiceUnavailable)
+                : Results.Text("ready\n"));
+            try
+            {
+                await app.StartAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (IOException ex)
+            {
+                Log.CannotListen(logger, address, port, ex.Message);
+                return;
+            }
+
+            Address = new Uri(app.Urls.First());
+            Log.Listening(logger, Address.ToString());
+            try
+            {
+                await Task.Delay(Timeout.Infinite, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(9101, LogLevel.Information, "Metrics and health on {Address} (/metrics, /healthz, /readyz)")]
+        public static partial void Listening(ILogger logger, string address);
+
+        [LoggerMessage(9102, LogLevel.Error, "Cannot serve metrics on {Address}:{Port}: {Reason}. The service runs on without /metrics; set the Metrics:Port setting to a free port (0 turns it off)")]
+        public static partial void CannotListen(ILogger logger, string address, int port, string reason);
+    }
+}

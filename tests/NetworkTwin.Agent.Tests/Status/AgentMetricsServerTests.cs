@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using NetworkTwin.Agent.Hosting;
+using NetworkTwin.Mqtt.Broker;
+
+namespace NetworkTwin.Agent.Tests.Status;
+
+/// <summary>The agent's /metrics, /healthz and /readyz over real HTTP on loopback.</summary>
+public sealed class AgentMetricsServerTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("nt-metrics-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task Endpoints_ServePrometheusTextAndHealth()
+    {
+        var port = LoopbackPort.Free();
+        await File.WriteAllTextAsync(Path.Combine(_dir, "pkt-stats-cell-3.dat"), "100.0000 10 9 0\n100.0005 10 10 0\n");
+        using var agent = AgentHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Agent:Site"] = "metrics-site",
+            ["Agent:DataDirectory"] = Path.Combine(_dir, "agent"),
+            ["Agent:Ingest:MqttEnabled"] = "false",
+            ["Agent:Ingest:TailDirectory"] = _dir,
+            ["Agent:Metrics:Port"] = port.ToString(CultureInfo.InvariantCulture),
+            ["Agent:Logging:ConsoleLevel"] = "None",
+        }));
+        await agent.StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        var clock = Stopwatch.StartNew();
+        string metrics;
+        do
+        {
+            await Task.Delay(200);
+            metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        }
+        while (!metrics.Contains("networktwin_agent_rows_total{site=\"metrics-site\"} 2", StringComparison.Ordinal) && clock.Elapsed.TotalSeconds < 20);
+
+        var health = await http.GetAsync(new Uri("/healthz", UriKind.Relative));
+        var ready = await http.GetAsync(new Uri("/readyz", UriKind.Relative));
+        var contentType = (await http.GetAsync(new Uri("/metrics", UriKind.Relative))).Content.Headers.ContentType?.ToString();
+        await agent.StopAsync();
+
+        Assert.Contains("# TYPE networktwin_agent_rows_total counter", metrics, StringComparison.Ordinal);
+        Assert.Contains("networktwin_agent_rows_total{site=\"metrics-site\"} 2", metrics, StringComparison.Ordinal);
+        Assert.Contains("networktwin_agent_outbox_pending{site=\"metrics-site\"}", metrics, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.StartsWith("text/plain; version=0.0.4", contentType, StringComparison.Ordinal);
+    }
+}
