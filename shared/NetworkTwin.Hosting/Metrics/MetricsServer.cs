@@ -14,9 +14,11 @@ namespace NetworkTwin.Hosting.Metrics;
 /// default. If the port is taken, that is logged and the service runs on without the endpoint:
 /// metrics never take the service itself down.
 /// </summary>
-public abstract partial class MetricsServer(string address, int port, IServiceProvider services, ILogger logger) : BackgroundService
+public abstract partial class MetricsServer(string address, int port, IServiceProvider services, ILogger logger) : IHostedService, IAsyncDisposable
 {
-    /// <summary>Where the endpoint listens once started (null: off or not started).</summary>
+    private WebApplication? _app;
+
+    /// <summary>Where the endpoint listens once started (null: off, or the port was taken).</summary>
     public Uri? Address { get; private set; }
 
     /// <summary>The metrics in Prometheus text format.</summary>
@@ -25,7 +27,8 @@ public abstract partial class MetricsServer(string address, int port, IServicePr
     /// <summary>Why the service is not ready, or null when it is.</summary>
     protected abstract string? NotReady();
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>Binds before the host reports itself started, so /healthz answers as soon as systemd hears READY=1.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (port == 0)
         {
@@ -36,37 +39,46 @@ public abstract partial class MetricsServer(string address, int port, IServicePr
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Parse(address), port, l => l.Protocols = HttpProtocols.Http1));
         var app = builder.Build();
-        await using (app.ConfigureAwait(false))
+        app.MapGet("/metrics", () => Results.Text(Render(), PrometheusText.ContentType));
+        app.MapGet("/healthz", () => WorkerHealth.Failed(services) is { Count: > 0 } failed
+            ? Results.Text($"failed: {string.Join(", ", failed)}\n", statusCode: StatusCodes.Status503ServiceUnavailable)
+            : Results.Text("ok\n"));
+        app.MapGet("/readyz", () => NotReady() is { } why
+            ? Results.Text($"not ready: {why}\n", statusCode: StatusCodes.Status503ServiceUnavailable)
+            : Results.Text("ready\n"));
+        try
         {
-            app.MapGet("/metrics", () => Results.Text(Render(), PrometheusText.ContentType));
-            app.MapGet("/healthz", () => WorkerHealth.Failed(services) is { Count: > 0 } failed
-                ? Results.Text($"failed: {string.Join(", ", failed)}\n", statusCode: StatusCodes.Status503ServiceUnavailable)
-                : Results.Text("ok\n"));
-            app.MapGet("/readyz", () => NotReady() is { } why
-                ? Results.Text($"not ready: {why}\n", statusCode: StatusCodes.Status503ServiceUnavailable)
-                : Results.Text("ready\n"));
-            try
-            {
-                await app.StartAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (IOException ex)
-            {
-                Log.CannotListen(logger, address, port, ex.Message);
-                return;
-            }
-
-            Address = new Uri(app.Urls.First());
-            Log.Listening(logger, Address.ToString());
-            try
-            {
-                await Task.Delay(Timeout.Infinite, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-
-            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
         }
+        catch (IOException ex)
+        {
+            Log.CannotListen(logger, address, port, ex.Message);
+            await app.DisposeAsync().ConfigureAwait(false);
+            return;
+        }
+
+        _app = app;
+        Address = new Uri(app.Urls.First());
+        Log.Listening(logger, Address.ToString());
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_app is { } app)
+        {
+            await app.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is { } app)
+        {
+            _app = null;
+            await app.DisposeAsync().ConfigureAwait(false);
+        }
+
+        GC.SuppressFinalize(this);
     }
 
     private static partial class Log
