@@ -19,7 +19,7 @@ public sealed class AgentOptions
 
     public IngestOptions Ingest { get; set; } = new();
 
-    public LogOptions Logging { get; set; } = new();
+    public NetworkTwin.Hosting.LogSettings Logging { get; set; } = new();
 
     public OutboxOptions Outbox { get; set; } = new();
 
@@ -118,17 +118,5 @@ public sealed class AgentOptions
 
         /// <summary>0 = no metrics endpoint.</summary>
         public int Port { get; set; } = 9464;
-    }
-
-    public sealed class LogOptions
-    {
-        /// <summary>Folder of the rolling log files; empty = "logs" under the data directory.</summary>
-        public string Directory { get; set; } = string.Empty;
-
-        public int FileSizeLimitMegabytes { get; set; } = 10;
-
-        public int RetainedFiles { get; set; } = 10;
-
-        public string ConsoleLevel { get; set; } = "Information";
     }
 }

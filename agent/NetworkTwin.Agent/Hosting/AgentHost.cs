@@ -9,7 +9,6 @@ using NetworkTwin.Agent.Live;
 using NetworkTwin.Agent.Status;
 using NetworkTwin.Mqtt.Client;
 using Serilog;
-using Serilog.Events;
 
 namespace NetworkTwin.Agent.Hosting;
 
@@ -46,50 +45,12 @@ public static class AgentHost
         return builder.Build();
     }
 
-    /// <summary>Rolling, size-capped files for field engineers plus the console.</summary>
+    /// <summary>Rolling, size-capped files for field engineers (text or JSON lines) plus the console.</summary>
     private static Serilog.Core.Logger CreateLogger(ConfigurationManager configuration)
     {
         var agent = configuration.GetSection(AgentOptions.Section).Get<AgentOptions>() ?? new AgentOptions();
-        var logs = agent.Logging;
-        var folder = string.IsNullOrWhiteSpace(logs.Directory) ? Path.Combine(agent.ResolvedDataDirectory, "logs") : logs.Directory;
-        var consoleLevel = Enum.TryParse<LogLevel>(logs.ConsoleLevel, true, out var level) ? level : LogLevel.Information;
-        const string FileTemplate = "{Timestamp:yyyy-MM-dd HH:mm:ss.fff zzz} [{Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
-        var config = new LoggerConfiguration()
-            .MinimumLevel.Information()
-            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
-            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
-            .Enrich.FromLogContext()
-            .WriteTo.Async(
-                a => a.File(
-                    Path.Combine(folder, "agent-.log"),
-                    outputTemplate: FileTemplate,
-                    rollingInterval: RollingInterval.Day,
-                    rollOnFileSizeLimit: true,
-                    fileSizeLimitBytes: Math.Clamp(logs.FileSizeLimitMegabytes, 1, 10_000) * 1024L * 1024L,
-                    retainedFileCountLimit: Math.Clamp(logs.RetainedFiles, 1, 1000),
-                    formatProvider: System.Globalization.CultureInfo.InvariantCulture),
-                bufferSize: 10_000,
-                blockWhenFull: false);
-        if (consoleLevel != LogLevel.None)
-        {
-            config = config.WriteTo.Console(
-                restrictedToMinimumLevel: ToSerilog(consoleLevel),
-                outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}",
-                formatProvider: System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        return config.CreateLogger();
+        return NetworkTwin.Hosting.ServiceLogging.Create(agent.Logging, Path.Combine(agent.ResolvedDataDirectory, "logs"), "agent-");
     }
-
-    private static LogEventLevel ToSerilog(LogLevel level) => level switch
-    {
-        LogLevel.Trace => LogEventLevel.Verbose,
-        LogLevel.Debug => LogEventLevel.Debug,
-        LogLevel.Information => LogEventLevel.Information,
-        LogLevel.Warning => LogEventLevel.Warning,
-        LogLevel.Error => LogEventLevel.Error,
-        _ => LogEventLevel.Fatal,
-    };
 
     private static void AddAgentOptions(this IServiceCollection services, ConfigurationManager configuration)
     {

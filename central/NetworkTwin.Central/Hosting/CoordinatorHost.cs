@@ -7,6 +7,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+
 using NetworkTwin.Central.Repository;
 using NetworkTwin.Central.Sync;
 using NetworkTwin.Central.Topology;
@@ -43,6 +44,8 @@ public static partial class CoordinatorHost
             throw new ArgumentException(string.Join(Environment.NewLine, errors));
         }
 
+        builder.Logging.ClearProviders();
+        Serilog.SerilogLoggingBuilderExtensions.AddSerilog(builder.Logging, NetworkTwin.Hosting.ServiceLogging.Create(settings.Logging, Path.Combine(settings.DataDirectory, "logs"), "central-"), dispose: true);
         X509Certificate2Collection? clientCa = null;
         if (settings.ClientCaFile is { } clientCaFile)
         {

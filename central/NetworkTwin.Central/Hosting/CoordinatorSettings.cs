@@ -36,6 +36,9 @@ public sealed record CoordinatorSettings
 
     public int MetricsPort { get; init; } = 9470;
 
+    /// <summary>Rolling log files (default: "logs" under the data directory) and the console.</summary>
+    public NetworkTwin.Hosting.LogSettings Logging { get; init; } = new();
+
     public IReadOnlyDictionary<string, string> AgentTokens { get; init; } = new Dictionary<string, string>();
 
     public IReadOnlyDictionary<string, string> OperatorTokens { get; init; } = new Dictionary<string, string>();
@@ -139,6 +142,17 @@ public sealed record CoordinatorSettings
         }
 
         Check(topology, errors);
+        NetworkTwin.Hosting.LogSettings logging;
+        try
+        {
+            logging = section.GetSection("Logging").Get<NetworkTwin.Hosting.LogSettings>() ?? new NetworkTwin.Hosting.LogSettings();
+        }
+        catch (InvalidOperationException ex)
+        {
+            errors.Add($"Coordinator:Logging: {ex.Message}");
+            logging = new NetworkTwin.Hosting.LogSettings();
+        }
+
         var agentTokens = Tokens(section.GetSection("AgentTokens"), "AgentTokens", errors);
         var operatorTokens = Tokens(section.GetSection("OperatorTokens"), "OperatorTokens", errors);
         return new CoordinatorSettings
@@ -157,6 +171,7 @@ public sealed record CoordinatorSettings
             Topology = topology,
             MetricsAddress = metricsAddress,
             MetricsPort = metricsPort,
+            Logging = logging,
             AgentTokens = agentTokens,
             OperatorTokens = operatorTokens,
         };
