@@ -117,4 +117,9 @@ check() { # service package binary
 
 check agent networktwin-agent networktwin-agent
 check central networktwin-central networktwin-central
-echo "windows: $out/win-x64/agent/networktwin-agent.exe, $out/win-x64/central/networktwin-central.exe"
+# Windows: the publish folders plus the service install script beside them.
+cp packaging/windows/install-agent.ps1 "$out/win-x64/"
+for exe in "$out/win-x64/agent/networktwin-agent.exe" "$out/win-x64/central/networktwin-central.exe"; do
+  [ "$(head -c 2 "$exe")" = "MZ" ] || fail "$exe is not a Windows executable"
+done
+echo "windows: $out/win-x64/ (agent/, central/, install-agent.ps1: run it elevated to register the NetworkTwinAgent service)"
