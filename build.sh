@@ -7,7 +7,8 @@
 #                       by installing it into a fresh root (packaging/build.sh)
 # It installs what it needs when missing: Debian mosquitto, mosquitto-clients, postgresql and systemd
 # (for systemd-analyze); for the tests also
-# the npm @grpc/grpc-js peer (and Node.js) used by the gRPC interop tests.
+# the npm @grpc/grpc-js peer (and Node.js) used by the gRPC interop tests and Debian chromium for the
+# dashboard test.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -45,6 +46,17 @@ ensure_debian_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# Debian's chromium: the dashboard test loads the coordinator's page in it, headless.
+ensure_browser() {
+  if ! command -v chromium >/dev/null 2>&1; then
+    local sudo=""
+    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+    echo "installing chromium (Debian package, for the dashboard test)..."
+    $sudo apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  fi
+}
+
 # The real gRPC peer the interop tests talk to: @grpc/grpc-js from npm (Node.js from Debian if missing).
 ensure_interop_peer() {
   local dir=tests/NetworkTwin.Rpc.Tests/Interop
@@ -80,6 +92,7 @@ case "$command" in
   test)
     ensure_debian_packages
     ensure_interop_peer
+    ensure_browser
     build
     log="$(mktemp)"
     status=0

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using NetworkTwin.Central.Hosting;
 using NetworkTwin.Central.Repository;
@@ -7,8 +9,9 @@ using NetworkTwin.Hosting.Metrics;
 namespace NetworkTwin.Central.Metrics;
 
 /// <summary>
-/// The coordinator's /metrics, /healthz and /readyz (ready: the repository answers) on
-/// Coordinator:Metrics, loopback by default, apart from the agents' gRPC port.
+/// The coordinator's operator web port (Coordinator:Metrics, loopback by default, apart from the
+/// agents' gRPC port): /metrics, /healthz, /readyz (ready: the repository answers), and the
+/// dashboard at / with the document it polls at /api/overview.
 /// </summary>
 internal sealed class CoordinatorMetricsServer(
     CoordinatorSettings settings,
@@ -54,6 +57,13 @@ internal sealed class CoordinatorMetricsServer(
         }
 
         return text.ToString();
+    }
+
+    protected override void MapMore(WebApplication app)
+    {
+        var page = Dashboard.DashboardPage.Html;
+        app.MapGet("/", () => Results.Content(page, "text/html; charset=utf-8"));
+        app.MapGet("/api/overview", () => Results.Json(Dashboard.DashboardApi.Build(repository, topology)));
     }
 
     protected override string? NotReady()

@@ -53,11 +53,12 @@ public abstract class CoordinatorRepository : IDisposable
         CREATE INDEX results_link ON results (agent_id, link_id, sequence);
         """,
 
-        // 3: the cell a window result is about; loss evidence by time (partial indexes: only the rows they serve); discovered link maps.
+        // 3: the cell a window result is about; loss evidence and link results by time (partial indexes: only the rows they serve); discovered link maps.
         """
         ALTER TABLE results ADD COLUMN cell_id INTEGER;
         CREATE INDEX results_cell ON results (agent_id, cell_id, sequence) WHERE cell_id IS NOT NULL;
         CREATE INDEX results_loss_time ON results (produced_unix_ms) WHERE kind = 'Loss';
+        CREATE INDEX results_link_time ON results (produced_unix_ms) WHERE link_id IS NOT NULL;
         CREATE TABLE topology_maps (
             version {int64} PRIMARY KEY,
             computed_at TEXT NOT NULL,
@@ -190,6 +191,26 @@ public abstract class CoordinatorRepository : IDisposable
             Link = Result.Parser.ParseFrom((byte[])reader.GetValue(3)).Link,
         },
         ("site", site ?? string.Empty));
+
+    /// <summary>Every agent's link capacity results produced since <paramref name="sinceUnixMs"/>, oldest first, at most <paramref name="limit"/> (the newest).</summary>
+    public IReadOnlyList<LinkSummary> LinkHistory(long sinceUnixMs, int limit) => Query(
+        """
+        SELECT agent_id, site, produced_unix_ms, payload FROM (
+            SELECT r.agent_id, a.site, r.produced_unix_ms, r.payload, r.sequence
+            FROM results r JOIN agents a ON a.agent_id = r.agent_id
+            WHERE r.link_id IS NOT NULL AND r.produced_unix_ms >= @since
+            ORDER BY r.produced_unix_ms DESC LIMIT @limit) latest
+        ORDER BY produced_unix_ms, agent_id
+        """,
+        reader => new LinkSummary
+        {
+            AgentId = reader.GetString(0),
+            Site = reader.GetString(1),
+            ProducedUnixMs = reader.GetInt64(2),
+            Link = Result.Parser.ParseFrom((byte[])reader.GetValue(3)).Link,
+        },
+        ("since", sinceUnixMs),
+        ("limit", limit));
 
     /// <summary>Every agent's loss evidence produced since <paramref name="sinceUnixMs"/>.</summary>
     public IReadOnlyList<(string AgentId, string Site, CellLossEvents Events)> LossEvidence(long sinceUnixMs) => Query(

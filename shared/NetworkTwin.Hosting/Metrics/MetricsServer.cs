@@ -27,6 +27,11 @@ public abstract partial class MetricsServer(string address, int port, IServicePr
     /// <summary>Why the service is not ready, or null when it is.</summary>
     protected abstract string? NotReady();
 
+    /// <summary>More endpoints on the same loopback HTTP/1.1 server (the coordinator's dashboard).</summary>
+    protected virtual void MapMore(WebApplication app)
+    {
+    }
+
     /// <summary>Binds before the host reports itself started, so /healthz answers as soon as systemd hears READY=1.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -46,6 +51,7 @@ public abstract partial class MetricsServer(string address, int port, IServicePr
         app.MapGet("/readyz", () => NotReady() is { } why
             ? Results.Text($"not ready: {why}\n", statusCode: StatusCodes.Status503ServiceUnavailable)
             : Results.Text("ready\n"));
+        MapMore(app);
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);

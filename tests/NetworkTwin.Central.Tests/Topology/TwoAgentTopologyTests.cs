@@ -60,12 +60,14 @@ public sealed class TwoAgentTopologyTests(PostgresClusterFixture postgres) : ICl
         var source = await ReplaySource.LoadAsync(capture, null, default);
         await using var broker = await MosquittoBroker.StartAsync();
         var port = LoopbackPort.Free();
+        var web = LoopbackPort.Free();
         await using var coordinator = CoordinatorHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Coordinator:Port"] = port.ToString(CultureInfo.InvariantCulture),
             ["Coordinator:DataDirectory"] = Path.Combine(_dir, "central"),
             ["Coordinator:Repository:Provider"] = "postgresql",
             ["Coordinator:Repository:ConnectionString"] = postgres.NewDatabase(),
+            ["Coordinator:Metrics:Port"] = web.ToString(CultureInfo.InvariantCulture),
             ["Logging:LogLevel:Default"] = "Warning",
         }));
         await coordinator.StartAsync();
@@ -89,6 +91,12 @@ public sealed class TwoAgentTopologyTests(PostgresClusterFixture postgres) : ICl
             },
             "every cell placed");
         var capacities = await channel.UnaryAsync(OperatorMethods.ListCapacities, new CapacitiesRequest());
+
+        // The dashboard in a real browser: the page polls the coordinator and draws what it gets.
+        var dashboard = new Uri($"http://127.0.0.1:{web}/");
+        var dom = await HeadlessChromium.DomAsync(dashboard);
+        var screenshot = Path.Combine(AppContext.BaseDirectory, "dashboard.png");
+        await HeadlessChromium.ScreenshotAsync(dashboard, screenshot);
         await a.StopAsync();
         await b.StopAsync();
 
@@ -106,6 +114,14 @@ public sealed class TwoAgentTopologyTests(PostgresClusterFixture postgres) : ICl
         Assert.Equal(3, capacities.Links.Count);
         Assert.All(capacities.Links, l => Assert.True(l.CapacityGbps > 0 && l.MeanGbps > 0, $"link {l.LinkId}: capacity {l.CapacityGbps}, mean {l.MeanGbps}"));
         Assert.Equal(map.Version, capacities.TopologyVersion);
+
+        Assert.Contains("data-loaded=\"true\"", dom, StringComparison.Ordinal);
+        Assert.Contains("<td>du-a</td>", dom, StringComparison.Ordinal);
+        Assert.Contains("<td>du-b</td>", dom, StringComparison.Ordinal);
+        Assert.Equal(12, System.Text.RegularExpressions.Regex.Count(dom, "data-cell=\"du-[ab]:"));
+        Assert.Equal(3, System.Text.RegularExpressions.Regex.Count(dom, "class=\"link-label\""));
+        Assert.Contains("class=\"capacityGbps\"", dom, StringComparison.Ordinal);
+        Assert.True(new FileInfo(screenshot).Length > 20_000, $"the screenshot {screenshot} looks empty");
     }
 
     private static async Task Until(Func<Task<bool>> condition, string what, double seconds = 60)

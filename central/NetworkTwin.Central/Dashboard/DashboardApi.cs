@@ -1,0 +1,66 @@
+using NetworkTwin.Central.Repository;
+using NetworkTwin.Central.Topology;
+
+namespace NetworkTwin.Central.Dashboard;
+
+/// <summary>What the dashboard shows, in one document the page polls: agents and their health, the link map, capacities, recent per-link series.</summary>
+public static class DashboardApi
+{
+    /// <summary>How far back the charts reach.</summary>
+    public const int HistorySeconds = 600;
+
+    public sealed record AgentView(string Id, string Site, string Version, double LastSeenSecondsAgo, long Results, long StoredThrough, bool Healthy);
+
+    public sealed record CellView(string Agent, int Cell, double MeanCorrelation);
+
+    public sealed record LinkView(int Id, IReadOnlyList<string> Agents, IReadOnlyList<CellView> Cells, double MeanGbps, double CapacityGbps, double PeakGbps, double? WorstLossPercent);
+
+    public sealed record Point(long T, double CapacityGbps, double MeanGbps, double PeakGbps);
+
+    public sealed record SeriesView(string Agent, int AgentLink, int? Link, IReadOnlyList<Point> Points);
+
+    public sealed record Overview(long Now, long TopologyVersion, string Statement, IReadOnlyList<AgentView> Agents, IReadOnlyList<LinkView> Links, IReadOnlyList<CellView> Unplaced, IReadOnlyList<SeriesView> Series, string Predictions);
+
+    public static Overview Build(CoordinatorRepository repository, TopologyService topology)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var agents = repository.Agents().Select(a => new AgentView(
+            a.AgentId, a.Site, a.Version, Math.Round((now - a.LastSeenUnixMs) / 1000.0, 1), a.ResultsStored, a.StoredThrough, now - a.LastSeenUnixMs < 30_000)).ToList();
+        var map = topology.Current();
+        var capacities = topology.Capacities().Links.ToDictionary(l => l.LinkId);
+        var links = map.Links.Select(l =>
+        {
+            var c = capacities.GetValueOrDefault(l.LinkId);
+            return new LinkView(
+                l.LinkId,
+                [.. l.Agents],
+                [.. l.Cells.Select(x => new CellView(x.Cell.AgentId, x.Cell.CellId, x.MeanCorrelation))],
+                Math.Round(c?.MeanGbps ?? 0, 3),
+                Math.Round(c?.CapacityGbps ?? 0, 3),
+                Math.Round(c?.PeakGbps ?? 0, 3),
+                c is null || double.IsNaN(c.MaxLossPercent) ? null : Math.Round(c.MaxLossPercent, 3));
+        }).ToList();
+
+        // Each agent's own link belongs to the discovered link most of its cells are on.
+        var linkOfCell = map.Links.SelectMany(l => l.Cells.Select(c => (Key: (c.Cell.AgentId, c.Cell.CellId), l.LinkId))).ToDictionary(x => x.Key, x => x.LinkId);
+        var series = repository.LinkHistory(now - (HistorySeconds * 1000L), 20_000)
+            .GroupBy(h => (h.AgentId, h.Link.LinkId))
+            .Select(g =>
+            {
+                var cells = g.Last().Link.Cells;
+                int? discovered = cells.Select(c => linkOfCell.TryGetValue((g.Key.AgentId, c), out var id) ? id : 0).Where(id => id != 0)
+                    .GroupBy(id => id).OrderByDescending(x => x.Count()).Select(x => (int?)x.Key).FirstOrDefault();
+                return new SeriesView(g.Key.AgentId, g.Key.LinkId, discovered, [.. g.Select(h => new Point(h.ProducedUnixMs, Math.Round(h.Link.CapacityGbps, 3), Math.Round(h.Link.MeanGbps, 3), Math.Round(h.Link.PeakGbps, 3)))]);
+            })
+            .OrderBy(s => s.Link ?? int.MaxValue).ThenBy(s => s.Agent, StringComparer.Ordinal).ToList();
+        return new Overview(
+            now,
+            map.Version,
+            map.Statement,
+            agents,
+            links,
+            [.. map.Unplaced.Select(c => new CellView(c.AgentId, c.CellId, 0))],
+            series,
+            "No prediction model is deployed yet: the prediction band appears once agents run one.");
+    }
+}
