@@ -19,7 +19,13 @@ public static class DashboardApi
 
     public sealed record SeriesView(string Agent, int AgentLink, int? Link, IReadOnlyList<Point> Points);
 
-    public sealed record Overview(long Now, long TopologyVersion, string Statement, IReadOnlyList<AgentView> Agents, IReadOnlyList<LinkView> Links, IReadOnlyList<CellView> Unplaced, IReadOnlyList<SeriesView> Series, string Predictions);
+    public sealed record DesignKindView(string Kind, int Simulated, long Possible, int Partitioning, int Hurting);
+
+    public sealed record DesignFailureView(string Scenario, string Kind, int Components, double LostPairsPercent, double UnreachableDemandGbps, double? WorstUtilisation, int OverloadedLinks);
+
+    public sealed record DesignView(string Network, int Nodes, int Links, long PublishedUnixMs, string PublishedBy, IReadOnlyList<DesignKindView> Kinds, IReadOnlyList<DesignFailureView> Worst);
+
+    public sealed record Overview(long Now, long TopologyVersion, string Statement, IReadOnlyList<AgentView> Agents, IReadOnlyList<LinkView> Links, IReadOnlyList<CellView> Unplaced, IReadOnlyList<SeriesView> Series, string Predictions, DesignView? Design);
 
     public static Overview Build(CoordinatorRepository repository, TopologyService topology)
     {
@@ -61,6 +67,14 @@ public static class DashboardApi
             links,
             [.. map.Unplaced.Select(c => new CellView(c.AgentId, c.CellId, 0))],
             series,
-            "No prediction model is deployed yet: the prediction band appears once agents run one.");
+            "No prediction model is deployed yet: the prediction band appears once agents run one.",
+            repository.DesignRuns(1).Select(r => new DesignView(
+                r.Network,
+                r.Nodes,
+                r.Links,
+                r.PublishedUnixMs,
+                r.PublishedBy,
+                [.. r.Kinds.Select(k => new DesignKindView(k.Kind, k.Simulated, k.Possible, k.Partitioning, k.Hurting))],
+                [.. r.Worst.Take(10).Select(w => new DesignFailureView(w.Scenario, w.Kind, w.Components, Math.Round(w.LostPairsPercent, 2), Math.Round(w.UnreachableDemandGbps, 2), double.IsNaN(w.WorstUtilisation) ? null : Math.Round(w.WorstUtilisation, 3), w.OverloadedLinks))])).FirstOrDefault());
     }
 }

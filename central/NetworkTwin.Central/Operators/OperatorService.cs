@@ -56,6 +56,23 @@ public static class OperatorService
             signal.Notify(issued.AgentId);
             return Task.FromResult(new CommandRecord { Command = issued, State = "pending" });
         });
+        routes.MapUnary(OperatorMethods.PublishDesignRun, (run, context) =>
+        {
+            operators.CheckAny(context);
+            if (string.IsNullOrWhiteSpace(run.Network) || run.Network.Length > 200 || run.Worst.Count > 50 || run.Kinds.Count > 10)
+            {
+                throw new RpcException(RpcStatusCode.InvalidArgument, "a design run needs a network name of 1..200 characters, at most 10 kinds and at most 50 worst failures");
+            }
+
+            return Task.FromResult(repository.SaveDesignRun(run));
+        });
+        routes.MapUnary(OperatorMethods.ListDesignRuns, (request, context) =>
+        {
+            operators.CheckAny(context);
+            var list = new DesignRunList();
+            list.Runs.AddRange(repository.DesignRuns(request.Limit is > 0 and <= 1000 ? request.Limit : 20));
+            return Task.FromResult(list);
+        });
         routes.MapUnary(OperatorMethods.ListCommands, (request, context) =>
         {
             operators.CheckAny(context);

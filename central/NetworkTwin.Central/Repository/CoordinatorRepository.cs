@@ -78,6 +78,15 @@ public abstract class CoordinatorRepository : IDisposable
             detail TEXT NOT NULL);
         CREATE INDEX commands_agent ON commands (agent_id, state, command_id);
         """,
+
+        // 5: failure simulations the design twin published, for the dashboard.
+        """
+        CREATE TABLE design_runs (
+            run_id {identity},
+            network TEXT NOT NULL,
+            published_at TEXT NOT NULL,
+            payload {bytes} NOT NULL);
+        """,
     ];
 
     public int SchemaVersion => Run(c => Convert.ToInt32(Scalar(c, null, "SELECT version FROM schema_version"), CultureInfo.InvariantCulture));
@@ -290,6 +299,26 @@ public abstract class CoordinatorRepository : IDisposable
         ("detail", detail.Length > 2000 ? detail[..2000] : detail),
         ("id", commandId),
         ("agent", agentId)) == 1);
+
+    /// <summary>Stores a published design run; returns it with its id and time.</summary>
+    public DesignRun SaveDesignRun(DesignRun run) => Run(connection =>
+    {
+        var stored = run.Clone();
+        stored.PublishedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        using var transaction = connection.BeginTransaction();
+        stored.RunId = Convert.ToInt64(
+            Scalar(connection, transaction, "INSERT INTO design_runs (network, published_at, payload) VALUES (@network, @now, @payload) RETURNING run_id", ("network", stored.Network), ("now", Now()), ("payload", Array.Empty<byte>())),
+            CultureInfo.InvariantCulture);
+        Execute(connection, transaction, "UPDATE design_runs SET payload = @payload WHERE run_id = @id", ("payload", stored.ToByteArray()), ("id", stored.RunId));
+        transaction.Commit();
+        return stored;
+    });
+
+    /// <summary>Published design runs, newest first.</summary>
+    public IReadOnlyList<DesignRun> DesignRuns(int limit) => Query(
+        "SELECT payload FROM design_runs ORDER BY run_id DESC LIMIT @limit",
+        reader => DesignRun.Parser.ParseFrom((byte[])reader.GetValue(0)),
+        ("limit", limit));
 
     /// <summary>How many commands wait for their agent's acknowledgement.</summary>
     public long PendingCommandCount() => Run(connection => Convert.ToInt64(Scalar(connection, null, "SELECT COUNT(*) FROM commands WHERE state = 'pending'"), CultureInfo.InvariantCulture));

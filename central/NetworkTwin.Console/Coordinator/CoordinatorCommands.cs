@@ -14,9 +14,9 @@ namespace NetworkTwin.Console.Coordinator;
 /// <summary><c>networktwin agents|links|topology|capacities|configure|commands</c>: the coordinator's view and commands to agents, over its operators' API.</summary>
 public static class CoordinatorCommands
 {
-    private static Option<string> Address() => new("--coordinator") { Description = "The coordinator's gRPC address.", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("NETWORKTWIN_COORDINATOR") ?? "http://127.0.0.1:7070" };
+    internal static Option<string> Address() => new("--coordinator") { Description = "The coordinator's gRPC address.", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("NETWORKTWIN_COORDINATOR") ?? "http://127.0.0.1:7070" };
 
-    private static Option<string?> Token() => new("--token") { Description = "Operator token (or NETWORKTWIN_TOKEN)." };
+    internal static Option<string?> Token() => new("--token") { Description = "Operator token (or NETWORKTWIN_TOKEN)." };
 
     private static readonly Option<FileInfo?> CaFile = new("--ca") { Description = "PEM file of the CA that signed the coordinator's certificate (https://)." };
 
@@ -203,7 +203,7 @@ public static class CoordinatorCommands
         return command;
     }
 
-    private static async Task<T> CallAsync<T>(string address, string? token, FileInfo? ca, Func<RpcChannel, RpcCallOptions, Task<T>> call, CancellationToken ct)
+    internal static async Task<T> CallAsync<T>(string address, string? token, FileInfo? ca, Func<RpcChannel, RpcCallOptions, Task<T>> call, CancellationToken ct)
     {
         if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {

@@ -84,9 +84,12 @@ public static class DesignCommand
         var top = new Option<int>("--top") { Description = "Worst failures shown per kind.", DefaultValueFactory = _ => 5 };
         var json = new Option<FileInfo?>("--json") { Description = "Write every scenario's outcome as JSON to this file." };
         var history = IntentCommands.HistoryOption();
+        var publish = new Option<string?>("--publish") { Description = "Also send the summary to this coordinator (http:// or https://) for its dashboard." };
+        var token = Coordinator.CoordinatorCommands.Token();
+        var ca = new Option<FileInfo?>("--ca") { Description = "PEM file of the CA that signed the coordinator's certificate (https://)." };
         var command = new Command("simulate", "Fail every link, every node, every shared-risk group and pairs of links; report what breaks first.")
         {
-            network, noNodes, noDoubles, samples, exhaustive, capacity, uniform, top, json, history,
+            network, noNodes, noDoubles, samples, exhaustive, capacity, uniform, top, json, history, publish, token, ca,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -148,9 +151,34 @@ public static class DesignCommand
                 await File.WriteAllTextAsync(file.FullName, JsonSerializer.Serialize(report, NetworkFiles.Json), ct).ConfigureAwait(false);
             }
 
+            if (parse.GetValue(publish) is { } coordinator)
+            {
+                var run = Summary(report!);
+                var stored = await Coordinator.CoordinatorCommands.CallAsync(coordinator, parse.GetValue(token), parse.GetValue(ca), (c, o) => c.UnaryAsync(Contracts.Operators.OperatorMethods.PublishDesignRun, run, o), ct).ConfigureAwait(false);
+                console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"published to {Markup.Escape(coordinator)} as design run {stored.RunId} (its dashboard shows it)"));
+            }
+
             return CliApp.ExitOk;
         });
         return command;
+    }
+
+    /// <summary>The summary the coordinator's dashboard shows: every kind, and the 50 worst failures.</summary>
+    private static Contracts.Operators.DesignRun Summary(SimulationReport report)
+    {
+        var run = new Contracts.Operators.DesignRun { Network = report.Network.Length > 200 ? report.Network[..200] : report.Network, Nodes = report.Nodes, Links = report.Links, PublishedBy = Environment.UserName };
+        run.Kinds.AddRange(report.Kinds.Select(k => new Contracts.Operators.DesignKind { Kind = k.Kind.ToString(), Simulated = k.Simulated, Possible = k.Possible, Partitioning = k.Partitioning, Hurting = k.Hurting }));
+        run.Worst.AddRange(report.WorstFirst().Take(50).Select(o => new Contracts.Operators.DesignFailure
+        {
+            Scenario = o.Scenario.Label,
+            Kind = o.Scenario.Kind.ToString(),
+            Components = o.Components,
+            LostPairsPercent = o.LostPairsPercent,
+            UnreachableDemandGbps = o.UnreachableDemandGbps,
+            WorstUtilisation = o.WorstUtilisation ?? double.NaN,
+            OverloadedLinks = o.OverloadedLinks,
+        }));
+        return run;
     }
 
     /// <summary>Records a run on a network (not an intent) in the design history.</summary>

@@ -16,4 +16,8 @@ public static class OperatorMethods
     public static readonly RpcMethod<SendCommandRequest, CommandRecord> SendCommand = new(Service, "SendCommand", RpcMethodType.Unary);
 
     public static readonly RpcMethod<ListCommandsRequest, CommandList> ListCommands = new(Service, "ListCommands", RpcMethodType.Unary);
+
+    public static readonly RpcMethod<DesignRun, DesignRun> PublishDesignRun = new(Service, "PublishDesignRun", RpcMethodType.Unary);
+
+    public static readonly RpcMethod<ListDesignRunsRequest, DesignRunList> ListDesignRuns = new(Service, "ListDesignRuns", RpcMethodType.Unary);
 }

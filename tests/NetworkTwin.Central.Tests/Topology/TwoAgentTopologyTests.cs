@@ -92,6 +92,11 @@ public sealed class TwoAgentTopologyTests(PostgresClusterFixture postgres) : ICl
             "every cell placed");
         var capacities = await channel.UnaryAsync(OperatorMethods.ListCapacities, new CapacitiesRequest());
 
+        // A failure simulation published by the design twin, for the dashboard's design panel.
+        var design = new DesignRun { Network = "Metro-8 ring", Nodes = 8, Links = 9, Kinds = { new DesignKind { Kind = "Link", Simulated = 9, Possible = 9, Partitioning = 0, Hurting = 3 } } };
+        design.Worst.Add(new DesignFailure { Scenario = "link A-B", Kind = "Link", Components = 1, LostPairsPercent = 0, UnreachableDemandGbps = 0, WorstUtilisation = 1.25, OverloadedLinks = 2 });
+        await channel.UnaryAsync(OperatorMethods.PublishDesignRun, design);
+
         // The dashboard in a real browser: the page polls the coordinator and draws what it gets.
         var dashboard = new Uri($"http://127.0.0.1:{web}/");
         var dom = await HeadlessChromium.DomAsync(dashboard);
@@ -121,6 +126,8 @@ public sealed class TwoAgentTopologyTests(PostgresClusterFixture postgres) : ICl
         Assert.Equal(12, System.Text.RegularExpressions.Regex.Count(dom, "data-cell=\"du-[ab]:"));
         Assert.Equal(3, System.Text.RegularExpressions.Regex.Count(dom, "class=\"link-label\""));
         Assert.Contains("class=\"capacityGbps\"", dom, StringComparison.Ordinal);
+        Assert.Contains("Metro-8 ring: 8 nodes, 9 links", dom, StringComparison.Ordinal);
+        Assert.Contains("<td>link A-B</td>", dom, StringComparison.Ordinal);
         Assert.True(new FileInfo(screenshot).Length > 20_000, $"the screenshot {screenshot} looks empty");
     }
 

@@ -79,4 +79,24 @@ public sealed class CoordinatorCommandsTests : IAsyncLifetime
         Assert.Equal(3, exit);
         Assert.Contains("Unauthenticated", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task DesignSimulate_Publish_StoresTheRunAtTheCoordinator()
+    {
+        var network = Path.Combine(CliRunner.ReferenceData("topology_zoo"), "graphml", "Abilene.graphml");
+
+        var (exit, output) = await CliRunner.RunAsync("design", "simulate", "--network", network, "--history", Path.Combine(_dir, "history.db"), "--publish", _address, "--token", "ops-secret-0123456789");
+
+        Assert.True(exit == 0, output);
+        Assert.Contains("as design run 1", output, StringComparison.Ordinal);
+        using var channel = new RpcChannel(new Uri(_address));
+        var runs = await channel.UnaryAsync(
+            NetworkTwin.Contracts.Operators.OperatorMethods.ListDesignRuns,
+            new NetworkTwin.Contracts.Operators.ListDesignRunsRequest(),
+            new RpcCallOptions { Headers = new Dictionary<string, string> { ["authorization"] = "Bearer ops-secret-0123456789" } });
+        var run = Assert.Single(runs.Runs);
+        Assert.Equal((11, 14), (run.Nodes, run.Links));
+        Assert.Contains(run.Kinds, k => k.Kind == "Link" && k.Simulated == 14);
+        Assert.NotEmpty(run.Worst);
+    }
 }
