@@ -33,7 +33,7 @@ public static class DashboardApi
         var agents = repository.Agents().Select(a => new AgentView(
             a.AgentId, a.Site, a.Version, Math.Round((now - a.LastSeenUnixMs) / 1000.0, 1), a.ResultsStored, a.StoredThrough, now - a.LastSeenUnixMs < 30_000)).ToList();
         var map = topology.Current();
-        var capacities = topology.Capacities().Links.ToDictionary(l => l.LinkId);
+        var capacities = topology.Capacities(map).Links.ToDictionary(l => l.LinkId);
         var links = map.Links.Select(l =>
         {
             var c = capacities.GetValueOrDefault(l.LinkId);
@@ -47,15 +47,12 @@ public static class DashboardApi
                 c is null || double.IsNaN(c.MaxLossPercent) ? null : Math.Round(c.MaxLossPercent, 3));
         }).ToList();
 
-        // Each agent's own link belongs to the discovered link most of its cells are on.
-        var linkOfCell = map.Links.SelectMany(l => l.Cells.Select(c => (Key: (c.Cell.AgentId, c.Cell.CellId), l.LinkId))).ToDictionary(x => x.Key, x => x.LinkId);
+        var linkOfCell = CapacityView.LinkOfCell(map);
         var series = repository.LinkHistory(now - (HistorySeconds * 1000L), 20_000)
             .GroupBy(h => (h.AgentId, h.Link.LinkId))
             .Select(g =>
             {
-                var cells = g.Last().Link.Cells;
-                int? discovered = cells.Select(c => linkOfCell.TryGetValue((g.Key.AgentId, c), out var id) ? id : 0).Where(id => id != 0)
-                    .GroupBy(id => id).OrderByDescending(x => x.Count()).Select(x => (int?)x.Key).FirstOrDefault();
+                var discovered = CapacityView.DiscoveredLink(g.Key.AgentId, g.Last().Link.Cells, linkOfCell);
                 return new SeriesView(g.Key.AgentId, g.Key.LinkId, discovered, [.. g.Select(h => new Point(h.ProducedUnixMs, Math.Round(h.Link.CapacityGbps, 3), Math.Round(h.Link.MeanGbps, 3), Math.Round(h.Link.PeakGbps, 3)))]);
             })
             .OrderBy(s => s.Link ?? int.MaxValue).ThenBy(s => s.Agent, StringComparer.Ordinal).ToList();

@@ -17,7 +17,7 @@ public static class CapacityView
         IReadOnlyList<(string AgentId, string Site, long ProducedUnixMs, SyncCell Cell)> cells)
     {
         var list = new CapacityList { TopologyVersion = map.Version };
-        var linkOfCell = map.Links.SelectMany(l => l.Cells.Select(c => (Key: (c.Cell.AgentId, c.Cell.CellId), l.LinkId))).ToDictionary(x => x.Key, x => x.LinkId);
+        var linkOfCell = LinkOfCell(map);
         var views = map.Links.ToDictionary(
             l => l.LinkId,
             l => new LinkCapacityView { LinkId = l.LinkId, Cells = l.Cells.Count, MaxLossPercent = double.NaN, ProducedUnixMs = long.MaxValue });
@@ -41,17 +41,9 @@ public static class CapacityView
             }
         }
 
-        // An agent's own link belongs to the discovered link most of its cells are on.
         foreach (var summary in agentLinks)
         {
-            var target = summary.Link.Cells
-                .Select(c => linkOfCell.TryGetValue((summary.AgentId, c), out var id) ? id : 0)
-                .Where(id => id != 0)
-                .GroupBy(id => id)
-                .OrderByDescending(g => g.Count())
-                .Select(g => g.Key)
-                .FirstOrDefault();
-            if (target != 0)
+            if (DiscoveredLink(summary.AgentId, summary.Link.Cells, linkOfCell) is { } target)
             {
                 views[target].CapacityGbps += summary.Link.CapacityGbps;
                 views[target].PeakGbps += summary.Link.PeakGbps;
@@ -67,4 +59,17 @@ public static class CapacityView
 
         return list;
     }
+
+    /// <summary>The discovered link of every (agent, cell) on the map.</summary>
+    public static Dictionary<(string AgentId, int CellId), int> LinkOfCell(TopologyMap map) =>
+        map.Links.SelectMany(l => l.Cells.Select(c => (Key: (c.Cell.AgentId, c.Cell.CellId), l.LinkId))).ToDictionary(x => x.Key, x => x.LinkId);
+
+    /// <summary>An agent's own link belongs to the discovered link most of its cells are on (null: none of them is on the map).</summary>
+    public static int? DiscoveredLink(string agentId, IEnumerable<int> cells, IReadOnlyDictionary<(string AgentId, int CellId), int> linkOfCell) =>
+        cells.Select(c => linkOfCell.TryGetValue((agentId, c), out var id) ? id : (int?)null)
+            .OfType<int>()
+            .GroupBy(id => id)
+            .OrderByDescending(g => g.Count())
+            .Select(g => (int?)g.Key)
+            .FirstOrDefault();
 }

@@ -52,9 +52,11 @@ public sealed partial class TopologyService(CoordinatorRepository repository, To
     }
 
     /// <summary>Per discovered link: its cells' latest rates and what the agents sized for their share of it.</summary>
-    public CapacityList Capacities()
+    public CapacityList Capacities() => Capacities(Current());
+
+    /// <summary>The same for a map the caller already holds.</summary>
+    public CapacityList Capacities(TopologyMap map)
     {
-        var map = Current();
         var since = time.GetUtcNow().ToUnixTimeMilliseconds() - (long)(options.HorizonSeconds * 1000);
         return CapacityView.Build(map, repository.LatestLinks(null), repository.LatestCells(since));
     }
