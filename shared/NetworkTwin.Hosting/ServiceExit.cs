@@ -38,8 +38,9 @@ public static class ServiceExit
     public static async Task<int> RunAsync(IHost host, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(host);
-        var workers = host.Services.GetServices<IHostedService>().OfType<BackgroundService>().ToList();
+        // RunAsync disposes the host: take the workers first.
+        var workers = WorkerHealth.Workers(host.Services);
         await host.RunAsync(cancellationToken).ConfigureAwait(false);
-        return workers.Any(w => w.ExecuteTask is { IsFaulted: true }) ? WorkerFailed : 0;
+        return WorkerHealth.Failed(workers).Count > 0 ? WorkerFailed : 0;
     }
 }

@@ -36,15 +36,15 @@ public sealed partial class SystemdNotifyService(
             return;
         }
 
-        var workers = services.GetServices<IHostedService>().OfType<BackgroundService>().Where(w => !ReferenceEquals(w, this)).ToList();
+        var workers = WorkerHealth.Workers(services);
         using var timer = new PeriodicTimer(interval / 2);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                if (workers.FirstOrDefault(w => w.ExecuteTask is { IsFaulted: true }) is { } failed)
+                if (WorkerHealth.Failed(workers) is { Count: > 0 } failed)
                 {
-                    Log.WatchdogStopped(logger, failed.GetType().Name);
+                    Log.WatchdogStopped(logger, string.Join(", ", failed));
                     return;
                 }
 
