@@ -261,26 +261,17 @@ public abstract class CoordinatorRepository : IDisposable
         reader => TopologyMap.Parser.ParseFrom((byte[])reader.GetValue(0))).FirstOrDefault();
 
     /// <summary>Records a command for an agent as pending; returns it with its id and issue time.</summary>
-    public Command IssueCommand(Command command) => Run(connection =>
+    public Command IssueCommand(Command command)
     {
         var issued = command.Clone();
         issued.IssuedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        using var transaction = connection.BeginTransaction();
-        var id = Convert.ToInt64(
-            Scalar(
-                connection,
-                transaction,
-                "INSERT INTO commands (agent_id, kind, payload, issued_at, state, detail) VALUES (@agent, @kind, @payload, @now, 'pending', '') RETURNING command_id",
-                ("agent", issued.AgentId),
-                ("kind", issued.BodyCase.ToString()),
-                ("payload", Array.Empty<byte>()),
-                ("now", Now())),
-            CultureInfo.InvariantCulture);
-        issued.CommandId = id;
-        Execute(connection, transaction, "UPDATE commands SET payload = @payload WHERE command_id = @id", ("payload", issued.ToByteArray()), ("id", id));
-        transaction.Commit();
-        return issued;
-    });
+        return InsertNumbered(
+            issued,
+            "commands",
+            "command_id",
+            [("agent_id", issued.AgentId), ("kind", issued.BodyCase.ToString()), ("issued_at", Now()), ("state", "pending"), ("detail", string.Empty)],
+            (c, id) => c.CommandId = id);
+    }
 
     /// <summary>An agent's pending commands with an id above <paramref name="afterId"/>, oldest first.</summary>
     public IReadOnlyList<Command> PendingCommands(string agentId, long afterId) => Query(
@@ -301,18 +292,12 @@ public abstract class CoordinatorRepository : IDisposable
         ("agent", agentId)) == 1);
 
     /// <summary>Stores a published design run; returns it with its id and time.</summary>
-    public DesignRun SaveDesignRun(DesignRun run) => Run(connection =>
+    public DesignRun SaveDesignRun(DesignRun run)
     {
         var stored = run.Clone();
         stored.PublishedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        using var transaction = connection.BeginTransaction();
-        stored.RunId = Convert.ToInt64(
-            Scalar(connection, transaction, "INSERT INTO design_runs (network, published_at, payload) VALUES (@network, @now, @payload) RETURNING run_id", ("network", stored.Network), ("now", Now()), ("payload", Array.Empty<byte>())),
-            CultureInfo.InvariantCulture);
-        Execute(connection, transaction, "UPDATE design_runs SET payload = @payload WHERE run_id = @id", ("payload", stored.ToByteArray()), ("id", stored.RunId));
-        transaction.Commit();
-        return stored;
-    });
+        return InsertNumbered(stored, "design_runs", "run_id", [("network", stored.Network), ("published_at", Now())], (r, id) => r.RunId = id);
+    }
 
     /// <summary>Published design runs, newest first.</summary>
     public IReadOnlyList<DesignRun> DesignRuns(int limit) => Query(
@@ -393,6 +378,25 @@ public abstract class CoordinatorRepository : IDisposable
         using var command = NewCommand(connection, transaction, sql, parameters);
         return command.ExecuteScalar();
     }
+
+    /// <summary>
+    /// Inserts a row whose payload carries the row's own generated id: the row goes in first
+    /// (RETURNING the id), then its payload with the id set, in one transaction.
+    /// </summary>
+    private T InsertNumbered<T>(T message, string table, string idColumn, (string Column, object? Value)[] columns, Action<T, long> setId)
+        where T : IMessage<T> => Run(connection =>
+    {
+        using var transaction = connection.BeginTransaction();
+        var names = string.Join(", ", columns.Select(c => c.Column));
+        var values = string.Join(", ", columns.Select(c => "@" + c.Column));
+        var id = Convert.ToInt64(
+            Scalar(connection, transaction, $"INSERT INTO {table} ({names}, payload) VALUES ({values}, @payload) RETURNING {idColumn}", [.. columns, ("payload", Array.Empty<byte>())]),
+            CultureInfo.InvariantCulture);
+        setId(message, id);
+        Execute(connection, transaction, $"UPDATE {table} SET payload = @payload WHERE {idColumn} = @id", ("payload", message.ToByteArray()), ("id", id));
+        transaction.Commit();
+        return message;
+    });
 
     /// <summary>Runs a read and maps every row.</summary>
     protected List<T> Query<T>(string sql, Func<DbDataReader, T> map, params (string Name, object? Value)[] parameters) => Run(connection =>
