@@ -21,7 +21,10 @@ namespace NetworkTwin.Agent.Sync;
 internal sealed partial class CommandApplier(IOptions<AgentOptions> options, IConfiguration configuration, LiveTwin twin, ILogger<CommandApplier> logger)
 {
     /// <summary>Keys the coordinator may change while the agent runs (under Agent:Analysis).</summary>
-    public static readonly string[] RemoteKeys = ["Agent:Analysis:LossTarget", "Agent:Analysis:BufferMicros", "Agent:Analysis:DeclaredLinks", "Agent:Analysis:Pins:<cell>"];
+    private static readonly string[] RemoteKeys = ["Agent:Analysis:LossTarget", "Agent:Analysis:BufferMicros", "Agent:Analysis:DeclaredLinks"];
+
+    /// <summary>What a refusal lists as allowed: the fixed keys and the pin pattern.</summary>
+    private static readonly string AllowedKeys = string.Join(", ", RemoteKeys.Append("Agent:Analysis:Pins:<cell>"));
 
     public const string SettingsFileName = "coordinator-settings.json";
 
@@ -92,7 +95,7 @@ internal sealed partial class CommandApplier(IOptions<AgentOptions> options, ICo
         var unknown = change.Settings.Keys.Where(k => !IsRemoteKey(k)).ToList();
         if (unknown.Count > 0)
         {
-            throw new InvalidDataException($"cannot change {string.Join(", ", unknown)} remotely; allowed: {string.Join(", ", RemoteKeys)}");
+            throw new InvalidDataException($"cannot change {string.Join(", ", unknown)} remotely; allowed: {AllowedKeys}");
         }
 
         var directory = options.Value.ResolvedDataDirectory;
@@ -126,7 +129,7 @@ internal sealed partial class CommandApplier(IOptions<AgentOptions> options, ICo
     }
 
     private static bool IsRemoteKey(string key) =>
-        RemoteKeys.Take(RemoteKeys.Length - 1).Contains(key, StringComparer.OrdinalIgnoreCase)
+        RemoteKeys.Contains(key, StringComparer.OrdinalIgnoreCase)
         || PinKey().IsMatch(key);
 
     private string StoreModel(ModelUpdate model)

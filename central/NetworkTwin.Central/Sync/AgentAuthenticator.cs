@@ -35,8 +35,7 @@ public sealed partial class AgentAuthenticator(IReadOnlyDictionary<string, strin
             return;
         }
 
-        var header = context.RequestHeaders.Authorization.ToString();
-        var presented = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..] : string.Empty;
+        var presented = PresentedToken(context);
         if (tokens.TryGetValue(agentId, out var expected)
             && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(expected)))
         {
@@ -88,8 +87,7 @@ public sealed partial class AgentAuthenticator(IReadOnlyDictionary<string, strin
             return;
         }
 
-        var header = context.RequestHeaders.Authorization.ToString();
-        var presented = Encoding.UTF8.GetBytes(header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..] : string.Empty);
+        var presented = Encoding.UTF8.GetBytes(PresentedToken(context));
         if (tokens.Values.Any(t => CryptographicOperations.FixedTimeEquals(presented, Encoding.UTF8.GetBytes(t))))
         {
             return;
@@ -97,6 +95,13 @@ public sealed partial class AgentAuthenticator(IReadOnlyDictionary<string, strin
 
         Log.Rejected(logger, context.Method, context.Peer ?? "?", "(operator)", presented.Length == 0 ? "no token" : "a wrong token");
         throw new RpcException(RpcStatusCode.Unauthenticated, "an operator token is missing or not valid");
+    }
+
+    /// <summary>The token of an <c>authorization: Bearer ...</c> header, or empty.</summary>
+    private static string PresentedToken(RpcCallContext context)
+    {
+        var header = context.RequestHeaders.Authorization.ToString();
+        return header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..] : string.Empty;
     }
 
     private static partial class Log

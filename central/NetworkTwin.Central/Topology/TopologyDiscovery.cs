@@ -80,6 +80,7 @@ public static class TopologyDiscovery
         var map = new TopologyMap { ComputedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() };
         var ids = StableIds(clusters.Select(c => c.Select(i => cells[i].Ref).ToList()).ToList(), previous);
         var links = new List<TopologyLink>();
+        var row = result.Evidence.Select((cell, a) => (cell, a)).ToDictionary(x => x.cell, x => x.a);   // cell index -> similarity row
         for (var k = 0; k < clusters.Count; k++)
         {
             var members = clusters[k];
@@ -88,8 +89,7 @@ public static class TopologyDiscovery
             foreach (var i in members)
             {
                 var others = members.Where(j => j != i).ToList();
-                var a = Array.IndexOf(result.Evidence, i);
-                var mean = others.Count == 0 ? 0 : others.Average(j => result.Similarity[a, Array.IndexOf(result.Evidence, j)]);
+                var mean = others.Count == 0 ? 0 : others.Average(j => result.Similarity[row[i], row[j]]);
                 var peak = result.Peaks[i, first];
                 link.Cells.Add(new TopologyCell
                 {
