@@ -21,7 +21,11 @@ public static class DevelopmentCertificates
         var caRequest = new CertificateRequest("CN=NetworkTwin Development CA", caKey, HashAlgorithmName.SHA256);
         caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        using var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        // One validity for the CA and everything it signs: read the clock once, so a leaf never outlives its
+        // issuer by the second that passed between two reads (certificate times are whole seconds).
+        var now = DateTimeOffset.UtcNow;
+        var (notBefore, notAfter) = (now.AddDays(-1), now.AddDays(30));
+        using var ca = caRequest.CreateSelfSigned(notBefore, notAfter);
 
         string Issue(string name, bool server, out string keyPem)
         {
@@ -47,7 +51,7 @@ public static class DevelopmentCertificates
             }
 
             request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(server ? "1.3.6.1.5.5.7.3.1" : "1.3.6.1.5.5.7.3.2")], false));
-            using var cert = request.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30), RandomNumberGenerator.GetBytes(8));
+            using var cert = request.Create(ca, notBefore, notAfter, RandomNumberGenerator.GetBytes(8));
             keyPem = key.ExportPkcs8PrivateKeyPem();
             return cert.ExportCertificatePem();
         }
