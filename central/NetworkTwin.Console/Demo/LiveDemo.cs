@@ -26,6 +26,7 @@ public static class LiveDemo
             ["Coordinator:Port"] = coordinatorPort.ToString(CultureInfo.InvariantCulture),
             ["Coordinator:DataDirectory"] = Path.Combine(folder, "central"),
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Coordinator:Logging:ConsoleLevel"] = "Warning",
         }));
         await coordinator.StartAsync(ct).ConfigureAwait(false);
         var coordinatorAddress = $"http://127.0.0.1:{coordinatorPort}";
