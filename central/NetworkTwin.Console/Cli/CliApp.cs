@@ -44,6 +44,7 @@ public static class CliApp
 
         root.Add(DemoCommand.Create(console));
         root.Add(BenchCommand.Create(console));
+        root.Add(Models.OnnxCommand.Create(console));
         return root;
     }
 
