@@ -45,6 +45,7 @@ public static class CliApp
         root.Add(DemoCommand.Create(console));
         root.Add(BenchCommand.Create(console));
         root.Add(Models.OnnxCommand.Create(console));
+        root.Add(Models.ForecastCommand.Create(console));
         return root;
     }
 

@@ -1,0 +1,207 @@
+using System.Diagnostics;
+using NetworkTwin.Learning.Series;
+
+namespace NetworkTwin.Learning.Forecast;
+
+/// <summary>Accuracy of one forecaster on one link (or all): WAPE and, for the model, 90%-interval coverage.</summary>
+public sealed record ForecastScore(string Link, double ModelWape, double Coverage, double LastValueWape, double PreviousDayWape, double EwmaWape)
+{
+    public double BestBaselineWape => Math.Min(LastValueWape, Math.Min(PreviousDayWape, EwmaWape));
+}
+
+public sealed record HorizonEvaluation(
+    int Horizon,
+    double StepSeconds,
+    ForecastScore Overall,
+    IReadOnlyList<ForecastScore> Links,
+    double EwmaAlpha,
+    double TrainSeconds,
+    int TrainRows,
+    int TestRows,
+    double Temperature,
+    byte[] Model);
+
+/// <summary>
+/// Trains on the first days of the series, predicts the following days at a given horizon through
+/// the exported ONNX model on ONNX Runtime, and scores it next to three baselines on the same targets:
+/// last value, same time the previous day, and an EWMA whose smoothing is tuned on the training days.
+/// WAPE = sum |actual - forecast| / sum actual; the model's point forecast is its median.
+/// </summary>
+public static class ForecastEvaluation
+{
+    public static HorizonEvaluation Run(IReadOnlyList<LoadSeries> series, int horizon, int trainDays, int testDays, BnnOptions options, IProgress<string>? progress = null)
+    {
+        var day = series[0].StepsPerDay;
+        if (day == 0)
+        {
+            throw new ArgumentException("the series' step must divide a day", nameof(series));
+        }
+
+        if (series.Any(s => s.Values.Length < (trainDays + testDays) * day))
+        {
+            throw new ArgumentException($"every series needs {trainDays + testDays} days ({(trainDays + testDays) * day} steps)", nameof(series));
+        }
+
+        var spec = new FeatureSpec
+        {
+            StepSeconds = series[0].StepSeconds,
+            Horizon = horizon,
+            SeasonSteps = day,
+            Offset = Offset(series, trainDays * day),
+        };
+
+        var clock = Stopwatch.StartNew();
+        var train = new TrainingSet(spec).Add(series, 0, (trainDays - 1) * day);
+        var validation = new TrainingSet(spec).Add(series, (trainDays - 1) * day, trainDays * day);
+        progress?.Report($"horizon {horizon}: training on {train.Count} rows, {validation.Count} (the last day) held out for the epoch and the interval");
+        var (net, draws) = Train(train, validation, options, progress, $"horizon {horizon}");
+        var model = BnnExport.ToOnnx(net, spec, draws, version: 1, $"next-{horizon}-step load, trained on days 1-{trainDays}");
+        clock.Stop();
+
+        var test = new TrainingSet(spec).Add(series, trainDays * day, (trainDays + testDays) * day);
+        using var forecaster = LoadForecaster.Load(model);
+        var predictions = forecaster.PredictRows(test);
+        var alpha = TuneEwma(series, horizon, day, trainDays * day);
+
+        var perLink = new List<ForecastScore>();
+        var totals = new Accumulator();
+        for (var s = 0; s < series.Count; s++)
+        {
+            var acc = new Accumulator();
+            for (var i = 0; i < test.Count; i++)
+            {
+                if (test.SeriesIndex[i] != s)
+                {
+                    continue;
+                }
+
+                var t = test.Step[i];
+                var values = series[s].Values;
+                var p = predictions[i];
+                var sample = (values[t + horizon], p.Median, p.Lower, p.Upper, values[t], values[t + horizon - day], Ewma(values, t, alpha));
+                acc.Add(sample);
+                totals.Add(sample);
+            }
+
+            perLink.Add(acc.Score(series[s].Name));
+        }
+
+        return new HorizonEvaluation(horizon, spec.StepSeconds, totals.Score("all links"), perLink, alpha, clock.Elapsed.TotalSeconds, train.Count, test.Count, net.Temperature, model);
+    }
+
+    /// <summary>
+    /// Two passes, each an ensemble of networks from different seeds whose posterior samples are pooled:
+    /// first with the last day held out (to pick the epoch and calibrate the interval on data the weights
+    /// never saw), then again on every day for that many epochs, so the most recent day (often the only
+    /// one of its kind, a Sunday, say) also teaches the model; the calibration carries over. Returns the
+    /// networks and the posterior samples to export.
+    /// </summary>
+    public static (BayesianMlp Net, IReadOnlyList<double[][]> Draws) Train(TrainingSet train, TrainingSet validation, BnnOptions options, IProgress<string>? progress, string label)
+    {
+        var first = Members(train, validation, options, progress, label);
+        var draws = Draws(first, options);
+        first[0].Calibrate(validation, draws);
+        var epochs = first.Select(n => n.BestEpoch).Order().ElementAt(first.Count / 2);
+        progress?.Report($"{label}: best epoch {epochs}, interval scale {first[0].Temperature:0.00}; refitting {first.Count} networks on all {train.Count + validation.Count} rows");
+        var all = Members(train.Concat(validation), null, options with { Epochs = Math.Max(1, epochs) }, null, label);
+        all[0].Temperature = first[0].Temperature;
+        return (all[0], Draws(all, options));
+    }
+
+    private static List<BayesianMlp> Members(TrainingSet train, TrainingSet? validation, BnnOptions options, IProgress<string>? progress, string label)
+    {
+        var members = new BayesianMlp[Math.Max(1, options.Ensemble)];
+        Parallel.For(0, members.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, k =>
+        {
+            members[k] = BayesianMlp.Train(train, validation, options.ForMember(k), k > 0 ? null : new Progress<(int Epoch, double Loss)>(p =>
+            {
+                if (p.Epoch % 10 == 0)
+                {
+                    progress?.Report($"{label}: epoch {p.Epoch}/{options.Epochs}, held-out NLL {p.Loss:0.000}");
+                }
+            }));
+        });
+        return [.. members];
+    }
+
+    /// <summary>The pooled posterior samples: an equal share from every member.</summary>
+    public static List<double[][]> Draws(IReadOnlyList<BayesianMlp> members, BnnOptions options)
+    {
+        var each = (options.PosteriorSamples + members.Count - 1) / members.Count;
+        var draws = new List<double[][]>();
+        for (var k = 0; k < members.Count; k++)
+        {
+            var rng = new Random(options.ForMember(k).Seed + 1);
+            draws.AddRange(Enumerable.Range(0, each).Select(_ => members[k].SampleWeights(rng)));
+        }
+
+        return draws;
+    }
+
+    /// <summary>1% of the median training load: small enough not to bias, large enough to keep idle links finite.</summary>
+    public static double Offset(IReadOnlyList<LoadSeries> series, int trainSteps)
+    {
+        var loads = series.SelectMany(s => s.Values.Take(trainSteps)).Order().ToList();
+        return Math.Max(1e-6, 0.01 * loads[loads.Count / 2]);
+    }
+
+    /// <summary>EWMA of the loads up to and including step t (seeded 60 steps back).</summary>
+    public static double Ewma(double[] values, int t, double alpha)
+    {
+        var from = Math.Max(0, t - 60);
+        var e = values[from];
+        for (var i = from + 1; i <= t; i++)
+        {
+            e += alpha * (values[i] - e);
+        }
+
+        return e;
+    }
+
+    private static double TuneEwma(IReadOnlyList<LoadSeries> series, int horizon, int day, int trainSteps)
+    {
+        var best = (Alpha: 1.0, Wape: double.PositiveInfinity);
+        foreach (var alpha in new[] { 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0 })
+        {
+            double err = 0, sum = 0;
+            foreach (var s in series)
+            {
+                for (var t = day; t + horizon < trainSteps; t++)
+                {
+                    err += Math.Abs(s.Values[t + horizon] - Ewma(s.Values, t, alpha));
+                    sum += s.Values[t + horizon];
+                }
+            }
+
+            if (err / sum < best.Wape)
+            {
+                best = (alpha, err / sum);
+            }
+        }
+
+        return best.Alpha;
+    }
+
+    private sealed class Accumulator
+    {
+        private double _actual, _model, _last, _day, _ewma;
+        private int _covered, _count;
+
+        public void Add((double Actual, double Median, double Lower, double Upper, double Last, double Day, double Ewma) s)
+        {
+            _actual += s.Actual;
+            _model += Math.Abs(s.Actual - s.Median);
+            _last += Math.Abs(s.Actual - s.Last);
+            _day += Math.Abs(s.Actual - s.Day);
+            _ewma += Math.Abs(s.Actual - s.Ewma);
+            _covered += s.Actual >= s.Lower && s.Actual <= s.Upper ? 1 : 0;
+            _count++;
+        }
+
+        public ForecastScore Score(string link)
+        {
+            var sum = Math.Max(_actual, 1e-12);
+            return new ForecastScore(link, _model / sum, (double)_covered / Math.Max(1, _count), _last / sum, _day / sum, _ewma / sum);
+        }
+    }
+}
