@@ -114,6 +114,34 @@ public static class ForecastCommand
 
         console.Write(table);
         console.MarkupLine("WAPE = sum |actual - forecast| / sum actual over every link and 5-minute test window; the model's forecast is its predictive median, its interval the 5%-95% quantiles.");
+
+        foreach (var r in results)
+        {
+            var capacities = new Table().Title($"capacity that holds with probability 0.99, {Horizon(r)} ahead (test days)")
+                .AddColumn(perLink ? "link" : "")
+                .AddColumn("best fit (KS)").AddColumn(new TableColumn("static Mbit/s").RightAligned()).AddColumn(new TableColumn("exceeded").RightAligned())
+                .AddColumn(new TableColumn("predictive Mbit/s").RightAligned()).AddColumn(new TableColumn("exceeded").RightAligned())
+                .AddColumn(new TableColumn("peak Mbit/s").RightAligned()).AddColumn(new TableColumn("exceeded").RightAligned());
+            var scored = r.Links.Where(l => l.Capacity is not null).ToList();
+            if (perLink)
+            {
+                foreach (var l in scored)
+                {
+                    var c = l.Capacity!;
+                    capacities.AddRow(Markup.Escape(l.Link), $"{c.Distribution} ({c.Ks:0.000})", Mbps(c.StaticCapacity), Pct(c.StaticViolation), Mbps(c.PredictiveMedianCapacity), Pct(c.PredictiveViolation), Mbps(c.TrainingPeak), Pct(c.PeakViolation));
+                }
+            }
+
+            var fits = string.Join(", ", scored.GroupBy(l => l.Capacity!.Distribution).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count()}"));
+            capacities.AddRow(
+                "all links", fits,
+                Mbps(scored.Sum(l => l.Capacity!.StaticCapacity)), Pct(scored.Average(l => l.Capacity!.StaticViolation)),
+                Mbps(scored.Sum(l => l.Capacity!.PredictiveMedianCapacity)), Pct(scored.Average(l => l.Capacity!.PredictiveViolation)),
+                Mbps(scored.Sum(l => l.Capacity!.TrainingPeak)), Pct(scored.Average(l => l.Capacity!.PeakViolation)));
+            console.Write(capacities);
+        }
+
+        console.MarkupLine("static: the 99% quantile of the distribution (normal, lognormal, gamma, Weibull, Pareto by maximum likelihood) with the lowest AIC on days 1-7; predictive: each window's 99% quantile from the model (median over the windows; the 99% tail score is measured on the held-out day); peak: the largest load of days 1-7. exceeded = share of test windows whose load was above it (the target is 1%).");
         if (!perLink)
         {
             return;
@@ -138,6 +166,8 @@ public static class ForecastCommand
         var minutes = r.Horizon * r.StepSeconds / 60;
         return minutes >= 60 ? $"{minutes / 60:0.#} h" : $"{minutes:0} min";
     }
+
+    private static string Mbps(double v) => v.ToString("#,0", CultureInfo.InvariantCulture);
 
     private static string Pct(double v) => v.ToString("0.0%", CultureInfo.InvariantCulture);
 }

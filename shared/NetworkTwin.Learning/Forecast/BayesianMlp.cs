@@ -287,15 +287,28 @@ public sealed class BayesianMlp
         }
 
         var scores = new double[heldOut.Count];
+        var signed = new double[heldOut.Count];
         for (var i = 0; i < heldOut.Count; i++)
         {
             var (m, s) = Predict(heldOut.Row(i), samples);
-            scores[i] = Math.Abs(heldOut.Targets[i] - m) / s;
+            signed[i] = (heldOut.Targets[i] - m) / s;
+            scores[i] = Math.Abs(signed[i]);
         }
 
         Array.Sort(scores);
         Temperature = scores[(int)Math.Floor(0.9 * (scores.Length - 1))] / 1.6448536269514722;
+
+        // Upper tail for chance constraints: how many calibrated spreads above the median the
+        // held-out loads reached with probability p (the noise is heavier-tailed than a normal).
+        Array.Sort(signed);
+        UpperScores = UpperProbabilities.ToDictionary(p => p, p => signed[(int)Math.Floor(p * (signed.Length - 1))] / Temperature);
     }
+
+    /// <summary>Probabilities for which <see cref="UpperScores"/> are kept.</summary>
+    public static readonly double[] UpperProbabilities = [0.9, 0.95, 0.99, 0.995, 0.999];
+
+    /// <summary>p to z: the load reached with probability p is exp(m + z * s) - offset (empty until calibrated).</summary>
+    public IReadOnlyDictionary<double, double> UpperScores { get; set; } = new Dictionary<double, double>();
 
     /// <summary>Whether the scale output is a Laplace log b (else a Gaussian log sigma).</summary>
     public bool Laplace { get; private set; }

@@ -18,6 +18,7 @@ public static class BnnExport
     public const string ModelKindKey = "networktwin.kind";
     public const string ModelKind = "load-forecast-bnn";
     public const string VersionKey = "networktwin.version";
+    public const string UpperScoresKey = "networktwin.upper_scores";
 
     public static readonly string[] OutputNames = ["mean", "std", "median", "lower", "upper", "log_std"];
 
@@ -41,6 +42,7 @@ public static class BnnExport
             .Metadata("networktwin.posterior_samples", s.ToString(CultureInfo.InvariantCulture))
             .Metadata("networktwin.temperature", net.Temperature.ToString("R", CultureInfo.InvariantCulture))
             .Metadata("networktwin.noise", net.Laplace ? "laplace" : "gaussian")
+            .Metadata(UpperScoresKey, System.Text.Json.JsonSerializer.Serialize(net.UpperScores.ToDictionary(p => p.Key.ToString("R", CultureInfo.InvariantCulture), p => p.Value)))
             .Input("features", OnnxElementType.Float, -1, f)
             .Input("level", OnnxElementType.Float, -1, 1)
             .Initializer("feature_mean", Floats(net.FeatureMean, f))

@@ -6,8 +6,18 @@ namespace NetworkTwin.Learning.Forecast;
 /// <summary>Accuracy of one forecaster on one link (or all): WAPE and, for the model, 90%-interval coverage.</summary>
 public sealed record ForecastScore(string Link, double ModelWape, double Coverage, double LastValueWape, double PreviousDayWape, double EwmaWape)
 {
+    /// <summary>Chance-constrained capacity of the link, when scored: static (fitted distribution) and predictive.</summary>
+    public CapacityScore? Capacity { get; init; }
+
     public double BestBaselineWape => Math.Min(LastValueWape, Math.Min(PreviousDayWape, EwmaWape));
 }
+
+/// <summary>
+/// Capacity that should hold with probability P, two ways, and how often the test loads broke it:
+/// static = the P-quantile of the distribution fitted (best AIC) to the training loads; predictive =
+/// the P-quantile of each window's prediction. Peak = the training maximum (peak provisioning).
+/// </summary>
+public sealed record CapacityScore(string Distribution, double Ks, double StaticCapacity, double StaticViolation, double PredictiveMedianCapacity, double PredictiveViolation, double TrainingPeak, double PeakViolation);
 
 public sealed record HorizonEvaluation(
     int Horizon,
@@ -29,7 +39,7 @@ public sealed record HorizonEvaluation(
 /// </summary>
 public static class ForecastEvaluation
 {
-    public static HorizonEvaluation Run(IReadOnlyList<LoadSeries> series, int horizon, int trainDays, int testDays, BnnOptions options, IProgress<string>? progress = null)
+    public static HorizonEvaluation Run(IReadOnlyList<LoadSeries> series, int horizon, int trainDays, int testDays, BnnOptions options, IProgress<string>? progress = null, double capacityProbability = 0.99)
     {
         var day = series[0].StepsPerDay;
         if (day == 0)
@@ -68,6 +78,12 @@ public static class ForecastEvaluation
         for (var s = 0; s < series.Count; s++)
         {
             var acc = new Accumulator();
+            var values = series[s].Values;
+            var fit = Distributions.DistributionFitter.Fit(values[..(trainDays * day)]).Best;
+            var staticCapacity = fit.Quantile(capacityProbability);
+            var peak = values[..(trainDays * day)].Max();
+            int staticOver = 0, predictiveOver = 0, peakOver = 0, n = 0;
+            var predictiveCapacities = new List<double>();
             for (var i = 0; i < test.Count; i++)
             {
                 if (test.SeriesIndex[i] != s)
@@ -76,14 +92,22 @@ public static class ForecastEvaluation
                 }
 
                 var t = test.Step[i];
-                var values = series[s].Values;
                 var p = predictions[i];
-                var sample = (values[t + horizon], p.Median, p.Lower, p.Upper, values[t], values[t + horizon - day], Ewma(values, t, alpha));
+                var actual = values[t + horizon];
+                var sample = (actual, p.Median, p.Lower, p.Upper, values[t], values[t + horizon - day], Ewma(values, t, alpha));
                 acc.Add(sample);
                 totals.Add(sample);
+                var predictive = forecaster.Quantile(p, capacityProbability);
+                predictiveCapacities.Add(predictive);
+                predictiveOver += actual > predictive ? 1 : 0;
+                staticOver += actual > staticCapacity ? 1 : 0;
+                peakOver += actual > peak ? 1 : 0;
+                n++;
             }
 
-            perLink.Add(acc.Score(series[s].Name));
+            predictiveCapacities.Sort();
+            var capacity = new CapacityScore(fit.Name, fit.KsStatistic, staticCapacity, (double)staticOver / Math.Max(1, n), predictiveCapacities.Count == 0 ? 0 : predictiveCapacities[predictiveCapacities.Count / 2], (double)predictiveOver / Math.Max(1, n), peak, (double)peakOver / Math.Max(1, n));
+            perLink.Add(acc.Score(series[s].Name) with { Capacity = capacity });
         }
 
         return new HorizonEvaluation(horizon, spec.StepSeconds, totals.Score("all links"), perLink, alpha, clock.Elapsed.TotalSeconds, train.Count, test.Count, net.Temperature, model);
@@ -105,6 +129,7 @@ public static class ForecastEvaluation
         progress?.Report($"{label}: best epoch {epochs}, interval scale {first[0].Temperature:0.00}; refitting {first.Count} networks on all {train.Count + validation.Count} rows");
         var all = Members(train.Concat(validation), null, options with { Epochs = Math.Max(1, epochs) }, null, label);
         all[0].Temperature = first[0].Temperature;
+        all[0].UpperScores = first[0].UpperScores;
         return (all[0], Draws(all, options));
     }
 

@@ -6,12 +6,7 @@ using NetworkTwin.Onnx.Runtime;
 namespace NetworkTwin.Learning.Forecast;
 
 /// <summary>One prediction of the next load: mean, standard deviation, median and the 90% interval.</summary>
-public readonly record struct LoadPrediction(double Mean, double Std, double Median, double Lower, double Upper, double LogStd)
-{
-    /// <summary>The load that holds with probability <paramref name="p"/> under the predictive log-normal.</summary>
-    public double Quantile(double p, double offset) =>
-        Math.Max(0, (Math.Exp(Math.Log(Median + offset) + (MathNet.Numerics.Distributions.Normal.InvCDF(0, 1, p) * LogStd))) - offset);
-}
+public readonly record struct LoadPrediction(double Mean, double Std, double Median, double Lower, double Upper, double LogStd);
 
 /// <summary>
 /// A load-forecast model (<see cref="BnnExport"/>) on ONNX Runtime, checked when it is loaded: the model
@@ -25,8 +20,9 @@ public sealed class LoadForecaster : IDisposable
     private readonly OnnxBinding _one;
     private readonly int[] _outputIndex;
 
-    private LoadForecaster(OnnxSession session, FeatureSpec spec, long version, int[] outputIndex)
+    private LoadForecaster(OnnxSession session, FeatureSpec spec, long version, int[] outputIndex, IReadOnlyDictionary<double, double> upperScores)
     {
+        UpperScores = upperScores;
         _session = session;
         Spec = spec;
         Version = version;
@@ -37,6 +33,20 @@ public sealed class LoadForecaster : IDisposable
     public FeatureSpec Spec { get; }
 
     public long Version { get; }
+
+    /// <summary>Held-out upper-tail scores by probability (see <see cref="BayesianMlp.UpperScores"/>).</summary>
+    public IReadOnlyDictionary<double, double> UpperScores { get; }
+
+    /// <summary>
+    /// The load the next window stays below with probability <paramref name="p"/>: the capacity that
+    /// holds with that probability. Uses the held-out tail score for p when the model carries one, else
+    /// the normal quantile of the log-load.
+    /// </summary>
+    public double Quantile(LoadPrediction prediction, double p)
+    {
+        var z = UpperScores.TryGetValue(p, out var score) ? score : MathNet.Numerics.Distributions.Normal.InvCDF(0, 1, p);
+        return Math.Max(0, Math.Exp(Math.Log(prediction.Median + Spec.Offset) + (z * prediction.LogStd)) - Spec.Offset);
+    }
 
     public static LoadForecaster Load(byte[] model, OnnxSessionOptions? options = null)
     {
@@ -71,6 +81,25 @@ public sealed class LoadForecaster : IDisposable
         }
 
         _ = long.TryParse(metadata.GetValueOrDefault(BnnExport.VersionKey), NumberStyles.Integer, CultureInfo.InvariantCulture, out var version);
+        var upper = new Dictionary<double, double>();
+        if (metadata.GetValueOrDefault(BnnExport.UpperScoresKey) is { } json)
+        {
+            try
+            {
+                foreach (var (k, v) in System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, double>>(json) ?? [])
+                {
+                    if (double.TryParse(k, NumberStyles.Float, CultureInfo.InvariantCulture, out var p) && p is > 0 and < 1 && double.IsFinite(v))
+                    {
+                        upper[p] = v;
+                    }
+                }
+            }
+            catch (System.Text.Json.JsonException e)
+            {
+                throw new InvalidDataException($"the model's {BnnExport.UpperScoresKey} is not a JSON object of probabilities: {e.Message}", e);
+            }
+        }
+
 
         OnnxSession session;
         try
@@ -92,7 +121,7 @@ public sealed class LoadForecaster : IDisposable
             }
 
             var index = BnnExport.OutputNames.Select(name => Expect(session.Outputs, name, 1, "output")).ToArray();
-            var forecaster = new LoadForecaster(session, spec, version, index);
+            var forecaster = new LoadForecaster(session, spec, version, index, upper);
             var probe = forecaster.PredictFromFeatures(new float[spec.FeatureCount], Math.Log(100 + spec.Offset));
             if (!double.IsFinite(probe.Mean) || !double.IsFinite(probe.Upper) || !(probe.Std >= 0))
             {
