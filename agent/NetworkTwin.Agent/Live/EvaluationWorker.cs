@@ -10,7 +10,7 @@ namespace NetworkTwin.Agent.Live;
 /// Runs link discovery, clock alignment and capacity sizing over the window at a fixed interval,
 /// on its own low-priority thread so that ingest latency does not suffer while it works.
 /// </summary>
-internal sealed partial class EvaluationWorker(IOptions<AgentOptions> options, LiveTwin twin, Outbox.ResultOutbox outbox, ILogger<EvaluationWorker> logger, TimeProvider time)
+internal sealed partial class EvaluationWorker(IOptions<AgentOptions> options, LiveTwin twin, Outbox.ResultOutbox outbox, Forecast.LinkForecasts forecasts, ILogger<EvaluationWorker> logger, TimeProvider time)
     : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
@@ -64,7 +64,9 @@ internal sealed partial class EvaluationWorker(IOptions<AgentOptions> options, L
             }
 
             // Every result gets its sequence here, before anything tries to send it.
-            outbox.Append(Outbox.ResultMapper.From(evaluation, twin.Cells, twin.Analysis.BufferMicros, twin.Analysis.LossTarget));
+            // Forecasts come after the window they follow, with the model that made them (none without a model).
+            var predicted = forecasts.After(evaluation.Report.Links, evaluation.At);
+            outbox.Append(Outbox.ResultMapper.From(evaluation, twin.Cells, twin.Analysis.BufferMicros, twin.Analysis.LossTarget, predicted));
 
             // Log when the link picture changes, not every interval: that is what a field engineer looks for.
             var shape = string.Join("; ", evaluation.Report.Links.Select(l => string.Join(',', l.Cells)));

@@ -7,11 +7,12 @@ namespace NetworkTwin.Agent.Outbox;
 
 /// <summary>
 /// Turns one window evaluation into the results the agent syncs: one per link, one per cell, and
-/// one per cell that lost packets since its previous report (loss evidence for the coordinator).
+/// one per cell that lost packets since its previous report (loss evidence for the coordinator), and
+/// one per link forecast.
 /// </summary>
 internal static class ResultMapper
 {
-    public static List<Result> From(LiveTwin.Evaluation evaluation, IEnumerable<LiveCell> cells, double bufferMicros, double lossTarget)
+    public static List<Result> From(LiveTwin.Evaluation evaluation, IEnumerable<LiveCell> cells, double bufferMicros, double lossTarget, IEnumerable<LoadForecast>? forecasts = null)
     {
         var produced = evaluation.At.ToUnixTimeMilliseconds();
         var list = new List<Result>();
@@ -55,6 +56,11 @@ internal static class ResultMapper
             {
                 list.Add(new Result { ProducedUnixMs = produced, WindowEndSeconds = evaluation.DataTimeSeconds, Loss = LossEventsCodec.Encode(cell.CellId, lossSlots) });
             }
+        }
+
+        foreach (var forecast in forecasts ?? [])
+        {
+            list.Add(new Result { ProducedUnixMs = produced, WindowEndSeconds = evaluation.DataTimeSeconds, Forecast = forecast });
         }
 
         return list;

@@ -54,7 +54,9 @@ internal sealed class AgentMetricsServer(IOptions<AgentOptions> options, StatusF
             .Gauge("networktwin_agent_ingest_latency_ms", "Publish-to-applied latency of stamped batches.", d.Latency.P99Ms, site, ("quantile", "0.99"))
             .Counter("networktwin_agent_window_evaluations_total", "Window analyses run.", d.Window.Evaluations, site)
             .Gauge("networktwin_agent_window_evaluation_ms", "Duration of the last window analysis.", d.Window.LastEvaluationMs, site)
-            .Gauge("networktwin_agent_model_version", "Version of the prediction model in use (0: none).", 0, site)
+            .Gauge("networktwin_agent_model_version", "Version of the prediction model in use (0: none).", d.Forecast?.ModelVersion ?? 0, site)
+            .Counter("networktwin_agent_forecasts_total", "Link load forecasts made.", d.Forecast?.Forecasts ?? 0, site)
+            .Counter("networktwin_agent_forecast_anomalies_total", "Windows whose load fell outside the previous forecast's 90% interval.", d.Forecast?.Anomalies ?? 0, site)
             .Gauge("networktwin_agent_resident_bytes", "Resident memory of the agent process.", d.ResidentBytes, site);
         foreach (var link in d.Links)
         {

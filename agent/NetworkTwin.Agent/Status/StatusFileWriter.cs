@@ -22,6 +22,8 @@ internal sealed partial class StatusFileWriter(
     FileTailWorker files,
     Outbox.ResultOutbox outbox,
     Sync.SyncWorker uplink,
+    Forecast.ModelSlot models,
+    Forecast.LinkForecasts forecasts,
     ILogger<StatusFileWriter> logger,
     TimeProvider time) : BackgroundService
 {
@@ -128,6 +130,7 @@ internal sealed partial class StatusFileWriter(
             ManagedCommittedBytes = GC.GetGCMemoryInfo().TotalCommittedBytes,
             Outbox = outbox.Counts() is var o ? new OutboxStatus(o.Pending, o.PendingBytes, o.Dropped, o.LastSequence) : null,
             Coordinator = uplink.Status(),
+            Forecast = models.Current is var (name, version) ? new ForecastStatus(name, version, forecasts.Produced, forecasts.Anomalies) : null,
         };
     }
 

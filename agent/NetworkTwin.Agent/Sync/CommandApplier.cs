@@ -15,10 +15,10 @@ namespace NetworkTwin.Agent.Sync;
 /// Applies the coordinator's commands, each command id once: configuration changes to the live
 /// analysis (validated like the agent's own configuration, kept in
 /// <c>coordinator-settings.json</c> so they survive a restart) and model updates (checked by
-/// SHA-256 and stored under <c>models/</c>). The last applied id is kept in <c>commands.json</c>;
+/// SHA-256, loaded and checked by <see cref="Forecast.ModelSlot"/>, then stored under <c>models/</c>). The last applied id is kept in <c>commands.json</c>;
 /// a command seen again is acknowledged again without being applied twice.
 /// </summary>
-internal sealed partial class CommandApplier(IOptions<AgentOptions> options, IConfiguration configuration, LiveTwin twin, ILogger<CommandApplier> logger)
+internal sealed partial class CommandApplier(IOptions<AgentOptions> options, IConfiguration configuration, LiveTwin twin, Forecast.ModelSlot models, ILogger<CommandApplier> logger)
 {
     /// <summary>Keys the coordinator may change while the agent runs (under Agent:Analysis).</summary>
     private static readonly string[] RemoteKeys = ["Agent:Analysis:LossTarget", "Agent:Analysis:BufferMicros", "Agent:Analysis:DeclaredLinks"];
@@ -150,11 +150,13 @@ internal sealed partial class CommandApplier(IOptions<AgentOptions> options, ICo
             throw new InvalidDataException($"model {model.Name} v{model.Version}: SHA-256 is {actual}, the command says {model.Sha256}; not stored");
         }
 
+        // Loaded and checked before it is stored: a model that fails leaves the current one in use.
+        var installed = models.Install(model.Name, model.Version, model.Onnx.ToByteArray());
         var folder = Path.Combine(options.Value.ResolvedDataDirectory, "models");
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, string.Create(CultureInfo.InvariantCulture, $"{model.Name}-v{model.Version}.onnx"));
         AtomicWrite(path, model.Onnx.ToByteArray());
-        return $"stored {path} ({model.Onnx.Length} bytes, SHA-256 checked)";
+        return $"{installed}; stored {path} ({model.Onnx.Length} bytes, SHA-256 checked)";
     }
 
     private string StatePath => Path.Combine(options.Value.ResolvedDataDirectory, "commands.json");

@@ -66,6 +66,13 @@ public static class AgentStatusRenderer
                 + (o.Dropped > 0 ? Invariant($", [red]{o.Dropped:N0} dropped by the bound[/]") : string.Empty)));
         }
 
+        if (s.Forecast is { } forecast)
+        {
+            parts.Add(new Markup(forecast.ModelVersion == 0
+                ? "forecasts: no model yet (the coordinator sends one once it has learned from this agent's history)"
+                : Invariant($"forecasts: model {Markup.Escape(forecast.ModelName)} v{forecast.ModelVersion}, {forecast.Forecasts:N0} made, {forecast.Anomalies:N0} windows outside the previous forecast's 90% interval")));
+        }
+
         if (s.Latency.Samples > 0)
         {
             parts.Add(new Markup(Invariant($"publish-to-applied latency: p50 {s.Latency.P50Ms:0.000} ms, p99 {s.Latency.P99Ms:0.000} ms, max {s.Latency.MaxMs:0.000} ms ({s.Latency.Samples:N0} stamped batches)")));

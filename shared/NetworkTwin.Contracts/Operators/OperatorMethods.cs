@@ -20,4 +20,10 @@ public static class OperatorMethods
     public static readonly RpcMethod<DesignRun, DesignRun> PublishDesignRun = new(Service, "PublishDesignRun", RpcMethodType.Unary);
 
     public static readonly RpcMethod<ListDesignRunsRequest, DesignRunList> ListDesignRuns = new(Service, "ListDesignRuns", RpcMethodType.Unary);
+
+    public static readonly RpcMethod<ListForecastsRequest, ForecastList> ListForecasts = new(Service, "ListForecasts", RpcMethodType.Unary);
+
+    public static readonly RpcMethod<ListModelsRequest, ModelList> ListModels = new(Service, "ListModels", RpcMethodType.Unary);
+
+    public static readonly RpcMethod<TrainModelRequest, ModelRecord> TrainModel = new(Service, "TrainModel", RpcMethodType.Unary);
 }

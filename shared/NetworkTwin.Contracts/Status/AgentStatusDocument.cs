@@ -39,6 +39,9 @@ public sealed record AgentStatusDocument(
     /// <summary>Results waiting for the coordinator; null when the agent has no outbox.</summary>
     public OutboxStatus? Outbox { get; init; }
 
+    /// <summary>The load-forecast model and what it produced; null before the first status.</summary>
+    public ForecastStatus? Forecast { get; init; }
+
     /// <summary>Memory the garbage collector holds from the OS (heap plus free space it keeps).</summary>
     public long ManagedCommittedBytes { get; init; }
 
@@ -51,6 +54,9 @@ public sealed record AgentStatusDocument(
 
 /// <summary>The agent's uplink to the coordinator.</summary>
 public sealed record CoordinatorStatus(string Address, bool Connected, long ResultsSent, long AcknowledgedThrough, string? LastError);
+
+/// <summary>The agent's forecast model (name "" and version 0 when it has none) and its counts.</summary>
+public sealed record ForecastStatus(string ModelName, long ModelVersion, long Forecasts, long Anomalies);
 
 /// <summary>The agent's store-and-forward outbox.</summary>
 public sealed record OutboxStatus(long Pending, long PendingBytes, long Dropped, long LastSequence);
