@@ -79,6 +79,10 @@ public static partial class CoordinatorHost
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<TopologyService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TopologyService>());
+        builder.Services.AddSingleton(settings.Learning);
+        builder.Services.AddSingleton<CommandSignal>();
+        builder.Services.AddSingleton<Learning.ModelTrainer>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Learning.ModelTrainer>());
         NetworkTwin.Hosting.Systemd.SystemdNotifyService.Add(builder.Services, "networktwin-central");
         builder.Services.AddSingleton<Metrics.CoordinatorMetrics>();
         builder.Services.AddSingleton<Metrics.CoordinatorMetricsServer>();
@@ -93,9 +97,9 @@ public static partial class CoordinatorHost
 
         var repository = app.Services.GetRequiredService<CoordinatorRepository>();
         Log.Repository(logger, repository.Description, repository.SchemaVersion);
-        var signal = new CommandSignal();
+        var signal = app.Services.GetRequiredService<CommandSignal>();
         AgentSyncService.Map(app, repository, authenticator, signal, app.Services.GetRequiredService<Metrics.CoordinatorMetrics>(), logger);
-        Operators.OperatorService.Map(app, repository, app.Services.GetRequiredService<TopologyService>(), signal, new AgentAuthenticator(settings.OperatorTokens, logger));
+        Operators.OperatorService.Map(app, repository, app.Services.GetRequiredService<TopologyService>(), app.Services.GetRequiredService<Learning.ModelTrainer>(), signal, new AgentAuthenticator(settings.OperatorTokens, logger));
         return app;
     }
 

@@ -31,6 +31,8 @@ public sealed record CoordinatorSettings
 
     public TopologyOptions Topology { get; init; } = new();
 
+    public Learning.LearningOptions Learning { get; init; } = new();
+
     /// <summary>Where /metrics, /healthz and /readyz are served (HTTP/1.1); port 0 = not at all.</summary>
     public string MetricsAddress { get; init; } = "127.0.0.1";
 
@@ -142,6 +144,18 @@ public sealed record CoordinatorSettings
         }
 
         Check(topology, errors);
+        Learning.LearningOptions learning;
+        try
+        {
+            learning = section.GetSection("Learning").Get<Learning.LearningOptions>() ?? new Learning.LearningOptions();
+        }
+        catch (InvalidOperationException ex)
+        {
+            errors.Add($"Coordinator:Learning: {ex.Message}");
+            learning = new Learning.LearningOptions();
+        }
+
+        errors.AddRange(learning.Validate());
         NetworkTwin.Hosting.LogSettings logging;
         try
         {
@@ -169,6 +183,7 @@ public sealed record CoordinatorSettings
             KeyFile = string.IsNullOrWhiteSpace(key) ? null : key,
             ClientCaFile = string.IsNullOrWhiteSpace(clientCa) ? null : clientCa,
             Topology = topology,
+            Learning = learning,
             MetricsAddress = metricsAddress,
             MetricsPort = metricsPort,
             Logging = logging,

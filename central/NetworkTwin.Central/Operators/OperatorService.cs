@@ -12,7 +12,7 @@ namespace NetworkTwin.Central.Operators;
 /// <summary>The operators' API: agents and their liveness, the latest capacity of every agent's link, the discovered link map and its capacities.</summary>
 public static class OperatorService
 {
-    public static void Map(IEndpointRouteBuilder routes, CoordinatorRepository repository, TopologyService topology, CommandSignal signal, AgentAuthenticator operators)
+    public static void Map(IEndpointRouteBuilder routes, CoordinatorRepository repository, TopologyService topology, Learning.ModelTrainer trainer, CommandSignal signal, AgentAuthenticator operators)
     {
         routes.MapUnary(OperatorMethods.ListAgents, (_, context) =>
         {
@@ -79,6 +79,33 @@ public static class OperatorService
             var list = new CommandList();
             list.Commands.AddRange(repository.Commands(request.AgentId, request.Limit is > 0 and <= 10_000 ? request.Limit : 100));
             return Task.FromResult(list);
+        });
+        routes.MapUnary(OperatorMethods.ListForecasts, (request, context) =>
+        {
+            operators.CheckAny(context);
+            if (request.SinceSeconds is < 0 or > 7 * 86400)
+            {
+                throw new RpcException(RpcStatusCode.InvalidArgument, "since_seconds must be 0..604800");
+            }
+
+            // Latest per link: the last hour is plenty (agents forecast every few seconds).
+            var latest = request.SinceSeconds == 0;
+            var since = DateTimeOffset.UtcNow.AddSeconds(-(latest ? 3600 : request.SinceSeconds)).ToUnixTimeMilliseconds();
+            var list = new ForecastList();
+            list.Forecasts.AddRange(repository.Forecasts(since, request.AgentId, latest));
+            return Task.FromResult(list);
+        });
+        routes.MapUnary(OperatorMethods.ListModels, (_, context) =>
+        {
+            operators.CheckAny(context);
+            var list = new ModelList();
+            list.Models.AddRange(repository.Models(100));
+            return Task.FromResult(list);
+        });
+        routes.MapUnary(OperatorMethods.TrainModel, (_, context) =>
+        {
+            operators.CheckAny(context);
+            return trainer.TrainAsync(context.CallCancelled);
         });
     }
 }

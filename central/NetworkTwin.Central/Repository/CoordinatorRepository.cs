@@ -87,6 +87,18 @@ public abstract class CoordinatorRepository : IDisposable
             published_at TEXT NOT NULL,
             payload {bytes} NOT NULL);
         """,
+
+        // 6: the agents' load forecasts by time (partial index); the models the coordinator trained, with their ONNX bytes.
+        """
+        CREATE INDEX results_forecast_time ON results (produced_unix_ms) WHERE kind = 'Forecast';
+        CREATE TABLE models (
+            version {identity},
+            name TEXT NOT NULL,
+            trained_at TEXT NOT NULL,
+            state TEXT NOT NULL,
+            onnx {bytes} NOT NULL,
+            payload {bytes} NOT NULL);
+        """,
     ];
 
     public int SchemaVersion => Run(c => Convert.ToInt32(Scalar(c, null, "SELECT version FROM schema_version"), CultureInfo.InvariantCulture));
@@ -304,6 +316,67 @@ public abstract class CoordinatorRepository : IDisposable
         "SELECT payload FROM design_runs ORDER BY run_id DESC LIMIT @limit",
         reader => DesignRun.Parser.ParseFrom((byte[])reader.GetValue(0)),
         ("limit", limit));
+
+    /// <summary>Every link load (window mean) every agent reported since <paramref name="sinceUnixMs"/>, oldest first: what the models learn from.</summary>
+    public IReadOnlyList<(string AgentId, int LinkId, long ProducedUnixMs, double MeanGbps, string Cells)> LinkLoads(long sinceUnixMs) => Query(
+        """
+        SELECT agent_id, produced_unix_ms, payload FROM results
+        WHERE link_id IS NOT NULL AND produced_unix_ms >= @since
+        ORDER BY agent_id, link_id, sequence
+        """,
+        reader =>
+        {
+            var link = Result.Parser.ParseFrom((byte[])reader.GetValue(2)).Link;
+            return (reader.GetString(0), link.LinkId, reader.GetInt64(1), link.MeanGbps, string.Join(',', link.Cells));
+        },
+        ("since", sinceUnixMs));
+
+    /// <summary>Forecasts produced since <paramref name="sinceUnixMs"/>, oldest first; with <paramref name="latestOnly"/> only the newest of each (agent, link).</summary>
+    public IReadOnlyList<ForecastSummary> Forecasts(long sinceUnixMs, string? agentId, bool latestOnly)
+    {
+        var rows = Query(
+            """
+            SELECT r.agent_id, a.site, r.produced_unix_ms, r.payload
+            FROM results r JOIN agents a ON a.agent_id = r.agent_id
+            WHERE r.kind = 'Forecast' AND r.produced_unix_ms >= @since AND (@agent = '' OR r.agent_id = @agent)
+            ORDER BY r.produced_unix_ms, r.agent_id, r.sequence
+            """,
+            reader => new ForecastSummary
+            {
+                AgentId = reader.GetString(0),
+                Site = reader.GetString(1),
+                ProducedUnixMs = reader.GetInt64(2),
+                Forecast = Result.Parser.ParseFrom((byte[])reader.GetValue(3)).Forecast,
+            },
+            ("since", sinceUnixMs),
+            ("agent", agentId ?? string.Empty));
+        return latestOnly
+            ? [.. rows.GroupBy(f => (f.AgentId, f.Forecast.LinkId)).Select(g => g.Last()).OrderBy(f => f.Site).ThenBy(f => f.AgentId).ThenBy(f => f.Forecast.LinkId)]
+            : rows;
+    }
+
+    /// <summary>Stores a trained model; its version is the row's number. Returns the record with the version set.</summary>
+    public ModelRecord SaveModel(ModelRecord record, byte[] onnx) => InsertNumbered(
+        record.Clone(),
+        "models",
+        "version",
+        [("name", record.Name), ("trained_at", Now()), ("state", record.State), ("onnx", onnx)],
+        (r, version) => r.Version = version);
+
+    /// <summary>Replaces a stored model's record (its state, detail and the agents it went to).</summary>
+    public void UpdateModel(ModelRecord record) => Run(connection => Execute(
+        connection, null, "UPDATE models SET state = @state, payload = @payload WHERE version = @version", ("state", record.State), ("payload", record.ToByteArray()), ("version", record.Version)));
+
+    /// <summary>Trained models, newest first.</summary>
+    public IReadOnlyList<ModelRecord> Models(int limit) => Query(
+        "SELECT payload FROM models ORDER BY version DESC LIMIT @limit",
+        reader => ModelRecord.Parser.ParseFrom((byte[])reader.GetValue(0)),
+        ("limit", limit));
+
+    /// <summary>The newest shipped model and its ONNX bytes, or null before the first.</summary>
+    public (ModelRecord Record, byte[] Onnx)? ShippedModel() => Query(
+        "SELECT payload, onnx FROM models WHERE state = 'shipped' ORDER BY version DESC LIMIT 1",
+        reader => (ModelRecord.Parser.ParseFrom((byte[])reader.GetValue(0)), (byte[])reader.GetValue(1))).Cast<(ModelRecord, byte[])?>().FirstOrDefault();
 
     /// <summary>How many commands wait for their agent's acknowledgement.</summary>
     public long PendingCommandCount() => Run(connection => Convert.ToInt64(Scalar(connection, null, "SELECT COUNT(*) FROM commands WHERE state = 'pending'"), CultureInfo.InvariantCulture));

@@ -35,6 +35,8 @@ public static class CliApp
         root.Add(Coordinator.CoordinatorCommands.Capacities(console));
         root.Add(Coordinator.CoordinatorCommands.Configure(console));
         root.Add(Coordinator.CoordinatorCommands.Commands(console));
+        root.Add(Coordinator.CoordinatorCommands.Predictions(console));
+        root.Add(Coordinator.CoordinatorCommands.Models(console));
         root.Add(Coordinator.DevCaCommand.Create(console));
         root.Add(ReplayCommand.Create(console));
 

@@ -12,7 +12,7 @@ using Command = System.CommandLine.Command;
 namespace NetworkTwin.Console.Coordinator;
 
 /// <summary><c>networktwin agents|links|topology|capacities|configure|commands</c>: the coordinator's view and commands to agents, over its operators' API.</summary>
-public static class CoordinatorCommands
+public static partial class CoordinatorCommands
 {
     internal static Option<string> Address() => new("--coordinator") { Description = "The coordinator's gRPC address.", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("NETWORKTWIN_COORDINATOR") ?? "http://127.0.0.1:7070" };
 

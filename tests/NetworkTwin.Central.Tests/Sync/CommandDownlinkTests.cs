@@ -70,6 +70,9 @@ public sealed class CommandDownlinkTests : IDisposable
         return (await channel.UnaryAsync(OperatorMethods.SendCommand, new SendCommandRequest { Command = command })).Command.CommandId;
     }
 
+    private static Command Update(long version, byte[] onnx) =>
+        new() { Reason = "test", Model = new ModelUpdate { Name = "load", Version = version, Onnx = ByteString.CopyFrom(onnx), Sha256 = Convert.ToHexString(SHA256.HashData(onnx)) } };
+
     [Fact]
     public async Task Commands_AreAppliedOnceAcknowledged_AndRefusedWithTheReasonWhenInvalid()
     {
@@ -88,9 +91,12 @@ public sealed class CommandDownlinkTests : IDisposable
         var good = await Send(channel, new Command { Reason = "test", Configure = new ConfigurationChange { Settings = { ["Agent:Analysis:LossTarget"] = "0.001" } } });
         var notRemote = await Send(channel, new Command { Reason = "test", Configure = new ConfigurationChange { Settings = { ["Agent:Window:Seconds"] = "4" } } });
         var invalid = await Send(channel, new Command { Reason = "test", Configure = new ConfigurationChange { Settings = { ["Agent:Analysis:LossTarget"] = "7" } } });
-        var onnx = new byte[] { 8, 7, 18, 4, 116, 101, 115, 116 };
-        var model = await Send(channel, new Command { Reason = "test", Model = new ModelUpdate { Name = "load", Version = 3, Onnx = ByteString.CopyFrom(onnx), Sha256 = Convert.ToHexString(SHA256.HashData(onnx)) } });
+        // A real forecast model for this agent's 2 s evaluations; then a tampered copy, one for another step, and bytes that are no model.
+        var onnx = Learning.TestModels.Forecast(stepSeconds: 2, version: 3);
+        var model = await Send(channel, Update(3, onnx));
         var tampered = await Send(channel, new Command { Reason = "test", Model = new ModelUpdate { Name = "load", Version = 4, Onnx = ByteString.CopyFrom(onnx), Sha256 = new string('0', 64) } });
+        var otherStep = await Send(channel, Update(5, Learning.TestModels.Forecast(stepSeconds: 300, version: 5)));
+        var notAModel = await Send(channel, Update(6, [8, 7, 18, 4, 116, 101, 115, 116]));
 
         Assert.Equal("applied", (await Outcome(channel, good)).State);
         var refused = await Outcome(channel, notRemote);
@@ -101,8 +107,34 @@ public sealed class CommandDownlinkTests : IDisposable
         Assert.Contains("LossTarget", outOfRange.Detail, StringComparison.Ordinal);
         Assert.Equal("applied", (await Outcome(channel, model)).State);
         Assert.Equal("refused", (await Outcome(channel, tampered)).State);
+        var step = await Outcome(channel, otherStep);
+        Assert.Equal("refused", step.State);
+        Assert.Contains("evaluates every 2 s", step.Detail, StringComparison.Ordinal);
+        var garbage = await Outcome(channel, notAModel);
+        Assert.Equal("refused", garbage.State);
+        Assert.Contains("networktwin.kind", garbage.Detail, StringComparison.Ordinal);
         Assert.Equal(onnx, await File.ReadAllBytesAsync(Path.Combine(_dir, "agent", "models", "load-v3.onnx")));
         Assert.False(File.Exists(Path.Combine(_dir, "agent", "models", "load-v4.onnx")));
+        Assert.False(File.Exists(Path.Combine(_dir, "agent", "models", "load-v5.onnx")));
+
+        // The refused models left v3 in use (as the agent's status file says).
+        var status = Path.Combine(_dir, "agent", NetworkTwin.Contracts.Status.AgentStatusDocument.FileName);
+        var inUse = Stopwatch.StartNew();
+        NetworkTwin.Contracts.Status.ForecastStatus? forecast = null;
+        while (inUse.Elapsed.TotalSeconds < 10 && forecast is not { ModelVersion: 3 })
+        {
+            await Task.Delay(200);
+            try
+            {
+                forecast = JsonSerializer.Deserialize<NetworkTwin.Contracts.Status.AgentStatusDocument>(await File.ReadAllTextAsync(status), NetworkTwin.Contracts.Status.AgentStatusDocument.JsonOptions)?.Forecast;
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        Assert.Equal("load", forecast?.ModelName);
+        Assert.Equal(3, forecast?.ModelVersion);
         var kept = JsonSerializer.Deserialize<Dictionary<string, string>>(await File.ReadAllTextAsync(Path.Combine(_dir, "agent", "coordinator-settings.json")))!;
         Assert.Equal("0.001", kept["Agent:Analysis:LossTarget"]);
 
@@ -119,7 +151,7 @@ public sealed class CommandDownlinkTests : IDisposable
         Assert.Equal("applied", (await Outcome(channel, later)).State);
         await back.StopAsync();
         var all = (await channel.UnaryAsync(OperatorMethods.ListCommands, new ListCommandsRequest())).Commands;
-        Assert.Equal(6, all.Count);
+        Assert.Equal(8, all.Count);
         Assert.DoesNotContain(all, c => c.State == "pending");
     }
 }

@@ -1,0 +1,50 @@
+namespace NetworkTwin.Central.Learning;
+
+/// <summary>Coordinator:Learning: how often the coordinator retrains the agents' forecast model, and from what.</summary>
+public sealed record LearningOptions
+{
+    /// <summary>Minutes between training rounds; 0 = only when an operator asks (networktwin models train).</summary>
+    public double EveryMinutes { get; init; } = 60;
+
+    /// <summary>How far back the history it learns from reaches.</summary>
+    public double HistoryHours { get; init; } = 168;
+
+    /// <summary>Windows a link's history needs before it is learned from.</summary>
+    public int MinWindows { get; init; } = 120;
+
+    public int Epochs { get; init; } = 30;
+
+    /// <summary>Share of each link's newest windows held out to judge the model (and the shipped one) on.</summary>
+    public double HoldoutFraction { get; init; } = 0.2;
+
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (EveryMinutes is < 0 or > 10080)
+        {
+            errors.Add($"Coordinator:Learning:EveryMinutes must be 0..10080 (got {EveryMinutes}).");
+        }
+
+        if (HistoryHours is <= 0 or > 24 * 90)
+        {
+            errors.Add($"Coordinator:Learning:HistoryHours must be above 0 and at most 2160 (got {HistoryHours}).");
+        }
+
+        if (MinWindows is < 60 or > 1_000_000)
+        {
+            errors.Add($"Coordinator:Learning:MinWindows must be 60..1000000 (got {MinWindows}).");
+        }
+
+        if (Epochs is < 1 or > 1000)
+        {
+            errors.Add($"Coordinator:Learning:Epochs must be 1..1000 (got {Epochs}).");
+        }
+
+        if (HoldoutFraction is < 0.05 or > 0.5)
+        {
+            errors.Add($"Coordinator:Learning:HoldoutFraction must be 0.05..0.5 (got {HoldoutFraction}).");
+        }
+
+        return errors;
+    }
+}

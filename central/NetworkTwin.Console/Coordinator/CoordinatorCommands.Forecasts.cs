@@ -1,0 +1,112 @@
+using System.CommandLine;
+using NetworkTwin.Console.Cli;
+using NetworkTwin.Contracts.Operators;
+using Spectre.Console;
+using static System.FormattableString;
+using Command = System.CommandLine.Command;
+
+namespace NetworkTwin.Console.Coordinator;
+
+/// <summary><c>networktwin predictions</c> and <c>networktwin models [train]</c>: the agents' forecasts and the models behind them.</summary>
+public static partial class CoordinatorCommands
+{
+    public static Command Predictions(IAnsiConsole console)
+    {
+        var address = Address();
+        var token = Token();
+        var agent = new Option<string?>("--agent") { Description = "Only this agent." };
+        var command = new Command("predictions", "Every link's latest next-window forecast: median, 90% interval, the capacity that holds with probability 0.99, and anomalies.") { address, token, agent, CaFile };
+        command.SetAction(async (parse, ct) =>
+        {
+            var list = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.UnaryAsync(OperatorMethods.ListForecasts, new ListForecastsRequest { AgentId = parse.GetValue(agent) ?? string.Empty }, o), ct).ConfigureAwait(false);
+            if (list.Forecasts.Count == 0)
+            {
+                console.WriteLine("No forecasts in the last hour: the agents have no model yet (see networktwin models) or have not reported.");
+                return CliApp.ExitOk;
+            }
+
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("site", "agent", "link", "now Gbit/s", "next: median", "90% interval", "capacity p=0.99", "model", "as of");
+            foreach (var f in list.Forecasts)
+            {
+                var p = f.Forecast;
+                table.AddRow(
+                    Markup.Escape(f.Site),
+                    Markup.Escape(f.AgentId),
+                    Invariant($"{p.LinkId}"),
+                    (p.Anomaly ? "[red]" : string.Empty) + Invariant($"{p.ObservedGbps:0.000}") + (p.Anomaly ? " anomaly[/]" : string.Empty),
+                    Invariant($"{p.MedianGbps:0.000}"),
+                    Invariant($"{p.LowerGbps:0.000} - {p.UpperGbps:0.000}"),
+                    Invariant($"{p.RequiredCapacityGbps:0.000}"),
+                    Markup.Escape(Invariant($"{p.ModelName} v{p.ModelVersion}")),
+                    Invariant($"{DateTimeOffset.FromUnixTimeMilliseconds(f.ProducedUnixMs):HH:mm:ss}"));
+            }
+
+            console.Write(table);
+            console.WriteLine(Invariant($"next = the window {list.Forecasts[0].Forecast.StepSeconds:0.###} s ahead. anomaly = the window just seen fell outside the previous forecast's 90% interval."));
+            return CliApp.ExitOk;
+        });
+        return command;
+    }
+
+    public static Command Models(IAnsiConsole console)
+    {
+        var address = Address();
+        var token = Token();
+        var command = new Command("models", "The forecast models the coordinator trained, newest first, and whether each was shipped to the agents.") { address, token, CaFile };
+        command.SetAction(async (parse, ct) =>
+        {
+            var list = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.UnaryAsync(OperatorMethods.ListModels, new ListModelsRequest(), o), ct).ConfigureAwait(false);
+            if (list.Models.Count == 0)
+            {
+                console.WriteLine("No model trained yet: the coordinator trains once the agents have reported enough windows (Coordinator:Learning), or now with `networktwin models train`.");
+                return CliApp.ExitOk;
+            }
+
+            console.Write(ModelTable(list.Models));
+            return CliApp.ExitOk;
+        });
+
+        var trainAddress = Address();
+        var trainToken = Token();
+        var train = new Command("train", "Train a model now from the repository's history, judge it on the newest windows, and ship it if it beats the shipped one.") { trainAddress, trainToken, CaFile };
+        train.SetAction(async (parse, ct) =>
+        {
+            ModelRecord? record = null;
+            await console.Status().StartAsync("training on the coordinator (learning from every agent's link history)...", async _ =>
+            {
+                record = await CallAsync(parse.GetRequiredValue(trainAddress), parse.GetValue(trainToken), parse.GetValue(CaFile), (c, o) => c.UnaryAsync(OperatorMethods.TrainModel, new TrainModelRequest(), o with { Timeout = TimeSpan.FromMinutes(10) }), ct).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+            if (record!.State == "not-trained")
+            {
+                console.WriteLine($"Not trained: {record.Detail}");
+                return CliApp.ExitOk;
+            }
+
+            console.Write(ModelTable([record]));
+            return CliApp.ExitOk;
+        });
+        command.Add(train);
+        return command;
+    }
+
+    private static Table ModelTable(IEnumerable<ModelRecord> models)
+    {
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("version", "state", "held-out WAPE", "coverage 90%", "shipped model", "last value", "links", "trained in", "agents", "why");
+        foreach (var m in models)
+        {
+            table.AddRow(
+                Invariant($"v{m.Version}"),
+                m.State == "shipped" ? "[green]shipped[/]" : Markup.Escape(m.State),
+                Invariant($"{m.HoldoutWape:P2}"),
+                Invariant($"{m.HoldoutCoverage:P1}"),
+                double.IsNaN(m.PreviousWape) ? "-" : Invariant($"{m.PreviousWape:P2}"),
+                Invariant($"{m.LastValueWape:P2}"),
+                Invariant($"{m.Series}"),
+                Invariant($"{m.TrainSeconds:0.0} s"),
+                Markup.Escape(string.Join(", ", m.Agents)),
+                Markup.Escape(m.Detail));
+        }
+
+        return table;
+    }
+}

@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using NetworkTwin.Agent.Hosting;
+using NetworkTwin.Analytics.Scenario;
+using NetworkTwin.Central.Hosting;
+using NetworkTwin.Contracts.Operators;
+using NetworkTwin.Mqtt;
+using NetworkTwin.Mqtt.Broker;
+using NetworkTwin.Mqtt.Client;
+using NetworkTwin.Rpc.Client;
+using NetworkTwin.Telemetry.Replay;
+using NetworkTwin.Telemetry.Scenario;
+
+namespace NetworkTwin.Central.Tests.Learning;
+
+/// <summary>
+/// The learning loop with real parts: mosquitto, a coordinator on SQLite and an agent. Telemetry is
+/// replayed; the coordinator learns from the agent's link history, ships the model on the downlink,
+/// the agent swaps it in and forecasts every link, and the forecasts name the model version.
+/// </summary>
+public sealed class ForecastLoopTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("nt-learn-").FullName;
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task TheCoordinatorLearnsShipsAModel_AndTheAgentForecastsWithIt()
+    {
+        var scenario = FronthaulScenarioGenerator.Generate(new ScenarioSpec { Cells = 6, Links = 2, CellsPerRu = 2, DurationSeconds = 40, Seed = 5 });
+        var capture = Path.Combine(_dir, "capture");
+        await ScenarioWriter.WriteAsync(scenario, capture, null, default);
+        var source = await ReplaySource.LoadAsync(capture, null, default);
+        await using var broker = await MosquittoBroker.StartAsync();
+        var port = LoopbackPort.Free();
+        await using var coordinator = CoordinatorHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Coordinator:Port"] = port.ToString(CultureInfo.InvariantCulture),
+            ["Coordinator:DataDirectory"] = Path.Combine(_dir, "central"),
+            ["Coordinator:Metrics:Port"] = "0",
+            ["Coordinator:Learning:EveryMinutes"] = "0",
+            ["Coordinator:Learning:MinWindows"] = "60",
+            ["Logging:LogLevel:Default"] = "Warning",
+        }));
+        await coordinator.StartAsync();
+        using var agent = AgentHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Mqtt:Port"] = broker.Port.ToString(CultureInfo.InvariantCulture),
+            ["Mqtt:ClientId"] = "du-learn",
+            ["Agent:Site"] = "lab",
+            ["Agent:DataDirectory"] = Path.Combine(_dir, "agent"),
+            ["Agent:Window:EvaluateEverySeconds"] = "0.25",
+            ["Agent:Ingest:Topics:0"] = "nt/lab/#",
+            ["Agent:Coordinator:Address"] = $"http://127.0.0.1:{port}",
+            ["Agent:Coordinator:AgentId"] = "du-learn",
+            ["Agent:Coordinator:ReconnectMinSeconds"] = "0.2",
+            ["Agent:Logging:ConsoleLevel"] = "None",
+        }));
+        await agent.StartAsync();
+        await using var publisher = new MqttClient(new MqttClientOptions { Port = broker.Port, ClientId = "learn-replayer", CleanSession = true });
+        publisher.Start();
+        using var channel = new RpcChannel(new Uri($"http://127.0.0.1:{port}"));
+        await Until(async () => (await channel.UnaryAsync(OperatorMethods.ListAgents, new ListAgentsRequest())).Agents.Count == 1, "the agent registered");
+        await Task.Delay(1000);
+
+        var replay = TelemetryReplayer.RunAsync(source, publisher, new ReplayOptions { Site = "lab", Speed = 1, Binary = true }, null, default);
+
+        // Before enough history the coordinator says so instead of training on nothing.
+        var early = await channel.UnaryAsync(OperatorMethods.TrainModel, new TrainModelRequest());
+        Assert.Equal("not-trained", early.State);
+
+        ModelRecord model = null!;
+        await Until(
+            async () =>
+            {
+                model = await channel.UnaryAsync(OperatorMethods.TrainModel, new TrainModelRequest(), new RpcCallOptions { Timeout = TimeSpan.FromMinutes(2) });
+                return model.State == "shipped";
+            },
+            "a model trained and shipped",
+            seconds: 45);
+        Assert.Equal(["du-learn"], model.Agents);
+        Assert.True(model.HoldoutWape is > 0 and < 1, $"held-out WAPE {model.HoldoutWape}");
+        Assert.True(double.IsNaN(model.PreviousWape));
+
+        ForecastList forecasts = null!;
+        await Until(
+            async () =>
+            {
+                forecasts = await channel.UnaryAsync(OperatorMethods.ListForecasts, new ListForecastsRequest());
+                return forecasts.Forecasts.Count > 0 && forecasts.Forecasts.All(f => f.Forecast.ModelVersion == model.Version);
+            },
+            "forecasts made with the shipped model");
+        await replay;
+
+        Assert.All(forecasts.Forecasts, f =>
+        {
+            var p = f.Forecast;
+            Assert.Equal("du-learn", f.AgentId);
+            Assert.Equal("link-load", p.ModelName);
+            Assert.True(p.LowerGbps <= p.MedianGbps && p.MedianGbps <= p.UpperGbps, $"interval {p.LowerGbps}..{p.UpperGbps} around {p.MedianGbps}");
+            Assert.True(p.RequiredCapacityGbps >= p.UpperGbps, $"capacity {p.RequiredCapacityGbps} below the 95% quantile {p.UpperGbps}");
+            Assert.True(p.ObservedGbps > 0 && p.StdGbps > 0);
+            Assert.InRange(p.StepSeconds, 0.2, 0.3);
+        });
+        var models = await channel.UnaryAsync(OperatorMethods.ListModels, new ListModelsRequest());
+        Assert.Contains(models.Models, m => m.Version == model.Version && m.State == "shipped");
+        var commands = await channel.UnaryAsync(OperatorMethods.ListCommands, new ListCommandsRequest { AgentId = "du-learn" });
+        Assert.Contains(commands.Commands, c => c.Command.Model?.Version == model.Version && c.State == "applied");
+        await agent.StopAsync();
+    }
+
+    private static async Task Until(Func<Task<bool>> condition, string what, double seconds = 60)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed.TotalSeconds < seconds)
+        {
+            if (await condition())
+            {
+                return;
+            }
+
+            await Task.Delay(500);
+        }
+
+        Assert.Fail($"timed out waiting for: {what}");
+    }
+}
