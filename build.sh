@@ -176,6 +176,14 @@ case "$command" in
     fi
     dotnet "$cli" bench rpc
     dotnet "$cli" bench sync
+    # The forecast model's latency next to onnxruntime-node (installed without its postinstall, which only fetches GPU extras).
+    if [ ! -d central/NetworkTwin.Console/Bench/ortnode/node_modules/onnxruntime-node ]; then
+      npm ci --ignore-scripts --prefix central/NetworkTwin.Console/Bench/ortnode --no-audit --no-fund --loglevel=error >/dev/null
+    fi
+    dotnet "$cli" bench onnx
+    if [ -f ../shared/data/traffic/abilene_tm_5min_20040301_20040314.csv ]; then
+      dotnet "$cli" forecast abilene
+    fi
     if [ -f ../shared/data/topology_zoo/graphml/Kdl.graphml ]; then
       # networkx is the reference the design twin is measured against (Debian python3-networkx).
       if ! /usr/bin/python3 -c "import networkx" >/dev/null 2>&1; then

@@ -46,6 +46,7 @@ public static class BenchCommand
         bench.Add(DesignBench.Create(console));
         bench.Add(RpcBench.Create(console));
         bench.Add(SyncBench.Create(console));
+        bench.Add(OnnxBench.Create(console));
         return bench;
     }
 
