@@ -17,7 +17,16 @@ public static class DashboardApi
 
     public sealed record Point(long T, double CapacityGbps, double MeanGbps, double PeakGbps);
 
-    public sealed record SeriesView(string Agent, int AgentLink, int? Link, IReadOnlyList<Point> Points);
+    /// <summary>A forecast drawn at the time it is for (T = made + one step): median, 90% interval, the p=0.99 capacity.</summary>
+    public sealed record ForecastPoint(long T, double Median, double Lower, double Upper, double Capacity);
+
+    public sealed record SeriesView(string Agent, int AgentLink, int? Link, IReadOnlyList<Point> Points)
+    {
+        public IReadOnlyList<ForecastPoint> Forecasts { get; init; } = [];
+
+        /// <summary>Times of windows whose load fell outside the previous forecast's 90% interval.</summary>
+        public IReadOnlyList<long> Anomalies { get; init; } = [];
+    }
 
     public sealed record DesignKindView(string Kind, int Simulated, long Possible, int Partitioning, int Hurting);
 
@@ -48,12 +57,26 @@ public static class DashboardApi
         }).ToList();
 
         var linkOfCell = CapacityView.LinkOfCell(map);
+        var forecasts = repository.Forecasts(now - (HistorySeconds * 1000L), null, latestOnly: false)
+            .GroupBy(f => (f.AgentId, f.Forecast.LinkId))
+            .ToDictionary(g => g.Key, g => g.ToList());
+        var models = forecasts.Values.SelectMany(f => f).Select(f => $"{f.Forecast.ModelName} v{f.Forecast.ModelVersion}").Distinct().ToList();
         var series = repository.LinkHistory(now - (HistorySeconds * 1000L), 20_000)
             .GroupBy(h => (h.AgentId, h.Link.LinkId))
             .Select(g =>
             {
                 var discovered = CapacityView.DiscoveredLink(g.Key.AgentId, g.Last().Link.Cells, linkOfCell);
-                return new SeriesView(g.Key.AgentId, g.Key.LinkId, discovered, [.. g.Select(h => new Point(h.ProducedUnixMs, Math.Round(h.Link.CapacityGbps, 3), Math.Round(h.Link.MeanGbps, 3), Math.Round(h.Link.PeakGbps, 3)))]);
+                var predicted = forecasts.GetValueOrDefault((g.Key.AgentId, g.Key.LinkId)) ?? [];
+                return new SeriesView(g.Key.AgentId, g.Key.LinkId, discovered, [.. g.Select(h => new Point(h.ProducedUnixMs, Math.Round(h.Link.CapacityGbps, 3), Math.Round(h.Link.MeanGbps, 3), Math.Round(h.Link.PeakGbps, 3)))])
+                {
+                    Forecasts = [.. predicted.Select(f => new ForecastPoint(
+                        f.ProducedUnixMs + (long)(f.Forecast.StepSeconds * 1000),
+                        Math.Round(f.Forecast.MedianGbps, 3),
+                        Math.Round(f.Forecast.LowerGbps, 3),
+                        Math.Round(f.Forecast.UpperGbps, 3),
+                        Math.Round(f.Forecast.RequiredCapacityGbps, 3)))],
+                    Anomalies = [.. predicted.Where(f => f.Forecast.Anomaly).Select(f => f.ProducedUnixMs)],
+                };
             })
             .OrderBy(s => s.Link ?? int.MaxValue).ThenBy(s => s.Agent, StringComparer.Ordinal).ToList();
         return new Overview(
@@ -64,7 +87,9 @@ public static class DashboardApi
             links,
             [.. map.Unplaced.Select(c => new CellView(c.AgentId, c.CellId, 0))],
             series,
-            "No prediction model is deployed yet: the prediction band appears once agents run one.",
+            models.Count == 0
+                ? "No prediction model is deployed yet: the prediction band appears once agents run one."
+                : $"Forecasts by {string.Join(", ", models)}: shaded band = 90% interval of the next window, red dots = windows outside the previous band.",
             repository.DesignRuns(1).Select(r => new DesignView(
                 r.Network,
                 r.Nodes,

@@ -40,11 +40,12 @@ public sealed class ForecastLoopTests : IDisposable
         var source = await ReplaySource.LoadAsync(capture, null, default);
         await using var broker = await MosquittoBroker.StartAsync();
         var port = LoopbackPort.Free();
+        var web = LoopbackPort.Free();
         await using var coordinator = CoordinatorHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Coordinator:Port"] = port.ToString(CultureInfo.InvariantCulture),
             ["Coordinator:DataDirectory"] = Path.Combine(_dir, "central"),
-            ["Coordinator:Metrics:Port"] = "0",
+            ["Coordinator:Metrics:Port"] = web.ToString(CultureInfo.InvariantCulture),
             ["Coordinator:Learning:EveryMinutes"] = "0",
             ["Coordinator:Learning:MinWindows"] = "60",
             ["Logging:LogLevel:Default"] = "Warning",
@@ -97,6 +98,12 @@ public sealed class ForecastLoopTests : IDisposable
                 return forecasts.Forecasts.Count > 0 && forecasts.Forecasts.All(f => f.Forecast.ModelVersion == model.Version);
             },
             "forecasts made with the shipped model");
+        // The dashboard in a real browser draws the prediction band once forecasts arrive.
+        await Task.Delay(3000);
+        var dashboard = new Uri($"http://127.0.0.1:{web}/");
+        var dom = await Topology.HeadlessChromium.DomAsync(dashboard);
+        var screenshot = Path.Combine(AppContext.BaseDirectory, "dashboard-forecast.png");
+        await Topology.HeadlessChromium.ScreenshotAsync(dashboard, screenshot, height: 1400);
         await replay;
 
         Assert.All(forecasts.Forecasts, f =>
@@ -113,6 +120,10 @@ public sealed class ForecastLoopTests : IDisposable
         Assert.Contains(models.Models, m => m.Version == model.Version && m.State == "shipped");
         var commands = await channel.UnaryAsync(OperatorMethods.ListCommands, new ListCommandsRequest { AgentId = "du-learn" });
         Assert.Contains(commands.Commands, c => c.Command.Model?.Version == model.Version && c.State == "applied");
+        Assert.Contains("data-loaded=\"true\"", dom, StringComparison.Ordinal);
+        Assert.Contains("class=\"band\"", dom, StringComparison.Ordinal);
+        Assert.Contains($"link-load v{model.Version}", dom, StringComparison.Ordinal);
+        Assert.True(new FileInfo(screenshot).Length > 20_000, $"the screenshot {screenshot} looks empty");
         await agent.StopAsync();
     }
 

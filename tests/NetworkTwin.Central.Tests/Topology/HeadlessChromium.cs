@@ -26,5 +26,5 @@ internal static class HeadlessChromium
 
     public static Task<string> DomAsync(Uri page) => RunAsync("--dump-dom", page.ToString());
 
-    public static Task ScreenshotAsync(Uri page, string file) => RunAsync("--window-size=1400,1100", $"--screenshot={file}", page.ToString());
+    public static Task ScreenshotAsync(Uri page, string file, int height = 1100) => RunAsync($"--window-size=1400,{height}", $"--screenshot={file}", page.ToString());
 }
