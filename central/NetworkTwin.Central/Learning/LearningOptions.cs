@@ -30,9 +30,9 @@ public sealed record LearningOptions
             errors.Add($"Coordinator:Learning:HistoryHours must be above 0 and at most 2160 (got {HistoryHours}).");
         }
 
-        if (MinWindows is < 60 or > 1_000_000)
+        if (MinWindows is < 30 or > 1_000_000)
         {
-            errors.Add($"Coordinator:Learning:MinWindows must be 60..1000000 (got {MinWindows}).");
+            errors.Add($"Coordinator:Learning:MinWindows must be 30..1000000 (got {MinWindows}).");
         }
 
         if (Epochs is < 1 or > 1000)

@@ -57,9 +57,13 @@ public sealed partial class ModelTrainer(CoordinatorRepository repository, Comma
         }
 
         var clock = Stopwatch.StartNew();
-        var days = series.Max(s => s.Series.Values.Length) * step / 86400;
+        var longest = series.Max(s => s.Series.Values.Length);
+        var days = longest * step / 86400;
         var spec = new FeatureSpec
         {
+            // A short history (a new site) cannot spare 37 windows before its first row: look back less.
+            Lags = longest >= 1000 ? [1, 2, 3, 6, 12, 24, 36] : [1, 2, 3, 6, 12],
+            RecentSteps = longest >= 1000 ? 12 : 6,
             StepSeconds = step,
             Horizon = 1,
             SeasonSteps = days >= 3 && 86400 % step == 0 ? (int)(86400 / step) : 0,
@@ -84,7 +88,7 @@ public sealed partial class ModelTrainer(CoordinatorRepository repository, Comma
             holdout.Add(one, judgeFrom, n);
         }
 
-        if (train.Count < 50 || validation.Count < 20 || holdout.Count < 20)
+        if (train.Count < 30 || validation.Count < 10 || holdout.Count < 10)
         {
             return new ModelRecord { Name = ModelName, State = "not-trained", Detail = $"too few rows after the history each window needs ({spec.HistoryNeeded} windows): {train.Count} to train, {holdout.Count} to judge", TrainedUnixMs = now.ToUnixTimeMilliseconds() };
         }
@@ -115,7 +119,7 @@ public sealed partial class ModelTrainer(CoordinatorRepository repository, Comma
             Sha256 = Convert.ToHexString(SHA256.HashData(onnx)),
             SizeBytes = onnx.Length,
             Detail = better
-                ? (double.IsNaN(previous) ? "first model" : string.Create(CultureInfo.InvariantCulture, $"beats the shipped model on the held-out windows ({candidate:P2} vs {previous:P2} WAPE)"))
+                ? (double.IsNaN(previous) ? FirstModel(candidate, lastValue) : string.Create(CultureInfo.InvariantCulture, $"beats the shipped model on the held-out windows ({candidate:P2} vs {previous:P2} WAPE)"))
                 : string.Create(CultureInfo.InvariantCulture, $"not better than shipped v{shipped!.Value.Record.Version} on the held-out windows ({candidate:P2} vs {previous:P2} WAPE); kept that one"),
         };
         record = repository.SaveModel(record, onnx);
@@ -145,6 +149,10 @@ public sealed partial class ModelTrainer(CoordinatorRepository repository, Comma
         Log.Trained(logger, record.Version, record.State, candidate, previous, lastValue, record.TrainSeconds, series.Count, record.Detail);
         return record;
     }
+
+    private static string FirstModel(double candidate, double lastValue) => candidate <= lastValue
+        ? string.Create(CultureInfo.InvariantCulture, $"first model; beats the last value on the held-out windows ({candidate:P2} vs {lastValue:P2} WAPE)")
+        : string.Create(CultureInfo.InvariantCulture, $"first model, shipped for its intervals; on these held-out windows the last value does better ({lastValue:P2} vs {candidate:P2} WAPE), so a later model with more history should replace it");
 
     /// <summary>Each (agent, link) history as a series at the common evaluation step (the median gap between windows).</summary>
     internal static List<(string AgentId, int LinkId, LoadSeries Series)> Series(IReadOnlyList<(string AgentId, int LinkId, long ProducedUnixMs, double MeanGbps, string Cells)> loads, int minWindows, out double stepSeconds)

@@ -19,10 +19,10 @@ public static class DemoCommand
     public static Command Create(IAnsiConsole console)
     {
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder for the capture and the results.", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine("out", "demo")) };
-        var seconds = new Option<double>("--seconds") { Description = "Length of the generated capture.", DefaultValueFactory = _ => 8 };
+        var seconds = new Option<double>("--seconds") { Description = "Length of the generated capture (long enough for the coordinator to learn a forecast model part-way).", DefaultValueFactory = _ => 20 };
         var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 7 };
         var agent = new Option<string?>("--agent") { Description = "The agent to run live (networktwin-agent.dll); found beside the CLI or in the build tree by default." };
-        var speed = new Option<double>("--speed") { Description = "Replay speed of the live part (1 = real time).", DefaultValueFactory = _ => 2 };
+        var speed = new Option<double>("--speed") { Description = "Replay speed of the live part (1 = real time).", DefaultValueFactory = _ => 1 };
         var offline = new Option<bool>("--offline") { Description = "Skip the live part (broker, agent, replay)." };
         var command = new Command("demo", "Generate a 24-cell, 3-link fronthaul capture, analyse it, compare with the truth, then replay it live over MQTT to a running agent.")
         {

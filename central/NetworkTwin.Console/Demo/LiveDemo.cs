@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using NetworkTwin.Analytics.Scenario;
 using NetworkTwin.Central.Hosting;
 using NetworkTwin.Console.Agent;
+using NetworkTwin.Contracts.Operators;
 using NetworkTwin.Contracts.Status;
 using NetworkTwin.Mqtt.Broker;
 using NetworkTwin.Mqtt.Client;
@@ -27,6 +28,9 @@ public static class LiveDemo
             ["Coordinator:DataDirectory"] = Path.Combine(folder, "central"),
             ["Logging:LogLevel:Default"] = "Warning",
             ["Coordinator:Logging:ConsoleLevel"] = "Warning",
+            // The demo asks for a model itself, part-way through the replay, once there is history to learn from.
+            ["Coordinator:Learning:EveryMinutes"] = "0",
+            ["Coordinator:Learning:MinWindows"] = "40",
         }));
         await coordinator.StartAsync(ct).ConfigureAwait(false);
         var coordinatorAddress = $"http://127.0.0.1:{coordinatorPort}";
@@ -37,7 +41,7 @@ public static class LiveDemo
         {
             ["Mqtt:Port"] = broker.Port.ToString(CultureInfo.InvariantCulture),
             ["Agent:Site"] = "demo",
-            ["Agent:Window:EvaluateEverySeconds"] = "1",
+            ["Agent:Window:EvaluateEverySeconds"] = "0.25",
             ["Agent:Analysis:DeclaredLinks"] = links.ToString(CultureInfo.InvariantCulture),
             ["Agent:Analysis:Pins:1"] = pinned.ToString(CultureInfo.InvariantCulture),
             ["Agent:Logging:ConsoleLevel"] = "Warning",
@@ -57,6 +61,17 @@ public static class LiveDemo
 
         AgentStatusDocument? status = null;
         var done = DateTimeOffset.MinValue;
+        using var operators = new NetworkTwin.Rpc.Client.RpcChannel(new Uri(coordinatorAddress));
+        Task<ModelRecord>? training = null;
+        void TrainWhenReady()
+        {
+            // 60% into the replay the agent has reported enough windows: learn, ship, and let the rest be forecast.
+            if (training is null && progress.DataSeconds >= 0.6 * progress.TotalSeconds)
+            {
+                training = operators.UnaryAsync(OperatorMethods.TrainModel, new TrainModelRequest(), new NetworkTwin.Rpc.Client.RpcCallOptions { Timeout = TimeSpan.FromMinutes(2), CancellationToken = ct });
+            }
+        }
+
         if (console.Profile.Capabilities.Interactive)
         {
             await console.Live(new Markup("waiting for the agent...")).StartAsync(async live =>
@@ -65,6 +80,7 @@ public static class LiveDemo
                 {
                     await Task.WhenAny(replay, Task.Delay(500, ct)).ConfigureAwait(false);
                     status = await agent.TryReadStatusAsync(ct).ConfigureAwait(false) ?? status;
+                    TrainWhenReady();
                     live.UpdateTarget(Frame(progress, speed, status));
                 }
             }).ConfigureAwait(false);
@@ -76,6 +92,7 @@ public static class LiveDemo
             {
                 await Task.WhenAny(replay, Task.Delay(1000, ct)).ConfigureAwait(false);
                 status = await agent.TryReadStatusAsync(ct).ConfigureAwait(false) ?? status;
+                TrainWhenReady();
                 console.MarkupLine(Markup.Escape(Line(progress, status)));
             }
         }
@@ -108,6 +125,16 @@ public static class LiveDemo
         console.MarkupLine("6. The coordinator's own link map from the agent's loss evidence ('networktwin topology --refresh') and its capacities:");
         await Cli.CliApp.RunAsync(["topology", "--refresh", "--coordinator", coordinatorAddress], console, null, ct).ConfigureAwait(false);
         await Cli.CliApp.RunAsync(["capacities", "--coordinator", coordinatorAddress], console, null, ct).ConfigureAwait(false);
+        if (training is not null)
+        {
+            var model = await training.ConfigureAwait(false);
+            console.MarkupLine(model.State == "not-trained"
+                ? $"7. The coordinator did not train a forecast model: {Markup.Escape(model.Detail)}"
+                : "7. The coordinator learned a forecast model from the agent's link history 60% into the replay and shipped it on the downlink ('networktwin models'); the agent forecast the rest ('networktwin predictions'):");
+            await Cli.CliApp.RunAsync(["models", "--coordinator", coordinatorAddress], console, null, ct).ConfigureAwait(false);
+            await Cli.CliApp.RunAsync(["predictions", "--coordinator", coordinatorAddress], console, null, ct).ConfigureAwait(false);
+        }
+
         await agent.DisposeAsync().ConfigureAwait(false);
         await coordinator.StopAsync(ct).ConfigureAwait(false);
         return right == truth.LinkOfCell.Count && status.Ingest.Rows == source.Rows;
@@ -115,7 +142,7 @@ public static class LiveDemo
 
     private static string Line(ReplayProgress p, AgentStatusDocument? status) => string.Create(
         CultureInfo.InvariantCulture,
-        $"   replayed {p.DataSeconds:0.0}/{p.TotalSeconds:0.0} s, {p.Rows:N0} rows; agent: {status?.Ingest.Rows ?? 0:N0} rows applied, {status?.Links.Count ?? 0} links, capacities {string.Join(" / ", status?.Links.Select(l => l.CapacityGbps.ToString("0.0", CultureInfo.InvariantCulture)) ?? [])} Gbit/s");
+        $"   replayed {p.DataSeconds:0.0}/{p.TotalSeconds:0.0} s, {p.Rows:N0} rows; agent: {status?.Ingest.Rows ?? 0:N0} rows applied, {status?.Links.Count ?? 0} links, capacities {string.Join(" / ", status?.Links.Select(l => l.CapacityGbps.ToString("0.0", CultureInfo.InvariantCulture)) ?? [])} Gbit/s, forecasts {status?.Forecast?.Forecasts ?? 0} (model v{status?.Forecast?.ModelVersion ?? 0})");
 
     private static Rows Frame(ReplayProgress p, double speed, AgentStatusDocument? status)
     {
