@@ -82,6 +82,9 @@ check() { # service package binary
   dpkg --root="$root" -s "$name" | grep -q '^Status: install ok installed' || fail "$name is not recorded as installed"
   [ -x "$root/usr/lib/networktwin/$svc/$bin" ] || fail "$bin is not installed executable"
   [ -f "$root/lib/systemd/system/$name.service" ] || fail "the systemd unit is missing"
+  # ONNX Runtime (the agent predicts with it, the coordinator judges models with it): the checked library, beside the binary.
+  cmp -s "$root/usr/lib/networktwin/$svc/libonnxruntime.so.1" .cache/onnxruntime-1.30.0/linux-x64/libonnxruntime.so.1 \
+    || fail "libonnxruntime.so.1 is missing from the package or is not the sha256-checked one"
   [ -f "$root/etc/networktwin/$svc.json" ] || fail "the settings file is missing"
   grep -q '^networktwin:' "$root/etc/passwd" || fail "the networktwin user was not created"
   local uid
@@ -121,5 +124,6 @@ check central networktwin-central networktwin-central
 cp packaging/windows/install-agent.ps1 "$out/win-x64/"
 for exe in "$out/win-x64/agent/networktwin-agent.exe" "$out/win-x64/central/networktwin-central.exe"; do
   [ "$(head -c 2 "$exe")" = "MZ" ] || fail "$exe is not a Windows executable"
+  cmp -s "$(dirname "$exe")/onnxruntime.dll" .cache/onnxruntime-1.30.0/win-x64/onnxruntime.dll || fail "onnxruntime.dll is missing beside $exe"
 done
 echo "windows: $out/win-x64/ (agent/, central/, install-agent.ps1: run it elevated to register the NetworkTwinAgent service)"

@@ -102,6 +102,13 @@ public static class OperatorService
             list.Models.AddRange(repository.Models(100));
             return Task.FromResult(list);
         });
+        routes.MapUnary(OperatorMethods.ListRecommendations, (_, context) =>
+        {
+            operators.CheckAny(context);
+            var map = topology.Current();
+            var recent = repository.Forecasts(DateTimeOffset.UtcNow.AddMinutes(-10).ToUnixTimeMilliseconds(), null, latestOnly: false);
+            return Task.FromResult(CapacityAdvice.Build(map, topology.Capacities(map), recent));
+        });
         routes.MapUnary(OperatorMethods.TrainModel, (_, context) =>
         {
             operators.CheckAny(context);

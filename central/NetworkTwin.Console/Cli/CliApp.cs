@@ -37,6 +37,7 @@ public static class CliApp
         root.Add(Coordinator.CoordinatorCommands.Commands(console));
         root.Add(Coordinator.CoordinatorCommands.Predictions(console));
         root.Add(Coordinator.CoordinatorCommands.Models(console));
+        root.Add(Coordinator.CoordinatorCommands.Recommendations(console));
         root.Add(Coordinator.DevCaCommand.Create(console));
         root.Add(ReplayCommand.Create(console));
 

@@ -133,6 +133,8 @@ public static class LiveDemo
                 : "7. The coordinator learned a forecast model from the agent's link history 60% into the replay and shipped it on the downlink ('networktwin models'); the agent forecast the rest ('networktwin predictions'):");
             await Cli.CliApp.RunAsync(["models", "--coordinator", coordinatorAddress], console, null, ct).ConfigureAwait(false);
             await Cli.CliApp.RunAsync(["predictions", "--coordinator", coordinatorAddress], console, null, ct).ConfigureAwait(false);
+            console.MarkupLine("8. What the twin advises per link from its sizing and forecasts ('networktwin recommendations'):");
+            await Cli.CliApp.RunAsync(["recommendations", "--coordinator", coordinatorAddress], console, null, ct).ConfigureAwait(false);
         }
 
         await agent.DisposeAsync().ConfigureAwait(false);

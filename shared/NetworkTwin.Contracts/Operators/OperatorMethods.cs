@@ -26,4 +26,6 @@ public static class OperatorMethods
     public static readonly RpcMethod<ListModelsRequest, ModelList> ListModels = new(Service, "ListModels", RpcMethodType.Unary);
 
     public static readonly RpcMethod<TrainModelRequest, ModelRecord> TrainModel = new(Service, "TrainModel", RpcMethodType.Unary);
+
+    public static readonly RpcMethod<RecommendationsRequest, RecommendationList> ListRecommendations = new(Service, "ListRecommendations", RpcMethodType.Unary);
 }

@@ -116,6 +116,15 @@ public sealed class ForecastLoopTests : IDisposable
             Assert.True(p.ObservedGbps > 0 && p.StdGbps > 0);
             Assert.InRange(p.StepSeconds, 0.2, 0.3);
         });
+        // The map comes from the loss evidence; then every link gets advice built on its forecasts.
+        await channel.UnaryAsync(OperatorMethods.GetTopology, new GetTopologyRequest { Refresh = true });
+        var advice = await channel.UnaryAsync(OperatorMethods.ListRecommendations, new RecommendationsRequest());
+        Assert.NotEmpty(advice.Links);
+        Assert.All(advice.Links, a =>
+        {
+            Assert.True(a.Action is "hold" or "grow" or "investigate", $"link {a.LinkId}: {a.Action}");
+            Assert.True(a.RecommendedGbps >= a.SizedGbps && a.ForecastP99Gbps > 0, $"link {a.LinkId}: {a.Action}, {a.Reason}");
+        });
         var models = await channel.UnaryAsync(OperatorMethods.ListModels, new ListModelsRequest());
         Assert.Contains(models.Models, m => m.Version == model.Version && m.State == "shipped");
         var commands = await channel.UnaryAsync(OperatorMethods.ListCommands, new ListCommandsRequest { AgentId = "du-learn" });
