@@ -27,6 +27,8 @@ public class CoordinatorSettingsTests
             ("Coordinator:Repository:Provider", "postgresql"),
             ("Coordinator:Tls:ClientCaFile", "/nowhere/ca.pem"),
             ("Coordinator:Topology:MinCorrelation", "2"),
+            ("Coordinator:Learning:MinWindows", "5"),
+            ("Coordinator:Learning:HoldoutFraction", "0.9"),
             ("Coordinator:AgentTokens:du-1", "tiny-secret"));
 
         Assert.Collection(
@@ -37,6 +39,8 @@ public class CoordinatorSettingsTests
             e => Assert.StartsWith("Coordinator:Tls:ClientCaFile needs TLS", e, StringComparison.Ordinal),
             e => Assert.StartsWith("Coordinator:Tls:ClientCaFile \"/nowhere/ca.pem\" does not exist", e, StringComparison.Ordinal),
             e => Assert.StartsWith("Coordinator:Topology:MinCorrelation must be between 0 and 1", e, StringComparison.Ordinal),
+            e => Assert.StartsWith("Coordinator:Learning:MinWindows must be 30..1000000 (got 5)", e, StringComparison.Ordinal),
+            e => Assert.StartsWith("Coordinator:Learning:HoldoutFraction must be 0.05..0.5 (got 0.9)", e, StringComparison.Ordinal),
             e => Assert.StartsWith("Coordinator:AgentTokens:du-1 must be at least 16 characters", e, StringComparison.Ordinal));
         Assert.DoesNotContain(errors, e => e.Contains("tiny-secret", StringComparison.Ordinal));
     }
