@@ -19,10 +19,17 @@ internal sealed class LinkForecasts(ModelSlot models, double capacityProbability
 
     public long Anomalies { get; private set; }
 
+    /// <summary>Windows in a row outside the band before a link is reported as leaving its forecast (and back inside before it is reported as recovered).</summary>
+    public const int RunLength = 3;
+
+    /// <summary>Links whose loads left (or came back into) the forecast band in the last call: what a field engineer's log gets, instead of every window.</summary>
+    public List<(int LinkId, bool Left, LoadForecast Forecast)> Changes { get; } = [];
+
     public List<LoadForecast> After(IReadOnlyList<LinkReport> links, DateTimeOffset at)
     {
         var forecasts = new List<LoadForecast>();
         var live = new HashSet<int>();
+        Changes.Clear();
         foreach (var link in links)
         {
             live.Add(link.Id);
@@ -70,6 +77,14 @@ internal sealed class LinkForecasts(ModelSlot models, double capacityProbability
             forecast.PreviousMedianGbps = state.Previous?.MedianGbps ?? double.NaN;
             forecast.Anomaly = state.Previous is { } previous && (link.MeanGbps < previous.LowerGbps || link.MeanGbps > previous.UpperGbps);
             Anomalies += forecast.Anomaly ? 1 : 0;
+            state.Run = forecast.Anomaly == state.Outside ? 0 : state.Run + 1;
+            if (state.Run >= RunLength)
+            {
+                state.Outside = !state.Outside;
+                state.Run = 0;
+                Changes.Add((link.Id, state.Outside, forecast));
+            }
+
             Produced++;
             state.Previous = forecast;
             forecasts.Add(forecast);
@@ -90,6 +105,11 @@ internal sealed class LinkForecasts(ModelSlot models, double capacityProbability
         public string Cells { get; } = cells;
 
         public LoadForecast? Previous { get; set; }
+
+        /// <summary>Whether the link is currently reported as outside its forecast band, and how many windows in a row disagree with that.</summary>
+        public bool Outside { get; set; }
+
+        public int Run { get; set; }
 
         public int Count => _history.Count;
 

@@ -66,6 +66,18 @@ internal sealed partial class EvaluationWorker(IOptions<AgentOptions> options, L
             // Every result gets its sequence here, before anything tries to send it.
             // Forecasts come after the window they follow, with the model that made them (none without a model).
             var predicted = forecasts.After(evaluation.Report.Links, evaluation.At);
+            foreach (var (link, left, f) in forecasts.Changes)
+            {
+                if (left)
+                {
+                    Log.LeftForecast(logger, link, Forecast.LinkForecasts.RunLength, f.ObservedGbps, f.PreviousMedianGbps, f.ModelName, f.ModelVersion);
+                }
+                else
+                {
+                    Log.BackInForecast(logger, link, Forecast.LinkForecasts.RunLength, f.ObservedGbps);
+                }
+            }
+
             outbox.Append(Outbox.ResultMapper.From(evaluation, twin.Cells, twin.Analysis.BufferMicros, twin.Analysis.LossTarget, predicted));
 
             // Log when the link picture changes, not every interval: that is what a field engineer looks for.
@@ -83,6 +95,12 @@ internal sealed partial class EvaluationWorker(IOptions<AgentOptions> options, L
     {
         [LoggerMessage(4001, LogLevel.Information, "Link picture at data time {DataTime:0.00} s: {Links} (evaluated in {Ms:0.0} ms)")]
         public static partial void LinksChanged(ILogger logger, double dataTime, string links, double ms);
+
+        [LoggerMessage(4003, LogLevel.Warning, "Link {Link} left its forecast: {Run} windows in a row outside the 90% band (now {Observed:0.000} Gbit/s, expected about {Expected:0.000}; model {Model} v{Version}). The forecasts keep coming and each is flagged as an anomaly; check the link and its cells for a change (new traffic, a fault), or retrain (networktwin models train)")]
+        public static partial void LeftForecast(ILogger logger, int link, int run, double observed, double expected, string model, long version);
+
+        [LoggerMessage(4004, LogLevel.Information, "Link {Link} is back within its forecast: {Run} windows in a row inside the 90% band (now {Observed:0.000} Gbit/s)")]
+        public static partial void BackInForecast(ILogger logger, int link, int run, double observed);
 
         [LoggerMessage(4002, LogLevel.Information, "Could not lower the priority of the window analysis thread; it runs at normal priority")]
         public static partial void NoPriority(ILogger logger);
