@@ -12,6 +12,9 @@ public sealed record LearningOptions
     /// <summary>Windows a link's history needs before it is learned from.</summary>
     public int MinWindows { get; init; } = 120;
 
+    /// <summary>The newest windows of each link that are read (older ones add little and cost memory).</summary>
+    public int MaxWindowsPerLink { get; init; } = 20_000;
+
     public int Epochs { get; init; } = 30;
 
     /// <summary>Share of each link's newest windows held out to judge the model (and the shipped one) on.</summary>
@@ -33,6 +36,11 @@ public sealed record LearningOptions
         if (MinWindows is < 30 or > 1_000_000)
         {
             errors.Add($"Coordinator:Learning:MinWindows must be 30..1000000 (got {MinWindows}).");
+        }
+
+        if (MaxWindowsPerLink < MinWindows || MaxWindowsPerLink > 1_000_000)
+        {
+            errors.Add($"Coordinator:Learning:MaxWindowsPerLink must be MinWindows..1000000 (got {MaxWindowsPerLink}).");
         }
 
         if (Epochs is < 1 or > 1000)

@@ -44,7 +44,7 @@ public sealed partial class ModelTrainer(CoordinatorRepository repository, Comma
     {
         var now = time.GetUtcNow();
         var since = now.AddHours(-options.HistoryHours).ToUnixTimeMilliseconds();
-        var series = Series(repository.LinkLoads(since), options.MinWindows, out var step);
+        var series = Series(repository.LinkLoads(since, options.MaxWindowsPerLink), options.MinWindows, out var step);
         if (series.Count == 0)
         {
             return new ModelRecord

@@ -317,11 +317,17 @@ public abstract class CoordinatorRepository : IDisposable
         reader => DesignRun.Parser.ParseFrom((byte[])reader.GetValue(0)),
         ("limit", limit));
 
-    /// <summary>Every link load (window mean) every agent reported since <paramref name="sinceUnixMs"/>, oldest first: what the models learn from.</summary>
-    public IReadOnlyList<(string AgentId, int LinkId, long ProducedUnixMs, double MeanGbps, string Cells)> LinkLoads(long sinceUnixMs) => Query(
+    /// <summary>
+    /// The link loads (window means) every agent reported since <paramref name="sinceUnixMs"/>, at most the
+    /// newest <paramref name="perLink"/> of each (agent, link), oldest first: what the models learn from.
+    /// </summary>
+    public IReadOnlyList<(string AgentId, int LinkId, long ProducedUnixMs, double MeanGbps, string Cells)> LinkLoads(long sinceUnixMs, int perLink) => Query(
         """
-        SELECT agent_id, produced_unix_ms, payload FROM results
-        WHERE link_id IS NOT NULL AND produced_unix_ms >= @since
+        SELECT agent_id, produced_unix_ms, payload FROM (
+            SELECT agent_id, link_id, sequence, produced_unix_ms, payload,
+                   ROW_NUMBER() OVER (PARTITION BY agent_id, link_id ORDER BY sequence DESC) AS newest
+            FROM results WHERE link_id IS NOT NULL AND produced_unix_ms >= @since) ranked
+        WHERE newest <= @per
         ORDER BY agent_id, link_id, sequence
         """,
         reader =>
@@ -329,7 +335,8 @@ public abstract class CoordinatorRepository : IDisposable
             var link = Result.Parser.ParseFrom((byte[])reader.GetValue(2)).Link;
             return (reader.GetString(0), link.LinkId, reader.GetInt64(1), link.MeanGbps, string.Join(',', link.Cells));
         },
-        ("since", sinceUnixMs));
+        ("since", sinceUnixMs),
+        ("per", perLink));
 
     /// <summary>Forecasts produced since <paramref name="sinceUnixMs"/>, oldest first; with <paramref name="latestOnly"/> only the newest of each (agent, link).</summary>
     public IReadOnlyList<ForecastSummary> Forecasts(long sinceUnixMs, string? agentId, bool latestOnly)

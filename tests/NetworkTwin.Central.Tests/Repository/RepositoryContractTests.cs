@@ -1,4 +1,5 @@
 using NetworkTwin.Central.Repository;
+using NetworkTwin.Contracts.Operators;
 using NetworkTwin.Contracts.Sync;
 
 namespace NetworkTwin.Central.Tests.Repository;
@@ -11,6 +12,46 @@ public abstract class RepositoryContractTests
 
     private static List<Result> Links(int from, int to) =>
         [.. Enumerable.Range(from, to - from + 1).Select(i => new Result { Sequence = i, ProducedUnixMs = i, Link = new LinkCapacity { LinkId = 1 + (i % 2), CapacityGbps = i } })];
+
+    [Fact]
+    public void LinkLoadsForecastsAndModels_ReadBackWhatTheLearningLoopNeeds()
+    {
+        using var repository = Open();
+        repository.Register(new RegisterRequest { AgentId = "du-a", Site = "s", Version = "1" });
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var results = new List<Result>();
+        for (var i = 1; i <= 30; i++)
+        {
+            results.Add(new Result { Sequence = (2 * i) - 1, ProducedUnixMs = now - 1000 + i, Link = new LinkCapacity { LinkId = 1 + (i % 2), MeanGbps = i, Cells = { i % 2, 7 } } });
+            results.Add(new Result { Sequence = 2 * i, ProducedUnixMs = now - 1000 + i, Forecast = new LoadForecast { LinkId = 1 + (i % 2), MedianGbps = i, ModelVersion = 3 } });
+        }
+
+        repository.Store("du-a", results);
+
+        // The newest 5 of each link, oldest first, grouped by link.
+        var loads = repository.LinkLoads(now - 10_000, perLink: 5);
+        Assert.Equal([(1, 22.0), (1, 24.0), (1, 26.0), (1, 28.0), (1, 30.0), (2, 21.0), (2, 23.0), (2, 25.0), (2, 27.0), (2, 29.0)], loads.Select(l => (l.LinkId, l.MeanGbps)));
+        Assert.Equal("0,7", loads[0].Cells);
+
+        var latest = repository.Forecasts(now - 10_000, null, latestOnly: true);
+        Assert.Equal([(1, 30.0), (2, 29.0)], latest.Select(f => (f.Forecast.LinkId, f.Forecast.MedianGbps)));
+        Assert.Equal(30, repository.Forecasts(now - 10_000, "du-a", latestOnly: false).Count);
+        Assert.Empty(repository.Forecasts(now - 10_000, "du-b", latestOnly: false));
+        Assert.Equal([1, 2], repository.LatestLinks(null).Select(l => l.Link.LinkId));
+
+        // Models: versions are assigned in order; the shipped one is the newest marked so.
+        Assert.Null(repository.ShippedModel());
+        var first = repository.SaveModel(new ModelRecord { Name = "link-load", State = "shipped" }, [1, 2, 3]);
+        var second = repository.SaveModel(new ModelRecord { Name = "link-load", State = "kept-previous" }, [4, 5]);
+        Assert.Equal(first.Version + 1, second.Version);
+        var shipped = repository.ShippedModel()!.Value;
+        Assert.Equal([1, 2, 3], shipped.Onnx);
+        Assert.Equal(first.Version, shipped.Record.Version);
+        first.Agents.Add("du-a");
+        repository.UpdateModel(first);
+        Assert.Equal([second.Version, first.Version], repository.Models(10).Select(m => m.Version));
+        Assert.Equal(["du-a"], repository.Models(10)[1].Agents);
+    }
 
     [Fact]
     public void Store_SameBatchTwice_StoresEachResultOnce()
