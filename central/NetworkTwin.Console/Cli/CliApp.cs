@@ -49,6 +49,7 @@ public static class CliApp
         root.Add(BenchCommand.Create(console));
         root.Add(Models.OnnxCommand.Create(console));
         root.Add(Models.ForecastCommand.Create(console));
+        root.Add(Scenario.LeoCommand.Create(console));
         return root;
     }
 
