@@ -131,6 +131,7 @@ public sealed class ForecastLoopTests : IDisposable
         Assert.Contains(commands.Commands, c => c.Command.Model?.Version == model.Version && c.State == "applied");
         Assert.Contains("data-loaded=\"true\"", dom, StringComparison.Ordinal);
         Assert.Contains("class=\"band\"", dom, StringComparison.Ordinal);
+        Assert.Contains("class=\"zoom\"", dom, StringComparison.Ordinal);
         Assert.Contains($"link-load v{model.Version}", dom, StringComparison.Ordinal);
         Assert.True(new FileInfo(screenshot).Length > 20_000, $"the screenshot {screenshot} looks empty");
         await agent.StopAsync();
