@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using NetworkTwin.Console.Cli;
 using NetworkTwin.Console.Models;
 using NetworkTwin.Learning.Forecast;
@@ -97,36 +96,24 @@ public static class OnnxBench
 
     private static async Task<Latency?> NodeAsync(IAnsiConsole console, byte[] model, int features, int n, CancellationToken ct)
     {
-        var root = SourceTree.Root();
-        var folder = root is null ? null : Path.Combine(root, "central", "NetworkTwin.Console", "Bench", "ortnode");
-        if (folder is null || !Directory.Exists(Path.Combine(folder, "node_modules", "onnxruntime-node")))
-        {
-            console.MarkupLine("[yellow]onnxruntime-node skipped:[/] run npm ci --ignore-scripts --prefix central/NetworkTwin.Console/Bench/ortnode (./build.sh bench does).");
-            return null;
-        }
-
         var file = Path.Combine(Path.GetTempPath(), $"networktwin-bench-{Environment.ProcessId}.onnx");
         await File.WriteAllBytesAsync(file, model, ct).ConfigureAwait(false);
         try
         {
-            var info = new ProcessStartInfo("node", [Path.Combine(folder, "bench.mjs"), file, features.ToString(CultureInfo.InvariantCulture), n.ToString(CultureInfo.InvariantCulture)])
+            using var doc = await NodeReference.RunAsync(
+                console,
+                "onnxruntime-node",
+                "ortnode",
+                "onnxruntime-node",
+                "npm ci --ignore-scripts",
+                "bench.mjs",
+                [file, features.ToString(CultureInfo.InvariantCulture), n.ToString(CultureInfo.InvariantCulture)],
+                ct).ConfigureAwait(false);
+            if (doc is null)
             {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                WorkingDirectory = folder,
-            };
-            using var process = Process.Start(info) ?? throw new InvalidOperationException("cannot start node");
-            var output = await process.StandardOutput.ReadToEndAsync(ct).ConfigureAwait(false);
-            var error = await process.StandardError.ReadToEndAsync(ct).ConfigureAwait(false);
-            await process.WaitForExitAsync(ct).ConfigureAwait(false);
-            if (process.ExitCode != 0)
-            {
-                console.MarkupLine($"[yellow]onnxruntime-node failed:[/] {Markup.Escape(error.Trim())}");
                 return null;
             }
 
-            using var doc = JsonDocument.Parse(output);
             var r = doc.RootElement;
             return new Latency(r.GetProperty("p50_us").GetDouble(), r.GetProperty("p99_us").GetDouble(), r.GetProperty("p999_us").GetDouble(), r.GetProperty("max_us").GetDouble());
         }

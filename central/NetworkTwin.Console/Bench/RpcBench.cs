@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Text.Json;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -99,33 +98,21 @@ public static class RpcBench
 
     private static async Task<JsFigures?> GrpcJsAsync(IAnsiConsole console, TimeSpan duration, int parallel, CancellationToken ct)
     {
-        var root = SourceTree.Root();
-        var folder = root is null ? null : Path.Combine(root, "central", "NetworkTwin.Console", "Bench", "grpcjs");
-        if (folder is null || !Directory.Exists(Path.Combine(folder, "node_modules", "@grpc", "grpc-js")))
+        var proto = Path.Combine(SourceTree.Root() ?? ".", "shared", "NetworkTwin.Contracts", "Protos", "diagnostics.proto");
+        using var doc = await NodeReference.RunAsync(
+            console,
+            "grpc-js pair",
+            "grpcjs",
+            Path.Combine("@grpc", "grpc-js"),
+            "npm ci",
+            "pair.js",
+            [proto, duration.TotalSeconds.ToString(CultureInfo.InvariantCulture), parallel.ToString(CultureInfo.InvariantCulture)],
+            ct).ConfigureAwait(false);
+        if (doc is null)
         {
-            console.MarkupLine("[yellow]grpc-js pair skipped:[/] run npm ci --prefix central/NetworkTwin.Console/Bench/grpcjs (./build.sh bench does).");
             return null;
         }
 
-        var proto = Path.Combine(root!, "shared", "NetworkTwin.Contracts", "Protos", "diagnostics.proto");
-        var info = new ProcessStartInfo("node", [Path.Combine(folder, "pair.js"), proto, duration.TotalSeconds.ToString(CultureInfo.InvariantCulture), parallel.ToString(CultureInfo.InvariantCulture)])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = folder,
-        };
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("cannot start node");
-        var output = await process.StandardOutput.ReadToEndAsync(ct).ConfigureAwait(false);
-        var error = await process.StandardError.ReadToEndAsync(ct).ConfigureAwait(false);
-        await process.WaitForExitAsync(ct).ConfigureAwait(false);
-        if (process.ExitCode != 0)
-        {
-            console.MarkupLine($"[yellow]grpc-js pair failed:[/] {Markup.Escape(error.Trim())}");
-            return null;
-        }
-
-        using var doc = JsonDocument.Parse(output);
         Figures Read(string name)
         {
             var e = doc.RootElement.GetProperty(name);
