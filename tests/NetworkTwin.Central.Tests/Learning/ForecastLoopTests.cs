@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
@@ -68,7 +67,7 @@ public sealed class ForecastLoopTests : IDisposable
         await using var publisher = new MqttClient(new MqttClientOptions { Port = broker.Port, ClientId = "learn-replayer", CleanSession = true });
         publisher.Start();
         using var channel = new RpcChannel(new Uri($"http://127.0.0.1:{port}"));
-        await Until(async () => (await channel.UnaryAsync(OperatorMethods.ListAgents, new ListAgentsRequest())).Agents.Count == 1, "the agent registered");
+        await Eventually.Until(async () => (await channel.UnaryAsync(OperatorMethods.ListAgents, new ListAgentsRequest())).Agents.Count == 1, "the agent registered", pollMilliseconds: 500);
         await Task.Delay(1000);
 
         var replay = TelemetryReplayer.RunAsync(source, publisher, new ReplayOptions { Site = "lab", Speed = 1, Binary = true }, null, default);
@@ -78,26 +77,28 @@ public sealed class ForecastLoopTests : IDisposable
         Assert.Equal("not-trained", early.State);
 
         ModelRecord model = null!;
-        await Until(
+        await Eventually.Until(
             async () =>
             {
                 model = await channel.UnaryAsync(OperatorMethods.TrainModel, new TrainModelRequest(), new RpcCallOptions { Timeout = TimeSpan.FromMinutes(2) });
                 return model.State == "shipped";
             },
             "a model trained and shipped",
-            seconds: 45);
+            seconds: 45,
+            pollMilliseconds: 500);
         Assert.Equal(["du-learn"], model.Agents);
         Assert.True(model.HoldoutWape is > 0 and < 1, $"held-out WAPE {model.HoldoutWape}");
         Assert.True(double.IsNaN(model.PreviousWape));
 
         ForecastList forecasts = null!;
-        await Until(
+        await Eventually.Until(
             async () =>
             {
                 forecasts = await channel.UnaryAsync(OperatorMethods.ListForecasts, new ListForecastsRequest());
                 return forecasts.Forecasts.Count > 0 && forecasts.Forecasts.All(f => f.Forecast.ModelVersion == model.Version);
             },
-            "forecasts made with the shipped model");
+            "forecasts made with the shipped model",
+            pollMilliseconds: 500);
         // The dashboard in a real browser draws the prediction band once forecasts arrive.
         await Task.Delay(3000);
         var dashboard = new Uri($"http://127.0.0.1:{web}/");
@@ -135,21 +136,5 @@ public sealed class ForecastLoopTests : IDisposable
         Assert.Contains($"link-load v{model.Version}", dom, StringComparison.Ordinal);
         Assert.True(new FileInfo(screenshot).Length > 20_000, $"the screenshot {screenshot} looks empty");
         await agent.StopAsync();
-    }
-
-    private static async Task Until(Func<Task<bool>> condition, string what, double seconds = 60)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed.TotalSeconds < seconds)
-        {
-            if (await condition())
-            {
-                return;
-            }
-
-            await Task.Delay(500);
-        }
-
-        Assert.Fail($"timed out waiting for: {what}");
     }
 }

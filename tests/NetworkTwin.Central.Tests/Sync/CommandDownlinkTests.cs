@@ -119,19 +119,24 @@ public sealed class CommandDownlinkTests : IDisposable
 
         // The refused models left v3 in use (as the agent's status file says).
         var status = Path.Combine(_dir, "agent", NetworkTwin.Contracts.Status.AgentStatusDocument.FileName);
-        var inUse = Stopwatch.StartNew();
         NetworkTwin.Contracts.Status.ForecastStatus? forecast = null;
-        while (inUse.Elapsed.TotalSeconds < 10 && forecast is not { ModelVersion: 3 })
-        {
-            await Task.Delay(200);
-            try
+        await Eventually.Until(
+            async () =>
             {
-                forecast = JsonSerializer.Deserialize<NetworkTwin.Contracts.Status.AgentStatusDocument>(await File.ReadAllTextAsync(status), NetworkTwin.Contracts.Status.AgentStatusDocument.JsonOptions)?.Forecast;
-            }
-            catch (IOException)
-            {
-            }
-        }
+                try
+                {
+                    forecast = JsonSerializer.Deserialize<NetworkTwin.Contracts.Status.AgentStatusDocument>(await File.ReadAllTextAsync(status), NetworkTwin.Contracts.Status.AgentStatusDocument.JsonOptions)?.Forecast;
+                }
+                catch (IOException)
+                {
+                    // Between the writer's rename and our read: try again.
+                }
+
+                return forecast is { ModelVersion: 3 };
+            },
+            "the agent's status names model v3",
+            seconds: 10,
+            pollMilliseconds: 200);
 
         Assert.Equal("load", forecast?.ModelName);
         Assert.Equal(3, forecast?.ModelVersion);

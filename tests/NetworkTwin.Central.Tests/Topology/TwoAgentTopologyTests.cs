@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
@@ -78,12 +77,12 @@ public sealed class TwoAgentTopologyTests(PostgresClusterFixture postgres) : ICl
         await using var publisher = new MqttClient(new MqttClientOptions { Port = broker.Port, ClientId = "topo-replayer", CleanSession = true });
         publisher.Start();
         using var channel = new RpcChannel(new Uri($"http://127.0.0.1:{port}"));
-        await Until(async () => (await channel.UnaryAsync(OperatorMethods.ListAgents, new ListAgentsRequest())).Agents.Count == 2, "both agents registered");
+        await Eventually.Until(async () => (await channel.UnaryAsync(OperatorMethods.ListAgents, new ListAgentsRequest())).Agents.Count == 2, "both agents registered");
         await Task.Delay(1000);   // both subscriptions in place
 
         await TelemetryReplayer.RunAsync(source, publisher, new ReplayOptions { Site = "lab", Speed = 2, Binary = true }, null, default);
         TopologyMap map = null!;
-        await Until(
+        await Eventually.Until(
             async () =>
             {
                 map = await channel.UnaryAsync(OperatorMethods.GetTopology, new GetTopologyRequest { Refresh = true });
@@ -129,21 +128,5 @@ public sealed class TwoAgentTopologyTests(PostgresClusterFixture postgres) : ICl
         Assert.Contains("Metro-8 ring: 8 nodes, 9 links", dom, StringComparison.Ordinal);
         Assert.Contains("<td>link A-B</td>", dom, StringComparison.Ordinal);
         Assert.True(new FileInfo(screenshot).Length > 20_000, $"the screenshot {screenshot} looks empty");
-    }
-
-    private static async Task Until(Func<Task<bool>> condition, string what, double seconds = 60)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed.TotalSeconds < seconds)
-        {
-            if (await condition())
-            {
-                return;
-            }
-
-            await Task.Delay(250);
-        }
-
-        Assert.Fail($"timed out waiting for: {what}");
     }
 }
