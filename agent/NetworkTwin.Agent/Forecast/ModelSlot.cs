@@ -65,7 +65,7 @@ internal sealed partial class ModelSlot(IOptions<AgentOptions> options, ILogger<
     {
         var forecaster = LoadForecaster.Load(model);
         var step = options.Value.Window.EvaluateEverySeconds;
-        if (Math.Abs(forecaster.Spec.StepSeconds - step) > 0.1 * step)
+        if (!forecaster.Spec.StepMatches(step))
         {
             forecaster.Dispose();
             throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"model v{version} predicts steps of {forecaster.Spec.StepSeconds:0.###} s, this agent evaluates every {step:0.###} s (Agent:Window:EvaluateEverySeconds); keeping the current model"));

@@ -97,7 +97,8 @@ public sealed partial class ModelTrainer(CoordinatorRepository repository, Comma
         var (net, draws) = ForecastEvaluation.Train(train, validation, bnn, null, "coordinator");
         var shipped = repository.ShippedModel();
         var version = (repository.Models(1) is [var newest, ..] ? newest.Version : 0) + 1;
-        var onnx = BnnExport.ToOnnx(net, spec, draws, version, $"next-window link load, learned from {series.Count} agent links on the coordinator");
+        var description = $"next-window link load, learned from {series.Count} agent links on the coordinator";
+        var onnx = BnnExport.ToOnnx(net, spec, draws, version, description);
         clock.Stop();
 
         var candidate = Judge(onnx, holdout, out var coverage);
@@ -125,8 +126,9 @@ public sealed partial class ModelTrainer(CoordinatorRepository repository, Comma
         record = repository.SaveModel(record, onnx);
         if (record.Version != version)
         {
-            // Another coordinator stored a model meanwhile: the version inside the ONNX metadata must match the row.
-            onnx = BnnExport.ToOnnx(net, spec, draws, record.Version, $"next-window link load, learned from {series.Count} agent links on the coordinator");
+            // Another coordinator stored a model meanwhile: the version inside the ONNX metadata must match the row, stored and shipped alike.
+            onnx = BnnExport.ToOnnx(net, spec, draws, record.Version, description);
+            repository.UpdateModel(record, onnx);
         }
 
         if (better)
@@ -203,7 +205,7 @@ public sealed partial class ModelTrainer(CoordinatorRepository repository, Comma
             return double.NaN;
         }
 
-        if (Math.Abs(spec.StepSeconds - series[0].StepSeconds) > 0.1 * series[0].StepSeconds)
+        if (!spec.StepMatches(series[0].StepSeconds))
         {
             return double.NaN;
         }

@@ -370,9 +370,15 @@ public abstract class CoordinatorRepository : IDisposable
         [("name", record.Name), ("trained_at", Now()), ("state", record.State), ("onnx", onnx)],
         (r, version) => r.Version = version);
 
-    /// <summary>Replaces a stored model's record (its state, detail and the agents it went to).</summary>
-    public void UpdateModel(ModelRecord record) => Run(connection => Execute(
-        connection, null, "UPDATE models SET state = @state, payload = @payload WHERE version = @version", ("state", record.State), ("payload", record.ToByteArray()), ("version", record.Version)));
+    /// <summary>Replaces a stored model's record (its state, detail and the agents it went to), and its ONNX bytes when given.</summary>
+    public void UpdateModel(ModelRecord record, byte[]? onnx = null) => Run(connection => Execute(
+        connection,
+        null,
+        "UPDATE models SET state = @state, payload = @payload, onnx = COALESCE(@onnx, onnx) WHERE version = @version",
+        ("state", record.State),
+        ("payload", record.ToByteArray()),
+        ("onnx", onnx),
+        ("version", record.Version)));
 
     /// <summary>Trained models, newest first.</summary>
     public IReadOnlyList<ModelRecord> Models(int limit) => Query(

@@ -62,6 +62,9 @@ public sealed record FeatureSpec
         return names;
     }
 
+    /// <summary>Whether loads <paramref name="seconds"/> apart are what this model predicts from (within 10%).</summary>
+    public bool StepMatches(double seconds) => Math.Abs(StepSeconds - seconds) <= 0.1 * seconds;
+
     public string ToJson() => JsonSerializer.Serialize(this);
 
     public static FeatureSpec FromJson(string json) =>

@@ -131,7 +131,7 @@ public sealed class LoadForecaster : IDisposable
 
             return forecaster;
         }
-        catch (Exception e) when (e is OnnxRuntimeException)
+        catch (OnnxRuntimeException e)
         {
             session.Dispose();
             throw new InvalidDataException($"the model does not run: {e.Message}", e);

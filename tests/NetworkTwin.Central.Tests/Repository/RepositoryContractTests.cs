@@ -49,6 +49,9 @@ public abstract class RepositoryContractTests
         Assert.Equal(first.Version, shipped.Record.Version);
         first.Agents.Add("du-a");
         repository.UpdateModel(first);
+        Assert.Equal([1, 2, 3], repository.ShippedModel()!.Value.Onnx);
+        repository.UpdateModel(first, [7, 8]);
+        Assert.Equal([7, 8], repository.ShippedModel()!.Value.Onnx);
         Assert.Equal([second.Version, first.Version], repository.Models(10).Select(m => m.Version));
         Assert.Equal(["du-a"], repository.Models(10)[1].Agents);
     }
