@@ -7,11 +7,18 @@ public sealed record LeoPairSeries(string From, string To, double GreatCircleMs,
 {
     public double Outage => LatencyMs.Count(l => l is null) / (double)Math.Max(1, LatencyMs.Count);
 
-    public double? Min => LatencyMs.Where(l => l is not null).Select(l => l!.Value).DefaultIfEmpty(double.NaN).Min() is var v && double.IsNaN(v) ? null : v;
+    public double? Min => Reached(Enumerable.Min);
 
-    public double? Mean => LatencyMs.Where(l => l is not null).Select(l => l!.Value).DefaultIfEmpty(double.NaN).Average() is var v && double.IsNaN(v) ? null : v;
+    public double? Mean => Reached(Enumerable.Average);
 
-    public double? Max => LatencyMs.Where(l => l is not null).Select(l => l!.Value).DefaultIfEmpty(double.NaN).Max() is var v && double.IsNaN(v) ? null : v;
+    public double? Max => Reached(Enumerable.Max);
+
+    /// <summary>A statistic of the latencies when the pair was reachable at all, else null.</summary>
+    private double? Reached(Func<IEnumerable<double>, double> statistic)
+    {
+        var reached = LatencyMs.Where(l => l is not null).Select(l => l!.Value).ToList();
+        return reached.Count == 0 ? null : statistic(reached);
+    }
 }
 
 public sealed record LeoTimelineReport(
