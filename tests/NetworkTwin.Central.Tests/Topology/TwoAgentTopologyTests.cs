@@ -89,7 +89,17 @@ public sealed class TwoAgentTopologyTests(PostgresClusterFixture postgres) : ICl
                 return map.Links.Sum(l => l.Cells.Count) == 12;
             },
             "every cell placed");
-        var capacities = await channel.UnaryAsync(OperatorMethods.ListCapacities, new CapacitiesRequest());
+        // The agents' sizings arrive on their own schedule (a loaded machine delays the last ones): wait until
+        // every discovered link has one; the assertions below still check each.
+        CapacityList capacities = null!;
+        await Eventually.Until(
+            async () =>
+            {
+                capacities = await channel.UnaryAsync(OperatorMethods.ListCapacities, new CapacitiesRequest());
+                return capacities.Links.Count == map.Links.Count && capacities.Links.All(l => l.CapacityGbps > 0);
+            },
+            "every discovered link sized by its agents",
+            seconds: 30);
 
         // A failure simulation published by the design twin, for the dashboard's design panel.
         var design = new DesignRun { Network = "Metro-8 ring", Nodes = 8, Links = 9, Kinds = { new DesignKind { Kind = "Link", Simulated = 9, Possible = 9, Partitioning = 0, Hurting = 3 } } };
