@@ -31,6 +31,9 @@ internal sealed class EchoServer : IAsyncDisposable
     /// <summary>Set when a handler saw its call cancelled (client cancel or deadline).</summary>
     public TaskCompletionSource Cancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>Set when the server is done with a call, whether its handler ran or the stream was reset before the handler started.</summary>
+    public TaskCompletionSource CallEnded { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public List<Exception> HandlerErrors { get; } = [];
 
     public static async Task<EchoServer> StartAsync()
@@ -40,6 +43,17 @@ internal sealed class EchoServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
         var app = builder.Build();
         EchoServer? server = null;
+        app.Use(async (http, next) =>
+        {
+            try
+            {
+                await next(http).ConfigureAwait(false);
+            }
+            finally
+            {
+                server!.CallEnded.TrySetResult();
+            }
+        });
         var options = new RpcServerOptions { OnHandlerError = (_, ex) => server!.HandlerErrors.Add(ex) };
 
         app.MapUnary(Unary, async (request, context) =>
