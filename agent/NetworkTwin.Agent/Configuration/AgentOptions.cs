@@ -110,6 +110,28 @@ public sealed class AgentOptions
 
     public MetricsOptions Metrics { get; set; } = new();
 
+    public ActuatorOptions Actuator { get; set; } = new();
+
+    /// <summary>How the agent carries out the coordinator's capacity targets (see Control/FileHookActuator).</summary>
+    public sealed class ActuatorOptions
+    {
+        /// <summary>JSON file with every link's capacity target in force; empty = capacity-targets.json in the data directory.</summary>
+        public string TargetsFile { get; set; } = string.Empty;
+
+        /// <summary>Program run after the file is written (the site's shaper or provisioning hook); empty = none.</summary>
+        public string HookScript { get; set; } = string.Empty;
+
+        public double HookTimeoutSeconds { get; set; } = 30;
+
+        /// <summary>Windows measured after a target is applied before its effect is reported.</summary>
+        public int EffectWindows { get; set; } = 3;
+
+        /// <summary>Link id to the capacity (Gbit/s) provisioned today, used until the coordinator sets a target.</summary>
+        public Dictionary<string, double> Installed { get; set; } = [];
+    }
+
+    public string ResolvedTargetsFile => string.IsNullOrWhiteSpace(Actuator.TargetsFile) ? Path.Combine(ResolvedDataDirectory, "capacity-targets.json") : Actuator.TargetsFile;
+
     /// <summary>Where /metrics (Prometheus), /healthz and /readyz are served over HTTP/1.1.</summary>
     public sealed class MetricsOptions
     {

@@ -141,6 +141,34 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             errors.Add($"Agent:Logging:ConsoleLevel must be Trace, Debug, Information, Warning, Error, Critical or None (got \"{options.Logging.ConsoleLevel}\").");
         }
 
+        var actuator = options.Actuator;
+        if (!string.IsNullOrWhiteSpace(actuator.HookScript) && !File.Exists(actuator.HookScript))
+        {
+            errors.Add($"Agent:Actuator:HookScript \"{actuator.HookScript}\" does not exist.");
+        }
+
+        if (actuator.HookTimeoutSeconds is not (>= 1 and <= 3600))
+        {
+            errors.Add($"Agent:Actuator:HookTimeoutSeconds must be 1..3600 (got {actuator.HookTimeoutSeconds}).");
+        }
+
+        if (actuator.EffectWindows is < 1 or > 1000)
+        {
+            errors.Add($"Agent:Actuator:EffectWindows must be 1..1000 (got {actuator.EffectWindows}).");
+        }
+
+        foreach (var (link, gbps) in actuator.Installed)
+        {
+            if (!int.TryParse(link, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) || id < 1)
+            {
+                errors.Add($"Agent:Actuator:Installed:{link}: the key must be a link id >= 1.");
+            }
+            else if (!(gbps is > 0 and <= 100_000))
+            {
+                errors.Add($"Agent:Actuator:Installed:{link} must be a capacity in Gbit/s above 0 and at most 100000 (got {gbps}).");
+            }
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

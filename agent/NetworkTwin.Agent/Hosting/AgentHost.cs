@@ -70,6 +70,8 @@ public static class AgentHost
     private static void AddLiveTwin(this IServiceCollection services)
     {
         services.AddSingleton<LiveTwin>();
+        services.AddSingleton<Control.IActuator, Control.FileHookActuator>();
+        services.AddSingleton<Control.CapacityTargets>();
         services.AddSingleton<Forecast.ModelSlot>();
         services.AddSingleton<Forecast.LinkForecasts>(sp => new Forecast.LinkForecasts(sp.GetRequiredService<Forecast.ModelSlot>()));
         services.AddHostedService<EvaluationWorker>();

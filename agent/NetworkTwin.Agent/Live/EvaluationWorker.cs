@@ -10,7 +10,7 @@ namespace NetworkTwin.Agent.Live;
 /// Runs link discovery, clock alignment and capacity sizing over the window at a fixed interval,
 /// on its own low-priority thread so that ingest latency does not suffer while it works.
 /// </summary>
-internal sealed partial class EvaluationWorker(IOptions<AgentOptions> options, LiveTwin twin, Outbox.ResultOutbox outbox, Forecast.LinkForecasts forecasts, ILogger<EvaluationWorker> logger, TimeProvider time)
+internal sealed partial class EvaluationWorker(IOptions<AgentOptions> options, LiveTwin twin, Outbox.ResultOutbox outbox, Forecast.LinkForecasts forecasts, Control.CapacityTargets targets, ILogger<EvaluationWorker> logger, TimeProvider time)
     : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
@@ -51,7 +51,7 @@ internal sealed partial class EvaluationWorker(IOptions<AgentOptions> options, L
         string? lastShape = null;
         while (timer.WaitForNextTickAsync(stoppingToken).AsTask().GetAwaiter().GetResult())
         {
-            var evaluation = twin.Evaluate();
+            var evaluation = twin.Evaluate(targets.TargetGbps);
 
             // Collect the analysis' garbage now, on this thread, rather than letting it trigger
             // collections at random points of ingest. Measured with `networktwin bench agent`:
@@ -78,7 +78,8 @@ internal sealed partial class EvaluationWorker(IOptions<AgentOptions> options, L
                 }
             }
 
-            outbox.Append(Outbox.ResultMapper.From(evaluation, twin.Cells, twin.Analysis.BufferMicros, twin.Analysis.LossTarget, predicted));
+            var effects = targets.Observe(evaluation.At, evaluation.Report.Links, evaluation.LossAtTargetPercent);
+            outbox.Append(Outbox.ResultMapper.From(evaluation, twin.Cells, twin.Analysis.BufferMicros, twin.Analysis.LossTarget, predicted, targets.TargetGbps, effects));
 
             // Log when the link picture changes, not every interval: that is what a field engineer looks for.
             var shape = string.Join("; ", evaluation.Report.Links.Select(l => string.Join(',', l.Cells)));

@@ -80,7 +80,8 @@ internal sealed class LiveTwin(IOptions<AgentOptions> options)
     /// <see cref="Evaluation.AllocatedBytes"/> counts what it allocated). Returns null when there
     /// is nothing to analyse yet. One evaluation at a time: the evaluator reuses its buffers.
     /// </summary>
-    public Evaluation? Evaluate()
+    /// <param name="targetGbps">Each link's capacity target, if any (its loss at the target is measured too).</param>
+    public Evaluation? Evaluate(Func<int, double?>? targetGbps = null)
     {
         lock (_evaluationGate)
         {
@@ -97,13 +98,16 @@ internal sealed class LiveTwin(IOptions<AgentOptions> options)
             _evaluator ??= new WindowEvaluator(cells[0].WindowSymbols, AgentOptionsValidator.ToFronthaulOptions(_analysis));
             try
             {
-                var result = _evaluator.Evaluate(cells);
+                var result = _evaluator.Evaluate(cells, targetGbps);
                 if (result is null)
                 {
                     return null;
                 }
 
-                var evaluation = new Evaluation(result.Value.Report, takenAt, clock.Elapsed.TotalMilliseconds, result.Value.DataTimeSeconds, GC.GetAllocatedBytesForCurrentThread() - allocatedBefore);
+                var evaluation = new Evaluation(result.Value.Report, takenAt, clock.Elapsed.TotalMilliseconds, result.Value.DataTimeSeconds, GC.GetAllocatedBytesForCurrentThread() - allocatedBefore)
+                {
+                    LossAtTargetPercent = result.Value.LossAtTargetPercent,
+                };
                 Volatile.Write(ref _latest, evaluation);
                 Volatile.Write(ref _lastError, null);
                 Interlocked.Increment(ref _evaluations);
@@ -119,5 +123,9 @@ internal sealed class LiveTwin(IOptions<AgentOptions> options)
     }
 
     /// <param name="At">When the window was taken (the analysis saw every row applied before it).</param>
-    public sealed record Evaluation(FronthaulReport Report, DateTimeOffset At, double ElapsedMs, double DataTimeSeconds, long AllocatedBytes);
+    public sealed record Evaluation(FronthaulReport Report, DateTimeOffset At, double ElapsedMs, double DataTimeSeconds, long AllocatedBytes)
+    {
+        /// <summary>Per link with a capacity target: the buffer model's loss (percent) on the window's traffic at that target.</summary>
+        public IReadOnlyDictionary<int, double> LossAtTargetPercent { get; init; } = new Dictionary<int, double>();
+    }
 }

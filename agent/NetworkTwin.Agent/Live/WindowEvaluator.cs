@@ -26,7 +26,8 @@ internal sealed class WindowEvaluator(int windowSymbols, FronthaulOptions option
     private readonly Dictionary<int, double[]> _slotColumns = [];
     private readonly OutlierRule _rule = new(options.OutlierFactor);
 
-    public (FronthaulReport Report, double DataTimeSeconds)? Evaluate(IReadOnlyList<CellWindow> cells)
+    /// <param name="targetGbps">A link's capacity target, if it has one: the link's traffic is also run through the buffer model at it.</param>
+    public (FronthaulReport Report, double DataTimeSeconds, Dictionary<int, double> LossAtTargetPercent)? Evaluate(IReadOnlyList<CellWindow> cells, Func<int, double?>? targetGbps = null)
     {
         var end = cells.Select(c => c.NewestSymbol).Max();
         var packets = cells.Select(c => c.SnapshotPackets()).OfType<PacketStatsSeries>().ToList();
@@ -61,15 +62,16 @@ internal sealed class WindowEvaluator(int windowSymbols, FronthaulOptions option
         }
 
         var report = FronthaulAnalyzer.Analyze(new FronthaulDataset([], packets, table, 0), options);
+        var lossAtTarget = new Dictionary<int, double>();
         if (table is null)
         {
-            return (report, 0);
+            return (report, 0, lossAtTarget);
         }
 
-        var links = report.Links.Select(l => SizeAtSymbols(l, cells, first, thresholds)).ToList();
+        var links = report.Links.Select(l => SizeAtSymbols(l, cells, first, thresholds, targetGbps?.Invoke(l.Id), lossAtTarget)).ToList();
         var outliers = report.Cells.Select(c => c with { OutliersRemoved = thresholds.GetValueOrDefault(c.Id).Removed }).ToList();
         var cleaning = report.Cleaning with { OutliersRemoved = thresholds.Values.Sum(t => (long)t.Removed) };
-        return (report with { Links = links, Cells = outliers, Cleaning = cleaning }, (end + 1) * SymbolGrid.SymbolSeconds);
+        return (report with { Links = links, Cells = outliers, Cleaning = cleaning }, (end + 1) * SymbolGrid.SymbolSeconds, lossAtTarget);
     }
 
     private double[] BinIntoSlots(int cellId)
@@ -96,8 +98,8 @@ internal sealed class WindowEvaluator(int windowSymbols, FronthaulOptions option
         return column;
     }
 
-    /// <summary>The link's cleaned symbol series, summed over its cells, through the buffer model.</summary>
-    private LinkReport SizeAtSymbols(LinkReport link, IReadOnlyList<CellWindow> cells, long first, Dictionary<int, (double Kbit, int Removed)> thresholds)
+    /// <summary>The link's cleaned symbol series, summed over its cells, through the buffer model (and at its target, if it has one).</summary>
+    private LinkReport SizeAtSymbols(LinkReport link, IReadOnlyList<CellWindow> cells, long first, Dictionary<int, (double Kbit, int Removed)> thresholds, double? targetGbps, Dictionary<int, double> lossAtTarget)
     {
         var series = _linkSeries.AsSpan();
         series.Clear();
@@ -126,6 +128,11 @@ internal sealed class WindowEvaluator(int windowSymbols, FronthaulOptions option
 
         var stats = RateStatistics.FromKbit(series, SymbolGrid.SymbolSeconds);
         var capacity = CapacitySearch.MinimumCapacity(series, SymbolGrid.SymbolSeconds, options.BufferMicros * 1e-6, options.LossTarget);
+        if (targetGbps is > 0 and var target)
+        {
+            lossAtTarget[link.Id] = FluidBufferModel.LossRatio(series, SymbolGrid.SymbolSeconds, target * 1e9, options.BufferMicros * 1e-6) * 100;
+        }
+
         return link with
         {
             PeakGbps = Math.Round(stats.PeakGbps, 3),

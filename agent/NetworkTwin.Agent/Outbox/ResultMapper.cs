@@ -8,11 +8,12 @@ namespace NetworkTwin.Agent.Outbox;
 /// <summary>
 /// Turns one window evaluation into the results the agent syncs: one per link, one per cell, and
 /// one per cell that lost packets since its previous report (loss evidence for the coordinator), and
-/// one per link forecast.
+/// one per link forecast, and the measured effect of a capacity target once it is complete.
 /// </summary>
 internal static class ResultMapper
 {
-    public static List<Result> From(LiveTwin.Evaluation evaluation, IEnumerable<LiveCell> cells, double bufferMicros, double lossTarget, IEnumerable<LoadForecast>? forecasts = null)
+    public static List<Result> From(
+        LiveTwin.Evaluation evaluation, IEnumerable<LiveCell> cells, double bufferMicros, double lossTarget, IEnumerable<LoadForecast>? forecasts = null, Func<int, double?>? targetGbps = null, IEnumerable<ControlEffect>? effects = null)
     {
         var produced = evaluation.At.ToUnixTimeMilliseconds();
         var list = new List<Result>();
@@ -28,6 +29,7 @@ internal static class ResultMapper
                 ObservedLossPercent = link.ObservedLossPercent ?? double.NaN,
                 BufferMicros = bufferMicros,
                 LossTarget = lossTarget,
+                TargetGbps = targetGbps?.Invoke(link.Id) ?? 0,
             };
             body.Cells.AddRange(link.Cells);
             list.Add(new Result { ProducedUnixMs = produced, WindowEndSeconds = evaluation.DataTimeSeconds, Link = body });
@@ -61,6 +63,11 @@ internal static class ResultMapper
         foreach (var forecast in forecasts ?? [])
         {
             list.Add(new Result { ProducedUnixMs = produced, WindowEndSeconds = evaluation.DataTimeSeconds, Forecast = forecast });
+        }
+
+        foreach (var effect in effects ?? [])
+        {
+            list.Add(new Result { ProducedUnixMs = produced, WindowEndSeconds = evaluation.DataTimeSeconds, Effect = effect });
         }
 
         return list;

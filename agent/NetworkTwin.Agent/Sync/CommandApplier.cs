@@ -15,10 +15,11 @@ namespace NetworkTwin.Agent.Sync;
 /// Applies the coordinator's commands, each command id once: configuration changes to the live
 /// analysis (validated like the agent's own configuration, kept in
 /// <c>coordinator-settings.json</c> so they survive a restart) and model updates (checked by
-/// SHA-256, loaded and checked by <see cref="Forecast.ModelSlot"/>, then stored under <c>models/</c>). The last applied id is kept in <c>commands.json</c>;
+/// SHA-256, loaded and checked by <see cref="Forecast.ModelSlot"/>, then stored under <c>models/</c>) and
+/// capacity targets (carried out by the actuator, see <see cref="Control.CapacityTargets"/>). The last applied id is kept in <c>commands.json</c>;
 /// a command seen again is acknowledged again without being applied twice.
 /// </summary>
-internal sealed partial class CommandApplier(IOptions<AgentOptions> options, IConfiguration configuration, LiveTwin twin, Forecast.ModelSlot models, ILogger<CommandApplier> logger)
+internal sealed partial class CommandApplier(IOptions<AgentOptions> options, IConfiguration configuration, LiveTwin twin, Forecast.ModelSlot models, Control.CapacityTargets targets, ILogger<CommandApplier> logger)
 {
     /// <summary>Keys the coordinator may change while the agent runs (under Agent:Analysis).</summary>
     private static readonly string[] RemoteKeys = ["Agent:Analysis:LossTarget", "Agent:Analysis:BufferMicros", "Agent:Analysis:DeclaredLinks"];
@@ -67,6 +68,7 @@ internal sealed partial class CommandApplier(IOptions<AgentOptions> options, ICo
                 {
                     Command.BodyOneofCase.Configure => Configure(command.Configure),
                     Command.BodyOneofCase.Model => StoreModel(command.Model),
+                    Command.BodyOneofCase.Capacity => targets.Apply(command.CommandId, command.Capacity, twin.Latest?.Report.Links),
                     _ => throw new InvalidDataException("this agent does not know the command's kind; update the agent"),
                 };
                 ack.Applied = true;
@@ -123,7 +125,7 @@ internal sealed partial class CommandApplier(IOptions<AgentOptions> options, ICo
             throw new InvalidDataException(string.Join(" ", result.Failures));
         }
 
-        AtomicWrite(Path.Combine(directory, SettingsFileName), JsonSerializer.SerializeToUtf8Bytes(remote));
+        AtomicFile.Write(Path.Combine(directory, SettingsFileName), JsonSerializer.SerializeToUtf8Bytes(remote));
         twin.Reconfigure(candidate.Analysis);
         return "analysis now " + string.Join(", ", change.Settings.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key}={s.Value}"));
     }
@@ -155,7 +157,7 @@ internal sealed partial class CommandApplier(IOptions<AgentOptions> options, ICo
         var folder = Path.Combine(options.Value.ResolvedDataDirectory, "models");
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, string.Create(CultureInfo.InvariantCulture, $"{model.Name}-v{model.Version}.onnx"));
-        AtomicWrite(path, model.Onnx.ToByteArray());
+        AtomicFile.Write(path, model.Onnx.ToByteArray());
         return $"{installed}; stored {path} ({model.Onnx.Length} bytes, SHA-256 checked)";
     }
 
@@ -173,20 +175,7 @@ internal sealed partial class CommandApplier(IOptions<AgentOptions> options, ICo
         }
     }
 
-    private void WriteState(CommandState state) => AtomicWrite(StatePath, JsonSerializer.SerializeToUtf8Bytes(state));
-
-    private static void AtomicWrite(string path, byte[] bytes)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temp = path + ".tmp";
-        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write))
-        {
-            file.Write(bytes);
-            file.Flush(flushToDisk: true);
-        }
-
-        File.Move(temp, path, overwrite: true);
-    }
+    private void WriteState(CommandState state) => AtomicFile.Write(StatePath, JsonSerializer.SerializeToUtf8Bytes(state));
 
     [GeneratedRegex("^Agent:Analysis:Pins:[0-9]{1,9}$", RegexOptions.IgnoreCase)]
     private static partial Regex PinKey();

@@ -83,6 +83,9 @@ public static partial class CoordinatorHost
         builder.Services.AddSingleton<CommandSignal>();
         builder.Services.AddSingleton<Learning.ModelTrainer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Learning.ModelTrainer>());
+        builder.Services.AddSingleton(settings.Control);
+        builder.Services.AddSingleton<Control.ControlLoop>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Control.ControlLoop>());
         NetworkTwin.Hosting.Systemd.SystemdNotifyService.Add(builder.Services, "networktwin-central");
         builder.Services.AddSingleton<Metrics.CoordinatorMetrics>();
         builder.Services.AddSingleton<Metrics.CoordinatorMetricsServer>();
@@ -99,7 +102,7 @@ public static partial class CoordinatorHost
         Log.Repository(logger, repository.Description, repository.SchemaVersion);
         var signal = app.Services.GetRequiredService<CommandSignal>();
         AgentSyncService.Map(app, repository, authenticator, signal, app.Services.GetRequiredService<Metrics.CoordinatorMetrics>(), logger);
-        Operators.OperatorService.Map(app, repository, app.Services.GetRequiredService<TopologyService>(), app.Services.GetRequiredService<Learning.ModelTrainer>(), signal, new AgentAuthenticator(settings.OperatorTokens, logger));
+        Operators.OperatorService.Map(app, repository, app.Services.GetRequiredService<TopologyService>(), app.Services.GetRequiredService<Learning.ModelTrainer>(), app.Services.GetRequiredService<Control.ControlLoop>(), signal, new AgentAuthenticator(settings.OperatorTokens, logger));
         return app;
     }
 

@@ -33,6 +33,8 @@ public sealed record CoordinatorSettings
 
     public Learning.LearningOptions Learning { get; init; } = new();
 
+    public Control.ControlOptions Control { get; init; } = new();
+
     /// <summary>Where /metrics, /healthz and /readyz are served (HTTP/1.1); port 0 = not at all.</summary>
     public string MetricsAddress { get; init; } = "127.0.0.1";
 
@@ -132,40 +134,14 @@ public sealed record CoordinatorSettings
             errors.Add($"Coordinator:Metrics:Port must be 0..65535, 0 for no metrics endpoint (got {metricsPort}).");
         }
 
-        TopologyOptions topology;
-        try
-        {
-            topology = section.GetSection("Topology").Get<TopologyOptions>() ?? new TopologyOptions();
-        }
-        catch (InvalidOperationException ex)
-        {
-            errors.Add($"Coordinator:Topology: {ex.Message}");
-            topology = new TopologyOptions();
-        }
+        var topology = Bind<TopologyOptions>(section, "Topology", errors);
 
         Check(topology, errors);
-        Learning.LearningOptions learning;
-        try
-        {
-            learning = section.GetSection("Learning").Get<Learning.LearningOptions>() ?? new Learning.LearningOptions();
-        }
-        catch (InvalidOperationException ex)
-        {
-            errors.Add($"Coordinator:Learning: {ex.Message}");
-            learning = new Learning.LearningOptions();
-        }
-
+        var learning = Bind<Learning.LearningOptions>(section, "Learning", errors);
         errors.AddRange(learning.Validate());
-        NetworkTwin.Hosting.LogSettings logging;
-        try
-        {
-            logging = section.GetSection("Logging").Get<NetworkTwin.Hosting.LogSettings>() ?? new NetworkTwin.Hosting.LogSettings();
-        }
-        catch (InvalidOperationException ex)
-        {
-            errors.Add($"Coordinator:Logging: {ex.Message}");
-            logging = new NetworkTwin.Hosting.LogSettings();
-        }
+        var control = Bind<Control.ControlOptions>(section, "Control", errors);
+        errors.AddRange(control.Validate());
+        var logging = Bind<NetworkTwin.Hosting.LogSettings>(section, "Logging", errors);
 
         var agentTokens = Tokens(section.GetSection("AgentTokens"), "AgentTokens", errors);
         var operatorTokens = Tokens(section.GetSection("OperatorTokens"), "OperatorTokens", errors);
@@ -184,12 +160,28 @@ public sealed record CoordinatorSettings
             ClientCaFile = string.IsNullOrWhiteSpace(clientCa) ? null : clientCa,
             Topology = topology,
             Learning = learning,
+            Control = control,
             MetricsAddress = metricsAddress,
             MetricsPort = metricsPort,
             Logging = logging,
             AgentTokens = agentTokens,
             OperatorTokens = operatorTokens,
         };
+    }
+
+    /// <summary>Binds a sub-section; a value that does not fit its type is an error naming the section, and the defaults stand in.</summary>
+    private static T Bind<T>(IConfigurationSection section, string name, List<string> errors)
+        where T : new()
+    {
+        try
+        {
+            return section.GetSection(name).Get<T>() ?? new T();
+        }
+        catch (InvalidOperationException ex)
+        {
+            errors.Add($"Coordinator:{name}: {ex.Message}");
+            return new T();
+        }
     }
 
     private static Dictionary<string, string> Tokens(IConfigurationSection section, string name, List<string> errors)

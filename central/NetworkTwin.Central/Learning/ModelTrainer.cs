@@ -142,6 +142,7 @@ public sealed partial class ModelTrainer(CoordinatorRepository repository, Comma
 
             record.Sha256 = update.Sha256;
             repository.UpdateModel(record);
+            repository.Audit(0, "coordinator", "model rolled out", $"model {ModelName} v{record.Version} to {string.Join(", ", record.Agents)}: {record.Detail}");
             foreach (var agent in record.Agents)
             {
                 signal.Notify(agent);

@@ -12,7 +12,7 @@ namespace NetworkTwin.Central.Operators;
 /// <summary>The operators' API: agents and their liveness, the latest capacity of every agent's link, the discovered link map and its capacities.</summary>
 public static class OperatorService
 {
-    public static void Map(IEndpointRouteBuilder routes, CoordinatorRepository repository, TopologyService topology, Learning.ModelTrainer trainer, CommandSignal signal, AgentAuthenticator operators)
+    public static void Map(IEndpointRouteBuilder routes, CoordinatorRepository repository, TopologyService topology, Learning.ModelTrainer trainer, Control.ControlLoop control, CommandSignal signal, AgentAuthenticator operators)
     {
         routes.MapUnary(OperatorMethods.ListAgents, (_, context) =>
         {
@@ -40,7 +40,7 @@ public static class OperatorService
         });
         routes.MapUnary(OperatorMethods.SendCommand, (request, context) =>
         {
-            operators.CheckAny(context);
+            var who = operators.CheckAny(context) ?? "operator";
             var command = request.Command ?? throw new RpcException(RpcStatusCode.InvalidArgument, "command is required");
             if (command.BodyCase == Command.BodyOneofCase.None)
             {
@@ -53,6 +53,7 @@ public static class OperatorService
             }
 
             var issued = repository.IssueCommand(command);
+            repository.Audit(0, "operator:" + who, "command", $"{issued.BodyCase} command {issued.CommandId} to {issued.AgentId}: {(issued.Reason.Length > 0 ? issued.Reason : "(no reason given)")}");
             signal.Notify(issued.AgentId);
             return Task.FromResult(new CommandRecord { Command = issued, State = "pending" });
         });
@@ -108,6 +109,35 @@ public static class OperatorService
             var map = topology.Current();
             var recent = repository.Forecasts(DateTimeOffset.UtcNow.AddMinutes(-10).ToUnixTimeMilliseconds(), null, latestOnly: false);
             return Task.FromResult(CapacityAdvice.Build(map, topology.Capacities(map), recent));
+        });
+        routes.MapUnary(OperatorMethods.ListDecisions, (request, context) =>
+        {
+            operators.CheckAny(context);
+            if (request.State.Length > 0 && !Control.DecisionState.All.Contains(request.State))
+            {
+                throw new RpcException(RpcStatusCode.InvalidArgument, $"state '{request.State}' is not one of {string.Join(", ", Control.DecisionState.All)}");
+            }
+
+            var list = new DecisionList();
+            list.Decisions.AddRange(repository.Decisions(request.State.Length > 0 ? [request.State] : null, request.Limit is > 0 and <= 10_000 ? request.Limit : 100));
+            return Task.FromResult(list);
+        });
+        routes.MapUnary(OperatorMethods.Decide, (request, context) =>
+        {
+            var who = operators.CheckAny(context) ?? (request.Operator.Length is > 0 and <= 64 ? request.Operator : "operator");
+            if (request.Note.Length > 1000)
+            {
+                throw new RpcException(RpcStatusCode.InvalidArgument, "note must be at most 1000 characters");
+            }
+
+            return control.DecideAsync(request.DecisionId, request.Approve, who, request.Note, context.CallCancelled);
+        });
+        routes.MapUnary(OperatorMethods.ListAudit, (request, context) =>
+        {
+            operators.CheckAny(context);
+            var list = new AuditList();
+            list.Entries.AddRange(repository.AuditTrail(request.DecisionId, request.Limit is > 0 and <= 100_000 ? request.Limit : 200));
+            return Task.FromResult(list);
         });
         routes.MapUnary(OperatorMethods.TrainModel, (_, context) =>
         {

@@ -99,6 +99,30 @@ public abstract class CoordinatorRepository : IDisposable
             onnx {bytes} NOT NULL,
             payload {bytes} NOT NULL);
         """,
+
+        // 7: governed control: the agents' measured effects by time, the coordinator's decisions, and the append-only audit trail.
+        """
+        CREATE INDEX results_effect_time ON results (produced_unix_ms) WHERE kind = 'Effect';
+        CREATE TABLE decisions (
+            decision_id {identity},
+            agent_id TEXT NOT NULL,
+            link_id INTEGER NOT NULL,
+            state TEXT NOT NULL,
+            command_id {int64},
+            created_at TEXT NOT NULL,
+            payload {bytes} NOT NULL);
+        CREATE INDEX decisions_link ON decisions (agent_id, link_id, decision_id);
+        CREATE INDEX decisions_state ON decisions (state, decision_id);
+        CREATE TABLE audit (
+            entry_id {identity},
+            at_unix_ms {int64} NOT NULL,
+            decision_id {int64} NOT NULL,
+            actor TEXT NOT NULL,
+            event TEXT NOT NULL,
+            detail TEXT NOT NULL);
+        CREATE INDEX audit_decision ON audit (decision_id, entry_id);
+        {append-only audit}
+        """,
     ];
 
     public int SchemaVersion => Run(c => Convert.ToInt32(Scalar(c, null, "SELECT version FROM schema_version"), CultureInfo.InvariantCulture));
@@ -390,6 +414,113 @@ public abstract class CoordinatorRepository : IDisposable
     public (ModelRecord Record, byte[] Onnx)? ShippedModel() => Query(
         "SELECT payload, onnx FROM models WHERE state = 'shipped' ORDER BY version DESC LIMIT 1",
         reader => (ModelRecord.Parser.ParseFrom((byte[])reader.GetValue(0)), (byte[])reader.GetValue(1))).Cast<(ModelRecord, byte[])?>().FirstOrDefault();
+
+    /// <summary>Stores a new decision; its id is the row's number. Returns it with id and times set.</summary>
+    public Decision SaveDecision(Decision decision)
+    {
+        var stored = decision.Clone();
+        stored.CreatedUnixMs = stored.UpdatedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        return InsertNumbered(
+            stored,
+            "decisions",
+            "decision_id",
+            [("agent_id", stored.AgentId), ("link_id", stored.LinkId), ("state", stored.State), ("command_id", stored.CommandId), ("created_at", Now())],
+            (d, id) => d.DecisionId = id);
+    }
+
+    /// <summary>
+    /// Replaces a decision's record when its state is still <paramref name="expectedState"/> (so two
+    /// coordinators, or an operator and the control loop, cannot both move it on); false otherwise.
+    /// </summary>
+    public bool UpdateDecision(Decision decision, string expectedState)
+    {
+        var stored = decision.Clone();
+        stored.UpdatedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        return Run(connection => Execute(
+            connection,
+            null,
+            "UPDATE decisions SET state = @state, command_id = @command, payload = @payload WHERE decision_id = @id AND state = @expected",
+            ("state", stored.State),
+            ("command", stored.CommandId),
+            ("payload", stored.ToByteArray()),
+            ("id", stored.DecisionId),
+            ("expected", expectedState)) == 1);
+    }
+
+    public Decision? DecisionById(long decisionId) => Query(
+        "SELECT payload FROM decisions WHERE decision_id = @id",
+        reader => Decision.Parser.ParseFrom((byte[])reader.GetValue(0)),
+        ("id", decisionId)).FirstOrDefault();
+
+    /// <summary>Decisions, newest first, optionally in some states only.</summary>
+    public IReadOnlyList<Decision> Decisions(IReadOnlyCollection<string>? states, int limit)
+    {
+        var list = states is { Count: > 0 } ? states.ToList() : null;
+        var filter = list is null ? string.Empty : "WHERE state IN (" + string.Join(", ", list.Select((_, i) => "@s" + i)) + ")";
+        return Query(
+            $"SELECT payload FROM decisions {filter} ORDER BY decision_id DESC LIMIT @limit",
+            reader => Decision.Parser.ParseFrom((byte[])reader.GetValue(0)),
+            [.. (list ?? []).Select((s, i) => ("s" + i, (object?)s)), ("limit", limit)]);
+    }
+
+    /// <summary>The newest decision about an agent's link, or null.</summary>
+    public Decision? LatestDecision(string agentId, int linkId) => Query(
+        "SELECT payload FROM decisions WHERE agent_id = @agent AND link_id = @link ORDER BY decision_id DESC LIMIT 1",
+        reader => Decision.Parser.ParseFrom((byte[])reader.GetValue(0)),
+        ("agent", agentId),
+        ("link", linkId)).FirstOrDefault();
+
+    /// <summary>Appends a line to the audit trail (which the schema keeps append-only).</summary>
+    public AuditEntry Audit(long decisionId, string actor, string @event, string detail) => Run(connection =>
+    {
+        var entry = new AuditEntry { AtUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), DecisionId = decisionId, Actor = actor, Event = @event, Detail = detail.Length > 4000 ? detail[..4000] : detail };
+        entry.EntryId = Convert.ToInt64(
+            Scalar(
+                connection,
+                null,
+                "INSERT INTO audit (at_unix_ms, decision_id, actor, event, detail) VALUES (@at, @decision, @actor, @event, @detail) RETURNING entry_id",
+                ("at", entry.AtUnixMs),
+                ("decision", decisionId),
+                ("actor", actor),
+                ("event", @event),
+                ("detail", entry.Detail)),
+            CultureInfo.InvariantCulture);
+        return entry;
+    });
+
+    /// <summary>The audit trail, oldest first: the newest <paramref name="limit"/> entries, of one decision or of all (decision 0).</summary>
+    public IReadOnlyList<AuditEntry> AuditTrail(long decisionId, int limit) => Query(
+        """
+        SELECT entry_id, at_unix_ms, decision_id, actor, event, detail FROM (
+            SELECT * FROM audit WHERE (@decision = 0 OR decision_id = @decision) ORDER BY entry_id DESC LIMIT @limit) newest
+        ORDER BY entry_id
+        """,
+        reader => new AuditEntry
+        {
+            EntryId = reader.GetInt64(0),
+            AtUnixMs = reader.GetInt64(1),
+            DecisionId = reader.GetInt64(2),
+            Actor = reader.GetString(3),
+            Event = reader.GetString(4),
+            Detail = reader.GetString(5),
+        },
+        ("decision", decisionId),
+        ("limit", limit));
+
+    /// <summary>The effect an agent measured after applying a command, or null while none has arrived.</summary>
+    public ControlEffect? EffectOf(string agentId, long commandId) => Query(
+        "SELECT payload FROM results WHERE kind = 'Effect' AND agent_id = @agent ORDER BY sequence DESC LIMIT 50",
+        reader => Result.Parser.ParseFrom((byte[])reader.GetValue(0)).Effect,
+        ("agent", agentId)).FirstOrDefault(e => e.CommandId == commandId);
+
+    /// <summary>A command's state (pending, applied, refused) and the agent's detail, or null when there is no such command.</summary>
+    public (string State, string Detail)? CommandState(long commandId) => Query(
+        "SELECT state, detail FROM commands WHERE command_id = @id",
+        reader => (reader.GetString(0), reader.GetString(1)),
+        ("id", commandId)).Cast<(string, string)?>().FirstOrDefault();
+
+    /// <summary>Runs a raw statement: for tests that show what the schema itself refuses (the audit trail's triggers).</summary>
+    internal int ExecuteForTest(string sql) => Run(connection => Execute(connection, null, sql));
 
     /// <summary>How many commands wait for their agent's acknowledgement.</summary>
     public long PendingCommandCount() => Run(connection => Convert.ToInt64(Scalar(connection, null, "SELECT COUNT(*) FROM commands WHERE state = 'pending'"), CultureInfo.InvariantCulture));

@@ -33,6 +33,12 @@ public sealed class PostgresRepository : CoordinatorRepository
         ["{int64}"] = "BIGINT",
         ["{bytes}"] = "BYTEA",
         ["{identity}"] = "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+        ["{append-only audit}"] = """
+            CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'the audit trail is append-only'; END $$;
+            CREATE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON audit FOR EACH ROW EXECUTE FUNCTION audit_append_only();
+            CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();
+            """,
     });
 
     /// <summary>A transaction-scoped advisory lock: a second coordinator waits for the first one's migration.</summary>

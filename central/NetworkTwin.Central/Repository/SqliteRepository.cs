@@ -39,6 +39,10 @@ public sealed class SqliteRepository : CoordinatorRepository
         ["{int64}"] = "INTEGER",
         ["{bytes}"] = "BLOB",
         ["{identity}"] = "INTEGER PRIMARY KEY AUTOINCREMENT",
+        ["{append-only audit}"] = """
+            CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+            CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+            """,
     });
 
     protected override T Run<T>(Func<DbConnection, T> work)

@@ -79,18 +79,24 @@ public sealed partial class AgentAuthenticator(IReadOnlyDictionary<string, strin
     /// <summary>Logs, once at start, that any agent may sync.</summary>
     public void WarnOpen() => Log.Open(logger);
 
-    /// <summary>Throws UNAUTHENTICATED unless the call carries one of the tokens (operators: any named token).</summary>
-    public void CheckAny(RpcCallContext context)
+    /// <summary>
+    /// Throws UNAUTHENTICATED unless the call carries one of the tokens (operators: any named token).
+    /// Returns the token's name, which the audit trail records; null when no tokens are configured.
+    /// </summary>
+    public string? CheckAny(RpcCallContext context)
     {
         if (!Enabled)
         {
-            return;
+            return null;
         }
 
         var presented = Encoding.UTF8.GetBytes(PresentedToken(context));
-        if (tokens.Values.Any(t => CryptographicOperations.FixedTimeEquals(presented, Encoding.UTF8.GetBytes(t))))
+        foreach (var (name, token) in tokens)
         {
-            return;
+            if (CryptographicOperations.FixedTimeEquals(presented, Encoding.UTF8.GetBytes(token)))
+            {
+                return name;
+            }
         }
 
         Log.Rejected(logger, context.Method, context.Peer ?? "?", "(operator)", presented.Length == 0 ? "no token" : "a wrong token");

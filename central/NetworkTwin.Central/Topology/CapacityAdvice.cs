@@ -15,6 +15,9 @@ public static class CapacityAdvice
     /// <summary>Share of recent windows outside the band above which the forecast is not trusted.</summary>
     public const double AnomalyShare = 0.2;
 
+    /// <summary>How much the next window's chance-constrained load exceeds the load now (1 = no growth; never below 1 is not implied).</summary>
+    public static double Growth(double observedGbps, double requiredGbps) => observedGbps > 0 && requiredGbps > 0 ? requiredGbps / observedGbps : 1;
+
     public static RecommendationList Build(TopologyMap map, CapacityList capacities, IReadOnlyList<ForecastSummary> recent)
     {
         var linkOfCell = CapacityView.LinkOfCell(map);
@@ -44,7 +47,7 @@ public static class CapacityAdvice
             advice.RecentForecasts = forecasts.Count;
             advice.RecentAnomalies = forecasts.Count(f => f.Forecast.Anomaly);
             advice.Model = string.Join(", ", latest.Select(f => $"{f.ModelName} v{f.ModelVersion}").Distinct());
-            var growth = advice.MeanGbps > 0 ? advice.ForecastP99Gbps / advice.MeanGbps : 1;
+            var growth = Growth(advice.MeanGbps, advice.ForecastP99Gbps);
             advice.RecommendedGbps = Math.Ceiling(link.CapacityGbps * Math.Max(1, growth) * 10) / 10;
             var share = (double)advice.RecentAnomalies / advice.RecentForecasts;
             if (advice.RecentForecasts >= 10 && share > AnomalyShare)

@@ -38,6 +38,10 @@ public static class CliApp
         root.Add(Coordinator.CoordinatorCommands.Predictions(console));
         root.Add(Coordinator.CoordinatorCommands.Models(console));
         root.Add(Coordinator.CoordinatorCommands.Recommendations(console));
+        root.Add(Coordinator.CoordinatorCommands.Decisions(console));
+        root.Add(Coordinator.CoordinatorCommands.Approve(console));
+        root.Add(Coordinator.CoordinatorCommands.Reject(console));
+        root.Add(Coordinator.CoordinatorCommands.Audit(console));
         root.Add(Coordinator.DevCaCommand.Create(console));
         root.Add(ReplayCommand.Create(console));
 

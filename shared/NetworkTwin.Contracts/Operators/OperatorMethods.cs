@@ -28,4 +28,10 @@ public static class OperatorMethods
     public static readonly RpcMethod<TrainModelRequest, ModelRecord> TrainModel = new(Service, "TrainModel", RpcMethodType.Unary);
 
     public static readonly RpcMethod<RecommendationsRequest, RecommendationList> ListRecommendations = new(Service, "ListRecommendations", RpcMethodType.Unary);
+
+    public static readonly RpcMethod<ListDecisionsRequest, DecisionList> ListDecisions = new(Service, "ListDecisions", RpcMethodType.Unary);
+
+    public static readonly RpcMethod<DecideRequest, Decision> Decide = new(Service, "Decide", RpcMethodType.Unary);
+
+    public static readonly RpcMethod<ListAuditRequest, AuditList> ListAudit = new(Service, "ListAudit", RpcMethodType.Unary);
 }

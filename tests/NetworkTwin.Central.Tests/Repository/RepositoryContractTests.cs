@@ -57,6 +57,49 @@ public abstract class RepositoryContractTests
     }
 
     [Fact]
+    public void DecisionsAuditAndEffects_KeepTheControlLoopsStateAndAnAppendOnlyTrail()
+    {
+        using var repository = Open();
+        repository.Register(new RegisterRequest { AgentId = "du-a", Site = "s", Version = "1" });
+        var held = repository.SaveDecision(new Decision { AgentId = "du-a", LinkId = 2, State = "held", ToGbps = 8, Cells = { 1, 5 } });
+        var other = repository.SaveDecision(new Decision { AgentId = "du-a", LinkId = 3, State = "approved", ToGbps = 4 });
+        Assert.Equal(held.DecisionId + 1, other.DecisionId);
+        Assert.True(held.CreatedUnixMs > 0);
+
+        // A move succeeds only from the state the caller saw: two movers cannot both win.
+        held.State = "approved";
+        Assert.True(repository.UpdateDecision(held, "held"));
+        held.State = "rejected";
+        Assert.False(repository.UpdateDecision(held, "held"));
+        Assert.Equal("approved", repository.DecisionById(held.DecisionId)!.State);
+        Assert.Equal([other.DecisionId, held.DecisionId], repository.Decisions(["approved"], 10).Select(d => d.DecisionId));
+        Assert.Empty(repository.Decisions(["held"], 10));
+        Assert.Equal(held.DecisionId, repository.LatestDecision("du-a", 2)!.DecisionId);
+        Assert.Null(repository.LatestDecision("du-a", 9));
+
+        var command = repository.IssueCommand(new Command { AgentId = "du-a", Capacity = new CapacityTarget { LinkId = 2, CapacityGbps = 8 } });
+        Assert.Equal("pending", repository.CommandState(command.CommandId)!.Value.State);
+        repository.AcknowledgeCommand("du-a", command.CommandId, true, "done");
+        Assert.Equal(("applied", "done"), repository.CommandState(command.CommandId));
+        Assert.Null(repository.EffectOf("du-a", command.CommandId));
+        repository.Store("du-a", [new Result { Sequence = 1, ProducedUnixMs = 1, Effect = new ControlEffect { CommandId = command.CommandId, LinkId = 2, LossPercent = 0.4 } }]);
+        Assert.Equal(0.4, repository.EffectOf("du-a", command.CommandId)!.LossPercent);
+        Assert.Empty(repository.LatestLinks(null));
+
+        var first = repository.Audit(held.DecisionId, "policy", "held for approval", "costs too much");
+        repository.Audit(held.DecisionId, "operator:ana", "approved", "ok");
+        repository.Audit(0, "operator:ana", "command", "Configure command 1");
+        Assert.Equal(["held for approval", "approved"], repository.AuditTrail(held.DecisionId, 10).Select(e => e.Event));
+        Assert.Equal(["approved", "command"], repository.AuditTrail(0, 2).Select(e => e.Event));
+        Assert.Equal(3, repository.AuditTrail(0, 10).Count);
+
+        // Append-only: the schema refuses to change or remove a line, whoever asks.
+        Assert.ThrowsAny<System.Data.Common.DbException>(() => repository.ExecuteForTest($"UPDATE audit SET detail = 'edited' WHERE entry_id = {first.EntryId}"));
+        Assert.ThrowsAny<System.Data.Common.DbException>(() => repository.ExecuteForTest("DELETE FROM audit"));
+        Assert.Equal("costs too much", repository.AuditTrail(held.DecisionId, 10)[0].Detail);
+    }
+
+    [Fact]
     public void Store_SameBatchTwice_StoresEachResultOnce()
     {
         using var repository = Open();
