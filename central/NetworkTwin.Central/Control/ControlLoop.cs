@@ -24,6 +24,9 @@ namespace NetworkTwin.Central.Control;
 /// </summary>
 public sealed partial class ControlLoop(CoordinatorRepository repository, ControlOptions options, CommandSignal signal, ILogger<ControlLoop> logger, TimeProvider time) : BackgroundService
 {
+    /// <summary>The most link results one pass reads for the lookback (the newest ones).</summary>
+    private const int MaxLookbackResults = 50_000;
+
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     /// <summary>One pass; returns the decisions it made or moved on.</summary>
@@ -203,17 +206,26 @@ public sealed partial class ControlLoop(CoordinatorRepository repository, Contro
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var fresh = now - (long)(options.FreshSeconds * 1000);
         var forecasts = repository.Forecasts(fresh, null, latestOnly: true).ToDictionary(f => (f.AgentId, f.Forecast.LinkId), f => f.Forecast);
+        var recent = repository.LinkHistory(now - (long)(options.LookbackSeconds * 1000), MaxLookbackResults)
+            .GroupBy(l => (l.AgentId, l.Link.LinkId))
+            .ToDictionary(g => g.Key, g => (Need: g.Max(l => l.Link.CapacityGbps), Since: g.Min(l => l.ProducedUnixMs)));
         var made = 0;
         foreach (var latest in repository.LatestLinks(null).Where(l => l.ProducedUnixMs >= fresh))
         {
+            if (!recent.TryGetValue((latest.AgentId, latest.Link.LinkId), out var history) || latest.ProducedUnixMs - history.Since < options.SettleSeconds * 1000)
+            {
+                // A link's first windows are partial (its cells are still arriving): wait until its results span SettleSeconds.
+                continue;
+            }
+
             var last = repository.LatestDecision(latest.AgentId, latest.Link.LinkId);
-            if (last is not null && (DecisionState.Open.Contains(last.State) || latest.ProducedUnixMs <= last.UpdatedUnixMs))
+            if (last is not null && (DecisionState.Open.Contains(last.State) || latest.ProducedUnixMs < last.UpdatedUnixMs))
             {
                 // One decision per link at a time, and the next only on a picture taken after the last one moved.
                 continue;
             }
 
-            var proposal = ControlPlanner.Propose(latest, forecasts.GetValueOrDefault((latest.AgentId, latest.Link.LinkId)), options);
+            var proposal = ControlPlanner.Propose(latest, history.Need, forecasts.GetValueOrDefault((latest.AgentId, latest.Link.LinkId)), options);
             if (proposal is null
                 || (last is { State: DecisionState.Rejected } && Math.Abs(last.ToGbps - proposal.ToGbps) < 1e-9 && now - last.UpdatedUnixMs < options.RejectedQuietMinutes * 60_000))
             {

@@ -24,6 +24,12 @@ public sealed record ControlOptions
     /// <summary>A target is proposed lower when what the link needs (with headroom) is below this share of it.</summary>
     public double LowerBelowShare { get; init; } = 0.5;
 
+    /// <summary>What a link needs is the worst window of this many seconds of its results, not one window.</summary>
+    public double LookbackSeconds { get; init; } = 300;
+
+    /// <summary>A link is decided on only once its results span this long (its first windows are partial).</summary>
+    public double SettleSeconds { get; init; } = 30;
+
     /// <summary>Only link results newer than this are acted on (a silent agent's old picture is not).</summary>
     public double FreshSeconds { get; init; } = 120;
 
@@ -56,6 +62,8 @@ public sealed record ControlOptions
         Check(CostPerGbpsMonth is >= 0 and <= 1e9, nameof(CostPerGbpsMonth), "0..1e9", CostPerGbpsMonth);
         Check(AutoApplyMaxCostPerMonth is >= 0 and <= 1e12, nameof(AutoApplyMaxCostPerMonth), "0..1e12", AutoApplyMaxCostPerMonth);
         Check(LowerBelowShare is > 0 and < 1, nameof(LowerBelowShare), "above 0 and below 1", LowerBelowShare);
+        Check(LookbackSeconds is >= 1 and <= 86400, nameof(LookbackSeconds), "1..86400", LookbackSeconds);
+        Check(SettleSeconds is >= 0 and <= 86400, nameof(SettleSeconds), "0..86400", SettleSeconds);
         Check(FreshSeconds is >= 1 and <= 86400, nameof(FreshSeconds), "1..86400", FreshSeconds);
         Check(VerifyMinutes is > 0 and <= 10080, nameof(VerifyMinutes), "above 0 and at most 10080", VerifyMinutes);
         Check(RejectedQuietMinutes is >= 0 and <= 10080, nameof(RejectedQuietMinutes), "0..10080", RejectedQuietMinutes);

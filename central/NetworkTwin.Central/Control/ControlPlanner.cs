@@ -8,8 +8,8 @@ namespace NetworkTwin.Central.Control;
 /// Turns what the twin knows about one agent link (its latest sizing, its target in force, its
 /// forecast) into a proposed capacity change, or none. Pure.
 /// <list type="bullet">
-/// <item>What the link needs: the buffer-model sizing for its loss target on the latest window,
-///   scaled up by the forecast growth (the next window's chance-constrained load over the load now)
+/// <item>What the link needs: the buffer-model sizing for its loss target on the worst recent window
+///   (<paramref name="recentNeedGbps"/>, at least the latest), scaled up by the forecast growth (the next window's chance-constrained load over the load now)
 ///   when a forecast exists.</item>
 /// <item>Raise when the link needs more than its target, or, with no target known, when it loses more
 ///   than its loss target; lower when the need (with headroom) is below <see cref="ControlOptions.LowerBelowShare"/>
@@ -18,16 +18,18 @@ namespace NetworkTwin.Central.Control;
 /// </summary>
 public static class ControlPlanner
 {
-    public static Decision? Propose(LinkSummary latest, LoadForecast? forecast, ControlOptions options)
+    /// <param name="recentNeedGbps">The highest sizing among the link's recent windows (<see cref="ControlOptions.LookbackSeconds"/>).</param>
+    public static Decision? Propose(LinkSummary latest, double recentNeedGbps, LoadForecast? forecast, ControlOptions options)
     {
         var link = latest.Link;
-        if (!(link.CapacityGbps > 0) || !double.IsFinite(link.CapacityGbps))
+        var sized = Math.Max(link.CapacityGbps, double.IsFinite(recentNeedGbps) ? recentNeedGbps : 0);
+        if (!(sized > 0) || !double.IsFinite(sized))
         {
             return null;
         }
 
         var growth = forecast is null ? 1 : Math.Max(1, Topology.CapacityAdvice.Growth(forecast.ObservedGbps, forecast.RequiredCapacityGbps));
-        var needed = link.CapacityGbps * growth;
+        var needed = sized * growth;
         var proposed = Math.Ceiling(needed * (1 + options.Headroom) / options.StepGbps) * options.StepGbps;
         var target = link.TargetGbps;
         var lossTargetPercent = link.LossTarget * 100;
@@ -74,7 +76,7 @@ public static class ControlPlanner
             CostDeltaPerMonth = Math.Round((proposed - Math.Max(0, target)) * options.CostPerGbpsMonth, 2),
         };
         decision.Cells.AddRange(link.Cells);
-        var sizing = string.Create(invariant, $"the latest window (mean {link.MeanGbps:0.00}, peak {link.PeakGbps:0.00} Gbit/s) needs {link.CapacityGbps:0.00} Gbit/s for {lossTargetPercent:0.##}% loss with the {link.BufferMicros:0} us buffer");
+        var sizing = string.Create(invariant, $"its worst recent window needs {sized:0.00} Gbit/s for {lossTargetPercent:0.##}% loss with the {link.BufferMicros:0} us buffer (the latest: mean {link.MeanGbps:0.00}, peak {link.PeakGbps:0.00}, needs {link.CapacityGbps:0.00})");
         var predicted = forecast is null
             ? "no forecast yet, so no growth is assumed"
             : string.Create(invariant, $"model {forecast.ModelName} v{forecast.ModelVersion} forecasts the next window at {forecast.MeanGbps:0.00} Gbit/s (90% interval {forecast.LowerGbps:0.00}-{forecast.UpperGbps:0.00}), its {forecast.CapacityProbability:0.##} load {forecast.RequiredCapacityGbps:0.00}: growth x{growth:0.00}");

@@ -1,0 +1,152 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using NetworkTwin.Agent.Hosting;
+using NetworkTwin.Analytics.Scenario;
+using NetworkTwin.Central.Hosting;
+using NetworkTwin.Contracts.Operators;
+using NetworkTwin.Mqtt.Broker;
+using NetworkTwin.Mqtt.Client;
+using NetworkTwin.Rpc.Client;
+using NetworkTwin.Telemetry.Replay;
+using NetworkTwin.Telemetry.Scenario;
+
+namespace NetworkTwin.Central.Tests.Control;
+
+/// <summary>
+/// The closed loop with real parts on loopback: mosquitto, a coordinator on SQLite, an agent whose
+/// links are provisioned far below what the replayed telemetry needs, and its default actuator with
+/// a real hook script. Congestion leads to proposals, the policy holds them, an operator approves one
+/// and rejects another, the agent applies the approved target and measures its effect, and the audit
+/// trail shows the whole chain.
+/// </summary>
+public sealed class GovernedControlTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("nt-control-e2e-").FullName;
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task CongestedLink_ProposedHeldApprovedAppliedAndConfirmed_WithTheWholeChainAudited()
+    {
+        var scenario = FronthaulScenarioGenerator.Generate(new ScenarioSpec { Cells = 6, Links = 2, CellsPerRu = 2, DurationSeconds = 40, Seed = 11 });
+        var capture = Path.Combine(_dir, "capture");
+        await ScenarioWriter.WriteAsync(scenario, capture, null, default);
+        var source = await ReplaySource.LoadAsync(capture, null, default);
+        var hook = Path.Combine(_dir, "shaper-hook.sh");
+        var hookLog = Path.Combine(_dir, "hook.log");
+        await File.WriteAllTextAsync(hook, $"#!/bin/sh\necho \"$1 $2 $3 cells=$NETWORKTWIN_CELLS previous=$NETWORKTWIN_PREVIOUS_GBPS\" >> '{hookLog}'\necho \"shaper on link $1 set to $2 Gbit/s\"\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(hook, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        await using var broker = await MosquittoBroker.StartAsync();
+        var port = LoopbackPort.Free();
+        await using var coordinator = CoordinatorHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Coordinator:Port"] = port.ToString(CultureInfo.InvariantCulture),
+            ["Coordinator:DataDirectory"] = Path.Combine(_dir, "central"),
+            ["Coordinator:Metrics:Port"] = "0",
+            ["Coordinator:Learning:EveryMinutes"] = "0",
+            ["Coordinator:Control:EverySeconds"] = "0.5",
+            ["Coordinator:Control:Headroom"] = "0.3",
+            ["Coordinator:Control:SettleSeconds"] = "10",
+            ["Coordinator:Control:StepGbps"] = "0.1",
+            ["Coordinator:Control:AutoApplyMaxCostPerMonth"] = "0",
+            ["Logging:LogLevel:Default"] = "Warning",
+        }));
+        await coordinator.StartAsync();
+        var agentData = Path.Combine(_dir, "agent");
+        using var agent = AgentHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Mqtt:Port"] = broker.Port.ToString(CultureInfo.InvariantCulture),
+            ["Mqtt:ClientId"] = "du-ctl",
+            ["Agent:Site"] = "lab",
+            ["Agent:DataDirectory"] = agentData,
+            ["Agent:Window:EvaluateEverySeconds"] = "0.25",
+            ["Agent:Ingest:Topics:0"] = "nt/lab/#",
+            ["Agent:Coordinator:Address"] = $"http://127.0.0.1:{port}",
+            ["Agent:Coordinator:AgentId"] = "du-ctl",
+            ["Agent:Coordinator:ReconnectMinSeconds"] = "0.2",
+            ["Agent:Actuator:HookScript"] = hook,
+            ["Agent:Actuator:Installed:1"] = "0.01",
+            ["Agent:Actuator:Installed:2"] = "0.01",
+            ["Agent:Logging:ConsoleLevel"] = "None",
+        }));
+        await agent.StartAsync();
+        await using var publisher = new MqttClient(new MqttClientOptions { Port = broker.Port, ClientId = "ctl-replayer", CleanSession = true });
+        publisher.Start();
+        using var channel = new RpcChannel(new Uri($"http://127.0.0.1:{port}"));
+        await Eventually.Until(async () => (await channel.UnaryAsync(OperatorMethods.ListAgents, new ListAgentsRequest())).Agents.Count == 1, "the agent registered", pollMilliseconds: 500);
+        var replay = TelemetryReplayer.RunAsync(source, publisher, new ReplayOptions { Site = "lab", Speed = 1, Binary = true }, null, default);
+
+        // Both links are far below their need: the coordinator proposes raising them, and the policy
+        // (nothing costs little enough to apply alone here) holds both for an operator.
+        DecisionList held = null!;
+        await Eventually.Until(
+            async () =>
+            {
+                held = await channel.UnaryAsync(OperatorMethods.ListDecisions, new ListDecisionsRequest { State = "held" });
+                return held.Decisions.Count == 2;
+            },
+            "both congested links proposed and held",
+            seconds: 30,
+            pollMilliseconds: 250);
+        Assert.All(held.Decisions, d =>
+        {
+            Assert.Equal(("raise-capacity", 0.01, "du-ctl"), (d.Action, d.FromGbps, d.AgentId));
+            Assert.True(d.ToGbps >= d.NeededGbps * 1.3 - 1e-9, $"decision {d.DecisionId}: {d.ToGbps} for a need of {d.NeededGbps}");
+            Assert.Contains("above the 0 the policy applies alone", d.Policy, StringComparison.Ordinal);
+        });
+        Assert.Empty((await channel.UnaryAsync(OperatorMethods.ListCommands, new ListCommandsRequest())).Commands);
+
+        var chosen = held.Decisions.OrderBy(d => d.LinkId).First();
+        var other = held.Decisions.OrderBy(d => d.LinkId).Last();
+        var approved = await channel.UnaryAsync(OperatorMethods.Decide, new DecideRequest { DecisionId = chosen.DecisionId, Approve = true, Operator = "ana", Note = "approved in the change meeting" });
+        Assert.Equal("sent", approved.State);
+        var rejected = await channel.UnaryAsync(OperatorMethods.Decide, new DecideRequest { DecisionId = other.DecisionId, Approve = false, Operator = "ana", Note = "wait for the new line card" });
+        Assert.Equal("rejected", rejected.State);
+
+        Decision done = null!;
+        await Eventually.Until(
+            async () =>
+            {
+                done = (await channel.UnaryAsync(OperatorMethods.ListDecisions, new ListDecisionsRequest())).Decisions.Single(d => d.DecisionId == chosen.DecisionId);
+                return done.State is "confirmed" or "violated" or "refused" or "rolled-back";
+            },
+            "the approved decision applied and its effect measured",
+            seconds: 30,
+            pollMilliseconds: 250);
+        Assert.True(done.State == "confirmed", $"decision {done.DecisionId} is {done.State}: {done.Outcome}");
+        Assert.InRange(done.EffectLossPercent, 0, done.LossTarget * 100);
+
+        // The actuator: the targets file holds the new target and the hook ran with it.
+        var targets = await File.ReadAllTextAsync(Path.Combine(agentData, "capacity-targets.json"));
+        Assert.Contains(done.ToGbps.ToString("0.###", CultureInfo.InvariantCulture), targets, StringComparison.Ordinal);
+        var hookLine = Assert.Single(await File.ReadAllLinesAsync(hookLog));
+        Assert.Equal(FormattableString.Invariant($"{done.LinkId} {done.ToGbps:0.###} {done.CommandId} cells={string.Join(',', done.Cells)} previous=0.01"), hookLine);
+
+        // The agent reports the target in force with its sizings from then on.
+        await Eventually.Until(
+            async () => (await channel.UnaryAsync(OperatorMethods.ListLinks, new ListLinksRequest())).Links.Any(l => l.Link.LinkId == done.LinkId && Math.Abs(l.Link.TargetGbps - done.ToGbps) < 1e-9),
+            "the link's results carry the new target",
+            pollMilliseconds: 250);
+        await replay;
+
+        var trail = await channel.UnaryAsync(OperatorMethods.ListAudit, new ListAuditRequest { DecisionId = done.DecisionId });
+        Assert.Equal(
+            [("coordinator", "proposed"), ("policy", "held for approval"), ("operator:ana", "approved"), ("coordinator", "sent"), ("agent:du-ctl", "applied"), ("agent:du-ctl", "effect measured"), ("policy", "confirmed")],
+            trail.Entries.Select(e => (e.Actor, e.Event)));
+        Assert.Contains("shaper on link", trail.Entries[4].Detail, StringComparison.Ordinal);
+        var otherTrail = await channel.UnaryAsync(OperatorMethods.ListAudit, new ListAuditRequest { DecisionId = other.DecisionId });
+        Assert.Equal(["proposed", "held for approval", "rejected"], otherTrail.Entries.Select(e => e.Event));
+        Assert.Equal("wait for the new line card", otherTrail.Entries[2].Detail);
+        await agent.StopAsync();
+    }
+}
