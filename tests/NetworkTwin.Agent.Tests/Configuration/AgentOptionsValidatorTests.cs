@@ -23,6 +23,10 @@ public class AgentOptionsValidatorTests
         options.Ingest.Topics = ["nt/#/x"];
         options.Ingest.TailDirectory = "/no/such/folder";
         options.Logging.ConsoleLevel = "Loud";
+        options.Actuator.HookScript = "/no/such/hook.sh";
+        options.Actuator.EffectWindows = 0;
+        options.Actuator.Installed["x"] = 1;
+        options.Actuator.Installed["2"] = -1;
 
         var failures = new AgentOptionsValidator().Validate(null, options).Failures!.ToList();
 
@@ -33,5 +37,9 @@ public class AgentOptionsValidatorTests
         Assert.Contains(failures, f => f.StartsWith("Agent:Ingest:Topics", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Agent:Ingest:TailDirectory", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Agent:Logging:ConsoleLevel", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Agent:Actuator:HookScript \"/no/such/hook.sh\" does not exist", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Agent:Actuator:EffectWindows must be 1..1000", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Agent:Actuator:Installed:x: the key must be a link id", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Agent:Actuator:Installed:2 must be a capacity", StringComparison.Ordinal));
     }
 }

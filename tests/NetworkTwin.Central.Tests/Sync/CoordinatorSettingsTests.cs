@@ -29,6 +29,8 @@ public class CoordinatorSettingsTests
             ("Coordinator:Topology:MinCorrelation", "2"),
             ("Coordinator:Learning:MinWindows", "5"),
             ("Coordinator:Learning:HoldoutFraction", "0.9"),
+            ("Coordinator:Control:Headroom", "-1"),
+            ("Coordinator:Control:LowerBelowShare", "abc"),
             ("Coordinator:AgentTokens:du-1", "tiny-secret"));
 
         Assert.Collection(
@@ -41,6 +43,7 @@ public class CoordinatorSettingsTests
             e => Assert.StartsWith("Coordinator:Topology:MinCorrelation must be between 0 and 1", e, StringComparison.Ordinal),
             e => Assert.StartsWith("Coordinator:Learning:MinWindows must be 30..1000000 (got 5)", e, StringComparison.Ordinal),
             e => Assert.StartsWith("Coordinator:Learning:HoldoutFraction must be 0.05..0.5 (got 0.9)", e, StringComparison.Ordinal),
+            e => Assert.StartsWith("Coordinator:Control: Failed to convert configuration value 'abc'", e, StringComparison.Ordinal),
             e => Assert.StartsWith("Coordinator:AgentTokens:du-1 must be at least 16 characters", e, StringComparison.Ordinal));
         Assert.DoesNotContain(errors, e => e.Contains("tiny-secret", StringComparison.Ordinal));
     }
