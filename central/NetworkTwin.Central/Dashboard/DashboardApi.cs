@@ -34,7 +34,16 @@ public static class DashboardApi
 
     public sealed record DesignView(string Network, int Nodes, int Links, long PublishedUnixMs, string PublishedBy, IReadOnlyList<DesignKindView> Kinds, IReadOnlyList<DesignFailureView> Worst);
 
-    public sealed record Overview(long Now, long TopologyVersion, string Statement, IReadOnlyList<AgentView> Agents, IReadOnlyList<LinkView> Links, IReadOnlyList<CellView> Unplaced, IReadOnlyList<SeriesView> Series, string Predictions, DesignView? Design);
+    public sealed record Overview(long Now, long TopologyVersion, string Statement, IReadOnlyList<AgentView> Agents, IReadOnlyList<LinkView> Links, IReadOnlyList<CellView> Unplaced, IReadOnlyList<SeriesView> Series, string Predictions, DesignView? Design)
+    {
+        public IReadOnlyList<DecisionView> Decisions { get; init; } = [];
+    }
+
+    /// <summary>A control decision as the dashboard lists it (held ones get approve/reject buttons).</summary>
+    public sealed record DecisionView(long Id, string State, string Agent, int Link, string Action, double FromGbps, double ToGbps, double NeededGbps, double CostDeltaPerMonth, double? EffectLossPercent, string Justification, string Policy, string Outcome, long UpdatedUnixMs);
+
+    /// <summary>An operator's verdict on a held decision, as the dashboard posts it.</summary>
+    public sealed record Verdict(bool Approve, string? Operator, string? Note);
 
     public static Overview Build(CoordinatorRepository repository, TopologyService topology)
     {
@@ -97,6 +106,10 @@ public static class DashboardApi
                 r.PublishedUnixMs,
                 r.PublishedBy,
                 [.. r.Kinds.Select(k => new DesignKindView(k.Kind, k.Simulated, k.Possible, k.Partitioning, k.Hurting))],
-                [.. r.Worst.Take(10).Select(w => new DesignFailureView(w.Scenario, w.Kind, w.Components, Math.Round(w.LostPairsPercent, 2), Math.Round(w.UnreachableDemandGbps, 2), double.IsNaN(w.WorstUtilisation) ? null : Math.Round(w.WorstUtilisation, 3), w.OverloadedLinks))])).FirstOrDefault());
+                [.. r.Worst.Take(10).Select(w => new DesignFailureView(w.Scenario, w.Kind, w.Components, Math.Round(w.LostPairsPercent, 2), Math.Round(w.UnreachableDemandGbps, 2), double.IsNaN(w.WorstUtilisation) ? null : Math.Round(w.WorstUtilisation, 3), w.OverloadedLinks))])).FirstOrDefault())
+        {
+            Decisions = [.. repository.Decisions(null, 20).Select(d => new DecisionView(
+                d.DecisionId, d.State, d.AgentId, d.LinkId, d.Action, d.FromGbps, d.ToGbps, d.NeededGbps, d.CostDeltaPerMonth, double.IsNaN(d.EffectLossPercent) ? null : Math.Round(d.EffectLossPercent, 3), d.Justification, d.Policy, d.Outcome, d.UpdatedUnixMs))],
+        };
     }
 }

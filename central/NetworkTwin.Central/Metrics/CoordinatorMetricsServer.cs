@@ -11,13 +11,16 @@ namespace NetworkTwin.Central.Metrics;
 /// <summary>
 /// The coordinator's operator web port (Coordinator:Metrics, loopback by default, apart from the
 /// agents' gRPC port): /metrics, /healthz, /readyz (ready: the repository answers), and the
-/// dashboard at / with the document it polls at /api/overview.
+/// dashboard at / with the document it polls at /api/overview, and its approve/reject buttons
+/// (POST /api/decisions/{id}, JSON only, so another web page cannot post it from a browser; with
+/// operator tokens configured, the token's name is recorded, as over gRPC).
 /// </summary>
 internal sealed class CoordinatorMetricsServer(
     CoordinatorSettings settings,
     CoordinatorMetrics metrics,
     CoordinatorRepository repository,
     TopologyService topology,
+    Control.ControlLoop control,
     IServiceProvider services,
     ILogger<CoordinatorMetricsServer> logger)
     : MetricsServer(settings.MetricsAddress, settings.MetricsPort, services, logger)
@@ -64,6 +67,46 @@ internal sealed class CoordinatorMetricsServer(
         var page = Dashboard.DashboardPage.Html;
         app.MapGet("/", () => Results.Content(page, "text/html; charset=utf-8"));
         app.MapGet("/api/overview", () => Results.Json(Dashboard.DashboardApi.Build(repository, topology)));
+        var operators = new Sync.AgentAuthenticator(settings.OperatorTokens, logger);
+        app.MapPost("/api/decisions/{id:long}", async (long id, HttpRequest request, CancellationToken ct) =>
+        {
+            if (request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) != true)
+            {
+                return Results.Problem("send the verdict as application/json", statusCode: StatusCodes.Status415UnsupportedMediaType);
+            }
+
+            Dashboard.DashboardApi.Verdict? verdict;
+            try
+            {
+                verdict = await request.ReadFromJsonAsync<Dashboard.DashboardApi.Verdict>(ct).ConfigureAwait(false);
+            }
+            catch (System.Text.Json.JsonException ex)
+            {
+                return Results.Problem($"the verdict is not valid JSON: {ex.Message}", statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            var auth = request.Headers.Authorization.ToString();
+            var who = operators.Enabled ? operators.NameOf(auth.StartsWith("Bearer ", StringComparison.Ordinal) ? auth["Bearer ".Length..] : string.Empty) : verdict?.Operator;
+            if (operators.Enabled && who is null)
+            {
+                return Results.Problem("an operator token is missing or not valid", statusCode: StatusCodes.Status401Unauthorized);
+            }
+
+            if (verdict is null || (verdict.Note?.Length ?? 0) > 1000 || (who?.Length ?? 0) > 64)
+            {
+                return Results.Problem("expected {\"approve\": true|false, \"operator\": \"name\" (at most 64), \"note\": \"why\" (at most 1000)}", statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            try
+            {
+                var decision = await control.DecideAsync(id, verdict.Approve, string.IsNullOrWhiteSpace(who) ? "dashboard" : who, verdict.Note ?? string.Empty, ct).ConfigureAwait(false);
+                return Results.Json(new { decision.DecisionId, decision.State });
+            }
+            catch (NetworkTwin.Rpc.RpcException ex)
+            {
+                return Results.Problem(ex.Detail, statusCode: ex.StatusCode == NetworkTwin.Rpc.RpcStatusCode.NotFound ? StatusCodes.Status404NotFound : StatusCodes.Status409Conflict);
+            }
+        });
     }
 
     protected override string? NotReady()

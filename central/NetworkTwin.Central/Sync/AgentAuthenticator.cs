@@ -90,17 +90,30 @@ public sealed partial class AgentAuthenticator(IReadOnlyDictionary<string, strin
             return null;
         }
 
-        var presented = Encoding.UTF8.GetBytes(PresentedToken(context));
-        foreach (var (name, token) in tokens)
+        var presented = PresentedToken(context);
+        if (NameOf(presented) is { } name)
         {
-            if (CryptographicOperations.FixedTimeEquals(presented, Encoding.UTF8.GetBytes(token)))
-            {
-                return name;
-            }
+            return name;
         }
 
         Log.Rejected(logger, context.Method, context.Peer ?? "?", "(operator)", presented.Length == 0 ? "no token" : "a wrong token");
         throw new RpcException(RpcStatusCode.Unauthenticated, "an operator token is missing or not valid");
+    }
+
+    /// <summary>The name of the token presented (compared in constant time), or null when it is none of them.</summary>
+    public string? NameOf(string presented)
+    {
+        var bytes = Encoding.UTF8.GetBytes(presented);
+        string? found = null;
+        foreach (var (name, token) in tokens)
+        {
+            if (CryptographicOperations.FixedTimeEquals(bytes, Encoding.UTF8.GetBytes(token)))
+            {
+                found = name;
+            }
+        }
+
+        return found;
     }
 
     /// <summary>The token of an <c>authorization: Bearer ...</c> header, or empty.</summary>

@@ -18,7 +18,7 @@ namespace NetworkTwin.Central.Tests.Control;
 /// The closed loop with real parts on loopback: mosquitto, a coordinator on SQLite, an agent whose
 /// links are provisioned far below what the replayed telemetry needs, and its default actuator with
 /// a real hook script. Congestion leads to proposals, the policy holds them, an operator approves one
-/// and rejects another, the agent applies the approved target and measures its effect, and the audit
+/// (over gRPC, as the CLI does) and rejects another (from the dashboard), the agent applies the approved target and measures its effect, and the audit
 /// trail shows the whole chain.
 /// </summary>
 public sealed class GovernedControlTests : IDisposable
@@ -48,11 +48,12 @@ public sealed class GovernedControlTests : IDisposable
 
         await using var broker = await MosquittoBroker.StartAsync();
         var port = LoopbackPort.Free();
+        var web = LoopbackPort.Free();
         await using var coordinator = CoordinatorHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Coordinator:Port"] = port.ToString(CultureInfo.InvariantCulture),
             ["Coordinator:DataDirectory"] = Path.Combine(_dir, "central"),
-            ["Coordinator:Metrics:Port"] = "0",
+            ["Coordinator:Metrics:Port"] = web.ToString(CultureInfo.InvariantCulture),
             ["Coordinator:Learning:EveryMinutes"] = "0",
             ["Coordinator:Control:EverySeconds"] = "0.5",
             ["Coordinator:Control:Headroom"] = "0.3",
@@ -84,7 +85,8 @@ public sealed class GovernedControlTests : IDisposable
         publisher.Start();
         using var channel = new RpcChannel(new Uri($"http://127.0.0.1:{port}"));
         await Eventually.Until(async () => (await channel.UnaryAsync(OperatorMethods.ListAgents, new ListAgentsRequest())).Agents.Count == 1, "the agent registered", pollMilliseconds: 500);
-        var replay = TelemetryReplayer.RunAsync(source, publisher, new ReplayOptions { Site = "lab", Speed = 1, Binary = true }, null, default);
+        using var stopReplay = new CancellationTokenSource();
+        var replay = TelemetryReplayer.RunAsync(source, publisher, new ReplayOptions { Site = "lab", Speed = 1, Binary = true }, null, stopReplay.Token);
 
         // Both links are far below their need: the coordinator proposes raising them, and the policy
         // (nothing costs little enough to apply alone here) holds both for an operator.
@@ -110,8 +112,16 @@ public sealed class GovernedControlTests : IDisposable
         var other = held.Decisions.OrderBy(d => d.LinkId).Last();
         var approved = await channel.UnaryAsync(OperatorMethods.Decide, new DecideRequest { DecisionId = chosen.DecisionId, Approve = true, Operator = "ana", Note = "approved in the change meeting" });
         Assert.Equal("sent", approved.State);
-        var rejected = await channel.UnaryAsync(OperatorMethods.Decide, new DecideRequest { DecisionId = other.DecisionId, Approve = false, Operator = "ana", Note = "wait for the new line card" });
-        Assert.Equal("rejected", rejected.State);
+
+        // The other one is rejected from the dashboard (the endpoint its buttons post to); a form post is refused.
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{web}/") };
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["approve"] = "true" });
+        Assert.Equal(System.Net.HttpStatusCode.UnsupportedMediaType, (await http.PostAsync(new Uri($"api/decisions/{other.DecisionId}", UriKind.Relative), form)).StatusCode);
+        using var reject = new StringContent("{\"approve\": false, \"operator\": \"ben\", \"note\": \"wait for the new line card\"}", System.Text.Encoding.UTF8, "application/json");
+        var posted = await http.PostAsync(new Uri($"api/decisions/{other.DecisionId}", UriKind.Relative), reject);
+        Assert.True(posted.IsSuccessStatusCode, await posted.Content.ReadAsStringAsync());
+        using var twice = new StringContent("{\"approve\": true}", System.Text.Encoding.UTF8, "application/json");
+        Assert.Equal(System.Net.HttpStatusCode.Conflict, (await http.PostAsync(new Uri($"api/decisions/{other.DecisionId}", UriKind.Relative), twice)).StatusCode);
 
         Decision done = null!;
         await Eventually.Until(
@@ -137,7 +147,14 @@ public sealed class GovernedControlTests : IDisposable
             async () => (await channel.UnaryAsync(OperatorMethods.ListLinks, new ListLinksRequest())).Links.Any(l => l.Link.LinkId == done.LinkId && Math.Abs(l.Link.TargetGbps - done.ToGbps) < 1e-9),
             "the link's results carry the new target",
             pollMilliseconds: 250);
-        await replay;
+        await stopReplay.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => replay);
+
+        // The dashboard in a real browser lists the decisions with their outcome.
+        var dom = await Topology.HeadlessChromium.DomAsync(new Uri($"http://127.0.0.1:{web}/"));
+        Assert.Contains(">confirmed<", dom, StringComparison.Ordinal);
+        Assert.Contains(">rejected<", dom, StringComparison.Ordinal);
+        Assert.Contains(done.Justification[..40], dom, StringComparison.Ordinal);
 
         var trail = await channel.UnaryAsync(OperatorMethods.ListAudit, new ListAuditRequest { DecisionId = done.DecisionId });
         Assert.Equal(
@@ -145,7 +162,7 @@ public sealed class GovernedControlTests : IDisposable
             trail.Entries.Select(e => (e.Actor, e.Event)));
         Assert.Contains("shaper on link", trail.Entries[4].Detail, StringComparison.Ordinal);
         var otherTrail = await channel.UnaryAsync(OperatorMethods.ListAudit, new ListAuditRequest { DecisionId = other.DecisionId });
-        Assert.Equal(["proposed", "held for approval", "rejected"], otherTrail.Entries.Select(e => e.Event));
+        Assert.Equal([("coordinator", "proposed"), ("policy", "held for approval"), ("operator:ben", "rejected")], otherTrail.Entries.Select(e => (e.Actor, e.Event)));
         Assert.Equal("wait for the new line card", otherTrail.Entries[2].Detail);
         await agent.StopAsync();
     }
