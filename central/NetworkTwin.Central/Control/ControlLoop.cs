@@ -208,7 +208,7 @@ public sealed partial class ControlLoop(CoordinatorRepository repository, Contro
         var forecasts = repository.Forecasts(fresh, null, latestOnly: true).ToDictionary(f => (f.AgentId, f.Forecast.LinkId), f => f.Forecast);
         var recent = repository.LinkHistory(now - (long)(options.LookbackSeconds * 1000), MaxLookbackResults)
             .GroupBy(l => (l.AgentId, l.Link.LinkId))
-            .ToDictionary(g => g.Key, g => (Need: g.Max(l => l.Link.CapacityGbps), Since: g.Min(l => l.ProducedUnixMs)));
+            .ToDictionary(g => g.Key, g => (Need: g.Max(l => l.Link.CapacityGbps), Mean: g.Max(l => l.Link.MeanGbps), Since: g.Min(l => l.ProducedUnixMs)));
         var made = 0;
         foreach (var latest in repository.LatestLinks(null).Where(l => l.ProducedUnixMs >= fresh))
         {
@@ -225,9 +225,10 @@ public sealed partial class ControlLoop(CoordinatorRepository repository, Contro
                 continue;
             }
 
-            var proposal = ControlPlanner.Propose(latest, history.Need, forecasts.GetValueOrDefault((latest.AgentId, latest.Link.LinkId)), options);
+            var proposal = ControlPlanner.Propose(latest, history.Need, history.Mean, forecasts.GetValueOrDefault((latest.AgentId, latest.Link.LinkId)), options);
             if (proposal is null
-                || (last is { State: DecisionState.Rejected } && Math.Abs(last.ToGbps - proposal.ToGbps) < 1e-9 && now - last.UpdatedUnixMs < options.RejectedQuietMinutes * 60_000))
+                || (last is { State: DecisionState.Rejected } && Math.Abs(last.ToGbps - proposal.ToGbps) < 1e-9 && now - last.UpdatedUnixMs < options.RejectedQuietMinutes * 60_000)
+                || (proposal.Action == "lower-capacity" && last is { State: DecisionState.Confirmed or DecisionState.RolledBack } && now - last.UpdatedUnixMs < options.HoldMinutes * 60_000))
             {
                 continue;
             }

@@ -36,6 +36,9 @@ public sealed record ControlOptions
     /// <summary>How long an applied decision waits for its measured effect before it is marked unverified.</summary>
     public double VerifyMinutes { get; init; } = 10;
 
+    /// <summary>A link is not lowered within this time of its last change (lowering is the risky direction; raising is never held back).</summary>
+    public double HoldMinutes { get; init; } = 30;
+
     /// <summary>A rejected proposal is not made again for the same link and target within this time.</summary>
     public double RejectedQuietMinutes { get; init; } = 60;
 
@@ -66,6 +69,7 @@ public sealed record ControlOptions
         Check(SettleSeconds is >= 0 and <= 86400, nameof(SettleSeconds), "0..86400", SettleSeconds);
         Check(FreshSeconds is >= 1 and <= 86400, nameof(FreshSeconds), "1..86400", FreshSeconds);
         Check(VerifyMinutes is > 0 and <= 10080, nameof(VerifyMinutes), "above 0 and at most 10080", VerifyMinutes);
+        Check(HoldMinutes is >= 0 and <= 10080, nameof(HoldMinutes), "0..10080", HoldMinutes);
         Check(RejectedQuietMinutes is >= 0 and <= 10080, nameof(RejectedQuietMinutes), "0..10080", RejectedQuietMinutes);
         Check(ViolationFactor is >= 1 and <= 100, nameof(ViolationFactor), "1..100", ViolationFactor);
         return errors;

@@ -19,7 +19,8 @@ namespace NetworkTwin.Central.Control;
 public static class ControlPlanner
 {
     /// <param name="recentNeedGbps">The highest sizing among the link's recent windows (<see cref="ControlOptions.LookbackSeconds"/>).</param>
-    public static Decision? Propose(LinkSummary latest, double recentNeedGbps, LoadForecast? forecast, ControlOptions options)
+    /// <param name="recentMeanGbps">The highest window mean among them: the load the sizing already covers.</param>
+    public static Decision? Propose(LinkSummary latest, double recentNeedGbps, double recentMeanGbps, LoadForecast? forecast, ControlOptions options)
     {
         var link = latest.Link;
         var sized = Math.Max(link.CapacityGbps, double.IsFinite(recentNeedGbps) ? recentNeedGbps : 0);
@@ -28,7 +29,7 @@ public static class ControlPlanner
             return null;
         }
 
-        var growth = forecast is null ? 1 : Math.Max(1, Topology.CapacityAdvice.Growth(forecast.ObservedGbps, forecast.RequiredCapacityGbps));
+        var growth = forecast is null ? 1 : Math.Max(1, Topology.CapacityAdvice.Growth(Math.Max(forecast.ObservedGbps, recentMeanGbps), forecast.RequiredCapacityGbps));
         var needed = sized * growth;
         var proposed = Math.Ceiling(needed * (1 + options.Headroom) / options.StepGbps) * options.StepGbps;
         var target = link.TargetGbps;
@@ -79,7 +80,7 @@ public static class ControlPlanner
         var sizing = string.Create(invariant, $"its worst recent window needs {sized:0.00} Gbit/s for {lossTargetPercent:0.##}% loss with the {link.BufferMicros:0} us buffer (the latest: mean {link.MeanGbps:0.00}, peak {link.PeakGbps:0.00}, needs {link.CapacityGbps:0.00})");
         var predicted = forecast is null
             ? "no forecast yet, so no growth is assumed"
-            : string.Create(invariant, $"model {forecast.ModelName} v{forecast.ModelVersion} forecasts the next window at {forecast.MeanGbps:0.00} Gbit/s (90% interval {forecast.LowerGbps:0.00}-{forecast.UpperGbps:0.00}), its {forecast.CapacityProbability:0.##} load {forecast.RequiredCapacityGbps:0.00}: growth x{growth:0.00}");
+            : string.Create(invariant, $"model {forecast.ModelName} v{forecast.ModelVersion} forecasts the next window at {forecast.MeanGbps:0.00} Gbit/s (90% interval {forecast.LowerGbps:0.00}-{forecast.UpperGbps:0.00}), its {forecast.CapacityProbability:0.##} load {forecast.RequiredCapacityGbps:0.00} against a recent high of {Math.Max(forecast.ObservedGbps, recentMeanGbps):0.00}: growth x{growth:0.00}");
         decision.Justification = string.Create(invariant, $"link {link.LinkId} (cells {string.Join(',', link.Cells)}) {why}: {sizing}; {predicted}. Target {proposed:0.##} Gbit/s keeps the loss at most {lossTargetPercent:0.##}% with {options.Headroom:0%} headroom.");
         return decision;
     }

@@ -20,6 +20,12 @@ public static class LiveDemo
 {
     public static async Task<bool> RunAsync(IAnsiConsole console, string capture, string folder, ScenarioTruth truth, int links, string agentPath, double speed, CancellationToken ct)
     {
+        // Each run starts from an empty twin: a previous run's repository, outbox and capacity targets would mix into this one.
+        foreach (var stale in new[] { Path.Combine(folder, "central"), Path.Combine(folder, "agent") }.Where(Directory.Exists))
+        {
+            Directory.Delete(stale, recursive: true);
+        }
+
         await using var broker = await MosquittoBroker.StartAsync(cancellationToken: ct).ConfigureAwait(false);
         var coordinatorPort = LoopbackPort.Free();
         await using var coordinator = CoordinatorHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
@@ -31,13 +37,18 @@ public static class LiveDemo
             // The demo asks for a model itself, part-way through the replay, once there is history to learn from.
             ["Coordinator:Learning:EveryMinutes"] = "0",
             ["Coordinator:Learning:MinWindows"] = "40",
+            // The control loop decides every second once a link's results span 8 s; raises above 100 per month wait for an operator.
+            ["Coordinator:Control:EverySeconds"] = "1",
+            ["Coordinator:Control:SettleSeconds"] = "8",
+            ["Coordinator:Control:LookbackSeconds"] = "60",
+            ["Coordinator:Control:AutoApplyMaxCostPerMonth"] = "100",
         }));
         await coordinator.StartAsync(ct).ConfigureAwait(false);
         var coordinatorAddress = $"http://127.0.0.1:{coordinatorPort}";
         console.MarkupLine($"   coordinator listens on {coordinatorAddress} (repository in {Markup.Escape(Path.Combine(folder, "central"))})");
         console.MarkupLine($"   mosquitto (pid {broker.ProcessId}) listens on 127.0.0.1:{broker.Port}");
         var pinned = truth.LinkOfCell[1];
-        await using var agent = AgentProcess.Start(agentPath, Path.Combine(folder, "agent"), new Dictionary<string, string>
+        var agentSettings = new Dictionary<string, string>
         {
             ["Mqtt:Port"] = broker.Port.ToString(CultureInfo.InvariantCulture),
             ["Agent:Site"] = "demo",
@@ -47,7 +58,24 @@ public static class LiveDemo
             ["Agent:Logging:ConsoleLevel"] = "Warning",
             ["Agent:Coordinator:Address"] = coordinatorAddress,
             ["Agent:Coordinator:AgentId"] = "demo-agent",
-        });
+        };
+
+        // The links are provisioned at 75% of what they need, so the twin has something to decide; the
+        // default actuator writes the targets file and runs a hook that stands in for the site's shaper.
+        foreach (var (link, gbps) in truth.CapacityGbpsOfLink)
+        {
+            agentSettings[$"Agent:Actuator:Installed:{link}"] = (Math.Round(gbps * 0.75, 1)).ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            var hook = Path.Combine(folder, "shaper-hook.sh");
+            await File.WriteAllTextAsync(hook, "#!/bin/sh\necho \"$(date -u +%H:%M:%S) link $1 -> $2 Gbit/s (command $3)\" >> \"$(dirname \"$NETWORKTWIN_TARGETS_FILE\")/shaper.log\"\necho \"shaper on link $1 set to $2 Gbit/s\"\n", ct).ConfigureAwait(false);
+            File.SetUnixFileMode(hook, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            agentSettings["Agent:Actuator:HookScript"] = hook;
+        }
+
+        await using var agent = AgentProcess.Start(agentPath, Path.Combine(folder, "agent"), agentSettings);
         await agent.WaitForStatusAsync(s => s.Broker is { Connected: true }, "connected to the broker", TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
         console.MarkupLine($"   agent (pid {agent.ProcessId}) is connected; its logs are in {Markup.Escape(Path.Combine(agent.DataDirectory, "logs"))}");
 
@@ -72,6 +100,24 @@ public static class LiveDemo
             }
         }
 
+        // The demo's operator approves what the policy holds, as soon as it appears (networktwin approve).
+        var approved = new HashSet<long>();
+        var lastLook = DateTimeOffset.MinValue;
+        async Task ApproveHeldAsync()
+        {
+            if (DateTimeOffset.UtcNow - lastLook < TimeSpan.FromSeconds(1))
+            {
+                return;
+            }
+
+            lastLook = DateTimeOffset.UtcNow;
+            var held = await operators.UnaryAsync(OperatorMethods.ListDecisions, new ListDecisionsRequest { State = "held" }, new NetworkTwin.Rpc.Client.RpcCallOptions { CancellationToken = ct }).ConfigureAwait(false);
+            foreach (var d in held.Decisions.Where(d => approved.Add(d.DecisionId)))
+            {
+                await operators.UnaryAsync(OperatorMethods.Decide, new DecideRequest { DecisionId = d.DecisionId, Approve = true, Operator = "demo-operator", Note = "approved during the demo" }, new NetworkTwin.Rpc.Client.RpcCallOptions { CancellationToken = ct }).ConfigureAwait(false);
+            }
+        }
+
         if (console.Profile.Capabilities.Interactive)
         {
             await console.Live(new Markup("waiting for the agent...")).StartAsync(async live =>
@@ -81,6 +127,7 @@ public static class LiveDemo
                     await Task.WhenAny(replay, Task.Delay(500, ct)).ConfigureAwait(false);
                     status = await agent.TryReadStatusAsync(ct).ConfigureAwait(false) ?? status;
                     TrainWhenReady();
+                    await ApproveHeldAsync().ConfigureAwait(false);
                     live.UpdateTarget(Frame(progress, speed, status));
                 }
             }).ConfigureAwait(false);
@@ -93,6 +140,7 @@ public static class LiveDemo
                 await Task.WhenAny(replay, Task.Delay(1000, ct)).ConfigureAwait(false);
                 status = await agent.TryReadStatusAsync(ct).ConfigureAwait(false) ?? status;
                 TrainWhenReady();
+                await ApproveHeldAsync().ConfigureAwait(false);
                 console.MarkupLine(Markup.Escape(Line(progress, status)));
             }
         }
@@ -137,9 +185,32 @@ public static class LiveDemo
             await Cli.CliApp.RunAsync(["recommendations", "--coordinator", coordinatorAddress], console, null, ct).ConfigureAwait(false);
         }
 
+        // Governed control: what the twin decided, what the policy and the operator said, what the agent measured.
+        await WaitForVerdictsAsync(operators, ct).ConfigureAwait(false);
+        console.MarkupLine("9. The links were provisioned at 75% of their need: the coordinator proposed raising them, its policy applied the cheap ones and held the rest, the demo's operator approved those, the agent's actuator applied them and measured the effect ('networktwin decisions'):");
+        await Cli.CliApp.RunAsync(["decisions", "--coordinator", coordinatorAddress], console, null, ct).ConfigureAwait(false);
+        console.MarkupLine("   The audit trail of every step ('networktwin audit'):");
+        await Cli.CliApp.RunAsync(["audit", "--coordinator", coordinatorAddress], console, null, ct).ConfigureAwait(false);
+
         await agent.DisposeAsync().ConfigureAwait(false);
         await coordinator.StopAsync(ct).ConfigureAwait(false);
         return right == truth.LinkOfCell.Count && status.Ingest.Rows == source.Rows;
+    }
+
+    /// <summary>Waits (up to 20 s) until no decision is still on its way (sent or applied without a measured effect).</summary>
+    private static async Task WaitForVerdictsAsync(NetworkTwin.Rpc.Client.RpcChannel operators, CancellationToken ct)
+    {
+        var until = DateTimeOffset.UtcNow.AddSeconds(20);
+        while (DateTimeOffset.UtcNow < until)
+        {
+            var list = await operators.UnaryAsync(OperatorMethods.ListDecisions, new ListDecisionsRequest(), new NetworkTwin.Rpc.Client.RpcCallOptions { CancellationToken = ct }).ConfigureAwait(false);
+            if (list.Decisions.Count > 0 && list.Decisions.All(d => d.State is not ("approved" or "sent" or "applied")))
+            {
+                return;
+            }
+
+            await Task.Delay(500, ct).ConfigureAwait(false);
+        }
     }
 
     private static string Line(ReplayProgress p, AgentStatusDocument? status) => string.Create(

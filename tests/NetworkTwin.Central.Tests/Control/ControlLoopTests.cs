@@ -153,6 +153,31 @@ public sealed class ControlLoopTests : IDisposable
     }
 
     [Fact]
+    public async Task ConfirmedChange_IsNotLoweredAgainWithinTheHoldTime()
+    {
+        var loop = Loop(new ControlOptions { AutoApplyDecreases = true, SettleSeconds = 0 });
+        ReportLink(neededGbps: 4.4, targetGbps: 4);
+        await loop.RunOnceAsync(CancellationToken.None);
+        var raise = Assert.Single(_repository.Decisions(null, 10));
+        _repository.AcknowledgeCommand("du-a", raise.CommandId, applied: true, "done");
+        await loop.RunOnceAsync(CancellationToken.None);
+        ReportEffect(raise.CommandId, lossPercent: 0.1);
+        await loop.RunOnceAsync(CancellationToken.None);
+        Assert.Equal("confirmed", _repository.DecisionById(raise.DecisionId)!.State);
+
+        // The traffic falls right after: lowering now would thrash, so it waits for the hold time.
+        await Task.Delay(5);
+        ReportLink(neededGbps: 1, targetGbps: 5);
+        await loop.RunOnceAsync(CancellationToken.None);
+        Assert.Single(_repository.Decisions(null, 10));
+
+        // A raise is never held back.
+        ReportLink(neededGbps: 6, targetGbps: 5);
+        await loop.RunOnceAsync(CancellationToken.None);
+        Assert.Equal("raise-capacity", _repository.Decisions(null, 10)[0].Action);
+    }
+
+    [Fact]
     public async Task RefusedCommand_ClosesTheDecisionWithTheAgentsReason()
     {
         var loop = Loop();
