@@ -34,7 +34,7 @@ public static class ControlPlanner
         var proposed = Math.Ceiling(needed * (1 + options.Headroom) / options.StepGbps) * options.StepGbps;
         var target = link.TargetGbps;
         var lossTargetPercent = link.LossTarget * 100;
-        var losing = double.IsFinite(link.ObservedLossPercent) && link.ObservedLossPercent > lossTargetPercent;
+        var losing = link.LossTarget > 0 && double.IsFinite(link.ObservedLossPercent) && link.ObservedLossPercent > lossTargetPercent;
         string action;
         string why;
         var invariant = CultureInfo.InvariantCulture;

@@ -68,6 +68,18 @@ public static class CliApp
             config.Error = output;
         }
 
+        if (parse.Errors.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAction)
+        {
+            // A missing or malformed option is a usage error (exit 2), named with the command's usage.
+            foreach (var error in parse.Errors)
+            {
+                console.MarkupLine($"[red]error:[/] {Markup.Escape(error.Message)}");
+            }
+
+            console.MarkupLine($"usage: see networktwin {Markup.Escape(string.Join(' ', parse.CommandResult.Command.Name))} --help");
+            return ExitUsage;
+        }
+
         try
         {
             return await parse.InvokeAsync(config, cancellationToken).ConfigureAwait(false);

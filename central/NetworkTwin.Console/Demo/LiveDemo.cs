@@ -197,14 +197,14 @@ public static class LiveDemo
         return right == truth.LinkOfCell.Count && status.Ingest.Rows == source.Rows;
     }
 
-    /// <summary>Waits (up to 20 s) until no decision is still on its way (sent or applied without a measured effect).</summary>
+    /// <summary>Waits (up to 20 s) until no decision is still on its way (approved, sent, or applied without a measured effect yet).</summary>
     private static async Task WaitForVerdictsAsync(NetworkTwin.Rpc.Client.RpcChannel operators, CancellationToken ct)
     {
         var until = DateTimeOffset.UtcNow.AddSeconds(20);
         while (DateTimeOffset.UtcNow < until)
         {
             var list = await operators.UnaryAsync(OperatorMethods.ListDecisions, new ListDecisionsRequest(), new NetworkTwin.Rpc.Client.RpcCallOptions { CancellationToken = ct }).ConfigureAwait(false);
-            if (list.Decisions.Count > 0 && list.Decisions.All(d => d.State is not ("approved" or "sent" or "applied")))
+            if (list.Decisions.All(d => d.State is not ("approved" or "sent" or "applied")))
             {
                 return;
             }

@@ -25,13 +25,13 @@ public sealed class CoordinatorCommandsTests : IAsyncLifetime
             ["Coordinator:DataDirectory"] = _dir,
             ["Coordinator:OperatorTokens:noc"] = "ops-secret-0123456789",
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Coordinator:Control:EverySeconds"] = "0.2",
+            ["Coordinator:Control:SettleSeconds"] = "0",
         }));
         await _coordinator.StartAsync();
 
         using var channel = new RpcChannel(new Uri(_address));
         await channel.UnaryAsync(AgentSyncMethods.Register, new RegisterRequest { AgentId = "du-paris-1", Site = "paris", Version = "1.2.3" });
-        var call = channel.Duplex(AgentSyncMethods.Uplink);
-        var acks = call.Responses.GetAsyncEnumerator();
         var batch = new UplinkBatch { AgentId = "du-paris-1" };
         for (var s = 1; s <= 4; s++)
         {
@@ -40,6 +40,14 @@ public sealed class CoordinatorCommandsTests : IAsyncLifetime
             batch.Results.Add(new Result { Sequence = s, ProducedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), Link = link });
         }
 
+        await UploadAsync(channel, batch);
+    }
+
+    /// <summary>Sends one batch on the uplink as an agent does and waits for its acknowledgement.</summary>
+    private static async Task UploadAsync(RpcChannel channel, UplinkBatch batch)
+    {
+        var call = channel.Duplex(AgentSyncMethods.Uplink);
+        var acks = call.Responses.GetAsyncEnumerator();
         await call.Requests.WriteAsync(batch);
         Assert.True(await acks.MoveNextAsync());
         call.Requests.Complete();
@@ -69,6 +77,46 @@ public sealed class CoordinatorCommandsTests : IAsyncLifetime
         Assert.Contains("44.00", links, StringComparison.Ordinal);
         Assert.Contains("43.00", links, StringComparison.Ordinal);
         Assert.DoesNotContain("41.00", links, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Decisions_ApproveAndAudit_GovernAChangeAndRecordTheTokensName()
+    {
+        // Link 3 needs 30 Gbit/s and has a target of 10: the control loop proposes 33 and holds it (+2300 per month).
+        using (var channel = new RpcChannel(new Uri(_address)))
+        {
+            var link = new LinkCapacity { LinkId = 3, CapacityGbps = 30, PeakGbps = 60, MeanGbps = 12, ObservedLossPercent = 4, LossTarget = 0.01, BufferMicros = 143, TargetGbps = 10, Cells = { 7, 8 } };
+            await UploadAsync(channel, new UplinkBatch { AgentId = "du-paris-1", Results = { new Result { Sequence = 5, ProducedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), Link = link } } });
+        }
+
+        var token = new[] { "--coordinator", _address, "--token", "ops-secret-0123456789" };
+        var output = string.Empty;
+        for (var i = 0; i < 50 && !output.Contains("held", StringComparison.Ordinal); i++)
+        {
+            await Task.Delay(200);
+            (_, output) = await CliRunner.RunAsync(["decisions", "--state", "held", .. token]);
+        }
+
+        Assert.Contains("10 -> 33", output, StringComparison.Ordinal);
+        Assert.Contains("networktwin approve ID", output, StringComparison.Ordinal);
+        var (noNote, usage) = await CliRunner.RunAsync(["reject", "1", .. token]);
+        Assert.Equal(2, noNote);
+        Assert.Contains("--note", usage, StringComparison.Ordinal);
+
+        var (approved, approval) = await CliRunner.RunAsync(["approve", "1", "--note", "customer escalation", .. token]);
+        Assert.True(approved == 0, approval);
+        Assert.Contains("sent", approval, StringComparison.Ordinal);
+        var (late, lateOutput) = await CliRunner.RunAsync(["reject", "1", "--note", "too late", .. token]);
+        Assert.Equal(3, late);
+        Assert.Contains("only held decisions can be approved or rejected", lateOutput, StringComparison.Ordinal);
+
+        var (audited, trail) = await CliRunner.RunAsync(["audit", "--decision", "1", .. token]);
+        Assert.True(audited == 0, trail);
+        Assert.Contains("operator:noc", trail, StringComparison.Ordinal);
+        Assert.Contains("customer escalation", trail, StringComparison.Ordinal);
+        Assert.Contains("command 1 to agent du-paris-1", trail, StringComparison.Ordinal);
+        var (_, commands) = await CliRunner.RunAsync(["commands", .. token]);
+        Assert.Contains("pending", commands, StringComparison.Ordinal);
     }
 
     [Fact]
