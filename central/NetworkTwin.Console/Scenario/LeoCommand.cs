@@ -15,7 +15,7 @@ namespace NetworkTwin.Console.Scenario;
 /// </summary>
 public static class LeoCommand
 {
-    private static readonly GroundStation[] DefaultStations =
+    internal static readonly GroundStation[] DefaultStations =
     [
         new("london", 51.51, -0.13),
         new("new-york", 40.71, -74.01),
@@ -78,6 +78,7 @@ public static class LeoCommand
 
         var scenario = new Command("scenario", "Network kinds as scenario templates.");
         scenario.Add(leo);
+        scenario.Add(WhatIfCommand.Create(console));
         return scenario;
     }
 

@@ -36,7 +36,8 @@ public sealed record LeoTimelineReport(
 /// </summary>
 public static class LeoTimeline
 {
-    public static LeoTimelineReport Run(WalkerSpec spec, IReadOnlyList<GroundStation> stations, double durationSeconds, double stepSeconds, IProgress<double>? progress = null)
+    /// <param name="failed">Satellites or stations (by id) that are out of service for the whole run.</param>
+    public static LeoTimelineReport Run(WalkerSpec spec, IReadOnlyList<GroundStation> stations, double durationSeconds, double stepSeconds, IProgress<double>? progress = null, IReadOnlySet<string>? failed = null)
     {
         var constellation = new WalkerConstellation(spec);
         var steps = (int)Math.Floor(durationSeconds / stepSeconds) + 1;
@@ -58,7 +59,7 @@ public static class LeoTimeline
         {
             var network = constellation.Snapshot(times[i], stations);
             inter[i] = network.Links.Count(l => l.Type == "isl-inter");
-            var adjacency = Adjacency(network);
+            var adjacency = Adjacency(network, failed);
             for (var g = 0; g < stations.Count; g++)
             {
                 visible[stations[g].Id][i] = adjacency[spec.Satellites + g].Count;
@@ -90,11 +91,16 @@ public static class LeoTimeline
         return new LeoTimelineReport(spec, constellation.PeriodSeconds, times, series, visible.ToDictionary(v => v.Key, v => (IReadOnlyList<int>)v.Value), inter);
     }
 
-    private static List<(int To, double Km)>[] Adjacency(Network network)
+    private static List<(int To, double Km)>[] Adjacency(Network network, IReadOnlySet<string>? failed)
     {
         var adjacency = Enumerable.Range(0, network.NodeCount).Select(_ => new List<(int, double)>()).ToArray();
         foreach (var l in network.Links)
         {
+            if (failed is { Count: > 0 } && (failed.Contains(network.Nodes[l.A].Id) || failed.Contains(network.Nodes[l.B].Id)))
+            {
+                continue;
+            }
+
             adjacency[l.A].Add((l.B, l.LengthKm!.Value));
             adjacency[l.B].Add((l.A, l.LengthKm!.Value));
         }
