@@ -54,6 +54,7 @@ public static class CliApp
         root.Add(Models.OnnxCommand.Create(console));
         root.Add(Models.ForecastCommand.Create(console));
         root.Add(Scenario.LeoCommand.Create(console));
+        root.Add(Allocation.AllocateCommand.Create(console));
         return root;
     }
 

@@ -45,6 +45,20 @@ public sealed class FronthaulTemplate : IScenarioTemplate
 
     public string Kind => "fronthaul";
 
+    /// <summary>Each link's traffic as provisioned today: its cells' series summed (kbit per interval).</summary>
+    public IReadOnlyDictionary<int, double[]> LinkTraffic() =>
+        _links.ToDictionary(l => l.Key, l => Sum(l.Value.Select(c => _cells[c]).ToList(), _cells.Values.First().Length));
+
+    /// <summary>Each link's cells' own series.</summary>
+    public IReadOnlyDictionary<int, IReadOnlyList<double[]>> CellTraffic() =>
+        _links.ToDictionary(l => l.Key, l => (IReadOnlyList<double[]>)[.. l.Value.Select(c => _cells[c])]);
+
+    public double IntervalSeconds => _intervalSeconds;
+
+    public double BufferSeconds => _bufferSeconds;
+
+    public double LossTarget => _lossTarget;
+
     public string Description => string.Create(CultureInfo.InvariantCulture, $"{_cells.Count} cells on {_links.Count} links ({string.Join(", ", _links.OrderBy(l => l.Key).Select(l => $"link {l.Key}: {l.Value.Length} cells, {_capacityGbps[l.Key]:0.#} Gbit/s"))}), {_cells.Values.First().Length * _intervalSeconds:0.#} s of traffic, {_bufferSeconds * 1e6:0} us buffer, loss target {_lossTarget:0.##%}");
 
     /// <summary>

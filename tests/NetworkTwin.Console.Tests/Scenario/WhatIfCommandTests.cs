@@ -57,3 +57,29 @@ public sealed class WhatIfCommandTests : IDisposable
         Assert.Contains(message, output, StringComparison.Ordinal);
     }
 }
+
+/// <summary>networktwin allocate fronthaul on the real capture: chance-constrained capacity against peak provisioning.</summary>
+public sealed class AllocateCommandTests
+{
+    [Fact]
+    public async Task Fronthaul_ChanceConstrainedCapacityKeepsItsBound_AndCostsFarLessThanPeak()
+    {
+        var (exit, output) = await CliRunner.RunAsync("allocate", "fronthaul", "--data", CliRunner.ReferenceData("fronthaul"));
+
+        Assert.True(exit == 0, output);
+        var total = output[output.IndexOf("all links", StringComparison.Ordinal)..];
+        var fitted = total.Split('\n').Single(l => l.Contains("chance-constrained (fitted)", StringComparison.Ordinal));
+        Assert.Contains("kept", fitted, StringComparison.Ordinal);
+        var whole = total.Split('\n').Single(l => l.Contains("whole-history sizing", StringComparison.Ordinal));
+        Assert.Contains("broken", whole, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Fronthaul_BadBound_IsAUsageError()
+    {
+        var (exit, output) = await CliRunner.RunAsync("allocate", "fronthaul", "--data", CliRunner.ReferenceData("fronthaul"), "--epsilon", "0.7");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--epsilon must be above 0 and below 0.5", output, StringComparison.Ordinal);
+    }
+}
