@@ -139,6 +139,18 @@ public static class OperatorService
             list.Entries.AddRange(repository.AuditTrail(request.DecisionId, request.Limit is > 0 and <= 100_000 ? request.Limit : 200));
             return Task.FromResult(list);
         });
+        routes.MapUnary(OperatorMethods.RunScenario, (request, context) =>
+        {
+            var who = operators.CheckAny(context) ?? "operator";
+            return Task.Run(() => Scenarios.ScenarioService.Run(repository, request, who, context.CallCancelled), context.CallCancelled);
+        });
+        routes.MapUnary(OperatorMethods.ListScenarioRuns, (request, context) =>
+        {
+            operators.CheckAny(context);
+            var list = new ScenarioRunList();
+            list.Runs.AddRange(repository.ScenarioRuns(request.Limit is > 0 and <= 1000 ? request.Limit : 20));
+            return Task.FromResult(list);
+        });
         routes.MapUnary(OperatorMethods.TrainModel, (_, context) =>
         {
             operators.CheckAny(context);

@@ -123,6 +123,14 @@ public abstract class CoordinatorRepository : IDisposable
         CREATE INDEX audit_decision ON audit (decision_id, entry_id);
         {append-only audit}
         """,
+
+        // 8: what-if runs on the twin's state, as operators asked for them.
+        """
+        CREATE TABLE scenario_runs (
+            run_id {identity},
+            run_at TEXT NOT NULL,
+            payload {bytes} NOT NULL);
+        """,
     ];
 
     public int SchemaVersion => Run(c => Convert.ToInt32(Scalar(c, null, "SELECT version FROM schema_version"), CultureInfo.InvariantCulture));
@@ -518,6 +526,15 @@ public abstract class CoordinatorRepository : IDisposable
         "SELECT state, detail FROM commands WHERE command_id = @id",
         reader => (reader.GetString(0), reader.GetString(1)),
         ("id", commandId)).Cast<(string, string)?>().FirstOrDefault();
+
+    /// <summary>Records a what-if run; returns it with its id.</summary>
+    public ScenarioRun SaveScenarioRun(ScenarioRun run) => InsertNumbered(run.Clone(), "scenario_runs", "run_id", [("run_at", Now())], (r, id) => r.RunId = id);
+
+    /// <summary>Recorded what-if runs, newest first.</summary>
+    public IReadOnlyList<ScenarioRun> ScenarioRuns(int limit) => Query(
+        "SELECT payload FROM scenario_runs ORDER BY run_id DESC LIMIT @limit",
+        reader => ScenarioRun.Parser.ParseFrom((byte[])reader.GetValue(0)),
+        ("limit", limit));
 
     /// <summary>Runs a raw statement: for tests that show what the schema itself refuses (the audit trail's triggers).</summary>
     internal int ExecuteForTest(string sql) => Run(connection => Execute(connection, null, sql));

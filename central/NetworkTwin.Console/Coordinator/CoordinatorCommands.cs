@@ -18,7 +18,7 @@ public static partial class CoordinatorCommands
 
     internal static Option<string?> Token() => new("--token") { Description = "Operator token (or NETWORKTWIN_TOKEN)." };
 
-    private static readonly Option<FileInfo?> CaFile = new("--ca") { Description = "PEM file of the CA that signed the coordinator's certificate (https://)." };
+    internal static readonly Option<FileInfo?> CaFile = new("--ca") { Description = "PEM file of the CA that signed the coordinator's certificate (https://)." };
 
     public static Command Agents(IAnsiConsole console)
     {

@@ -79,6 +79,7 @@ public static class LeoCommand
         var scenario = new Command("scenario", "Network kinds as scenario templates.");
         scenario.Add(leo);
         scenario.Add(WhatIfCommand.Create(console));
+        scenario.Add(TwinScenarioCommand.Create(console));
         return scenario;
     }
 

@@ -91,6 +91,8 @@ public sealed class BackboneTemplate : IScenarioTemplate
                     var index = LinkIndex(c.Link, nodes, links);
                     links[index] = links[index] with { CapacityGbps = c.Gbps };
                     break;
+                case WhatIfChange.Growth { Factor: double.NaN }:
+                    throw new ArgumentException("growth:forecast needs forecasts: run it on the twin's state (networktwin scenario twin)");
                 case WhatIfChange.Growth g:
                     var grown = g.Targets.Select(t => NodeIndex(t, nodes)).ToHashSet();
                     foreach (var pair in _matrices.Pairs.Where(p => grown.Count == 0 || grown.Contains(p.Source) || grown.Contains(p.Target)))

@@ -122,6 +122,8 @@ public sealed class FronthaulTemplate : IScenarioTemplate
                 case WhatIfChange.Capacity c:
                     capacity[LinkId(c.Link)] = c.Gbps;
                     break;
+                case WhatIfChange.Growth { Factor: double.NaN }:
+                    throw new ArgumentException("growth:forecast needs forecasts: run it on the twin's state (networktwin scenario twin)");
                 case WhatIfChange.Growth g:
                     foreach (var cell in Targets(g.Targets, members, series))
                     {

@@ -25,7 +25,7 @@ public abstract record WhatIfChange
 
     /// <summary>
     /// Parses one what-if: changes joined by <c>+</c>, each one of
-    /// <c>link-down:LINK</c>, <c>node-down:NODE</c>, <c>growth:FACTOR[@T1,T2]</c>,
+    /// <c>link-down:LINK</c>, <c>node-down:NODE</c>, <c>growth:FACTOR[@T1,T2]</c> (or <c>growth:forecast</c>),
     /// <c>spike:FACTOR@T1,T2[/FROM-TO]</c>, <c>new-site:NAME=CLONE@ATTACH1,ATTACH2</c>, <c>capacity:LINK=GBPS</c>.
     /// Throws <see cref="FormatException"/> naming the part that does not parse.
     /// </summary>
@@ -63,6 +63,7 @@ public abstract record WhatIfChange
     {
         LinkDown l => $"link {l.Link} down",
         NodeDown n => $"{n.Node} down",
+        Growth { Factor: double.NaN } => "each link grown as its forecast says",
         Growth g => string.Create(CultureInfo.InvariantCulture, $"traffic x{g.Factor:0.##}{Of(g.Targets)}"),
         Spike s => string.Create(CultureInfo.InvariantCulture, $"spike x{s.Factor:0.##}{Of(s.Targets)} from {s.From:0%} to {s.To:0%} of the run"),
         NewSite n => $"new site {n.Name} (like {n.CloneOf}) on {string.Join(", ", n.AttachTo)}",
@@ -86,6 +87,12 @@ public abstract record WhatIfChange
 
     private static Growth ParseGrowth(string raw, string body)
     {
+        if (body.Equals("forecast", StringComparison.OrdinalIgnoreCase))
+        {
+            // Templates that hold forecasts grow each link by its own forecast growth.
+            return new Growth(double.NaN, ["forecast"]);
+        }
+
         var at = body.Split('@', 2);
         return new Growth(Number(raw, at[0], "factor", 0, 1000), at.Length > 1 ? List(at[1]) : []);
     }

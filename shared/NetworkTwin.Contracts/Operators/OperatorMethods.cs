@@ -34,4 +34,8 @@ public static class OperatorMethods
     public static readonly RpcMethod<DecideRequest, Decision> Decide = new(Service, "Decide", RpcMethodType.Unary);
 
     public static readonly RpcMethod<ListAuditRequest, AuditList> ListAudit = new(Service, "ListAudit", RpcMethodType.Unary);
+
+    public static readonly RpcMethod<ScenarioRequest, ScenarioRun> RunScenario = new(Service, "RunScenario", RpcMethodType.Unary);
+
+    public static readonly RpcMethod<ListScenarioRunsRequest, ScenarioRunList> ListScenarioRuns = new(Service, "ListScenarioRuns", RpcMethodType.Unary);
 }

@@ -120,6 +120,28 @@ public sealed class CoordinatorCommandsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ScenarioTwin_ReplaysTheCoordinatorsState_AndRecordsTheRun()
+    {
+        var token = new[] { "--coordinator", _address, "--token", "ops-secret-0123456789" };
+
+        var (exit, sweep) = await CliRunner.RunAsync(["scenario", "twin", .. token]);
+        var (exit2, asked) = await CliRunner.RunAsync(["scenario", "twin", "--what-if", "link-down:du-paris-1/1", "--what-if", "growth:3@du-paris-1/2", .. token]);
+        var (exit3, bad) = await CliRunner.RunAsync(["scenario", "twin", "--what-if", "link-down:du-nowhere/9", .. token]);
+
+        Assert.True(exit == 0, sweep);
+        Assert.Contains("the twin's state: 2 agent links", sweep, StringComparison.Ordinal);
+        Assert.Contains("du-paris-1/1 fails", sweep, StringComparison.Ordinal);
+        Assert.Contains("recorded there (requested by noc)", sweep, StringComparison.Ordinal);
+        Assert.True(exit2 == 0, asked);
+        Assert.Contains("du-paris-1/1's cells moved to du-paris-1/2", asked, StringComparison.Ordinal);
+        Assert.Equal(2, exit3);
+        Assert.Contains("no agent link 'du-nowhere/9'", bad, StringComparison.Ordinal);
+        using var channel = new RpcChannel(new Uri(_address));
+        var runs = await channel.UnaryAsync(NetworkTwin.Contracts.Operators.OperatorMethods.ListScenarioRuns, new NetworkTwin.Contracts.Operators.ListScenarioRunsRequest(), new RpcCallOptions { Headers = new Dictionary<string, string> { ["authorization"] = "Bearer ops-secret-0123456789" } });
+        Assert.Equal(3, runs.Runs.Count);
+    }
+
+    [Fact]
     public async Task Agents_WithoutTheOperatorToken_IsRefused()
     {
         var (exit, output) = await CliRunner.RunAsync("agents", "--coordinator", _address, "--token", "guess");

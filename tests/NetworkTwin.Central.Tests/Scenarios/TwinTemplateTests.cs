@@ -1,0 +1,55 @@
+using NetworkTwin.Analytics.WhatIfs;
+using NetworkTwin.Central.Scenarios;
+
+namespace NetworkTwin.Central.Tests.Scenarios;
+
+public class TwinTemplateTests
+{
+    /// <summary>Two links of one agent: needs spread around 4 and 2 Gbit/s, capacities 6 and 6; a forecast of +80% on the first.</summary>
+    private static TwinTemplate Template()
+    {
+        var random = new Random(1);
+        double[] Around(double centre) => [.. Enumerable.Range(0, 200).Select(_ => centre * (0.9 + (0.2 * random.NextDouble())))];
+        return new TwinTemplate(
+            [
+                new TwinLink("du/1", "du", [1, 2], 6, true, Around(4), Around(2), 1.8),
+                new TwinLink("du/2", "du", [3], 6, true, Around(2), Around(1), 1),
+            ],
+            0.05,
+            100);
+    }
+
+    [Fact]
+    public void Baseline_Fits_ForecastGrowthAndFailuresBreakTheSla()
+    {
+        var template = Template();
+
+        var baseline = template.Run(WhatIf.Baseline);
+        var forecast = template.Run(WhatIf.Parse("growth:forecast"));
+        var failure = template.Run(WhatIf.Parse("link-down:du/2"));
+        var doubled = template.Run(WhatIf.Parse("growth:2@du/2"));
+
+        Assert.Equal(0, baseline.SlaViolations);
+        Assert.All(baseline.Links, l => Assert.True(l.LossPercent < 1, $"{l.Link}: {l.LossPercent}%"));
+        Assert.Equal(1200, baseline.CostPerMonth);
+        // +80%: du/1 needs about 7.2 Gbit/s against 6.
+        Assert.True(forecast.Links[0].Violates && forecast.Links[0].LossPercent > 50, $"{forecast.Links[0].LossPercent}%");
+        Assert.False(forecast.Links[1].Violates);
+        // du/2's needs join du/1's: about 6 against 6, half the windows over.
+        Assert.Contains("du/2's cells moved to du/1", failure.Notes, StringComparison.Ordinal);
+        Assert.True(failure.Links[0].Violates);
+        Assert.Equal(600, failure.CostPerMonth);
+        Assert.Equal(0, doubled.SlaViolations);
+        Assert.Equal(2 * baseline.Links[1].PeakGbps, doubled.Links[1].PeakGbps, 2);
+    }
+
+    [Fact]
+    public void UnknownLinksAndKinds_AreRefusedByName()
+    {
+        var template = Template();
+
+        Assert.Contains("no agent link 'du/9'", Assert.Throws<ArgumentException>(() => template.Run(WhatIf.Parse("link-down:du/9"))).Message, StringComparison.Ordinal);
+        Assert.Contains("agent links only", Assert.Throws<ArgumentException>(() => template.Run(WhatIf.Parse("node-down:du"))).Message, StringComparison.Ordinal);
+        Assert.Equal(2 + 2 + 4 + 2 + 2, template.DefaultSweep().Count);
+    }
+}
