@@ -62,7 +62,8 @@ internal sealed class AgentMetricsServer(IOptions<AgentOptions> options, StatusF
         {
             var id = ("link", link.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
             text.Gauge("networktwin_agent_link_capacity_gbps", "Smallest capacity meeting the loss target, per link.", link.CapacityGbps, site, id)
-                .Gauge("networktwin_agent_link_mean_gbps", "Mean load over the window, per link.", link.MeanGbps, site, id);
+                .Gauge("networktwin_agent_link_mean_gbps", "Mean load over the window, per link.", link.MeanGbps, site, id)
+                .Gauge("networktwin_agent_link_target_gbps", "Capacity target the actuator has in force, per link (NaN: none known).", link.TargetGbps ?? double.NaN, site, id);
         }
 
         if (d.Outbox is { } o)

@@ -24,6 +24,7 @@ internal sealed partial class StatusFileWriter(
     Sync.SyncWorker uplink,
     Forecast.ModelSlot models,
     Forecast.LinkForecasts forecasts,
+    Control.CapacityTargets targets,
     ILogger<StatusFileWriter> logger,
     TimeProvider time) : BackgroundService
 {
@@ -101,7 +102,7 @@ internal sealed partial class StatusFileWriter(
         {
             LastEvaluationAllocatedBytes = evaluation?.AllocatedBytes ?? 0,
         };
-        var links = report?.Links.Select(l => new LinkStatus(l.Id, l.Cells, l.CapacityGbps, l.CapacityNoBufferGbps, l.PeakGbps, l.MeanGbps, l.ObservedLossPercent)).ToList() ?? [];
+        var links = report?.Links.Select(l => new LinkStatus(l.Id, l.Cells, l.CapacityGbps, l.CapacityNoBufferGbps, l.PeakGbps, l.MeanGbps, l.ObservedLossPercent) { TargetGbps = targets.TargetGbps(l.Id) }).ToList() ?? [];
         var placed = report?.Cells.ToDictionary(c => c.Id) ?? [];
         var cells = twin.Cells.Select(c =>
         {

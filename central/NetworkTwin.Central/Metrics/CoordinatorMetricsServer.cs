@@ -52,6 +52,12 @@ internal sealed class CoordinatorMetricsServer(
                     .Gauge("networktwin_central_agent_stored_through", "Highest sequence stored per agent.", a.StoredThrough, ("agent", a.AgentId), ("site", a.Site));
             }
 
+            var decisions = repository.DecisionCounts();
+            foreach (var state in Control.DecisionState.All)
+            {
+                text.Gauge("networktwin_central_decisions", "Control decisions by state (held ones wait for an operator).", decisions.GetValueOrDefault(state), ("state", state));
+            }
+
             text.Gauge("networktwin_central_repository_up", "1 while the repository answers.", 1);
         }
         catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or TimeoutException)

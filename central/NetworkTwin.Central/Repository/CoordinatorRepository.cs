@@ -471,6 +471,11 @@ public abstract class CoordinatorRepository : IDisposable
             [.. (list ?? []).Select((s, i) => ("s" + i, (object?)s)), ("limit", limit)]);
     }
 
+    /// <summary>How many decisions are in each state (for /metrics).</summary>
+    public IReadOnlyDictionary<string, long> DecisionCounts() => Query(
+        "SELECT state, COUNT(*) FROM decisions GROUP BY state",
+        reader => (reader.GetString(0), reader.GetInt64(1))).ToDictionary(x => x.Item1, x => x.Item2, StringComparer.Ordinal);
+
     /// <summary>The newest decision about an agent's link, or null.</summary>
     public Decision? LatestDecision(string agentId, int linkId) => Query(
         "SELECT payload FROM decisions WHERE agent_id = @agent AND link_id = @link ORDER BY decision_id DESC LIMIT 1",

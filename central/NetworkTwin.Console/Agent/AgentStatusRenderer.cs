@@ -81,7 +81,7 @@ public static class AgentStatusRenderer
         var w = s.Window;
         parts.Add(new Markup(Invariant($"window {w.Seconds:0.#} s ending at data time {w.DataTimeSeconds?.ToString("0.000", CultureInfo.InvariantCulture) ?? "-"} s; {w.Evaluations} evaluations, last took {w.LastEvaluationMs:0.0} ms")));
         var links = new Table().Border(TableBorder.Rounded).Title("links (latest window)")
-            .AddColumns("link", "cells", "capacity Gbit/s", "no buffer", "peak", "mean", "loss %");
+            .AddColumns("link", "cells", "capacity Gbit/s", "no buffer", "peak", "mean", "loss %", "target");
         foreach (var l in s.Links)
         {
             links.AddRow(
@@ -91,12 +91,13 @@ public static class AgentStatusRenderer
                 Invariant($"{l.CapacityNoBufferGbps:0.00}"),
                 Invariant($"{l.PeakGbps:0.00}"),
                 Invariant($"{l.MeanGbps:0.00}"),
-                l.ObservedLossPercent is { } loss ? Invariant($"{loss:0.000}") : "-");
+                l.ObservedLossPercent is { } loss ? Invariant($"{loss:0.000}") : "-",
+                l.TargetGbps is { } target ? (target < l.CapacityGbps ? "[red]" : string.Empty) + Invariant($"{target:0.##}") + (target < l.CapacityGbps ? "[/]" : string.Empty) : "-");
         }
 
         if (s.Links.Count == 0)
         {
-            links.AddRow("-", w.LastError is null ? "waiting for the first evaluation" : Markup.Escape(w.LastError), "", "", "", "", "");
+            links.AddRow("-", w.LastError is null ? "waiting for the first evaluation" : Markup.Escape(w.LastError), "", "", "", "", "", "");
         }
 
         parts.Add(links);

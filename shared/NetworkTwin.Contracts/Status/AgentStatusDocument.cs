@@ -116,7 +116,11 @@ public sealed record LinkStatus(
     double CapacityNoBufferGbps,
     double PeakGbps,
     double MeanGbps,
-    double? ObservedLossPercent);
+    double? ObservedLossPercent)
+{
+    /// <summary>The capacity target the actuator has in force for the link (null: none known).</summary>
+    public double? TargetGbps { get; init; }
+}
 
 public sealed record CellStatus(
     int Id,

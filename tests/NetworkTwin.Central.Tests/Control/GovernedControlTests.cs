@@ -150,6 +150,11 @@ public sealed class GovernedControlTests : IDisposable
         await stopReplay.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => replay);
 
+        // Operators see decisions by state in /metrics; field engineers see the target in the agent's status.
+        var metrics = await http.GetStringAsync(new Uri("metrics", UriKind.Relative));
+        Assert.Contains("networktwin_central_decisions{state=\"confirmed\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("networktwin_central_decisions{state=\"rejected\"} 1", metrics, StringComparison.Ordinal);
+
         // The dashboard in a real browser lists the decisions with their outcome.
         var dom = await Topology.HeadlessChromium.DomAsync(new Uri($"http://127.0.0.1:{web}/"));
         Assert.Contains(">confirmed<", dom, StringComparison.Ordinal);
