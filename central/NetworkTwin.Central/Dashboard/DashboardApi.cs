@@ -37,7 +37,14 @@ public static class DashboardApi
     public sealed record Overview(long Now, long TopologyVersion, string Statement, IReadOnlyList<AgentView> Agents, IReadOnlyList<LinkView> Links, IReadOnlyList<CellView> Unplaced, IReadOnlyList<SeriesView> Series, string Predictions, DesignView? Design)
     {
         public IReadOnlyList<DecisionView> Decisions { get; init; } = [];
+
+        public ScenarioView? Scenario { get; init; }
     }
+
+    /// <summary>The newest what-if run on the twin's state, worst outcomes first.</summary>
+    public sealed record ScenarioView(long Id, long AtUnixMs, string RequestedBy, string State, int Count, IReadOnlyList<ScenarioRowView> Worst);
+
+    public sealed record ScenarioRowView(string Name, double UnreachablePercent, string WorstLink, double BrokenPercent, int Violations, double CostPerMonth, string Notes);
 
     /// <summary>A control decision as the dashboard lists it (held ones get approve/reject buttons).</summary>
     public sealed record DecisionView(long Id, string State, string Agent, int Link, string Action, double FromGbps, double ToGbps, double NeededGbps, double CostDeltaPerMonth, double? EffectLossPercent, string Justification, string Policy, string Outcome, long UpdatedUnixMs);
@@ -110,6 +117,17 @@ public static class DashboardApi
         {
             Decisions = [.. repository.Decisions(null, 20).Select(d => new DecisionView(
                 d.DecisionId, d.State, d.AgentId, d.LinkId, d.Action, d.FromGbps, d.ToGbps, d.NeededGbps, d.CostDeltaPerMonth, double.IsNaN(d.EffectLossPercent) ? null : Math.Round(d.EffectLossPercent, 3), d.Justification, d.Policy, d.Outcome, d.UpdatedUnixMs))],
+            Scenario = repository.ScenarioRuns(1).Select(r => new ScenarioView(
+                r.RunId,
+                r.AtUnixMs,
+                r.RequestedBy,
+                r.State,
+                r.Outcomes.Count,
+                [.. r.Outcomes
+                    .Select(o => (o, Worst: o.Links.OrderByDescending(l => l.BrokenPercent).FirstOrDefault()))
+                    .OrderByDescending(x => x.o.SlaViolations).ThenByDescending(x => x.o.UnreachablePercent).ThenByDescending(x => x.Worst?.BrokenPercent ?? 0)
+                    .Take(10)
+                    .Select(x => new ScenarioRowView(x.o.Name, x.o.UnreachablePercent, x.Worst?.Link ?? "-", Math.Round(x.Worst?.BrokenPercent ?? 0, 2), x.o.SlaViolations, x.o.CostPerMonth, x.o.Notes))])).FirstOrDefault(),
         };
     }
 }

@@ -155,8 +155,14 @@ public sealed class GovernedControlTests : IDisposable
         Assert.Contains("networktwin_central_decisions{state=\"confirmed\"} 1", metrics, StringComparison.Ordinal);
         Assert.Contains("networktwin_central_decisions{state=\"rejected\"} 1", metrics, StringComparison.Ordinal);
 
-        // The dashboard in a real browser lists the decisions with their outcome.
+        // A what-if run on the twin's state (the links' windows as they are now) shows on the dashboard too.
+        var whatIfs = await channel.UnaryAsync(OperatorMethods.RunScenario, new ScenarioRequest { WhatIfs = { $"link-down:du-ctl/{done.LinkId}" } });
+        Assert.Equal(2, whatIfs.Outcomes.Count);
+        Assert.Contains($"du-ctl/{done.LinkId}'s cells moved to", whatIfs.Outcomes[1].Notes, StringComparison.Ordinal);
+
+        // The dashboard in a real browser lists the decisions with their outcome, and the what-if run.
         var dom = await Topology.HeadlessChromium.DomAsync(new Uri($"http://127.0.0.1:{web}/"));
+        Assert.Contains($"(run {whatIfs.RunId}, 2 what-ifs", dom, StringComparison.Ordinal);
         Assert.Contains(">confirmed<", dom, StringComparison.Ordinal);
         Assert.Contains(">rejected<", dom, StringComparison.Ordinal);
         Assert.Contains(done.Justification[..40], dom, StringComparison.Ordinal);
