@@ -13,7 +13,8 @@ public static class DashboardApi
 
     public sealed record CellView(string Agent, int Cell, double MeanCorrelation);
 
-    public sealed record LinkView(int Id, IReadOnlyList<string> Agents, IReadOnlyList<CellView> Cells, double MeanGbps, double CapacityGbps, double PeakGbps, double? WorstLossPercent);
+    /// <param name="CapacityGbps">Null when no agent's sizing falls to the link (unknown).</param>
+    public sealed record LinkView(int Id, IReadOnlyList<string> Agents, IReadOnlyList<CellView> Cells, double MeanGbps, double? CapacityGbps, double? PeakGbps, double? WorstLossPercent);
 
     public sealed record Point(long T, double CapacityGbps, double MeanGbps, double PeakGbps);
 
@@ -67,8 +68,8 @@ public static class DashboardApi
                 [.. l.Agents],
                 [.. l.Cells.Select(x => new CellView(x.Cell.AgentId, x.Cell.CellId, x.MeanCorrelation))],
                 Math.Round(c?.MeanGbps ?? 0, 3),
-                Math.Round(c?.CapacityGbps ?? 0, 3),
-                Math.Round(c?.PeakGbps ?? 0, 3),
+                c is null || double.IsNaN(c.CapacityGbps) ? null : Math.Round(c.CapacityGbps, 3),
+                c is null || double.IsNaN(c.PeakGbps) ? null : Math.Round(c.PeakGbps, 3),
                 c is null || double.IsNaN(c.MaxLossPercent) ? null : Math.Round(c.MaxLossPercent, 3));
         }).ToList();
 

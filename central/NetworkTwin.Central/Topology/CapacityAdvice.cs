@@ -32,6 +32,14 @@ public static class CapacityAdvice
             var advice = new LinkRecommendation { LinkId = link.LinkId, SizedGbps = link.CapacityGbps, ForecastP99Gbps = double.NaN, RecommendedGbps = link.CapacityGbps };
             advice.Agents.AddRange(link.Agents);
             var forecasts = byLink.GetValueOrDefault(link.LinkId) ?? [];
+            if (double.IsNaN(link.CapacityGbps))
+            {
+                advice.Action = "unknown";
+                advice.Reason = "no agent's sizing falls to this link yet, so there is nothing to scale";
+                list.Links.Add(advice);
+                continue;
+            }
+
             if (forecasts.Count == 0)
             {
                 advice.Action = "no-forecast";

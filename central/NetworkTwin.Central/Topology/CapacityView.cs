@@ -7,7 +7,9 @@ namespace NetworkTwin.Central.Topology;
 /// <summary>
 /// Joins the discovered link map with the agents' latest results. Each agent sizes the link for
 /// the cells it serves; a link shared by several agents gets the sum of their sizings, which is an
-/// upper bound (it forgoes the multiplexing gain between the agents' cells).
+/// upper bound (it forgoes the multiplexing gain between the agents' cells). A link none of whose
+/// agents' sizings falls to it (each agent link goes to the discovered link most of its cells are on)
+/// has no known capacity: NaN, which operators see as "unknown", never 0.
 /// </summary>
 public static class CapacityView
 {
@@ -41,10 +43,12 @@ public static class CapacityView
             }
         }
 
+        var sized = new HashSet<int>();
         foreach (var summary in agentLinks)
         {
             if (DiscoveredLink(summary.AgentId, summary.Link.Cells, linkOfCell) is { } target)
             {
+                sized.Add(target);
                 views[target].CapacityGbps += summary.Link.CapacityGbps;
                 views[target].PeakGbps += summary.Link.PeakGbps;
                 views[target].ProducedUnixMs = Math.Min(views[target].ProducedUnixMs, summary.ProducedUnixMs);
@@ -54,6 +58,11 @@ public static class CapacityView
         foreach (var view in views.Values.OrderBy(v => v.LinkId))
         {
             view.ProducedUnixMs = view.ProducedUnixMs == long.MaxValue ? 0 : view.ProducedUnixMs;
+            if (!sized.Contains(view.LinkId))
+            {
+                (view.CapacityGbps, view.PeakGbps) = (double.NaN, double.NaN);
+            }
+
             list.Links.Add(view);
         }
 

@@ -75,10 +75,10 @@ public static partial class CoordinatorCommands
                 table.AddRow(
                     Invariant($"{r.LinkId}"),
                     Markup.Escape(string.Join(", ", r.Agents)),
-                    Invariant($"{r.SizedGbps:0.00}"),
+                    double.IsNaN(r.SizedGbps) ? "unknown" : Invariant($"{r.SizedGbps:0.00}"),
                     double.IsNaN(r.ForecastP99Gbps) ? "-" : Invariant($"{r.MeanGbps:0.00}"),
                     double.IsNaN(r.ForecastP99Gbps) ? "-" : Invariant($"{r.ForecastP99Gbps:0.00}"),
-                    Invariant($"{r.RecommendedGbps:0.0}"),
+                    double.IsNaN(r.RecommendedGbps) ? "-" : Invariant($"{r.RecommendedGbps:0.0}"),
                     action,
                     Invariant($"{r.RecentAnomalies} of {r.RecentForecasts}"),
                     Markup.Escape(r.Reason));

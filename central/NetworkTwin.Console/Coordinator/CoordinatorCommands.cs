@@ -37,6 +37,11 @@ public static partial class CoordinatorCommands
             }
 
             console.Write(table);
+            if (list.Links.Any(l => double.IsNaN(l.CapacityGbps)))
+            {
+                console.WriteLine("unknown: no agent's sizing falls to this link yet (each agent link counts where most of its cells are); it appears with the next results.");
+            }
+
             return CliApp.ExitOk;
         });
         return command;
@@ -122,8 +127,8 @@ public static partial class CoordinatorCommands
                     Markup.Escape(string.Join(", ", l.Agents)),
                     Invariant($"{l.Cells}"),
                     Invariant($"{l.MeanGbps:0.00}"),
-                    Invariant($"{l.CapacityGbps:0.00}"),
-                    Invariant($"{l.PeakGbps:0.00}"),
+                    double.IsNaN(l.CapacityGbps) ? "unknown" : Invariant($"{l.CapacityGbps:0.00}"),
+                    double.IsNaN(l.PeakGbps) ? "-" : Invariant($"{l.PeakGbps:0.00}"),
                     double.IsNaN(l.MaxLossPercent) ? "-" : Invariant($"{l.MaxLossPercent:0.000}"));
             }
 

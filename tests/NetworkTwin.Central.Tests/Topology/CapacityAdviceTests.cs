@@ -53,3 +53,29 @@ public sealed class CapacityAdviceTests
         Assert.Equal("link-load v2", advice[1].Model);
     }
 }
+
+public sealed class CapacityViewTests
+{
+    [Fact]
+    public void LinkNoAgentSizingFallsTo_HasAnUnknownCapacity_NotZero_AndGetsNoAdvice()
+    {
+        // du-a's one link carries cells 1, 2 and 3; the map splits them: 1 and 2 on link 1, 3 on link 2.
+        var map = new TopologyMap { Version = 2 };
+        foreach (var (id, cells) in new[] { (1, new[] { 1, 2 }), (2, new[] { 3 }) })
+        {
+            var link = new TopologyLink { LinkId = id, Agents = { "du-a" } };
+            link.Cells.AddRange(cells.Select(c => new TopologyCell { Cell = new CellRef { AgentId = "du-a", CellId = c } }));
+            map.Links.Add(link);
+        }
+
+        var sizing = new LinkSummary { AgentId = "du-a", Link = new LinkCapacity { LinkId = 1, Cells = { 1, 2, 3 }, CapacityGbps = 12, PeakGbps = 30 } };
+
+        var view = CapacityView.Build(map, [sizing], []).Links.ToDictionary(l => l.LinkId);
+        var advice = CapacityAdvice.Build(map, new CapacityList { Links = { view.Values } }, []).Links.ToDictionary(l => l.LinkId);
+
+        Assert.Equal((12.0, 30.0), (view[1].CapacityGbps, view[1].PeakGbps));
+        Assert.True(double.IsNaN(view[2].CapacityGbps) && double.IsNaN(view[2].PeakGbps));
+        Assert.Equal("no-forecast", advice[1].Action);
+        Assert.Equal("unknown", advice[2].Action);
+    }
+}
