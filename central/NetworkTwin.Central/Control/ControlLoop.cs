@@ -149,6 +149,19 @@ public sealed partial class ControlLoop(CoordinatorRepository repository, Contro
 
     private void Verify(Decision decision, ControlEffect effect)
     {
+        if (!double.IsFinite(effect.LossPercent) || effect.LossPercent < 0 || effect.Windows < 1 || Math.Abs(effect.CapacityGbps - decision.ToGbps) > 1e-6)
+        {
+            // A report that cannot be judged proves nothing either way: no confirmation, and no rollback on its word.
+            decision.State = DecisionState.Unverified;
+            decision.Outcome = string.Create(CultureInfo.InvariantCulture, $"the agent's effect report cannot be judged (loss {effect.LossPercent}%, {effect.Windows} windows, at {effect.CapacityGbps} Gbit/s for a target of {decision.ToGbps})");
+            if (repository.UpdateDecision(decision, DecisionState.Applied))
+            {
+                repository.Audit(decision.DecisionId, "agent:" + decision.AgentId, "effect unusable", decision.Outcome);
+            }
+
+            return;
+        }
+
         var (kept, outcome) = GovernancePolicy.Compare(decision, effect, options);
         decision.EffectLossPercent = effect.LossPercent;
         decision.EffectUtilisation = effect.MeanUtilisation;

@@ -42,12 +42,12 @@ public sealed class ControlLoopTests : IDisposable
             Link = new LinkCapacity { LinkId = 2, Cells = { 1, 5 }, CapacityGbps = neededGbps, MeanGbps = neededGbps / 2, PeakGbps = neededGbps * 1.5, ObservedLossPercent = lossPercent, BufferMicros = 143, LossTarget = 0.01, TargetGbps = targetGbps },
         }]);
 
-    private void ReportEffect(long commandId, double lossPercent) =>
+    private void ReportEffect(long commandId, double lossPercent, double capacityGbps = 7) =>
         _repository.Store("du-a", [new Result
         {
             Sequence = ++_sequence,
             ProducedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
-            Effect = new ControlEffect { CommandId = commandId, LinkId = 2, CapacityGbps = 7, Windows = 3, LossPercent = lossPercent, MeanLossPercent = lossPercent / 2, MeanUtilisation = 0.5, LossTarget = 0.01 },
+            Effect = new ControlEffect { CommandId = commandId, LinkId = 2, CapacityGbps = capacityGbps, Windows = 3, LossPercent = lossPercent, MeanLossPercent = lossPercent / 2, MeanUtilisation = 0.5, LossTarget = 0.01 },
         }]);
 
     [Fact]
@@ -117,7 +117,7 @@ public sealed class ControlLoopTests : IDisposable
 
         _repository.AcknowledgeCommand("du-a", lower.CommandId, applied: true, "done");
         await loop.RunOnceAsync(CancellationToken.None);
-        ReportEffect(lower.CommandId, lossPercent: 2.5);
+        ReportEffect(lower.CommandId, lossPercent: 2.5, capacityGbps: 7);
         await loop.RunOnceAsync(CancellationToken.None);
 
         var rolledBack = _repository.DecisionById(lower.DecisionId)!;
@@ -161,7 +161,7 @@ public sealed class ControlLoopTests : IDisposable
         var raise = Assert.Single(_repository.Decisions(null, 10));
         _repository.AcknowledgeCommand("du-a", raise.CommandId, applied: true, "done");
         await loop.RunOnceAsync(CancellationToken.None);
-        ReportEffect(raise.CommandId, lossPercent: 0.1);
+        ReportEffect(raise.CommandId, lossPercent: 0.1, capacityGbps: 5);
         await loop.RunOnceAsync(CancellationToken.None);
         Assert.Equal("confirmed", _repository.DecisionById(raise.DecisionId)!.State);
 
@@ -175,6 +175,24 @@ public sealed class ControlLoopTests : IDisposable
         ReportLink(neededGbps: 6, targetGbps: 5);
         await loop.RunOnceAsync(CancellationToken.None);
         Assert.Equal("raise-capacity", _repository.Decisions(null, 10)[0].Action);
+    }
+
+    [Fact]
+    public async Task EffectThatCannotBeJudged_LeavesTheDecisionUnverified_WithoutRollback()
+    {
+        var loop = Loop(new ControlOptions { AutoApplyDecreases = true, SettleSeconds = 0 });
+        ReportLink(neededGbps: 6.2, targetGbps: 20);
+        await loop.RunOnceAsync(CancellationToken.None);
+        var lower = Assert.Single(_repository.Decisions(null, 10));
+        _repository.AcknowledgeCommand("du-a", lower.CommandId, applied: true, "done");
+        await loop.RunOnceAsync(CancellationToken.None);
+
+        ReportEffect(lower.CommandId, lossPercent: double.NaN);
+        await loop.RunOnceAsync(CancellationToken.None);
+
+        Assert.Equal("unverified", _repository.DecisionById(lower.DecisionId)!.State);
+        Assert.Single(_repository.Decisions(null, 10));
+        Assert.Equal("effect unusable", _repository.AuditTrail(lower.DecisionId, 10)[^1].Event);
     }
 
     [Fact]
