@@ -8,7 +8,8 @@ namespace NetworkTwin.Central.Scenarios;
 
 /// <summary>
 /// Runs what-ifs on the twin's current state for operators: builds a <see cref="TwinTemplate"/> from the
-/// repository (each agent link's windows over the lookback, its target in force, its latest forecast),
+/// repository (each agent link's windows over the lookback, its target in force, its latest forecast, and
+/// the discovered link it belongs to on the stored link map),
 /// runs the what-ifs in parallel, and records the run in the repository.
 /// </summary>
 public static class ScenarioService
@@ -36,6 +37,7 @@ public static class ScenarioService
         }
 
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var linkOfCell = repository.LatestTopology() is { } map ? Topology.CapacityView.LinkOfCell(map) : [];
         var forecasts = repository.Forecasts(now - (lookback * 1000L), null, latestOnly: true).ToDictionary(f => (f.AgentId, f.Forecast.LinkId), f => f.Forecast);
         var links = repository.LinkHistory(now - (lookback * 1000L), 100_000)
             .GroupBy(h => (h.AgentId, h.Link.LinkId))
@@ -47,7 +49,10 @@ public static class ScenarioService
                 var known = latest.TargetGbps > 0;
                 var growth = forecasts.TryGetValue(g.Key, out var f) ? Math.Max(1, Topology.CapacityAdvice.Growth(f.ObservedGbps, f.RequiredCapacityGbps)) : 1;
                 return new TwinLink(
-                    string.Create(CultureInfo.InvariantCulture, $"{g.Key.AgentId}/{g.Key.LinkId}"), g.Key.AgentId, [.. latest.Cells], known ? latest.TargetGbps : needs.Max(), known, needs, [.. g.Select(h => h.Link.MeanGbps)], growth);
+                    string.Create(CultureInfo.InvariantCulture, $"{g.Key.AgentId}/{g.Key.LinkId}"), g.Key.AgentId, [.. latest.Cells], known ? latest.TargetGbps : needs.Max(), known, needs, [.. g.Select(h => h.Link.MeanGbps)], growth)
+                {
+                    Discovered = Topology.CapacityView.DiscoveredLink(g.Key.AgentId, latest.Cells, linkOfCell),
+                };
             })
             .ToList();
         if (links.Count == 0)

@@ -8,7 +8,11 @@ namespace NetworkTwin.Central.Scenarios;
 /// <param name="NeedGbps">Per recent window, the capacity the buffer model says the window needed for the loss target.</param>
 /// <param name="CapacityGbps">The target in force; the highest recent need when no target is known.</param>
 /// <param name="ForecastGrowth">The forecast's chance-constrained next-window load over the load now (1 without a forecast).</param>
-public sealed record TwinLink(string Name, string Agent, int[] Cells, double CapacityGbps, bool CapacityKnown, double[] NeedGbps, double[] MeanGbps, double ForecastGrowth);
+public sealed record TwinLink(string Name, string Agent, int[] Cells, double CapacityGbps, bool CapacityKnown, double[] NeedGbps, double[] MeanGbps, double ForecastGrowth)
+{
+    /// <summary>The discovered (shared) link of the twin's link map this agent link belongs to, if any.</summary>
+    public int? Discovered { get; init; }
+}
 
 /// <summary>
 /// The twin's current state as a scenario template: every agent link's recent windows. Scaling a link's
@@ -16,7 +20,8 @@ public sealed record TwinLink(string Name, string Agent, int[] Cells, double Cap
 /// and spikes scale the needs; a failed link's needs are added to the surviving link of the same agent with
 /// the most room (an upper bound: sharing only lowers the need). A link breaks its SLA when the fitted
 /// distribution of its needs puts the chance that a window needs more than its capacity above epsilon.
-/// Targets are agent links (<c>AGENT/N</c>); <c>growth:forecast</c> applies each link's own forecast growth.
+/// Targets are agent links (<c>AGENT/N</c>) or links of the discovered map (<c>link N</c>: every agent link
+/// on it, across agents); <c>growth:forecast</c> applies each link's own forecast growth.
 /// </summary>
 public sealed class TwinTemplate(IReadOnlyList<TwinLink> links, double epsilon, double costPerGbpsMonth) : IScenarioTemplate
 {
@@ -30,6 +35,9 @@ public sealed class TwinTemplate(IReadOnlyList<TwinLink> links, double epsilon, 
     {
         var sweep = new List<WhatIf> { WhatIf.Baseline, new("the forecast's next window on every link", [new WhatIfChange.Growth(double.NaN, ["forecast"])]) };
         sweep.AddRange(links.Select(l => new WhatIf($"{l.Name} fails", [new WhatIfChange.LinkDown(l.Name)])));
+        sweep.AddRange(links.Where(l => l.Discovered is not null).Select(l => l.Discovered!.Value).Distinct().Order()
+            .Where(d => links.Count(l => l.Discovered == d) > 1)
+            .Select(d => new WhatIf($"shared link {d} fails (all its agents' links)", [.. links.Where(l => l.Discovered == d).Select(l => new WhatIfChange.LinkDown(l.Name))])));
         sweep.AddRange(FronthaulTemplate.GrowthSteps.Select(f => new WhatIf(string.Create(CultureInfo.InvariantCulture, $"all traffic x{f}"), [new WhatIfChange.Growth(f, [])])));
         sweep.AddRange(links.Select(l => new WhatIf($"spike x2 on {l.Name}", [new WhatIfChange.Spike(2, [l.Name], 0.4, 0.6)])));
         sweep.AddRange(links.Select(l => new WhatIf(string.Create(CultureInfo.InvariantCulture, $"{l.Name} at 80% of its capacity"), [new WhatIfChange.Capacity(l.Name, l.CapacityGbps * 0.8)])));
@@ -69,10 +77,14 @@ public sealed class TwinTemplate(IReadOnlyList<TwinLink> links, double epsilon, 
 
                     break;
                 case WhatIfChange.LinkDown d:
-                    down.Add(Targets([d.Link])[0]);
+                    down.UnionWith(Targets([d.Link]));
                     break;
                 case WhatIfChange.Capacity c:
-                    capacity[Targets([c.Link])[0]] = c.Gbps;
+                    foreach (var name in Targets([c.Link]))
+                    {
+                        capacity[name] = c.Gbps;
+                    }
+
                     break;
                 default:
                     throw new ArgumentException($"{change.Describe()}: the twin's state has agent links only (link-down, growth, spike, capacity on AGENT/N)");
@@ -145,8 +157,26 @@ public sealed class TwinTemplate(IReadOnlyList<TwinLink> links, double epsilon, 
             return [.. links.Select(l => l.Name)];
         }
 
-        return [.. targets.Select(t => links.FirstOrDefault(l => l.Name.Equals(t, StringComparison.OrdinalIgnoreCase))?.Name
-            ?? throw new ArgumentException($"no agent link '{t}' (links: {string.Join(", ", links.Select(l => l.Name))})"))];
+        var names = new List<string>();
+        foreach (var t in targets)
+        {
+            if (links.FirstOrDefault(l => l.Name.Equals(t, StringComparison.OrdinalIgnoreCase)) is { } one)
+            {
+                names.Add(one.Name);
+            }
+            else if (t.StartsWith("link ", StringComparison.OrdinalIgnoreCase)
+                && int.TryParse(t[5..], NumberStyles.None, CultureInfo.InvariantCulture, out var discovered)
+                && links.Where(l => l.Discovered == discovered).Select(l => l.Name).ToList() is { Count: > 0 } shared)
+            {
+                names.AddRange(shared);
+            }
+            else
+            {
+                throw new ArgumentException($"no agent link '{t}' (links: {string.Join(", ", links.Select(l => l.Name))}; or a discovered link: {string.Join(", ", links.Select(l => l.Discovered).OfType<int>().Distinct().Order().Select(d => $"link {d}"))})");
+            }
+        }
+
+        return names;
     }
 
     private static void Scale(double[] need, double[] mean, double factor, double from, double to)
