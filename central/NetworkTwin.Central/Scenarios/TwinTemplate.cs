@@ -86,8 +86,20 @@ public sealed class TwinTemplate(IReadOnlyList<TwinLink> links, double epsilon, 
                     }
 
                     break;
+                case WhatIfChange.NodeDown n:
+                    // A site's agent (and what it serves) goes dark: all its links, with no survivor at that agent.
+                    var site = links.Where(l => l.Agent.Equals(n.Node, StringComparison.OrdinalIgnoreCase)).Select(l => l.Name).ToList();
+                    down.UnionWith(site.Count > 0 ? site : throw new ArgumentException($"no agent '{n.Node}' (agents: {string.Join(", ", links.Select(l => l.Agent).Distinct())})"));
+                    break;
+                case WhatIfChange.NewSite ns:
+                    // A new site like an existing agent link, its traffic landing on the attached link (newest windows aligned).
+                    var like = Targets([ns.CloneOf])[0];
+                    var onto = Targets([ns.AttachTo[0]])[0];
+                    Add(need[onto], need[like]);
+                    Add(mean[onto], mean[like]);
+                    break;
                 default:
-                    throw new ArgumentException($"{change.Describe()}: the twin's state has agent links only (link-down, growth, spike, capacity on AGENT/N)");
+                    throw new ArgumentException($"{change.Describe()}: not a change the twin's state takes (link-down, node-down:AGENT, growth, spike, new-site:NAME=AGENT/N@AGENT/M, capacity)");
             }
         }
 

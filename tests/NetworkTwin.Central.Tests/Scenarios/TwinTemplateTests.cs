@@ -50,7 +50,16 @@ public class TwinTemplateTests
         var template = Template();
 
         Assert.Contains("no agent link 'du/9'", Assert.Throws<ArgumentException>(() => template.Run(WhatIf.Parse("link-down:du/9"))).Message, StringComparison.Ordinal);
-        Assert.Contains("agent links only", Assert.Throws<ArgumentException>(() => template.Run(WhatIf.Parse("node-down:du"))).Message, StringComparison.Ordinal);
+        Assert.Contains("no agent 'nobody'", Assert.Throws<ArgumentException>(() => template.Run(WhatIf.Parse("node-down:nobody"))).Message, StringComparison.Ordinal);
+        Assert.Contains("not a change the twin's state takes", Assert.Throws<ArgumentException>(() => template.Run(new WhatIf("x", [new WhatIfChange.Spike(2, [], 0.5, 0.4), new WhatIfChange.LinkDown("du/1"), new UnknownChange()]))).Message, StringComparison.Ordinal);
+
+        // The agent du goes dark: both its links, nowhere to move, their traffic unreachable.
+        var site = template.Run(WhatIf.Parse("node-down:du"));
+        Assert.True(site.UnreachablePercent > 80, $"{site.UnreachablePercent}%");
+
+        // A new site like du/1 on ru/1 (3 Gbit/s): about 5 Gbit/s of need, the SLA breaks.
+        var newSite = template.Run(WhatIf.Parse("new-site:hall-b=du/1@ru/1"));
+        Assert.True(newSite.Links.Single(l => l.Link == "ru/1").Violates);
         // Baseline, forecast, 3 agent links, 1 shared link, 4 growth steps, 3 spikes, 3 capacity cuts.
         Assert.Equal(2 + 3 + 1 + 4 + 3 + 3, template.DefaultSweep().Count);
 
@@ -61,4 +70,6 @@ public class TwinTemplateTests
         Assert.True(shared.UnreachablePercent > 0);
         Assert.Contains("or a discovered link: link 1, link 2", Assert.Throws<ArgumentException>(() => template.Run(WhatIf.Parse("link-down:link 9"))).Message, StringComparison.Ordinal);
     }
+
+    private sealed record UnknownChange : WhatIfChange;
 }
