@@ -37,10 +37,6 @@ public static partial class CoordinatorCommands
             }
 
             console.Write(table);
-            if (list.Links.Any(l => double.IsNaN(l.CapacityGbps)))
-            {
-                console.WriteLine("unknown: no agent's sizing falls to this link yet (each agent link counts where most of its cells are); it appears with the next results.");
-            }
 
             return CliApp.ExitOk;
         });
@@ -133,6 +129,11 @@ public static partial class CoordinatorCommands
             }
 
             console.Write(table);
+            if (list.Links.Any(l => double.IsNaN(l.CapacityGbps)))
+            {
+                console.WriteLine("unknown: no agent's sizing falls to this link yet (each agent link counts where most of its cells are); it appears with the next results.");
+            }
+
             console.WriteLine(Invariant($"Link map version {list.TopologyVersion}. A link served by several agents gets the sum of their sizings: an upper bound, without the multiplexing gain between them."));
             return CliApp.ExitOk;
         });
