@@ -219,9 +219,17 @@ public sealed partial class ControlLoop(CoordinatorRepository repository, Contro
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var fresh = now - (long)(options.FreshSeconds * 1000);
         var forecasts = repository.Forecasts(fresh, null, latestOnly: true).ToDictionary(f => (f.AgentId, f.Forecast.LinkId), f => f.Forecast);
+        var settle = (long)(options.SettleSeconds * 1000);
         var recent = repository.LinkHistory(now - (long)(options.LookbackSeconds * 1000), MaxLookbackResults)
             .GroupBy(l => (l.AgentId, l.Link.LinkId))
-            .ToDictionary(g => g.Key, g => (Need: g.Max(l => l.Link.CapacityGbps), Mean: g.Max(l => l.Link.MeanGbps), Since: g.Min(l => l.ProducedUnixMs)));
+            .ToDictionary(g => g.Key, g =>
+            {
+                // The link's first SettleSeconds of windows are partial (cells still arriving, too few samples
+                // to clean outliers: the demo once sized one at 1,413 Gbit/s); they count for nothing.
+                var since = g.Min(l => l.ProducedUnixMs);
+                var settled = g.Where(l => l.ProducedUnixMs >= since + settle).ToList();
+                return (Need: settled.Select(l => l.Link.CapacityGbps).DefaultIfEmpty(0).Max(), Mean: settled.Select(l => l.Link.MeanGbps).DefaultIfEmpty(0).Max(), Since: since);
+            });
         var made = 0;
         foreach (var latest in repository.LatestLinks(null).Where(l => l.ProducedUnixMs >= fresh))
         {

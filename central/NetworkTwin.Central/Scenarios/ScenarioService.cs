@@ -44,12 +44,15 @@ public static class ScenarioService
             .OrderBy(g => g.Key.AgentId, StringComparer.Ordinal).ThenBy(g => g.Key.LinkId)
             .Select(g =>
             {
-                var latest = g.Last().Link;
-                var needs = g.Select(h => h.Link.CapacityGbps).ToArray();
+                // A link's first 30 s of windows are partial (see Coordinator:Control:SettleSeconds); skip them when there is more.
+                var first = g.First().ProducedUnixMs;
+                var settled = g.Where(h => h.ProducedUnixMs >= first + 30_000).ToList() is { Count: > 0 } later ? later : [.. g];
+                var latest = settled[^1].Link;
+                var needs = settled.Select(h => h.Link.CapacityGbps).ToArray();
                 var known = latest.TargetGbps > 0;
                 var growth = forecasts.TryGetValue(g.Key, out var f) ? Math.Max(1, Topology.CapacityAdvice.Growth(f.ObservedGbps, f.RequiredCapacityGbps)) : 1;
                 return new TwinLink(
-                    string.Create(CultureInfo.InvariantCulture, $"{g.Key.AgentId}/{g.Key.LinkId}"), g.Key.AgentId, [.. latest.Cells], known ? latest.TargetGbps : needs.Max(), known, needs, [.. g.Select(h => h.Link.MeanGbps)], growth)
+                    string.Create(CultureInfo.InvariantCulture, $"{g.Key.AgentId}/{g.Key.LinkId}"), g.Key.AgentId, [.. latest.Cells], known ? latest.TargetGbps : needs.Max(), known, needs, [.. settled.Select(h => h.Link.MeanGbps)], growth)
                 {
                     Discovered = Topology.CapacityView.DiscoveredLink(g.Key.AgentId, latest.Cells, linkOfCell),
                 };

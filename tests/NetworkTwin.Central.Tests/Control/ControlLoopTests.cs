@@ -34,11 +34,11 @@ public sealed class ControlLoopTests : IDisposable
         new(_repository, options ?? new ControlOptions { SettleSeconds = 0 }, new CommandSignal(), NullLogger<ControlLoop>.Instance, TimeProvider.System);
 
     /// <summary>One window's sizing for link 2 (cells 1 and 5), as the agent reports it.</summary>
-    private void ReportLink(double neededGbps, double targetGbps, double lossPercent = 0.2) =>
+    private void ReportLink(double neededGbps, double targetGbps, double lossPercent = 0.2, double secondsAgo = 0) =>
         _repository.Store("du-a", [new Result
         {
             Sequence = ++_sequence,
-            ProducedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+            ProducedUnixMs = DateTimeOffset.UtcNow.AddSeconds(-secondsAgo).ToUnixTimeMilliseconds(),
             Link = new LinkCapacity { LinkId = 2, Cells = { 1, 5 }, CapacityGbps = neededGbps, MeanGbps = neededGbps / 2, PeakGbps = neededGbps * 1.5, ObservedLossPercent = lossPercent, BufferMicros = 143, LossTarget = 0.01, TargetGbps = targetGbps },
         }]);
 
@@ -193,6 +193,20 @@ public sealed class ControlLoopTests : IDisposable
         Assert.Equal("unverified", _repository.DecisionById(lower.DecisionId)!.State);
         Assert.Single(_repository.Decisions(null, 10));
         Assert.Equal("effect unusable", _repository.AuditTrail(lower.DecisionId, 10)[^1].Event);
+    }
+
+    [Fact]
+    public async Task ALinksFirstWindows_CountForNothing_TheSizingOfAPartialWindowIsNotItsNeed()
+    {
+        var loop = Loop(new ControlOptions { SettleSeconds = 30 });
+        ReportLink(neededGbps: 1413, targetGbps: 40, secondsAgo: 50);
+        ReportLink(neededGbps: 45, targetGbps: 40, secondsAgo: 10);
+        ReportLink(neededGbps: 44, targetGbps: 40);
+
+        await loop.RunOnceAsync(CancellationToken.None);
+
+        var decision = Assert.Single(_repository.Decisions(null, 10));
+        Assert.Equal((45.0, 50.0), (decision.NeededGbps, decision.ToGbps));
     }
 
     [Fact]
