@@ -91,9 +91,11 @@ public sealed class SystemdNotifyTests : IDisposable
         var messages = await Receive(socket, TimeSpan.FromSeconds(1.5));
         await host.StopAsync();
 
-        // The worker fails after 300 ms: about 6 pings, then none for the remaining 1.2 s (24 would have come).
+        // The worker fails after 300 ms: about 6 pings, then none for the remaining 1.2 s (a healthy host sends
+        // 30: see the test above). A loaded machine may start the host late enough that none comes before the
+        // failure, so 0 is fine; what must not happen is pings that go on.
         var pings = messages.Count(m => m == "WATCHDOG=1");
-        Assert.InRange(pings, 1, 10);
+        Assert.InRange(pings, 0, 10);
     }
 
     [Fact]
