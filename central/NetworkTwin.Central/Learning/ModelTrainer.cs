@@ -8,6 +8,7 @@ using NetworkTwin.Central.Repository;
 using NetworkTwin.Central.Sync;
 using NetworkTwin.Contracts.Operators;
 using NetworkTwin.Contracts.Sync;
+using NetworkTwin.Hosting;
 using NetworkTwin.Learning.Forecast;
 using NetworkTwin.Learning.Series;
 
@@ -233,27 +234,8 @@ public sealed partial class ModelTrainer(CoordinatorRepository repository, Comma
         return error / Math.Max(total, 1e-12);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (options.EveryMinutes <= 0)
-        {
-            return;
-        }
-
-        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(options.EveryMinutes), time);
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
-        {
-            try
-            {
-                await TrainAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // A failed round (the database away, say) is logged; the next round tries again.
-                Log.Failed(logger, ex.Message, ex);
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PeriodicRounds.RunAsync(TimeSpan.FromMinutes(options.EveryMinutes), time, TrainAsync, ex => Log.Failed(logger, ex.Message, ex), stoppingToken);
 
     private static partial class Log
     {

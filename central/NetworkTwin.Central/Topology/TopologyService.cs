@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using NetworkTwin.Central.Repository;
 using NetworkTwin.Contracts.Operators;
 using NetworkTwin.Contracts.Topology;
+using NetworkTwin.Hosting;
 
 namespace NetworkTwin.Central.Topology;
 
@@ -61,22 +62,8 @@ public sealed partial class TopologyService(CoordinatorRepository repository, To
         return CapacityView.Build(map, repository.LatestLinks(null), repository.LatestCells(since));
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.EverySeconds), time);
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
-        {
-            try
-            {
-                await RefreshAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // A failed round (the database away, say) is logged; the next round tries again.
-                Log.Failed(logger, ex.Message, ex);
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PeriodicRounds.RunAsync(TimeSpan.FromSeconds(options.EverySeconds), time, RefreshAsync, ex => Log.Failed(logger, ex.Message, ex), stoppingToken);
 
     public override void Dispose()
     {
