@@ -5,6 +5,7 @@ using NetworkTwin.Central.Repository;
 using NetworkTwin.Central.Sync;
 using NetworkTwin.Contracts.Operators;
 using NetworkTwin.Contracts.Sync;
+using NetworkTwin.Hosting;
 using NetworkTwin.Rpc;
 
 namespace NetworkTwin.Central.Control;
@@ -28,6 +29,9 @@ public sealed partial class ControlLoop(CoordinatorRepository repository, Contro
     private const int MaxLookbackResults = 50_000;
 
     private readonly SemaphoreSlim _gate = new(1, 1);
+
+    /// <summary>The settings in force (Coordinator:Control).</summary>
+    public ControlOptions Options => options;
 
     /// <summary>One pass; returns the decisions it made or moved on.</summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
@@ -87,27 +91,8 @@ public sealed partial class ControlLoop(CoordinatorRepository repository, Contro
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (options.EverySeconds <= 0)
-        {
-            return;
-        }
-
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.EverySeconds), time);
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
-        {
-            try
-            {
-                await RunOnceAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // The database away, say: nothing is lost (the state is in it), the next pass carries on.
-                Log.Failed(logger, ex.Message, ex);
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PeriodicRounds.RunAsync(TimeSpan.FromSeconds(options.EverySeconds), time, RunOnceAsync, ex => Log.Failed(logger, ex.Message, ex), stoppingToken);
 
     private bool Advance(Decision decision)
     {
@@ -219,17 +204,11 @@ public sealed partial class ControlLoop(CoordinatorRepository repository, Contro
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var fresh = now - (long)(options.FreshSeconds * 1000);
         var forecasts = repository.Forecasts(fresh, null, latestOnly: true).ToDictionary(f => (f.AgentId, f.Forecast.LinkId), f => f.Forecast);
-        var settle = (long)(options.SettleSeconds * 1000);
-        var recent = repository.LinkHistory(now - (long)(options.LookbackSeconds * 1000), MaxLookbackResults)
-            .GroupBy(l => (l.AgentId, l.Link.LinkId))
-            .ToDictionary(g => g.Key, g =>
-            {
-                // The link's first SettleSeconds of windows are partial (cells still arriving, too few samples
-                // to clean outliers: the demo once sized one at 1,413 Gbit/s); they count for nothing.
-                var since = g.Min(l => l.ProducedUnixMs);
-                var settled = g.Where(l => l.ProducedUnixMs >= since + settle).ToList();
-                return (Need: settled.Select(l => l.Link.CapacityGbps).DefaultIfEmpty(0).Max(), Mean: settled.Select(l => l.Link.MeanGbps).DefaultIfEmpty(0).Max(), Since: since);
-            });
+        var recent = LinkWindows.Read(repository, now - (long)(options.LookbackSeconds * 1000), options.SettleSeconds, MaxLookbackResults)
+            .ToDictionary(w => (w.AgentId, w.LinkId), w => (
+                Need: w.Settled.Select(l => l.Link.CapacityGbps).DefaultIfEmpty(0).Max(),
+                Mean: w.Settled.Select(l => l.Link.MeanGbps).DefaultIfEmpty(0).Max(),
+                Since: w.FirstUnixMs));
         var made = 0;
         foreach (var latest in repository.LatestLinks(null).Where(l => l.ProducedUnixMs >= fresh))
         {

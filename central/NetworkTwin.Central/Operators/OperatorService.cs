@@ -142,7 +142,7 @@ public static class OperatorService
         routes.MapUnary(OperatorMethods.RunScenario, (request, context) =>
         {
             var who = operators.CheckAny(context) ?? "operator";
-            return Task.Run(() => Scenarios.ScenarioService.Run(repository, request, who, context.CallCancelled), context.CallCancelled);
+            return Task.Run(() => Scenarios.ScenarioService.Run(repository, request, who, control.Options.SettleSeconds, context.CallCancelled), context.CallCancelled);
         });
         routes.MapUnary(OperatorMethods.ListScenarioRuns, (request, context) =>
         {

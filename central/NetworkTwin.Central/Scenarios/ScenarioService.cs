@@ -1,5 +1,6 @@
 using System.Globalization;
 using NetworkTwin.Analytics.WhatIfs;
+using NetworkTwin.Central.Control;
 using NetworkTwin.Central.Repository;
 using NetworkTwin.Contracts.Operators;
 using NetworkTwin.Rpc;
@@ -14,7 +15,8 @@ namespace NetworkTwin.Central.Scenarios;
 /// </summary>
 public static class ScenarioService
 {
-    public static ScenarioRun Run(CoordinatorRepository repository, ScenarioRequest request, string requestedBy, CancellationToken cancellationToken)
+    /// <param name="settleSeconds">A link's first windows that are partial (Coordinator:Control:SettleSeconds); skipped when there are later ones.</param>
+    public static ScenarioRun Run(CoordinatorRepository repository, ScenarioRequest request, string requestedBy, double settleSeconds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(repository);
         ArgumentNullException.ThrowIfNull(request);
@@ -39,22 +41,18 @@ public static class ScenarioService
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var linkOfCell = repository.LatestTopology() is { } map ? Topology.CapacityView.LinkOfCell(map) : [];
         var forecasts = repository.Forecasts(now - (lookback * 1000L), null, latestOnly: true).ToDictionary(f => (f.AgentId, f.Forecast.LinkId), f => f.Forecast);
-        var links = repository.LinkHistory(now - (lookback * 1000L), 100_000)
-            .GroupBy(h => (h.AgentId, h.Link.LinkId))
-            .OrderBy(g => g.Key.AgentId, StringComparer.Ordinal).ThenBy(g => g.Key.LinkId)
-            .Select(g =>
+        var links = LinkWindows.Read(repository, now - (lookback * 1000L), settleSeconds, 100_000)
+            .Select(w =>
             {
-                // A link's first 30 s of windows are partial (see Coordinator:Control:SettleSeconds); skip them when there is more.
-                var first = g.First().ProducedUnixMs;
-                var settled = g.Where(h => h.ProducedUnixMs >= first + 30_000).ToList() is { Count: > 0 } later ? later : [.. g];
+                var settled = w.Settled.Count > 0 ? w.Settled : w.All;
                 var latest = settled[^1].Link;
                 var needs = settled.Select(h => h.Link.CapacityGbps).ToArray();
                 var known = latest.TargetGbps > 0;
-                var growth = forecasts.TryGetValue(g.Key, out var f) ? Math.Max(1, Topology.CapacityAdvice.Growth(f.ObservedGbps, f.RequiredCapacityGbps)) : 1;
+                var growth = forecasts.TryGetValue((w.AgentId, w.LinkId), out var f) ? Math.Max(1, Topology.CapacityAdvice.Growth(f.ObservedGbps, f.RequiredCapacityGbps)) : 1;
                 return new TwinLink(
-                    string.Create(CultureInfo.InvariantCulture, $"{g.Key.AgentId}/{g.Key.LinkId}"), g.Key.AgentId, [.. latest.Cells], known ? latest.TargetGbps : needs.Max(), known, needs, [.. settled.Select(h => h.Link.MeanGbps)], growth)
+                    string.Create(CultureInfo.InvariantCulture, $"{w.AgentId}/{w.LinkId}"), w.AgentId, [.. latest.Cells], known ? latest.TargetGbps : needs.Max(), known, needs, [.. settled.Select(h => h.Link.MeanGbps)], growth)
                 {
-                    Discovered = Topology.CapacityView.DiscoveredLink(g.Key.AgentId, latest.Cells, linkOfCell),
+                    Discovered = Topology.CapacityView.DiscoveredLink(w.AgentId, latest.Cells, linkOfCell),
                 };
             })
             .ToList();
