@@ -10,7 +10,6 @@ using NetworkTwin.Mqtt.Broker;
 using NetworkTwin.Mqtt.Client;
 using NetworkTwin.Rpc.Client;
 using NetworkTwin.Telemetry.Replay;
-using NetworkTwin.Telemetry.Scenario;
 
 namespace NetworkTwin.Central.Tests.Control;
 
@@ -34,10 +33,7 @@ public sealed class GovernedControlTests : IDisposable
     [Fact]
     public async Task CongestedLink_ProposedHeldApprovedAppliedAndConfirmed_WithTheWholeChainAudited()
     {
-        var scenario = FronthaulScenarioGenerator.Generate(new ScenarioSpec { Cells = 6, Links = 2, CellsPerRu = 2, DurationSeconds = 40, Seed = 11 });
-        var capture = Path.Combine(_dir, "capture");
-        await ScenarioWriter.WriteAsync(scenario, capture, null, default);
-        var source = await ReplaySource.LoadAsync(capture, null, default);
+        var (_, source) = await LoopbackTwin.CaptureAsync(_dir, new ScenarioSpec { Cells = 6, Links = 2, CellsPerRu = 2, DurationSeconds = 40, Seed = 11 });
         var hook = Path.Combine(_dir, "shaper-hook.sh");
         var hookLog = Path.Combine(_dir, "hook.log");
         await File.WriteAllTextAsync(hook, $"#!/bin/sh\necho \"$1 $2 $3 cells=$NETWORKTWIN_CELLS previous=$NETWORKTWIN_PREVIOUS_GBPS\" >> '{hookLog}'\necho \"shaper on link $1 set to $2 Gbit/s\"\n");
@@ -49,37 +45,22 @@ public sealed class GovernedControlTests : IDisposable
         await using var broker = await MosquittoBroker.StartAsync();
         var port = LoopbackPort.Free();
         var web = LoopbackPort.Free();
-        await using var coordinator = CoordinatorHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Coordinator:Port"] = port.ToString(CultureInfo.InvariantCulture),
-            ["Coordinator:DataDirectory"] = Path.Combine(_dir, "central"),
-            ["Coordinator:Metrics:Port"] = web.ToString(CultureInfo.InvariantCulture),
-            ["Coordinator:Learning:EveryMinutes"] = "0",
-            ["Coordinator:Control:EverySeconds"] = "0.5",
-            ["Coordinator:Control:Headroom"] = "0.3",
-            ["Coordinator:Control:SettleSeconds"] = "10",
-            ["Coordinator:Control:StepGbps"] = "0.1",
-            ["Coordinator:Control:AutoApplyMaxCostPerMonth"] = "0",
-            ["Logging:LogLevel:Default"] = "Warning",
-        }));
+        var central = LoopbackTwin.Coordinator(_dir, port, web);
+        central["Coordinator:Learning:EveryMinutes"] = "0";
+        central["Coordinator:Control:EverySeconds"] = "0.5";
+        central["Coordinator:Control:Headroom"] = "0.3";
+        central["Coordinator:Control:SettleSeconds"] = "10";
+        central["Coordinator:Control:StepGbps"] = "0.1";
+        central["Coordinator:Control:AutoApplyMaxCostPerMonth"] = "0";
+        await using var coordinator = CoordinatorHost.Build([], c => c.AddInMemoryCollection(central));
         await coordinator.StartAsync();
-        var agentData = Path.Combine(_dir, "agent");
-        using var agent = AgentHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Mqtt:Port"] = broker.Port.ToString(CultureInfo.InvariantCulture),
-            ["Mqtt:ClientId"] = "du-ctl",
-            ["Agent:Site"] = "lab",
-            ["Agent:DataDirectory"] = agentData,
-            ["Agent:Window:EvaluateEverySeconds"] = "0.25",
-            ["Agent:Ingest:Topics:0"] = "nt/lab/#",
-            ["Agent:Coordinator:Address"] = $"http://127.0.0.1:{port}",
-            ["Agent:Coordinator:AgentId"] = "du-ctl",
-            ["Agent:Coordinator:ReconnectMinSeconds"] = "0.2",
-            ["Agent:Actuator:HookScript"] = hook,
-            ["Agent:Actuator:Installed:1"] = "0.01",
-            ["Agent:Actuator:Installed:2"] = "0.01",
-            ["Agent:Logging:ConsoleLevel"] = "None",
-        }));
+        var settings = LoopbackTwin.Agent(_dir, "du-ctl", broker.Port, port, 0.25);
+        settings["Agent:Ingest:Topics:0"] = "nt/lab/#";
+        settings["Agent:Actuator:HookScript"] = hook;
+        settings["Agent:Actuator:Installed:1"] = "0.01";
+        settings["Agent:Actuator:Installed:2"] = "0.01";
+        var agentData = settings["Agent:DataDirectory"]!;
+        using var agent = AgentHost.Build([], c => c.AddInMemoryCollection(settings));
         await agent.StartAsync();
         await using var publisher = new MqttClient(new MqttClientOptions { Port = broker.Port, ClientId = "ctl-replayer", CleanSession = true });
         publisher.Start();

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
@@ -11,7 +10,6 @@ using NetworkTwin.Mqtt.Broker;
 using NetworkTwin.Mqtt.Client;
 using NetworkTwin.Rpc.Client;
 using NetworkTwin.Telemetry.Replay;
-using NetworkTwin.Telemetry.Scenario;
 
 namespace NetworkTwin.Central.Tests.Learning;
 
@@ -33,36 +31,18 @@ public sealed class ForecastLoopTests : IDisposable
     [Fact]
     public async Task TheCoordinatorLearnsShipsAModel_AndTheAgentForecastsWithIt()
     {
-        var scenario = FronthaulScenarioGenerator.Generate(new ScenarioSpec { Cells = 6, Links = 2, CellsPerRu = 2, DurationSeconds = 40, Seed = 5 });
-        var capture = Path.Combine(_dir, "capture");
-        await ScenarioWriter.WriteAsync(scenario, capture, null, default);
-        var source = await ReplaySource.LoadAsync(capture, null, default);
+        var (_, source) = await LoopbackTwin.CaptureAsync(_dir, new ScenarioSpec { Cells = 6, Links = 2, CellsPerRu = 2, DurationSeconds = 40, Seed = 5 });
         await using var broker = await MosquittoBroker.StartAsync();
         var port = LoopbackPort.Free();
         var web = LoopbackPort.Free();
-        await using var coordinator = CoordinatorHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Coordinator:Port"] = port.ToString(CultureInfo.InvariantCulture),
-            ["Coordinator:DataDirectory"] = Path.Combine(_dir, "central"),
-            ["Coordinator:Metrics:Port"] = web.ToString(CultureInfo.InvariantCulture),
-            ["Coordinator:Learning:EveryMinutes"] = "0",
-            ["Coordinator:Learning:MinWindows"] = "60",
-            ["Logging:LogLevel:Default"] = "Warning",
-        }));
+        var central = LoopbackTwin.Coordinator(_dir, port, web);
+        central["Coordinator:Learning:EveryMinutes"] = "0";
+        central["Coordinator:Learning:MinWindows"] = "60";
+        await using var coordinator = CoordinatorHost.Build([], c => c.AddInMemoryCollection(central));
         await coordinator.StartAsync();
-        using var agent = AgentHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Mqtt:Port"] = broker.Port.ToString(CultureInfo.InvariantCulture),
-            ["Mqtt:ClientId"] = "du-learn",
-            ["Agent:Site"] = "lab",
-            ["Agent:DataDirectory"] = Path.Combine(_dir, "agent"),
-            ["Agent:Window:EvaluateEverySeconds"] = "0.25",
-            ["Agent:Ingest:Topics:0"] = "nt/lab/#",
-            ["Agent:Coordinator:Address"] = $"http://127.0.0.1:{port}",
-            ["Agent:Coordinator:AgentId"] = "du-learn",
-            ["Agent:Coordinator:ReconnectMinSeconds"] = "0.2",
-            ["Agent:Logging:ConsoleLevel"] = "None",
-        }));
+        var settings = LoopbackTwin.Agent(_dir, "du-learn", broker.Port, port, 0.25);
+        settings["Agent:Ingest:Topics:0"] = "nt/lab/#";
+        using var agent = AgentHost.Build([], c => c.AddInMemoryCollection(settings));
         await agent.StartAsync();
         await using var publisher = new MqttClient(new MqttClientOptions { Port = broker.Port, ClientId = "learn-replayer", CleanSession = true });
         publisher.Start();

@@ -12,7 +12,6 @@ using NetworkTwin.Mqtt.Broker;
 using NetworkTwin.Mqtt.Client;
 using NetworkTwin.Rpc.Client;
 using NetworkTwin.Telemetry.Replay;
-using NetworkTwin.Telemetry.Scenario;
 
 namespace NetworkTwin.Central.Tests.Topology;
 
@@ -29,18 +28,7 @@ public sealed class TwoAgentTopologyTests(PostgresClusterFixture postgres) : ICl
 
     private IHost Agent(string id, int brokerPort, int coordinatorPort, IEnumerable<int> cells)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Mqtt:Port"] = brokerPort.ToString(CultureInfo.InvariantCulture),
-            ["Mqtt:ClientId"] = id,
-            ["Agent:Site"] = "lab",
-            ["Agent:DataDirectory"] = Path.Combine(_dir, id),
-            ["Agent:Window:EvaluateEverySeconds"] = "0.5",
-            ["Agent:Coordinator:Address"] = $"http://127.0.0.1:{coordinatorPort}",
-            ["Agent:Coordinator:AgentId"] = id,
-            ["Agent:Coordinator:ReconnectMinSeconds"] = "0.2",
-            ["Agent:Logging:ConsoleLevel"] = "None",
-        };
+        var settings = LoopbackTwin.Agent(_dir, id, brokerPort, coordinatorPort, 0.5);
         var k = 0;
         foreach (var cell in cells)
         {
@@ -53,10 +41,7 @@ public sealed class TwoAgentTopologyTests(PostgresClusterFixture postgres) : ICl
     [Fact]
     public async Task TwoAgentsWithHalfTheCellsEach_CoordinatorMapsEveryCellToItsTrueLink()
     {
-        var scenario = FronthaulScenarioGenerator.Generate(new ScenarioSpec { Cells = 12, Links = 3, CellsPerRu = 2, DurationSeconds = 6, Seed = 21 });
-        var capture = Path.Combine(_dir, "capture");
-        await ScenarioWriter.WriteAsync(scenario, capture, null, default);
-        var source = await ReplaySource.LoadAsync(capture, null, default);
+        var (scenario, source) = await LoopbackTwin.CaptureAsync(_dir, new ScenarioSpec { Cells = 12, Links = 3, CellsPerRu = 2, DurationSeconds = 6, Seed = 21 });
         await using var broker = await MosquittoBroker.StartAsync();
         var port = LoopbackPort.Free();
         var web = LoopbackPort.Free();
