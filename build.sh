@@ -120,7 +120,7 @@ ensure_onnx_testdata() {
 
 # The real gRPC peer the interop tests talk to: @grpc/grpc-js from npm (Node.js from Debian if missing).
 ensure_interop_peer() {
-  local dir=tests/NetworkTwin.Rpc.Tests/Interop
+  local dir=tests/NetworkTwin.Contracts.Tests/Grpc/Interop
   ensure_node
   if [ ! -d "$dir/node_modules/@grpc/grpc-js" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
     echo "installing the grpc-js interop peer (npm ci)..."

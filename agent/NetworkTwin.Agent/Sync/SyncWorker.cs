@@ -4,9 +4,9 @@ using Microsoft.Extensions.Options;
 using NetworkTwin.Agent.Configuration;
 using NetworkTwin.Agent.Outbox;
 using NetworkTwin.Contracts.Status;
+using Grpc.Core;
 using NetworkTwin.Contracts.Sync;
-using NetworkTwin.Rpc;
-using NetworkTwin.Rpc.Client;
+using NetworkTwin.Hosting.Grpc;
 
 namespace NetworkTwin.Agent.Sync;
 
@@ -54,7 +54,7 @@ internal sealed partial class SyncWorker(IOptions<AgentOptions> options, ResultO
             catch (RpcException ex)
             {
                 failures++;
-                Failed(ex.StatusCode == RpcStatusCode.Unavailable ? ex.Detail : $"{ex.StatusCode}: {ex.Detail}", failures, settings.Address);
+                Failed(ex.StatusCode == StatusCode.Unavailable ? ex.Status.Detail : $"{ex.StatusCode}: {ex.Status.Detail}", failures, settings.Address);
             }
 
             Volatile.Write(ref _connected, false);
@@ -86,12 +86,17 @@ internal sealed partial class SyncWorker(IOptions<AgentOptions> options, ResultO
         using var certificate = string.IsNullOrWhiteSpace(settings.ClientCertificateFile)
             ? null
             : System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(settings.ClientCertificateFile, settings.ClientKeyFile);
-        using var channel = new RpcChannel(address, string.IsNullOrWhiteSpace(settings.CaFile) ? null : NetworkTwin.Rpc.Security.TrustedCa.From(settings.CaFile), clientCertificate: certificate);
+        using var channel = CoordinatorChannel.Create(new CoordinatorChannelSettings
+        {
+            Address = address,
+            CaFile = string.IsNullOrWhiteSpace(settings.CaFile) ? null : settings.CaFile,
+            ClientCertificate = certificate,
+        });
+        var client = new AgentSync.AgentSyncClient(channel);
         var registration = new RegisterRequest { AgentId = agentId, Site = options.Value.Site, Version = typeof(SyncWorker).Assembly.GetName().Version?.ToString() ?? "0" };
         registration.Capabilities.AddRange(["fronthaul-window", "capacity-sizing"]);
-        var token = options.Value.Coordinator.Token;
-        Dictionary<string, string>? headers = string.IsNullOrEmpty(token) ? null : new() { ["authorization"] = $"Bearer {token}" };
-        var reply = await channel.UnaryAsync(AgentSyncMethods.Register, registration, new RpcCallOptions { Timeout = TimeSpan.FromSeconds(10), CancellationToken = stoppingToken, Headers = headers }).ConfigureAwait(false);
+        var headers = CoordinatorChannel.Bearer(options.Value.Coordinator.Token);
+        var reply = await client.RegisterAsync(registration, headers, DateTime.UtcNow.AddSeconds(10), stoppingToken).ConfigureAwait(false);
 
         // What the coordinator already has (sent before a crash, its ack lost) is not sent again.
         outbox.AcknowledgeThrough(reply.LastSequenceStored);
@@ -101,8 +106,8 @@ internal sealed partial class SyncWorker(IOptions<AgentOptions> options, ResultO
 
         // Either stream failing ends both; the outer loop reconnects.
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var uplink = UplinkAsync(channel, agentId, batchSize, headers, linked.Token);
-        var downlink = DownlinkAsync(channel, agentId, headers, linked.Token);
+        var uplink = UplinkAsync(client, agentId, batchSize, headers, linked.Token);
+        var downlink = DownlinkAsync(client, agentId, headers, linked.Token);
         var first = await Task.WhenAny(uplink, downlink).ConfigureAwait(false);
         await linked.CancelAsync().ConfigureAwait(false);
         try
@@ -115,10 +120,10 @@ internal sealed partial class SyncWorker(IOptions<AgentOptions> options, ResultO
         }
     }
 
-    private async Task UplinkAsync(RpcChannel channel, string agentId, int batchSize, Dictionary<string, string>? headers, CancellationToken cancellationToken)
+    private async Task UplinkAsync(AgentSync.AgentSyncClient client, string agentId, int batchSize, Metadata? headers, CancellationToken cancellationToken)
     {
-        var call = channel.Duplex(AgentSyncMethods.Uplink, new RpcCallOptions { CancellationToken = cancellationToken, Headers = headers });
-        await using var acks = call.Responses.GetAsyncEnumerator(cancellationToken);
+        using var call = client.Uplink(headers, cancellationToken: cancellationToken);
+        var acks = call.ResponseStream;
         try
         {
             while (!cancellationToken.IsCancellationRequested)
@@ -132,10 +137,10 @@ internal sealed partial class SyncWorker(IOptions<AgentOptions> options, ResultO
 
                 var message = new UplinkBatch { AgentId = agentId };
                 message.Results.AddRange(batch);
-                await call.Requests.WriteAsync(message, cancellationToken).ConfigureAwait(false);
-                if (!await acks.MoveNextAsync().ConfigureAwait(false))
+                await call.RequestStream.WriteAsync(message, cancellationToken).ConfigureAwait(false);
+                if (!await acks.MoveNext(cancellationToken).ConfigureAwait(false))
                 {
-                    throw new RpcException(RpcStatusCode.Unavailable, "the coordinator closed the uplink");
+                    throw new RpcException(new Grpc.Core.Status(StatusCode.Unavailable, "the coordinator closed the uplink"));
                 }
 
                 // Delete only what the coordinator says it has stored.
@@ -144,29 +149,36 @@ internal sealed partial class SyncWorker(IOptions<AgentOptions> options, ResultO
                 Interlocked.Exchange(ref _acknowledged, acks.Current.StoredThrough);
             }
         }
-        finally
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
         {
-            call.Requests.TryComplete();
+            throw new OperationCanceledException(cancellationToken);
         }
     }
 
     /// <summary>Applies each command as it arrives and acknowledges it; a command whose acknowledgement was lost comes again and is acknowledged again.</summary>
-    private async Task DownlinkAsync(RpcChannel channel, string agentId, Dictionary<string, string>? headers, CancellationToken cancellationToken)
+    private async Task DownlinkAsync(AgentSync.AgentSyncClient client, string agentId, Metadata? headers, CancellationToken cancellationToken)
     {
-        var options = new RpcCallOptions { CancellationToken = cancellationToken, Headers = headers };
-        await foreach (var command in channel.ServerStreamingAsync(AgentSyncMethods.Downlink, new DownlinkRequest { AgentId = agentId }, options).ConfigureAwait(false))
+        try
         {
-            if (command.AgentId != agentId)
+            using var call = client.Downlink(new DownlinkRequest { AgentId = agentId }, headers, cancellationToken: cancellationToken);
+            await foreach (var command in call.ResponseStream.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                Log.NotOurs(logger, command.CommandId, command.AgentId);
-                continue;
-            }
+                if (command.AgentId != agentId)
+                {
+                    Log.NotOurs(logger, command.CommandId, command.AgentId);
+                    continue;
+                }
 
-            var ack = commands.Apply(command);
-            await channel.UnaryAsync(AgentSyncMethods.Acknowledge, ack, options with { Timeout = TimeSpan.FromSeconds(10) }).ConfigureAwait(false);
+                var ack = commands.Apply(command);
+                await client.AcknowledgeAsync(ack, headers, DateTime.UtcNow.AddSeconds(10), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(cancellationToken);
         }
 
-        throw new RpcException(RpcStatusCode.Unavailable, "the coordinator closed the downlink");
+        throw new RpcException(new Grpc.Core.Status(StatusCode.Unavailable, "the coordinator closed the downlink"));
     }
 
     private static partial class Log

@@ -6,7 +6,7 @@ using NetworkTwin.Central.Sync;
 using NetworkTwin.Contracts.Operators;
 using NetworkTwin.Contracts.Sync;
 using NetworkTwin.Hosting;
-using NetworkTwin.Rpc;
+using Grpc.Core;
 
 namespace NetworkTwin.Central.Control;
 
@@ -64,16 +64,16 @@ public sealed partial class ControlLoop(CoordinatorRepository repository, Contro
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var decision = repository.DecisionById(decisionId) ?? throw new RpcException(RpcStatusCode.NotFound, $"there is no decision {decisionId}");
+            var decision = repository.DecisionById(decisionId) ?? throw new RpcException(new Status(StatusCode.NotFound, $"there is no decision {decisionId}"));
             if (decision.State != DecisionState.Held)
             {
-                throw new RpcException(RpcStatusCode.FailedPrecondition, $"decision {decisionId} is {decision.State}; only held decisions can be approved or rejected");
+                throw new RpcException(new Status(StatusCode.FailedPrecondition, $"decision {decisionId} is {decision.State}; only held decisions can be approved or rejected"));
             }
 
             decision.State = approve ? DecisionState.Approved : DecisionState.Rejected;
             if (!repository.UpdateDecision(decision, DecisionState.Held))
             {
-                throw new RpcException(RpcStatusCode.Aborted, $"decision {decisionId} changed meanwhile; list it again");
+                throw new RpcException(new Status(StatusCode.Aborted, $"decision {decisionId} changed meanwhile; list it again"));
             }
 
             repository.Audit(decisionId, "operator:" + who, approve ? "approved" : "rejected", note.Length > 0 ? note : "(no note)");

@@ -62,6 +62,7 @@ public static partial class CoordinatorHost
                 l.UseHttps(new Microsoft.AspNetCore.Server.Kestrel.Https.HttpsConnectionAdapterOptions
                 {
                     ServerCertificate = X509Certificate2.CreateFromPemFile(certificateFile, settings.KeyFile),
+                    SslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13,
 
                     // Agents may present a certificate; the authenticator checks it against the client CA per call,
                     // so a wrong one gets UNAUTHENTICATED (and a log line) rather than a failed handshake.
@@ -90,9 +91,11 @@ public static partial class CoordinatorHost
         builder.Services.AddSingleton<Metrics.CoordinatorMetrics>();
         builder.Services.AddSingleton<Metrics.CoordinatorMetricsServer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Metrics.CoordinatorMetricsServer>());
+        builder.Services.AddSingleton(sp => new AgentAuthenticator(settings.AgentTokens, sp.GetRequiredService<ILogger<AgentAuthenticator>>(), clientCa));
+        AddGrpc(builder.Services, settings.Grpc);
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("NetworkTwin.Central.Sync");
-        var authenticator = new AgentAuthenticator(settings.AgentTokens, logger, clientCa);
+        var authenticator = app.Services.GetRequiredService<AgentAuthenticator>();
         if (!authenticator.Enabled)
         {
             authenticator.WarnOpen();
@@ -100,10 +103,29 @@ public static partial class CoordinatorHost
 
         var repository = app.Services.GetRequiredService<CoordinatorRepository>();
         Log.Repository(logger, repository.Description, repository.SchemaVersion);
-        var signal = app.Services.GetRequiredService<CommandSignal>();
-        AgentSyncService.Map(app, repository, authenticator, signal, app.Services.GetRequiredService<Metrics.CoordinatorMetrics>(), logger);
-        Operators.OperatorService.Map(app, repository, app.Services.GetRequiredService<TopologyService>(), app.Services.GetRequiredService<Learning.ModelTrainer>(), app.Services.GetRequiredService<Control.ControlLoop>(), signal, new AgentAuthenticator(settings.OperatorTokens, logger));
+        app.MapGrpcService<AgentSyncService>();
+        app.MapGrpcService<Operators.OperatorService>();
+        app.MapGrpcService<Diagnostics.DiagnosticsService>();
+        app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService();
         return app;
+    }
+
+    /// <summary>
+    /// grpc-dotnet on Kestrel: the three services, the standard health service (grpc.health.v1, fed by the
+    /// same repository check as /readyz) and server reflection (grpcurl lists and describes the services).
+    /// </summary>
+    private static void AddGrpc(IServiceCollection services, GrpcWireOptions wire)
+    {
+        services.AddGrpc(o =>
+        {
+            o.MaxReceiveMessageSize = wire.MaxReceiveMessageBytes;
+            o.MaxSendMessageSize = wire.MaxSendMessageBytes;
+            o.ResponseCompressionAlgorithm = wire.ResponseCompression == "gzip" ? "gzip" : null;
+            o.EnableDetailedErrors = wire.DetailedErrors;
+        }).AddServiceOptions<Operators.OperatorService>(o => o.Interceptors.Add<Operators.OperatorAuthInterceptor>());
+        services.AddGrpcHealthChecks().AddCheck<RepositoryHealthCheck>("repository");
+        services.AddGrpcReflection();
     }
 
     /// <summary>SQLite (repository.db in the data directory, or the file the connection string names) or PostgreSQL.</summary>

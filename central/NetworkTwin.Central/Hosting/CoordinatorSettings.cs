@@ -35,6 +35,8 @@ public sealed record CoordinatorSettings
 
     public Control.ControlOptions Control { get; init; } = new();
 
+    public GrpcWireOptions Grpc { get; init; } = new();
+
     /// <summary>Where /metrics, /healthz and /readyz are served (HTTP/1.1); port 0 = not at all.</summary>
     public string MetricsAddress { get; init; } = "127.0.0.1";
 
@@ -142,6 +144,8 @@ public sealed record CoordinatorSettings
         var control = Bind<Control.ControlOptions>(section, "Control", errors);
         errors.AddRange(control.Validate());
         var logging = Bind<NetworkTwin.Hosting.LogSettings>(section, "Logging", errors);
+        var grpc = Bind<GrpcWireOptions>(section, "Grpc", errors);
+        errors.AddRange(grpc.Validate());
 
         var agentTokens = Tokens(section.GetSection("AgentTokens"), "AgentTokens", errors);
         var operatorTokens = Tokens(section.GetSection("OperatorTokens"), "OperatorTokens", errors);
@@ -161,6 +165,7 @@ public sealed record CoordinatorSettings
             Topology = topology,
             Learning = learning,
             Control = control,
+            Grpc = grpc,
             MetricsAddress = metricsAddress,
             MetricsPort = metricsPort,
             Logging = logging,

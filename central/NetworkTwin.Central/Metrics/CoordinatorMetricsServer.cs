@@ -91,8 +91,7 @@ internal sealed class CoordinatorMetricsServer(
                 return Results.Problem($"the verdict is not valid JSON: {ex.Message}", statusCode: StatusCodes.Status400BadRequest);
             }
 
-            var auth = request.Headers.Authorization.ToString();
-            var who = operators.Enabled ? operators.NameOf(auth.StartsWith("Bearer ", StringComparison.Ordinal) ? auth["Bearer ".Length..] : string.Empty) : verdict?.Operator;
+            var who = operators.Enabled ? operators.NameOf(Sync.AgentAuthenticator.PresentedToken(request.Headers.Authorization.ToString())) : verdict?.Operator;
             if (operators.Enabled && who is null)
             {
                 return Results.Problem("an operator token is missing or not valid", statusCode: StatusCodes.Status401Unauthorized);
@@ -108,23 +107,12 @@ internal sealed class CoordinatorMetricsServer(
                 var decision = await control.DecideAsync(id, verdict.Approve, string.IsNullOrWhiteSpace(who) ? "dashboard" : who, verdict.Note ?? string.Empty, ct).ConfigureAwait(false);
                 return Results.Json(new { decision.DecisionId, decision.State });
             }
-            catch (NetworkTwin.Rpc.RpcException ex)
+            catch (Grpc.Core.RpcException ex)
             {
-                return Results.Problem(ex.Detail, statusCode: ex.StatusCode == NetworkTwin.Rpc.RpcStatusCode.NotFound ? StatusCodes.Status404NotFound : StatusCodes.Status409Conflict);
+                return Results.Problem(ex.Status.Detail, statusCode: ex.StatusCode == Grpc.Core.StatusCode.NotFound ? StatusCodes.Status404NotFound : StatusCodes.Status409Conflict);
             }
         });
     }
 
-    protected override string? NotReady()
-    {
-        try
-        {
-            _ = repository.SchemaVersion;
-            return null;
-        }
-        catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
-        {
-            return $"the repository ({repository.Description}) does not answer: {ex.Message}";
-        }
-    }
+    protected override string? NotReady() => RepositoryHealthCheck.Problem(repository);
 }

@@ -3,7 +3,7 @@ using NetworkTwin.Analytics.WhatIfs;
 using NetworkTwin.Central.Control;
 using NetworkTwin.Central.Repository;
 using NetworkTwin.Contracts.Operators;
-using NetworkTwin.Rpc;
+using Grpc.Core;
 
 namespace NetworkTwin.Central.Scenarios;
 
@@ -25,7 +25,7 @@ public static class ScenarioService
         var epsilon = request.Epsilon == 0 ? 0.05 : request.Epsilon;
         if (lookback is < 10 or > 7 * 86400 || cost is < 0 or > 1e9 || epsilon is <= 0 or >= 0.5 || request.WhatIfs.Count > 1000)
         {
-            throw new RpcException(RpcStatusCode.InvalidArgument, "lookback_seconds must be 10..604800, cost_per_gbps_month 0..1e9, epsilon above 0 and below 0.5, at most 1000 what-ifs");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "lookback_seconds must be 10..604800, cost_per_gbps_month 0..1e9, epsilon above 0 and below 0.5, at most 1000 what-ifs"));
         }
 
         List<WhatIf> asked;
@@ -35,7 +35,7 @@ public static class ScenarioService
         }
         catch (FormatException ex)
         {
-            throw new RpcException(RpcStatusCode.InvalidArgument, "what-if " + ex.Message);
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "what-if " + ex.Message));
         }
 
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
@@ -58,7 +58,7 @@ public static class ScenarioService
             .ToList();
         if (links.Count == 0)
         {
-            throw new RpcException(RpcStatusCode.FailedPrecondition, $"no agent reported a link in the last {lookback} s: there is no state to replay");
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"no agent reported a link in the last {lookback} s: there is no state to replay"));
         }
 
         var template = new TwinTemplate(links, epsilon, cost);

@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Grpc.Core;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using NetworkTwin.Rpc;
-using NetworkTwin.Rpc.Server;
 
 namespace NetworkTwin.Central.Sync;
 
@@ -22,14 +22,14 @@ public sealed partial class AgentAuthenticator(IReadOnlyDictionary<string, strin
     public bool Enabled => tokens.Count > 0 || clientCa is not null;
 
     /// <summary>Throws UNAUTHENTICATED unless the call carries <paramref name="agentId"/>'s token.</summary>
-    public void Check(RpcCallContext context, string agentId)
+    public void Check(ServerCallContext context, string agentId)
     {
         if (!Enabled)
         {
             return;
         }
 
-        var certificate = context.HttpContext.Connection.ClientCertificate;
+        var certificate = context.GetHttpContext().Connection.ClientCertificate;
         if (certificate is not null && CertificateNames(certificate, agentId))
         {
             return;
@@ -50,7 +50,7 @@ public sealed partial class AgentAuthenticator(IReadOnlyDictionary<string, strin
             _ => "a wrong token",
         };
         Log.Rejected(logger, context.Method, context.Peer ?? "?", agentId, what);
-        throw new RpcException(RpcStatusCode.Unauthenticated, "this agent's client certificate or token is missing or not valid");
+        throw new RpcException(new Status(StatusCode.Unauthenticated, "this agent's client certificate or token is missing or not valid"));
     }
 
     /// <summary>True when the certificate chains to the client CA, is meant for client authentication and names the agent.</summary>
@@ -83,7 +83,7 @@ public sealed partial class AgentAuthenticator(IReadOnlyDictionary<string, strin
     /// Throws UNAUTHENTICATED unless the call carries one of the tokens (operators: any named token).
     /// Returns the token's name, which the audit trail records; null when no tokens are configured.
     /// </summary>
-    public string? CheckAny(RpcCallContext context)
+    public string? CheckAny(ServerCallContext context)
     {
         if (!Enabled)
         {
@@ -97,7 +97,7 @@ public sealed partial class AgentAuthenticator(IReadOnlyDictionary<string, strin
         }
 
         Log.Rejected(logger, context.Method, context.Peer ?? "?", "(operator)", presented.Length == 0 ? "no token" : "a wrong token");
-        throw new RpcException(RpcStatusCode.Unauthenticated, "an operator token is missing or not valid");
+        throw new RpcException(new Status(StatusCode.Unauthenticated, "an operator token is missing or not valid"));
     }
 
     /// <summary>The name of the token presented (compared in constant time), or null when it is none of them.</summary>
@@ -117,11 +117,10 @@ public sealed partial class AgentAuthenticator(IReadOnlyDictionary<string, strin
     }
 
     /// <summary>The token of an <c>authorization: Bearer ...</c> header, or empty.</summary>
-    private static string PresentedToken(RpcCallContext context)
-    {
-        var header = context.RequestHeaders.Authorization.ToString();
-        return header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..] : string.Empty;
-    }
+    public static string PresentedToken(string? authorization) =>
+        authorization is not null && authorization.StartsWith("Bearer ", StringComparison.Ordinal) ? authorization["Bearer ".Length..] : string.Empty;
+
+    private static string PresentedToken(ServerCallContext context) => PresentedToken(context.RequestHeaders.GetValue("authorization"));
 
     private static partial class Log
     {

@@ -1,15 +1,19 @@
-using Microsoft.AspNetCore.Routing;
+using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using NetworkTwin.Central.Metrics;
 using NetworkTwin.Central.Repository;
 using NetworkTwin.Contracts.Sync;
-using NetworkTwin.Rpc;
-using NetworkTwin.Rpc.Server;
 
 namespace NetworkTwin.Central.Sync;
 
 /// <summary>The agents' side of the coordinator: registration, idempotent ingest of result batches, and the command downlink with acknowledgements.</summary>
-public static partial class AgentSyncService
+internal sealed partial class AgentSyncService(
+    CoordinatorRepository repository,
+    AgentAuthenticator authenticator,
+    CommandSignal signal,
+    CoordinatorMetrics metrics,
+    TimeProvider time,
+    ILogger<AgentSyncService> logger) : AgentSync.AgentSyncBase
 {
     /// <summary>Results in one batch at most; a bigger batch is refused with RESOURCE_EXHAUSTED.</summary>
     public const int MaxBatch = 5000;
@@ -17,43 +21,31 @@ public static partial class AgentSyncService
     /// <summary>How often an open downlink looks for commands even without a signal (another coordinator may have issued them).</summary>
     private static readonly TimeSpan DownlinkPoll = TimeSpan.FromSeconds(5);
 
-    public static void Map(IEndpointRouteBuilder routes, CoordinatorRepository repository, AgentAuthenticator authenticator, CommandSignal signal, CoordinatorMetrics metrics, ILogger logger)
+    public override Task<RegisterReply> Register(RegisterRequest request, ServerCallContext context)
     {
-        routes.MapUnary(AgentSyncMethods.Register, (request, context) =>
+        if (string.IsNullOrWhiteSpace(request.AgentId) || request.AgentId.Length > 128)
         {
-            if (string.IsNullOrWhiteSpace(request.AgentId) || request.AgentId.Length > 128)
-            {
-                throw new RpcException(RpcStatusCode.InvalidArgument, "agent_id must be 1..128 characters");
-            }
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "agent_id must be 1..128 characters"));
+        }
 
-            authenticator.Check(context, request.AgentId);
-            repository.Register(request);
-            metrics.Registered();
-            var stored = repository.StoredThrough(request.AgentId);
-            Log.Registered(logger, request.AgentId, request.Site, request.Version, stored, context.Peer ?? "?");
-            return Task.FromResult(new RegisterReply { LastSequenceStored = stored, ServerTimeUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() });
-        });
+        authenticator.Check(context, request.AgentId);
+        repository.Register(request);
+        metrics.Registered();
+        var stored = repository.StoredThrough(request.AgentId);
+        Log.Registered(logger, request.AgentId, request.Site, request.Version, stored, context.Peer ?? "?");
+        return Task.FromResult(new RegisterReply { LastSequenceStored = stored, ServerTimeUnixMs = time.GetUtcNow().ToUnixTimeMilliseconds() });
+    }
 
-        routes.MapDuplexStreaming(AgentSyncMethods.Uplink, async (batches, acks, context) =>
+    public override async Task Uplink(IAsyncStreamReader<UplinkBatch> requestStream, IServerStreamWriter<UplinkAck> responseStream, ServerCallContext context)
+    {
+        metrics.UplinkOpened();
+        try
         {
-            metrics.UplinkOpened();
-            try
-            {
-                await UplinkAsync(batches, acks, context).ConfigureAwait(false);
-            }
-            finally
-            {
-                metrics.UplinkClosed();
-            }
-        });
-
-        async Task UplinkAsync(RpcRequestReader<UplinkBatch> batches, RpcResponseWriter<UplinkAck> acks, RpcCallContext context)
-        {
-            await foreach (var batch in batches.ReadAllAsync(context.CallCancelled).ConfigureAwait(false))
+            await foreach (var batch in requestStream.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
             {
                 if (batch.Results.Count > MaxBatch)
                 {
-                    throw new RpcException(RpcStatusCode.ResourceExhausted, $"batch of {batch.Results.Count} results is over the limit of {MaxBatch}");
+                    throw new RpcException(new Status(StatusCode.ResourceExhausted, $"batch of {batch.Results.Count} results is over the limit of {MaxBatch}"));
                 }
 
                 authenticator.Check(context, batch.AgentId);
@@ -64,43 +56,51 @@ public static partial class AgentSyncService
                     Log.Duplicates(logger, batch.AgentId, batch.Results.Count - inserted);
                 }
 
-                await acks.WriteAsync(new UplinkAck { StoredThrough = through }, context.CallCancelled).ConfigureAwait(false);
+                await responseStream.WriteAsync(new UplinkAck { StoredThrough = through }, context.CancellationToken).ConfigureAwait(false);
             }
         }
-
-        routes.MapServerStreaming(AgentSyncMethods.Downlink, async (request, commands, context) =>
+        finally
         {
-            authenticator.Check(context, request.AgentId);
-            Log.DownlinkOpened(logger, request.AgentId);
-            metrics.DownlinkOpened();
-            try
+            metrics.UplinkClosed();
+        }
+    }
+
+    public override async Task Downlink(DownlinkRequest request, IServerStreamWriter<Command> responseStream, ServerCallContext context)
+    {
+        authenticator.Check(context, request.AgentId);
+        Log.DownlinkOpened(logger, request.AgentId);
+        metrics.DownlinkOpened();
+        try
+        {
+            var sentThrough = 0L;
+            while (!context.CancellationToken.IsCancellationRequested)
             {
-                var sentThrough = 0L;
-                while (!context.CallCancelled.IsCancellationRequested)
+                foreach (var command in repository.PendingCommands(request.AgentId, sentThrough))
                 {
-                    foreach (var command in repository.PendingCommands(request.AgentId, sentThrough))
-                    {
-                        await commands.WriteAsync(command, context.CallCancelled).ConfigureAwait(false);
-                        sentThrough = command.CommandId;
-                    }
-
-                    await signal.WaitAsync(request.AgentId, DownlinkPoll, context.CallCancelled).ConfigureAwait(false);
+                    await responseStream.WriteAsync(command, context.CancellationToken).ConfigureAwait(false);
+                    sentThrough = command.CommandId;
                 }
-            }
-            finally
-            {
-                metrics.DownlinkClosed();
-            }
-        });
 
-        routes.MapUnary(AgentSyncMethods.Acknowledge, (ack, context) =>
+                await signal.WaitAsync(request.AgentId, DownlinkPoll, context.CancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
         {
-            authenticator.Check(context, ack.AgentId);
-            var known = repository.AcknowledgeCommand(ack.AgentId, ack.CommandId, ack.Applied, ack.Detail);
-            metrics.CommandAcknowledged();
-            Log.CommandOutcome(logger, ack.AgentId, ack.CommandId, ack.Applied ? "applied" : "refused", ack.Detail, known);
-            return Task.FromResult(new CommandAckReply { Known = known });
-        });
+            // The agent went away or the coordinator is stopping: the stream simply ends.
+        }
+        finally
+        {
+            metrics.DownlinkClosed();
+        }
+    }
+
+    public override Task<CommandAckReply> Acknowledge(CommandAck request, ServerCallContext context)
+    {
+        authenticator.Check(context, request.AgentId);
+        var known = repository.AcknowledgeCommand(request.AgentId, request.CommandId, request.Applied, request.Detail);
+        metrics.CommandAcknowledged();
+        Log.CommandOutcome(logger, request.AgentId, request.CommandId, request.Applied ? "applied" : "refused", request.Detail, known);
+        return Task.FromResult(new CommandAckReply { Known = known });
     }
 
     private static partial class Log

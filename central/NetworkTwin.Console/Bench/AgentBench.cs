@@ -7,7 +7,7 @@ using NetworkTwin.Console.Cli;
 using NetworkTwin.Contracts.Status;
 using NetworkTwin.Contracts.Telemetry;
 using NetworkTwin.Mqtt;
-using NetworkTwin.Mqtt.Broker;
+using NetworkTwin.Testing.Launchers;
 using NetworkTwin.Mqtt.Client;
 using NetworkTwin.Telemetry.Replay;
 using NetworkTwin.Telemetry.Scenario;

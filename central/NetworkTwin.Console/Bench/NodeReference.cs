@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using NetworkTwin.Console.Cli;
+using NetworkTwin.Testing;
 using Spectre.Console;
 
 namespace NetworkTwin.Console.Bench;

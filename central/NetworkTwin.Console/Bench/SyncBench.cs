@@ -7,8 +7,8 @@ using NetworkTwin.Central.Hosting;
 using NetworkTwin.Central.Repository;
 using NetworkTwin.Console.Cli;
 using NetworkTwin.Contracts.Sync;
-using NetworkTwin.Mqtt.Broker;
-using NetworkTwin.Rpc.Client;
+using NetworkTwin.Testing.Launchers;
+using NetworkTwin.Hosting.Grpc;
 using Spectre.Console;
 using static System.FormattableString;
 using Command = System.CommandLine.Command;
@@ -78,7 +78,8 @@ public static class SyncBench
 
             await using var coordinator = CoordinatorHost.Build([], c => c.AddInMemoryCollection(settings));
             await coordinator.StartAsync(ct).ConfigureAwait(false);
-            using var channel = new RpcChannel(new Uri($"http://127.0.0.1:{port}"));
+            using var channel = CoordinatorChannel.Create(new CoordinatorChannelSettings { Address = new Uri($"http://127.0.0.1:{port}") });
+            var client = new AgentSync.AgentSyncClient(channel);
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             long acknowledged = 0;
@@ -87,7 +88,7 @@ public static class SyncBench
                 var task = ctx.AddTask($"{provider}: {n:N0} agents x {each:N0} results", maxValue: (double)n * each);
                 await Parallel.ForEachAsync(Enumerable.Range(0, n), new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = ct }, async (a, token) =>
                 {
-                    var sent = await SimulateAgentAsync(channel, $"bench-agent-{a}", each, size, token).ConfigureAwait(false);
+                    var sent = await SimulateAgentAsync(client, $"bench-agent-{a}", each, size, token).ConfigureAwait(false);
                     Interlocked.Add(ref acknowledged, sent);
                     task.Increment(sent);
                 }).ConfigureAwait(false);
@@ -120,11 +121,10 @@ public static class SyncBench
     }
 
     /// <summary>One agent: registers, streams its results in batches and waits for each acknowledgement; returns how many were acknowledged.</summary>
-    private static async Task<int> SimulateAgentAsync(RpcChannel channel, string id, int each, int size, CancellationToken token)
+    private static async Task<int> SimulateAgentAsync(AgentSync.AgentSyncClient client, string id, int each, int size, CancellationToken token)
     {
-        await channel.UnaryAsync(AgentSyncMethods.Register, new RegisterRequest { AgentId = id, Site = "bench", Version = "bench" }, new RpcCallOptions { CancellationToken = token }).ConfigureAwait(false);
-        var call = channel.Duplex(AgentSyncMethods.Uplink, new RpcCallOptions { CancellationToken = token });
-        await using var acks = call.Responses.GetAsyncEnumerator(token);
+        await client.RegisterAsync(new RegisterRequest { AgentId = id, Site = "bench", Version = "bench" }, cancellationToken: token).ResponseAsync.ConfigureAwait(false);
+        using var call = client.Uplink(cancellationToken: token);
         var acknowledged = 0;
         for (var start = 1; start <= each; start += size)
         {
@@ -134,8 +134,8 @@ public static class SyncBench
                 message.Results.Add(new Result { Sequence = s, ProducedUnixMs = s, WindowEndSeconds = s, Link = new LinkCapacity { LinkId = 1 + (s % 3), CapacityGbps = 40 + (s % 7), PeakGbps = 90, MeanGbps = 18 } });
             }
 
-            await call.Requests.WriteAsync(message, token).ConfigureAwait(false);
-            if (!await acks.MoveNextAsync().ConfigureAwait(false))
+            await call.RequestStream.WriteAsync(message, token).ConfigureAwait(false);
+            if (!await call.ResponseStream.MoveNext(token).ConfigureAwait(false))
             {
                 throw new InvalidOperationException("the coordinator closed the uplink");
             }
@@ -143,8 +143,8 @@ public static class SyncBench
             acknowledged += message.Results.Count;
         }
 
-        call.Requests.Complete();
-        while (await acks.MoveNextAsync().ConfigureAwait(false))
+        await call.RequestStream.CompleteAsync().ConfigureAwait(false);
+        while (await call.ResponseStream.MoveNext(token).ConfigureAwait(false))
         {
         }
 

@@ -18,7 +18,7 @@ public static partial class CoordinatorCommands
         var command = new Command("decisions", "The coordinator's control decisions, newest first: the change, the prediction behind it, what the policy said, and how it went.") { address, token, state, CaFile };
         command.SetAction(async (parse, ct) =>
         {
-            var list = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.UnaryAsync(OperatorMethods.ListDecisions, new ListDecisionsRequest { State = parse.GetValue(state) ?? string.Empty }, o), ct).ConfigureAwait(false);
+            var list = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.ListDecisionsAsync(new ListDecisionsRequest { State = parse.GetValue(state) ?? string.Empty }, o.Options()).ResponseAsync, ct).ConfigureAwait(false);
             if (list.Decisions.Count == 0)
             {
                 console.WriteLine("No decisions: no link has needed a change yet (Coordinator:Control).");
@@ -56,7 +56,7 @@ public static partial class CoordinatorCommands
                 throw new CliUsageException(Invariant($"--limit must be 1..100000 (got {n})"));
             }
 
-            var list = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.UnaryAsync(OperatorMethods.ListAudit, new ListAuditRequest { DecisionId = parse.GetValue(decision), Limit = n }, o), ct).ConfigureAwait(false);
+            var list = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.ListAuditAsync(new ListAuditRequest { DecisionId = parse.GetValue(decision), Limit = n }, o.Options()).ResponseAsync, ct).ConfigureAwait(false);
             if (list.Entries.Count == 0)
             {
                 console.WriteLine("The audit trail is empty.");
@@ -98,7 +98,7 @@ public static partial class CoordinatorCommands
                 Note = parse.GetValue(note) ?? string.Empty,
                 Operator = parse.GetValue(who) ?? Environment.UserName,
             };
-            var decision = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.UnaryAsync(OperatorMethods.Decide, request, o), ct).ConfigureAwait(false);
+            var decision = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.DecideAsync(request, o.Options()).ResponseAsync, ct).ConfigureAwait(false);
             console.Write(DecisionTable([decision]));
             return CliApp.ExitOk;
         });

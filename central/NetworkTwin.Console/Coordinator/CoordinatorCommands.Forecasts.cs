@@ -18,7 +18,7 @@ public static partial class CoordinatorCommands
         var command = new Command("predictions", "Every link's latest next-window forecast: median, 90% interval, the capacity that holds with probability 0.99, and anomalies.") { address, token, agent, CaFile };
         command.SetAction(async (parse, ct) =>
         {
-            var list = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.UnaryAsync(OperatorMethods.ListForecasts, new ListForecastsRequest { AgentId = parse.GetValue(agent) ?? string.Empty }, o), ct).ConfigureAwait(false);
+            var list = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.ListForecastsAsync(new ListForecastsRequest { AgentId = parse.GetValue(agent) ?? string.Empty }, o.Options()).ResponseAsync, ct).ConfigureAwait(false);
             if (list.Forecasts.Count == 0)
             {
                 console.WriteLine("No forecasts in the last hour: the agents have no model yet (see networktwin models) or have not reported.");
@@ -55,7 +55,7 @@ public static partial class CoordinatorCommands
         var command = new Command("recommendations", "Advice per discovered link: its sizing scaled by the forecast growth, or why the forecast cannot be trusted now.") { address, token, CaFile };
         command.SetAction(async (parse, ct) =>
         {
-            var list = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.UnaryAsync(OperatorMethods.ListRecommendations, new RecommendationsRequest(), o), ct).ConfigureAwait(false);
+            var list = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.ListRecommendationsAsync(new RecommendationsRequest(), o.Options()).ResponseAsync, ct).ConfigureAwait(false);
             if (list.Links.Count == 0)
             {
                 console.WriteLine("No discovered links yet: recommendations follow the link map (networktwin topology --refresh).");
@@ -98,7 +98,7 @@ public static partial class CoordinatorCommands
         var command = new Command("models", "The forecast models the coordinator trained, newest first, and whether each was shipped to the agents.") { address, token, CaFile };
         command.SetAction(async (parse, ct) =>
         {
-            var list = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.UnaryAsync(OperatorMethods.ListModels, new ListModelsRequest(), o), ct).ConfigureAwait(false);
+            var list = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.ListModelsAsync(new ListModelsRequest(), o.Options()).ResponseAsync, ct).ConfigureAwait(false);
             if (list.Models.Count == 0)
             {
                 console.WriteLine("No model trained yet: the coordinator trains once the agents have reported enough windows (Coordinator:Learning), or now with `networktwin models train`.");
@@ -117,7 +117,7 @@ public static partial class CoordinatorCommands
             ModelRecord? record = null;
             await console.Status().StartAsync("training on the coordinator (learning from every agent's link history)...", async _ =>
             {
-                record = await CallAsync(parse.GetRequiredValue(trainAddress), parse.GetValue(trainToken), parse.GetValue(CaFile), (c, o) => c.UnaryAsync(OperatorMethods.TrainModel, new TrainModelRequest(), o with { Timeout = TimeSpan.FromMinutes(10) }), ct).ConfigureAwait(false);
+                record = await CallAsync(parse.GetRequiredValue(trainAddress), parse.GetValue(trainToken), parse.GetValue(CaFile), (c, o) => c.TrainModelAsync(new TrainModelRequest(), (o with { Timeout = TimeSpan.FromMinutes(10) }).Options()).ResponseAsync, ct).ConfigureAwait(false);
             }).ConfigureAwait(false);
             if (record!.State == "not-trained")
             {

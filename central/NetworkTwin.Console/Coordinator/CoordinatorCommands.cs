@@ -1,10 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
+using Grpc.Core;
 using NetworkTwin.Console.Cli;
 using NetworkTwin.Contracts.Operators;
 using NetworkTwin.Contracts.Sync;
-using NetworkTwin.Rpc;
-using NetworkTwin.Rpc.Client;
+using NetworkTwin.Hosting.Grpc;
 using Spectre.Console;
 using static System.FormattableString;
 using Command = System.CommandLine.Command;
@@ -27,7 +27,7 @@ public static partial class CoordinatorCommands
         var command = new Command("agents", "Agents known to the coordinator: site, version, last seen, results stored.") { address, token, CaFile };
         command.SetAction(async (parse, ct) =>
         {
-            var list = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.UnaryAsync(OperatorMethods.ListAgents, new ListAgentsRequest(), o), ct).ConfigureAwait(false);
+            var list = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.ListAgentsAsync(new ListAgentsRequest(), o.Options()).ResponseAsync, ct).ConfigureAwait(false);
             var now = DateTimeOffset.FromUnixTimeMilliseconds(list.ServerTimeUnixMs);
             var table = new Table().Border(TableBorder.Rounded).AddColumns("agent", "site", "version", "last seen", "results", "stored through");
             foreach (var a in list.Agents)
@@ -51,7 +51,7 @@ public static partial class CoordinatorCommands
         var command = new Command("links", "The latest capacity result of every link, from every agent.") { address, token, site, CaFile };
         command.SetAction(async (parse, ct) =>
         {
-            var list = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.UnaryAsync(OperatorMethods.ListLinks, new ListLinksRequest { Site = parse.GetValue(site) ?? string.Empty }, o), ct).ConfigureAwait(false);
+            var list = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.ListLinksAsync(new ListLinksRequest { Site = parse.GetValue(site) ?? string.Empty }, o.Options()).ResponseAsync, ct).ConfigureAwait(false);
             var table = new Table().Border(TableBorder.Rounded).AddColumns("site", "agent", "link", "cells", "capacity Gbit/s", "peak", "mean", "loss %", "as of");
             foreach (var l in list.Links)
             {
@@ -81,7 +81,7 @@ public static partial class CoordinatorCommands
         var command = new Command("topology", "The link map the coordinator discovered from every agent's loss evidence: which cells share a link.") { address, token, refresh, CaFile };
         command.SetAction(async (parse, ct) =>
         {
-            var map = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.UnaryAsync(OperatorMethods.GetTopology, new GetTopologyRequest { Refresh = parse.GetValue(refresh) }, o with { Timeout = TimeSpan.FromSeconds(120) }), ct).ConfigureAwait(false);
+            var map = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.GetTopologyAsync(new GetTopologyRequest { Refresh = parse.GetValue(refresh) }, (o with { Timeout = TimeSpan.FromSeconds(120) }).Options()).ResponseAsync, ct).ConfigureAwait(false);
             if (map.Version == 0)
             {
                 console.WriteLine($"No link map yet. {map.Statement}");
@@ -114,7 +114,7 @@ public static partial class CoordinatorCommands
         var command = new Command("capacities", "Capacity per discovered link: its cells' rates and what the agents sized for their share of it.") { address, token, CaFile };
         command.SetAction(async (parse, ct) =>
         {
-            var list = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.UnaryAsync(OperatorMethods.ListCapacities, new CapacitiesRequest(), o), ct).ConfigureAwait(false);
+            var list = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.ListCapacitiesAsync(new CapacitiesRequest(), o.Options()).ResponseAsync, ct).ConfigureAwait(false);
             var table = new Table().Border(TableBorder.Rounded).AddColumns("link", "agents", "cells", "mean Gbit/s", "sized Gbit/s (sum)", "peak (sum)", "worst loss %");
             foreach (var l in list.Links)
             {
@@ -165,13 +165,13 @@ public static partial class CoordinatorCommands
 
             var request = new SendCommandRequest { Command = new NetworkTwin.Contracts.Sync.Command { AgentId = parse.GetRequiredValue(agent), Reason = parse.GetRequiredValue(reason), Configure = change } };
             var (addressValue, tokenValue, ca) = (parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile));
-            var record = await CallAsync(addressValue, tokenValue, ca, (c, o) => c.UnaryAsync(OperatorMethods.SendCommand, request, o), ct).ConfigureAwait(false);
+            var record = await CallAsync(addressValue, tokenValue, ca, (c, o) => c.SendCommandAsync(request, o.Options()).ResponseAsync, ct).ConfigureAwait(false);
             console.WriteLine(Invariant($"command {record.Command.CommandId} sent to {record.Command.AgentId}"));
             var deadline = DateTimeOffset.UtcNow.AddSeconds(Math.Clamp(parse.GetValue(wait), 0, 3600));
             while (record.State == "pending" && DateTimeOffset.UtcNow < deadline)
             {
                 await Task.Delay(250, ct).ConfigureAwait(false);
-                var list = await CallAsync(addressValue, tokenValue, ca, (c, o) => c.UnaryAsync(OperatorMethods.ListCommands, new ListCommandsRequest { AgentId = record.Command.AgentId, Limit = 1000 }, o), ct).ConfigureAwait(false);
+                var list = await CallAsync(addressValue, tokenValue, ca, (c, o) => c.ListCommandsAsync(new ListCommandsRequest { AgentId = record.Command.AgentId, Limit = 1000 }, o.Options()).ResponseAsync, ct).ConfigureAwait(false);
                 record = list.Commands.FirstOrDefault(r => r.Command.CommandId == record.Command.CommandId) ?? record;
             }
 
@@ -189,7 +189,7 @@ public static partial class CoordinatorCommands
         var command = new Command("commands", "Commands sent to agents, newest first, with their outcome.") { address, token, agent, CaFile };
         command.SetAction(async (parse, ct) =>
         {
-            var list = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.UnaryAsync(OperatorMethods.ListCommands, new ListCommandsRequest { AgentId = parse.GetValue(agent) ?? string.Empty }, o), ct).ConfigureAwait(false);
+            var list = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.ListCommandsAsync(new ListCommandsRequest { AgentId = parse.GetValue(agent) ?? string.Empty }, o.Options()).ResponseAsync, ct).ConfigureAwait(false);
             var table = new Table().Border(TableBorder.Rounded).AddColumns("id", "agent", "issued", "kind", "reason", "state", "detail");
             foreach (var r in list.Commands)
             {
@@ -209,7 +209,7 @@ public static partial class CoordinatorCommands
         return command;
     }
 
-    internal static async Task<T> CallAsync<T>(string address, string? token, FileInfo? ca, Func<RpcChannel, RpcCallOptions, Task<T>> call, CancellationToken ct)
+    internal static async Task<T> CallAsync<T>(string address, string? token, FileInfo? ca, Func<Operators.OperatorsClient, OperatorCall, Task<T>> call, CancellationToken ct)
     {
         if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
@@ -222,20 +222,14 @@ public static partial class CoordinatorCommands
             throw new CliUsageException($"--ca {ca.FullName} does not exist.");
         }
 
-        using var channel = new RpcChannel(uri, ca is null ? null : NetworkTwin.Rpc.Security.TrustedCa.From(ca.FullName));
-        var options = new RpcCallOptions
-        {
-            Timeout = TimeSpan.FromSeconds(10),
-            CancellationToken = ct,
-            Headers = string.IsNullOrEmpty(token) ? null : new Dictionary<string, string> { ["authorization"] = $"Bearer {token}" },
-        };
+        using var channel = CoordinatorChannel.Create(new CoordinatorChannelSettings { Address = uri, CaFile = ca?.FullName });
         try
         {
-            return await call(channel, options).ConfigureAwait(false);
+            return await call(new Operators.OperatorsClient(channel), new OperatorCall(CoordinatorChannel.Bearer(token), TimeSpan.FromSeconds(10), ct)).ConfigureAwait(false);
         }
         catch (RpcException ex)
         {
-            throw new IOException($"The coordinator at {address} answered {ex.StatusCode}: {ex.Detail}", ex);
+            throw new IOException($"The coordinator at {address} answered {ex.StatusCode}: {ex.Status.Detail}", ex);
         }
     }
 }

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using NetworkTwin.Console.Cli;
-using NetworkTwin.Rpc.Security;
+using NetworkTwin.Hosting.Security;
 using Spectre.Console;
 
 namespace NetworkTwin.Console.Coordinator;

@@ -5,7 +5,7 @@ using NetworkTwin.Analytics.Scenario;
 using NetworkTwin.Console.Agent;
 using NetworkTwin.Console.Cli;
 using NetworkTwin.Console.Fronthaul;
-using NetworkTwin.Mqtt.Broker;
+using NetworkTwin.Testing.Launchers;
 using Spectre.Console;
 
 namespace NetworkTwin.Console.Demo;

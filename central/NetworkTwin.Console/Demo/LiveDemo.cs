@@ -5,8 +5,9 @@ using NetworkTwin.Central.Hosting;
 using NetworkTwin.Console.Agent;
 using NetworkTwin.Contracts.Operators;
 using NetworkTwin.Contracts.Status;
-using NetworkTwin.Mqtt.Broker;
+using NetworkTwin.Hosting.Grpc;
 using NetworkTwin.Mqtt.Client;
+using NetworkTwin.Testing.Launchers;
 using NetworkTwin.Telemetry.Replay;
 using Spectre.Console;
 
@@ -89,14 +90,15 @@ public static class LiveDemo
 
         AgentStatusDocument? status = null;
         var done = DateTimeOffset.MinValue;
-        using var operators = new NetworkTwin.Rpc.Client.RpcChannel(new Uri(coordinatorAddress));
+        using var channel = CoordinatorChannel.Create(new CoordinatorChannelSettings { Address = new Uri(coordinatorAddress) });
+        var operators = new Operators.OperatorsClient(channel);
         Task<ModelRecord>? training = null;
         void TrainWhenReady()
         {
             // 60% into the replay the agent has reported enough windows: learn, ship, and let the rest be forecast.
             if (training is null && progress.DataSeconds >= 0.6 * progress.TotalSeconds)
             {
-                training = operators.UnaryAsync(OperatorMethods.TrainModel, new TrainModelRequest(), new NetworkTwin.Rpc.Client.RpcCallOptions { Timeout = TimeSpan.FromMinutes(2), CancellationToken = ct });
+                training = operators.TrainModelAsync(new TrainModelRequest(), deadline: DateTime.UtcNow.AddMinutes(2), cancellationToken: ct).ResponseAsync;
             }
         }
 
@@ -111,10 +113,10 @@ public static class LiveDemo
             }
 
             lastLook = DateTimeOffset.UtcNow;
-            var held = await operators.UnaryAsync(OperatorMethods.ListDecisions, new ListDecisionsRequest { State = "held" }, new NetworkTwin.Rpc.Client.RpcCallOptions { CancellationToken = ct }).ConfigureAwait(false);
+            var held = await operators.ListDecisionsAsync(new ListDecisionsRequest { State = "held" }, cancellationToken: ct).ResponseAsync.ConfigureAwait(false);
             foreach (var d in held.Decisions.Where(d => approved.Add(d.DecisionId)))
             {
-                await operators.UnaryAsync(OperatorMethods.Decide, new DecideRequest { DecisionId = d.DecisionId, Approve = true, Operator = "demo-operator", Note = "approved during the demo" }, new NetworkTwin.Rpc.Client.RpcCallOptions { CancellationToken = ct }).ConfigureAwait(false);
+                await operators.DecideAsync(new DecideRequest { DecisionId = d.DecisionId, Approve = true, Operator = "demo-operator", Note = "approved during the demo" }, cancellationToken: ct).ResponseAsync.ConfigureAwait(false);
             }
         }
 
@@ -198,12 +200,12 @@ public static class LiveDemo
     }
 
     /// <summary>Waits (up to 20 s) until no decision is still on its way (approved, sent, or applied without a measured effect yet).</summary>
-    private static async Task WaitForVerdictsAsync(NetworkTwin.Rpc.Client.RpcChannel operators, CancellationToken ct)
+    private static async Task WaitForVerdictsAsync(Operators.OperatorsClient operators, CancellationToken ct)
     {
         var until = DateTimeOffset.UtcNow.AddSeconds(20);
         while (DateTimeOffset.UtcNow < until)
         {
-            var list = await operators.UnaryAsync(OperatorMethods.ListDecisions, new ListDecisionsRequest(), new NetworkTwin.Rpc.Client.RpcCallOptions { CancellationToken = ct }).ConfigureAwait(false);
+            var list = await operators.ListDecisionsAsync(new ListDecisionsRequest(), cancellationToken: ct).ResponseAsync.ConfigureAwait(false);
             if (list.Decisions.All(d => d.State is not ("approved" or "sent" or "applied")))
             {
                 return;

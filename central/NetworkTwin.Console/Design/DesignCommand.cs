@@ -154,7 +154,7 @@ public static class DesignCommand
             if (parse.GetValue(publish) is { } coordinator)
             {
                 var run = Summary(report!);
-                var stored = await Coordinator.CoordinatorCommands.CallAsync(coordinator, parse.GetValue(token), parse.GetValue(ca), (c, o) => c.UnaryAsync(Contracts.Operators.OperatorMethods.PublishDesignRun, run, o), ct).ConfigureAwait(false);
+                var stored = await Coordinator.CoordinatorCommands.CallAsync(coordinator, parse.GetValue(token), parse.GetValue(ca), (c, o) => c.PublishDesignRunAsync(run, o.Options()).ResponseAsync, ct).ConfigureAwait(false);
                 console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"published to {Markup.Escape(coordinator)} as design run {stored.RunId} (its dashboard shows it)"));
             }
 

@@ -28,7 +28,7 @@ public static class TwinScenarioCommand
             ScenarioRun run = null!;
             await console.Status().StartAsync("the coordinator replays its state under the what-ifs...", async _ =>
             {
-                run = await CoordinatorCommands.CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CoordinatorCommands.CaFile), (c, o) => c.UnaryAsync(OperatorMethods.RunScenario, request, o with { Timeout = TimeSpan.FromMinutes(5) }), ct).ConfigureAwait(false);
+                run = await CoordinatorCommands.CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CoordinatorCommands.CaFile), (c, o) => c.RunScenarioAsync(request, (o with { Timeout = TimeSpan.FromMinutes(5) }).Options()).ResponseAsync, ct).ConfigureAwait(false);
             }).ConfigureAwait(false);
 
             console.MarkupLine(Markup.Escape(run.State));

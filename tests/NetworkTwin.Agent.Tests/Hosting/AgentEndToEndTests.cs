@@ -7,7 +7,7 @@ using NetworkTwin.Agent.Hosting;
 using NetworkTwin.Analytics.Scenario;
 using NetworkTwin.Contracts.Status;
 using NetworkTwin.Mqtt;
-using NetworkTwin.Mqtt.Broker;
+using NetworkTwin.Testing.Launchers;
 using NetworkTwin.Mqtt.Client;
 using NetworkTwin.Telemetry.Replay;
 using NetworkTwin.Telemetry.Scenario;

@@ -4,7 +4,7 @@ using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using NetworkTwin.Agent.Hosting;
-using NetworkTwin.Mqtt.Broker;
+using NetworkTwin.Testing.Launchers;
 
 namespace NetworkTwin.Agent.Tests.Status;
 

@@ -4,7 +4,7 @@ using NetworkTwin.Central.Repository;
 using NetworkTwin.Central.Sync;
 using NetworkTwin.Contracts.Operators;
 using NetworkTwin.Contracts.Sync;
-using NetworkTwin.Rpc;
+using Grpc.Core;
 
 namespace NetworkTwin.Central.Tests.Control;
 
@@ -75,7 +75,7 @@ public sealed class ControlLoopTests : IDisposable
         Assert.Equal((approved.CommandId, 2, 7.0, decision.DecisionId), (command.CommandId, command.Capacity.LinkId, command.Capacity.CapacityGbps, command.Capacity.DecisionId));
         Assert.Equal([1, 5], command.Capacity.Cells);
         var again = await Assert.ThrowsAsync<RpcException>(() => loop.DecideAsync(decision.DecisionId, approve: false, "bob", "no", CancellationToken.None));
-        Assert.Equal(RpcStatusCode.FailedPrecondition, again.StatusCode);
+        Assert.Equal(StatusCode.FailedPrecondition, again.StatusCode);
 
         _repository.AcknowledgeCommand("du-a", command.CommandId, applied: true, "link 2 capacity target 4 -> 7 Gbit/s; wrote targets file");
         await loop.RunOnceAsync(CancellationToken.None);

@@ -6,10 +6,10 @@ using NetworkTwin.Agent.Hosting;
 using NetworkTwin.Analytics.Scenario;
 using NetworkTwin.Central.Hosting;
 using NetworkTwin.Contracts.Operators;
-using NetworkTwin.Mqtt.Broker;
+using NetworkTwin.Testing.Launchers;
 using NetworkTwin.Mqtt.Client;
-using NetworkTwin.Rpc.Client;
 using NetworkTwin.Telemetry.Replay;
+using NetworkTwin.Testing;
 
 namespace NetworkTwin.Central.Tests.Control;
 
@@ -64,8 +64,8 @@ public sealed class GovernedControlTests : IDisposable
         await agent.StartAsync();
         await using var publisher = new MqttClient(new MqttClientOptions { Port = broker.Port, ClientId = "ctl-replayer", CleanSession = true });
         publisher.Start();
-        using var channel = new RpcChannel(new Uri($"http://127.0.0.1:{port}"));
-        await Eventually.Until(async () => (await channel.UnaryAsync(OperatorMethods.ListAgents, new ListAgentsRequest())).Agents.Count == 1, "the agent registered", pollMilliseconds: 500);
+        using var channel = CoordinatorClients.Channel(port);
+        await Eventually.Until(async () => (await channel.Operators().ListAgentsAsync(new ListAgentsRequest())).Agents.Count == 1, "the agent registered", pollMilliseconds: 500);
         using var stopReplay = new CancellationTokenSource();
         var replay = TelemetryReplayer.RunAsync(source, publisher, new ReplayOptions { Site = "lab", Speed = 1, Binary = true }, null, stopReplay.Token);
 
@@ -75,7 +75,7 @@ public sealed class GovernedControlTests : IDisposable
         await Eventually.Until(
             async () =>
             {
-                held = await channel.UnaryAsync(OperatorMethods.ListDecisions, new ListDecisionsRequest { State = "held" });
+                held = await channel.Operators().ListDecisionsAsync(new ListDecisionsRequest { State = "held" });
                 return held.Decisions.Count == 2;
             },
             "both congested links proposed and held",
@@ -87,11 +87,11 @@ public sealed class GovernedControlTests : IDisposable
             Assert.True(d.ToGbps >= d.NeededGbps * 1.3 - 1e-9, $"decision {d.DecisionId}: {d.ToGbps} for a need of {d.NeededGbps}");
             Assert.Contains("above the 0 the policy applies alone", d.Policy, StringComparison.Ordinal);
         });
-        Assert.Empty((await channel.UnaryAsync(OperatorMethods.ListCommands, new ListCommandsRequest())).Commands);
+        Assert.Empty((await channel.Operators().ListCommandsAsync(new ListCommandsRequest())).Commands);
 
         var chosen = held.Decisions.OrderBy(d => d.LinkId).First();
         var other = held.Decisions.OrderBy(d => d.LinkId).Last();
-        var approved = await channel.UnaryAsync(OperatorMethods.Decide, new DecideRequest { DecisionId = chosen.DecisionId, Approve = true, Operator = "ana", Note = "approved in the change meeting" });
+        var approved = await channel.Operators().DecideAsync(new DecideRequest { DecisionId = chosen.DecisionId, Approve = true, Operator = "ana", Note = "approved in the change meeting" });
         Assert.Equal("sent", approved.State);
 
         // The other one is rejected from the dashboard (the endpoint its buttons post to); a form post is refused.
@@ -108,7 +108,7 @@ public sealed class GovernedControlTests : IDisposable
         await Eventually.Until(
             async () =>
             {
-                done = (await channel.UnaryAsync(OperatorMethods.ListDecisions, new ListDecisionsRequest())).Decisions.Single(d => d.DecisionId == chosen.DecisionId);
+                done = (await channel.Operators().ListDecisionsAsync(new ListDecisionsRequest())).Decisions.Single(d => d.DecisionId == chosen.DecisionId);
                 return done.State is "confirmed" or "violated" or "refused" or "rolled-back";
             },
             "the approved decision applied and its effect measured",
@@ -125,7 +125,7 @@ public sealed class GovernedControlTests : IDisposable
 
         // The agent reports the target in force with its sizings from then on.
         await Eventually.Until(
-            async () => (await channel.UnaryAsync(OperatorMethods.ListLinks, new ListLinksRequest())).Links.Any(l => l.Link.LinkId == done.LinkId && Math.Abs(l.Link.TargetGbps - done.ToGbps) < 1e-9),
+            async () => (await channel.Operators().ListLinksAsync(new ListLinksRequest())).Links.Any(l => l.Link.LinkId == done.LinkId && Math.Abs(l.Link.TargetGbps - done.ToGbps) < 1e-9),
             "the link's results carry the new target",
             pollMilliseconds: 250);
         await stopReplay.CancelAsync();
@@ -137,7 +137,7 @@ public sealed class GovernedControlTests : IDisposable
         Assert.Contains("networktwin_central_decisions{state=\"rejected\"} 1", metrics, StringComparison.Ordinal);
 
         // A what-if run on the twin's state (the links' windows as they are now) shows on the dashboard too.
-        var whatIfs = await channel.UnaryAsync(OperatorMethods.RunScenario, new ScenarioRequest { WhatIfs = { $"link-down:du-ctl/{done.LinkId}" } });
+        var whatIfs = await channel.Operators().RunScenarioAsync(new ScenarioRequest { WhatIfs = { $"link-down:du-ctl/{done.LinkId}" } });
         Assert.Equal(2, whatIfs.Outcomes.Count);
         Assert.Contains($"du-ctl/{done.LinkId}'s cells moved to", whatIfs.Outcomes[1].Notes, StringComparison.Ordinal);
 
@@ -148,12 +148,12 @@ public sealed class GovernedControlTests : IDisposable
         Assert.Contains(">rejected<", dom, StringComparison.Ordinal);
         Assert.Contains(done.Justification[..40], dom, StringComparison.Ordinal);
 
-        var trail = await channel.UnaryAsync(OperatorMethods.ListAudit, new ListAuditRequest { DecisionId = done.DecisionId });
+        var trail = await channel.Operators().ListAuditAsync(new ListAuditRequest { DecisionId = done.DecisionId });
         Assert.Equal(
             [("coordinator", "proposed"), ("policy", "held for approval"), ("operator:ana", "approved"), ("coordinator", "sent"), ("agent:du-ctl", "applied"), ("agent:du-ctl", "effect measured"), ("policy", "confirmed")],
             trail.Entries.Select(e => (e.Actor, e.Event)));
         Assert.Contains("shaper on link", trail.Entries[4].Detail, StringComparison.Ordinal);
-        var otherTrail = await channel.UnaryAsync(OperatorMethods.ListAudit, new ListAuditRequest { DecisionId = other.DecisionId });
+        var otherTrail = await channel.Operators().ListAuditAsync(new ListAuditRequest { DecisionId = other.DecisionId });
         Assert.Equal([("coordinator", "proposed"), ("policy", "held for approval"), ("operator:ben", "rejected")], otherTrail.Entries.Select(e => (e.Actor, e.Event)));
         Assert.Equal("wait for the new line card", otherTrail.Entries[2].Detail);
         await agent.StopAsync();

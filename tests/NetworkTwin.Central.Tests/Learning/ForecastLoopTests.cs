@@ -6,10 +6,10 @@ using NetworkTwin.Analytics.Scenario;
 using NetworkTwin.Central.Hosting;
 using NetworkTwin.Contracts.Operators;
 using NetworkTwin.Mqtt;
-using NetworkTwin.Mqtt.Broker;
+using NetworkTwin.Testing.Launchers;
 using NetworkTwin.Mqtt.Client;
-using NetworkTwin.Rpc.Client;
 using NetworkTwin.Telemetry.Replay;
+using NetworkTwin.Testing;
 
 namespace NetworkTwin.Central.Tests.Learning;
 
@@ -46,21 +46,21 @@ public sealed class ForecastLoopTests : IDisposable
         await agent.StartAsync();
         await using var publisher = new MqttClient(new MqttClientOptions { Port = broker.Port, ClientId = "learn-replayer", CleanSession = true });
         publisher.Start();
-        using var channel = new RpcChannel(new Uri($"http://127.0.0.1:{port}"));
-        await Eventually.Until(async () => (await channel.UnaryAsync(OperatorMethods.ListAgents, new ListAgentsRequest())).Agents.Count == 1, "the agent registered", pollMilliseconds: 500);
+        using var channel = CoordinatorClients.Channel(port);
+        await Eventually.Until(async () => (await channel.Operators().ListAgentsAsync(new ListAgentsRequest())).Agents.Count == 1, "the agent registered", pollMilliseconds: 500);
         await Task.Delay(1000);
 
         var replay = TelemetryReplayer.RunAsync(source, publisher, new ReplayOptions { Site = "lab", Speed = 1, Binary = true }, null, default);
 
         // Before enough history the coordinator says so instead of training on nothing.
-        var early = await channel.UnaryAsync(OperatorMethods.TrainModel, new TrainModelRequest());
+        var early = await channel.Operators().TrainModelAsync(new TrainModelRequest());
         Assert.Equal("not-trained", early.State);
 
         ModelRecord model = null!;
         await Eventually.Until(
             async () =>
             {
-                model = await channel.UnaryAsync(OperatorMethods.TrainModel, new TrainModelRequest(), new RpcCallOptions { Timeout = TimeSpan.FromMinutes(2) });
+                model = await channel.Operators().TrainModelAsync(new TrainModelRequest(), deadline: DateTime.UtcNow + TimeSpan.FromMinutes(2));
                 return model.State == "shipped";
             },
             "a model trained and shipped",
@@ -74,7 +74,7 @@ public sealed class ForecastLoopTests : IDisposable
         await Eventually.Until(
             async () =>
             {
-                forecasts = await channel.UnaryAsync(OperatorMethods.ListForecasts, new ListForecastsRequest());
+                forecasts = await channel.Operators().ListForecastsAsync(new ListForecastsRequest());
                 return forecasts.Forecasts.Count > 0 && forecasts.Forecasts.All(f => f.Forecast.ModelVersion == model.Version);
             },
             "forecasts made with the shipped model",
@@ -98,17 +98,17 @@ public sealed class ForecastLoopTests : IDisposable
             Assert.InRange(p.StepSeconds, 0.2, 0.3);
         });
         // The map comes from the loss evidence; then every link gets advice built on its forecasts.
-        await channel.UnaryAsync(OperatorMethods.GetTopology, new GetTopologyRequest { Refresh = true });
-        var advice = await channel.UnaryAsync(OperatorMethods.ListRecommendations, new RecommendationsRequest());
+        await channel.Operators().GetTopologyAsync(new GetTopologyRequest { Refresh = true });
+        var advice = await channel.Operators().ListRecommendationsAsync(new RecommendationsRequest());
         Assert.NotEmpty(advice.Links);
         Assert.All(advice.Links, a =>
         {
             Assert.True(a.Action is "hold" or "grow" or "investigate", $"link {a.LinkId}: {a.Action}");
             Assert.True(a.RecommendedGbps >= a.SizedGbps && a.ForecastP99Gbps > 0, $"link {a.LinkId}: {a.Action}, {a.Reason}");
         });
-        var models = await channel.UnaryAsync(OperatorMethods.ListModels, new ListModelsRequest());
+        var models = await channel.Operators().ListModelsAsync(new ListModelsRequest());
         Assert.Contains(models.Models, m => m.Version == model.Version && m.State == "shipped");
-        var commands = await channel.UnaryAsync(OperatorMethods.ListCommands, new ListCommandsRequest { AgentId = "du-learn" });
+        var commands = await channel.Operators().ListCommandsAsync(new ListCommandsRequest { AgentId = "du-learn" });
         Assert.Contains(commands.Commands, c => c.Command.Model?.Version == model.Version && c.State == "applied");
         Assert.Contains("data-loaded=\"true\"", dom, StringComparison.Ordinal);
         Assert.Contains("class=\"band\"", dom, StringComparison.Ordinal);

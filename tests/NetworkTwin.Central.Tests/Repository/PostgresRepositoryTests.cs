@@ -1,5 +1,5 @@
 using NetworkTwin.Central.Repository;
-using NetworkTwin.Mqtt.Broker;
+using NetworkTwin.Testing.Launchers;
 using Npgsql;
 
 namespace NetworkTwin.Central.Tests.Repository;

@@ -10,8 +10,9 @@ using NetworkTwin.Agent.Hosting;
 using NetworkTwin.Central.Hosting;
 using NetworkTwin.Contracts.Operators;
 using NetworkTwin.Contracts.Sync;
-using NetworkTwin.Mqtt.Broker;
-using NetworkTwin.Rpc.Client;
+using NetworkTwin.Testing.Launchers;
+using NetworkTwin.Testing;
+using Grpc.Net.Client;
 
 namespace NetworkTwin.Central.Tests.Sync;
 
@@ -46,12 +47,12 @@ public sealed class CommandDownlinkTests : IDisposable
         ["Agent:Logging:ConsoleLevel"] = "None",
     }));
 
-    private static async Task<CommandRecord> Outcome(RpcChannel channel, long id)
+    private static async Task<CommandRecord> Outcome(GrpcChannel channel, long id)
     {
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromSeconds(30))
         {
-            var record = (await channel.UnaryAsync(OperatorMethods.ListCommands, new ListCommandsRequest { AgentId = "du-1" })).Commands.Single(c => c.Command.CommandId == id);
+            var record = (await channel.Operators().ListCommandsAsync(new ListCommandsRequest { AgentId = "du-1" })).Commands.Single(c => c.Command.CommandId == id);
             if (record.State != "pending")
             {
                 return record;
@@ -64,10 +65,10 @@ public sealed class CommandDownlinkTests : IDisposable
         return null!;
     }
 
-    private static async Task<long> Send(RpcChannel channel, Command command)
+    private static async Task<long> Send(GrpcChannel channel, Command command)
     {
         command.AgentId = "du-1";
-        return (await channel.UnaryAsync(OperatorMethods.SendCommand, new SendCommandRequest { Command = command })).Command.CommandId;
+        return (await channel.Operators().SendCommandAsync(new SendCommandRequest { Command = command })).Command.CommandId;
     }
 
     private static Command Update(long version, byte[] onnx) =>
@@ -79,11 +80,11 @@ public sealed class CommandDownlinkTests : IDisposable
         var port = LoopbackPort.Free();
         var coordinator = Coordinator(port);
         await coordinator.StartAsync();
-        using var channel = new RpcChannel(new Uri($"http://127.0.0.1:{port}"));
+        using var channel = CoordinatorClients.Channel(port);
         var agent = Agent(port);
         await agent.StartAsync();
         var clock = Stopwatch.StartNew();
-        while ((await channel.UnaryAsync(OperatorMethods.ListAgents, new ListAgentsRequest())).Agents.Count == 0 && clock.Elapsed.TotalSeconds < 30)
+        while ((await channel.Operators().ListAgentsAsync(new ListAgentsRequest())).Agents.Count == 0 && clock.Elapsed.TotalSeconds < 30)
         {
             await Task.Delay(100);
         }
@@ -155,7 +156,7 @@ public sealed class CommandDownlinkTests : IDisposable
         await back.StartAsync();
         Assert.Equal("applied", (await Outcome(channel, later)).State);
         await back.StopAsync();
-        var all = (await channel.UnaryAsync(OperatorMethods.ListCommands, new ListCommandsRequest())).Commands;
+        var all = (await channel.Operators().ListCommandsAsync(new ListCommandsRequest())).Commands;
         Assert.Equal(8, all.Count);
         Assert.DoesNotContain(all, c => c.State == "pending");
     }

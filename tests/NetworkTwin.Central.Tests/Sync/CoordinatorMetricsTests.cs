@@ -4,8 +4,8 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using NetworkTwin.Central.Hosting;
 using NetworkTwin.Contracts.Sync;
-using NetworkTwin.Mqtt.Broker;
-using NetworkTwin.Rpc.Client;
+using NetworkTwin.Testing.Launchers;
+using NetworkTwin.Testing;
 
 namespace NetworkTwin.Central.Tests.Sync;
 
@@ -32,18 +32,17 @@ public sealed class CoordinatorMetricsTests : IDisposable
             ["Logging:LogLevel:Default"] = "Warning",
         }));
         await coordinator.StartAsync();
-        using var channel = new RpcChannel(new Uri($"http://127.0.0.1:{port}"));
-        await channel.UnaryAsync(AgentSyncMethods.Register, new RegisterRequest { AgentId = "du-m", Site = "m", Version = "1" });
-        var call = channel.Duplex(AgentSyncMethods.Uplink);
-        await using (var acks = call.Responses.GetAsyncEnumerator())
+        using var channel = CoordinatorClients.Channel(port);
+        await channel.AgentSync().RegisterAsync(new RegisterRequest { AgentId = "du-m", Site = "m", Version = "1" });
+        using (var call = channel.AgentSync().Uplink())
         {
             var batch = new UplinkBatch { AgentId = "du-m" };
             batch.Results.Add(Enumerable.Range(1, 5).Select(i => new Result { Sequence = i, Link = new LinkCapacity { LinkId = 1 } }));
-            await call.Requests.WriteAsync(batch);
-            await call.Requests.WriteAsync(batch);
-            Assert.True(await acks.MoveNextAsync());
-            Assert.True(await acks.MoveNextAsync());
-            call.Requests.Complete();
+            await call.RequestStream.WriteAsync(batch);
+            await call.RequestStream.WriteAsync(batch);
+            Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
+            Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
+            await call.RequestStream.CompleteAsync();
         }
 
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}") };

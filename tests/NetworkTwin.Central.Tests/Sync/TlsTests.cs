@@ -7,7 +7,8 @@ using Microsoft.Extensions.Hosting;
 using NetworkTwin.Agent.Hosting;
 using NetworkTwin.Central.Hosting;
 using NetworkTwin.Contracts.Status;
-using NetworkTwin.Rpc.Security;
+using NetworkTwin.Hosting.Security;
+using NetworkTwin.Testing.Launchers;
 
 namespace NetworkTwin.Central.Tests.Sync;
 
@@ -77,7 +78,7 @@ public sealed class TlsTests : IDisposable
     public async Task Tls_AgentTrustingTheCaConnects_AgentWithoutItIsRefused()
     {
         var certificates = DevelopmentCertificates.Write(Path.Combine(_dir, "pki"));
-        var port = NetworkTwin.Mqtt.Broker.LoopbackPort.Free();
+        var port = LoopbackPort.Free();
         await using var coordinator = CoordinatorHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Coordinator:Port"] = port.ToString(CultureInfo.InvariantCulture),
@@ -101,7 +102,7 @@ public sealed class TlsTests : IDisposable
     {
         var certificates = DevelopmentCertificates.Write(Path.Combine(_dir, "pki"), clientName: "du-cert");
         var stranger = DevelopmentCertificates.Write(Path.Combine(_dir, "other-pki"), clientName: "du-cert");
-        var port = NetworkTwin.Mqtt.Broker.LoopbackPort.Free();
+        var port = LoopbackPort.Free();
         await using var coordinator = CoordinatorHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Coordinator:Port"] = port.ToString(CultureInfo.InvariantCulture),

@@ -8,10 +8,10 @@ using NetworkTwin.Central.Tests.Repository;
 using NetworkTwin.Contracts.Operators;
 using NetworkTwin.Contracts.Topology;
 using NetworkTwin.Mqtt;
-using NetworkTwin.Mqtt.Broker;
+using NetworkTwin.Testing.Launchers;
 using NetworkTwin.Mqtt.Client;
-using NetworkTwin.Rpc.Client;
 using NetworkTwin.Telemetry.Replay;
+using NetworkTwin.Testing;
 
 namespace NetworkTwin.Central.Tests.Topology;
 
@@ -61,8 +61,8 @@ public sealed class TwoAgentTopologyTests(PostgresClusterFixture postgres) : ICl
         await b.StartAsync();
         await using var publisher = new MqttClient(new MqttClientOptions { Port = broker.Port, ClientId = "topo-replayer", CleanSession = true });
         publisher.Start();
-        using var channel = new RpcChannel(new Uri($"http://127.0.0.1:{port}"));
-        await Eventually.Until(async () => (await channel.UnaryAsync(OperatorMethods.ListAgents, new ListAgentsRequest())).Agents.Count == 2, "both agents registered");
+        using var channel = CoordinatorClients.Channel(port);
+        await Eventually.Until(async () => (await channel.Operators().ListAgentsAsync(new ListAgentsRequest())).Agents.Count == 2, "both agents registered");
         await Task.Delay(1000);   // both subscriptions in place
 
         await TelemetryReplayer.RunAsync(source, publisher, new ReplayOptions { Site = "lab", Speed = 2, Binary = true }, null, default);
@@ -70,7 +70,7 @@ public sealed class TwoAgentTopologyTests(PostgresClusterFixture postgres) : ICl
         await Eventually.Until(
             async () =>
             {
-                map = await channel.UnaryAsync(OperatorMethods.GetTopology, new GetTopologyRequest { Refresh = true });
+                map = await channel.Operators().GetTopologyAsync(new GetTopologyRequest { Refresh = true });
                 return map.Links.Sum(l => l.Cells.Count) == 12;
             },
             "every cell placed");
@@ -80,7 +80,7 @@ public sealed class TwoAgentTopologyTests(PostgresClusterFixture postgres) : ICl
         await Eventually.Until(
             async () =>
             {
-                capacities = await channel.UnaryAsync(OperatorMethods.ListCapacities, new CapacitiesRequest());
+                capacities = await channel.Operators().ListCapacitiesAsync(new CapacitiesRequest());
                 return capacities.Links.Count == map.Links.Count && capacities.Links.All(l => l.CapacityGbps > 0);
             },
             "every discovered link sized by its agents",
@@ -89,7 +89,7 @@ public sealed class TwoAgentTopologyTests(PostgresClusterFixture postgres) : ICl
         // A failure simulation published by the design twin, for the dashboard's design panel.
         var design = new DesignRun { Network = "Metro-8 ring", Nodes = 8, Links = 9, Kinds = { new DesignKind { Kind = "Link", Simulated = 9, Possible = 9, Partitioning = 0, Hurting = 3 } } };
         design.Worst.Add(new DesignFailure { Scenario = "link A-B", Kind = "Link", Components = 1, LostPairsPercent = 0, UnreachableDemandGbps = 0, WorstUtilisation = 1.25, OverloadedLinks = 2 });
-        await channel.UnaryAsync(OperatorMethods.PublishDesignRun, design);
+        await channel.Operators().PublishDesignRunAsync(design);
 
         // The dashboard in a real browser: the page polls the coordinator and draws what it gets.
         var dashboard = new Uri($"http://127.0.0.1:{web}/");

@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 using NetworkTwin.Analytics.Scenario;
 using NetworkTwin.Console.Agent;
 using NetworkTwin.Mqtt;
-using NetworkTwin.Mqtt.Broker;
+using NetworkTwin.Testing.Launchers;
 using NetworkTwin.Mqtt.Client;
 using NetworkTwin.Telemetry.Replay;
 using NetworkTwin.Telemetry.Scenario;

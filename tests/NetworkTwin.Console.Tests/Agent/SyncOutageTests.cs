@@ -8,7 +8,7 @@ using NetworkTwin.Central.Hosting;
 using NetworkTwin.Central.Repository;
 using NetworkTwin.Console.Agent;
 using NetworkTwin.Mqtt;
-using NetworkTwin.Mqtt.Broker;
+using NetworkTwin.Testing.Launchers;
 using NetworkTwin.Mqtt.Client;
 using NetworkTwin.Telemetry.Replay;
 using NetworkTwin.Telemetry.Scenario;

@@ -4,7 +4,9 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using NetworkTwin.Central.Hosting;
 using NetworkTwin.Contracts.Sync;
-using NetworkTwin.Rpc.Client;
+using NetworkTwin.Testing;
+using Grpc.Net.Client;
+using NetworkTwin.Testing.Launchers;
 
 namespace NetworkTwin.Console.Tests.Coordinator;
 
@@ -17,7 +19,7 @@ public sealed class CoordinatorCommandsTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var port = NetworkTwin.Mqtt.Broker.LoopbackPort.Free();
+        var port = LoopbackPort.Free();
         _address = $"http://127.0.0.1:{port}";
         _coordinator = CoordinatorHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -30,8 +32,8 @@ public sealed class CoordinatorCommandsTests : IAsyncLifetime
         }));
         await _coordinator.StartAsync();
 
-        using var channel = new RpcChannel(new Uri(_address));
-        await channel.UnaryAsync(AgentSyncMethods.Register, new RegisterRequest { AgentId = "du-paris-1", Site = "paris", Version = "1.2.3" });
+        using var channel = CoordinatorClients.Channel(new Uri(_address));
+        await channel.AgentSync().RegisterAsync(new RegisterRequest { AgentId = "du-paris-1", Site = "paris", Version = "1.2.3" });
         var batch = new UplinkBatch { AgentId = "du-paris-1" };
         for (var s = 1; s <= 4; s++)
         {
@@ -44,18 +46,15 @@ public sealed class CoordinatorCommandsTests : IAsyncLifetime
     }
 
     /// <summary>Sends one batch on the uplink as an agent does and waits for its acknowledgement.</summary>
-    private static async Task UploadAsync(RpcChannel channel, UplinkBatch batch)
+    private static async Task UploadAsync(GrpcChannel channel, UplinkBatch batch)
     {
-        var call = channel.Duplex(AgentSyncMethods.Uplink);
-        var acks = call.Responses.GetAsyncEnumerator();
-        await call.Requests.WriteAsync(batch);
-        Assert.True(await acks.MoveNextAsync());
-        call.Requests.Complete();
-        while (await acks.MoveNextAsync())
+        using var call = channel.AgentSync().Uplink();
+        await call.RequestStream.WriteAsync(batch);
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
+        await call.RequestStream.CompleteAsync();
+        while (await call.ResponseStream.MoveNext(CancellationToken.None))
         {
         }
-
-        await acks.DisposeAsync();
     }
 
     public async Task DisposeAsync()
@@ -83,7 +82,7 @@ public sealed class CoordinatorCommandsTests : IAsyncLifetime
     public async Task Decisions_ApproveAndAudit_GovernAChangeAndRecordTheTokensName()
     {
         // Link 3 needs 30 Gbit/s and has a target of 10: the control loop proposes 33 and holds it (+2300 per month).
-        using (var channel = new RpcChannel(new Uri(_address)))
+        using (var channel = CoordinatorClients.Channel(new Uri(_address)))
         {
             var link = new LinkCapacity { LinkId = 3, CapacityGbps = 30, PeakGbps = 60, MeanGbps = 12, ObservedLossPercent = 4, LossTarget = 0.01, BufferMicros = 143, TargetGbps = 10, Cells = { 7, 8 } };
             await UploadAsync(channel, new UplinkBatch { AgentId = "du-paris-1", Results = { new Result { Sequence = 5, ProducedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), Link = link } } });
@@ -136,8 +135,8 @@ public sealed class CoordinatorCommandsTests : IAsyncLifetime
         Assert.Contains("du-paris-1/1's cells moved to du-paris-1/2", asked, StringComparison.Ordinal);
         Assert.Equal(2, exit3);
         Assert.Contains("no agent link 'du-nowhere/9'", bad, StringComparison.Ordinal);
-        using var channel = new RpcChannel(new Uri(_address));
-        var runs = await channel.UnaryAsync(NetworkTwin.Contracts.Operators.OperatorMethods.ListScenarioRuns, new NetworkTwin.Contracts.Operators.ListScenarioRunsRequest(), new RpcCallOptions { Headers = new Dictionary<string, string> { ["authorization"] = "Bearer ops-secret-0123456789" } });
+        using var channel = CoordinatorClients.Channel(new Uri(_address));
+        var runs = await channel.Operators().ListScenarioRunsAsync(new NetworkTwin.Contracts.Operators.ListScenarioRunsRequest(), new Grpc.Core.Metadata { { "authorization", "Bearer ops-secret-0123456789" } });
         Assert.Equal(3, runs.Runs.Count);
     }
 
@@ -159,11 +158,8 @@ public sealed class CoordinatorCommandsTests : IAsyncLifetime
 
         Assert.True(exit == 0, output);
         Assert.Contains("as design run 1", output, StringComparison.Ordinal);
-        using var channel = new RpcChannel(new Uri(_address));
-        var runs = await channel.UnaryAsync(
-            NetworkTwin.Contracts.Operators.OperatorMethods.ListDesignRuns,
-            new NetworkTwin.Contracts.Operators.ListDesignRunsRequest(),
-            new RpcCallOptions { Headers = new Dictionary<string, string> { ["authorization"] = "Bearer ops-secret-0123456789" } });
+        using var channel = CoordinatorClients.Channel(new Uri(_address));
+        var runs = await channel.Operators().ListDesignRunsAsync(new NetworkTwin.Contracts.Operators.ListDesignRunsRequest(), new Grpc.Core.Metadata { { "authorization", "Bearer ops-secret-0123456789" } });
         var run = Assert.Single(runs.Runs);
         Assert.Equal((11, 14), (run.Nodes, run.Links));
         Assert.Contains(run.Kinds, k => k.Kind == "Link" && k.Simulated == 14);

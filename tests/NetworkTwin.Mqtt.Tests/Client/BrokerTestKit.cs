@@ -45,7 +45,7 @@ internal static class BrokerTestKit
     /// <summary>A CA, a server certificate for localhost/127.0.0.1 and a client certificate, as PEM files in <paramref name="dir"/>.</summary>
     public static (string Ca, string Cert, string Key, string ClientCert, string ClientKey) WriteCertificates(string dir)
     {
-        var files = NetworkTwin.Rpc.Security.DevelopmentCertificates.Write(dir, clientName: "agent-1");
+        var files = NetworkTwin.Hosting.Security.DevelopmentCertificates.Write(dir, clientName: "agent-1");
         return (files.CaCertificate, files.ServerCertificate, files.ServerKey, files.ClientCertificate, files.ClientKey);
     }
 }

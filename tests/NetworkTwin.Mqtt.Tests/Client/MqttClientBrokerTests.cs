@@ -1,5 +1,5 @@
 using System.Text;
-using NetworkTwin.Mqtt.Broker;
+using NetworkTwin.Testing.Launchers;
 using NetworkTwin.Mqtt.Client;
 using static NetworkTwin.Mqtt.Tests.Client.BrokerTestKit;
 

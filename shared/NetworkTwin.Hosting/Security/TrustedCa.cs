@@ -1,0 +1,27 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+
+namespace NetworkTwin.Hosting.Security;
+
+/// <summary>Server certificate validation against one CA (PEM) instead of the system's roots; host names still checked.</summary>
+public static class TrustedCa
+{
+    public static RemoteCertificateValidationCallback From(string caPemFile)
+    {
+        var roots = new X509Certificate2Collection();
+        roots.ImportFromPemFile(caPemFile);
+        return (_, certificate, _, errors) =>
+        {
+            if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0 || (errors & SslPolicyErrors.RemoteCertificateNotAvailable) != 0)
+            {
+                return false;
+            }
+
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            chain.ChainPolicy.CustomTrustStore.AddRange(roots);
+            return chain.Build(X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
+        };
+    }
+}

@@ -1,9 +1,0 @@
-namespace NetworkTwin.Rpc;
-
-/// <summary>A call ended with a non-OK status; thrown by handlers to choose it and by clients to report it.</summary>
-public sealed class RpcException(RpcStatusCode statusCode, string detail) : Exception($"{statusCode}: {detail}")
-{
-    public RpcStatusCode StatusCode { get; } = statusCode;
-
-    public string Detail { get; } = detail;
-}
