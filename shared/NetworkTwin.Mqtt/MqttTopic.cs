@@ -2,7 +2,10 @@ using System.Text;
 
 namespace NetworkTwin.Mqtt;
 
-/// <summary>Topic names and filters as MQTT 3.1.1 section 4.7 defines them.</summary>
+/// <summary>
+/// Topic names and filters as MQTT section 4.7 defines them, checked before they reach MQTTnet (whose own check
+/// accepts filters such as <c>a+/b</c> that a broker then refuses): each problem is said in words for the configuration error.
+/// </summary>
 public static class MqttTopic
 {
     public const int MaxLengthBytes = 65535;
@@ -44,44 +47,6 @@ public static class MqttTopic
         }
 
         return null;
-    }
-
-    /// <summary>Whether <paramref name="topic"/> matches <paramref name="filter"/> (both already valid).</summary>
-    public static bool Matches(string filter, string topic)
-    {
-        // Topics starting with $ are not matched by a leading wildcard (4.7.2).
-        if (topic.StartsWith('$') && (filter.StartsWith('+') || filter.StartsWith('#')))
-        {
-            return false;
-        }
-
-        var f = filter.AsSpan();
-        var t = topic.AsSpan();
-        while (true)
-        {
-            var fEnd = f.IndexOf('/');
-            var fLevel = fEnd < 0 ? f : f[..fEnd];
-            if (fLevel is "#")
-            {
-                return true;
-            }
-
-            var tEnd = t.IndexOf('/');
-            var tLevel = tEnd < 0 ? t : t[..tEnd];
-            if (fLevel is not "+" && !fLevel.SequenceEqual(tLevel))
-            {
-                return false;
-            }
-
-            if (fEnd < 0 || tEnd < 0)
-            {
-                // "a/#" also matches "a" (the parent level).
-                return fEnd < 0 && tEnd < 0 || (tEnd < 0 && f[(fEnd + 1)..] is "#");
-            }
-
-            f = f[(fEnd + 1)..];
-            t = t[(tEnd + 1)..];
-        }
     }
 
     private static string? ValidateCommon(string topic)

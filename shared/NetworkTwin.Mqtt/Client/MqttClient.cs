@@ -1,45 +1,47 @@
-using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using NetworkTwin.Mqtt.Packets;
+using MQTTnet;
+using MQTTnet.Protocol;
 
 namespace NetworkTwin.Mqtt.Client;
 
 /// <summary>
-/// An MQTT 3.1.1 client that stays connected: it reconnects with exponential backoff and jitter,
-/// resubscribes, and resends unacknowledged QoS 1 messages with DUP set, so a publisher never
-/// loses a message it handed over. Received messages wait in a bounded queue
-/// (<see cref="Messages"/>); when it is full the client stops reading the socket, which pushes
-/// back on the broker instead of growing without limit.
+/// MQTTnet, kept connected: it reconnects with exponential backoff and jitter, resubscribes on every
+/// connect, keeps a persistent session (MQTT 5 session expiry or 3.1.1 clean-session=false), and
+/// republishes every QoS 1 message the broker has not acknowledged, in the order it was handed over, so
+/// a publisher never loses a message it handed over. Received messages wait in a bounded queue
+/// (<see cref="Messages"/>); a QoS 1 message is acknowledged to the broker only once it is in that queue,
+/// so a full queue stops the broker (its in-flight window) instead of growing without limit.
 /// </summary>
 /// <remarks>
-/// Publishing supports QoS 0 and 1; receiving supports QoS 0, 1 and 2 (exactly once, by packet id,
-/// across reconnects of a persistent session). A malformed or oversized packet from the broker
-/// closes that connection, is logged with its reason, and the client reconnects.
+/// MQTTnet 5 has no "managed" client: reconnect, resubscribe and the republish queue are this type's.
+/// Publishing supports QoS 0 and 1. A malformed packet from the broker makes MQTTnet drop that
+/// connection; it is logged with its reason, counted, and the client reconnects.
 /// </remarks>
 public sealed partial class MqttClient : IAsyncDisposable
 {
     private readonly MqttClientOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly IMqttClient _client;
     private readonly Channel<MqttMessage> _inbound;
+    private readonly Channel<long> _sendQueue = Channel.CreateUnbounded<long>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SemaphoreSlim _inflightSlots;
-    private readonly SemaphoreSlim _qos0Slots;
+    private readonly SemaphoreSlim _qos0Slots = new(QueuedQos0Limit, QueuedQos0Limit);
     private readonly Lock _gate = new();
 
     // Guarded by _gate.
-    private readonly Dictionary<ushort, Inflight> _inflight = [];
+    private readonly SortedDictionary<long, MqttMessage> _unacknowledged = [];
+    private readonly Dictionary<long, MqttMessage> _atMostOnce = [];
     private readonly List<(string Filter, MqttQos Qos)> _subscriptions = [];
-    private readonly Dictionary<ushort, (string Filter, MqttQos Qos)[]> _subscribing = [];
-    private readonly Dictionary<string, TaskCompletionSource<byte>> _subscribeWaiters = [];
-    private readonly HashSet<ushort> _receivedQos2 = [];
+    private readonly Dictionary<string, TaskCompletionSource<MqttQos>> _subscribeWaiters = [];
     private readonly List<TaskCompletionSource> _drainWaiters = [];
-    private Connection? _connection;
     private TaskCompletionSource _connected = NewSignal();
+    private TaskCompletionSource<string> _disconnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _isConnected;
     private DateTimeOffset? _connectedSince;
     private string? _lastError;
-    private ushort _lastPacketId;
     private long _sequence;
 
     private long _connects;
@@ -47,7 +49,7 @@ public sealed partial class MqttClient : IAsyncDisposable
     private long _protocolErrors;
     private long _messagesReceived;
     private long _bytesReceived;
-    private long _duplicatesDiscarded;
+    private long _redelivered;
     private long _messagesPublished;
     private long _resent;
 
@@ -72,10 +74,12 @@ public sealed partial class MqttClient : IAsyncDisposable
             SingleWriter = true,
         });
         _inflightSlots = new SemaphoreSlim(options.MaxInflight, options.MaxInflight);
-        _qos0Slots = new SemaphoreSlim(QueuedQos0Limit, QueuedQos0Limit);
+        _client = new MqttClientFactory().CreateMqttClient();
+        _client.ApplicationMessageReceivedAsync += OnMessageAsync;
+        _client.DisconnectedAsync += OnDisconnectedAsync;
     }
 
-    /// <summary>QoS 0 messages handed over but not yet written to the socket.</summary>
+    /// <summary>QoS 0 messages handed over but not yet started on the wire.</summary>
     private const int QueuedQos0Limit = 4096;
 
     /// <summary>Received messages, in order. Completed when the client is disposed.</summary>
@@ -117,35 +121,32 @@ public sealed partial class MqttClient : IAsyncDisposable
             throw new ArgumentException(problem, nameof(filter));
         }
 
-        TaskCompletionSource<byte> waiter;
+        TaskCompletionSource<MqttQos> waiter;
+        bool connected;
         lock (_gate)
         {
             _subscriptions.RemoveAll(s => s.Filter == filter);
             _subscriptions.Add((filter, qos));
             if (!_subscribeWaiters.TryGetValue(filter, out waiter!))
             {
-                waiter = new TaskCompletionSource<byte>(TaskCreationOptions.RunContinuationsAsynchronously);
+                waiter = new TaskCompletionSource<MqttQos>(TaskCreationOptions.RunContinuationsAsynchronously);
                 _subscribeWaiters[filter] = waiter;
             }
 
-            if (_connection is { } connection)
-            {
-                SendSubscribeLocked(connection, [(filter, qos)]);
-            }
+            connected = _isConnected;
         }
 
-        var granted = await waiter.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        if (granted == 0x80)
+        if (connected)
         {
-            throw new InvalidOperationException($"The broker at {Endpoint} refused the subscription to \"{filter}\".");
+            await SubscribeNowAsync([(filter, qos)], cancellationToken).ConfigureAwait(false);
         }
 
-        return (MqttQos)granted;
+        return await waiter.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Hands a message to the client. For QoS 1 it returns once the message is in the client's
-    /// session: it will be delivered (resent after reconnects) until the broker acknowledges it;
+    /// session: it will be delivered (republished after reconnects) until the broker acknowledges it;
     /// <see cref="FlushAsync"/> waits for that. Waits while <see cref="MqttClientOptions.MaxInflight"/>
     /// messages are unacknowledged. A QoS 0 message waits for a connection.
     /// </summary>
@@ -163,46 +164,22 @@ public sealed partial class MqttClient : IAsyncDisposable
             throw new NotSupportedException("This client publishes at QoS 0 or 1; QoS 2 is supported for receiving only.");
         }
 
-        if (message.Payload.Length > MqttPacketWriter.MaxRemainingLength - 65_600)
+        // Both QoS go through the one sender, so a publisher's messages leave in the order it handed them over.
+        var qos1 = message.Qos == MqttQos.AtLeastOnce;
+        await (qos1 ? _inflightSlots : _qos0Slots).WaitAsync(cancellationToken).ConfigureAwait(false);
+        lock (_gate)
         {
-            throw new ArgumentException($"payload of {message.Payload.Length} bytes is larger than MQTT allows", nameof(message));
-        }
-
-        if (message.Qos == MqttQos.AtMostOnce)
-        {
-            await _qos0Slots.WaitAsync(cancellationToken).ConfigureAwait(false);
-            while (true)
+            var sequence = ++_sequence;
+            if (qos1)
             {
-                Connection? connection;
-                Task connected;
-                lock (_gate)
-                {
-                    connection = _connection;
-                    connected = _connected.Task;
-                }
-
-                if (connection is not null && connection.Outbound.Writer.TryWrite(new Outbound(MqttPacketType.Publish, 0, message)))
-                {
-                    break;
-                }
-
-                await connected.WaitAsync(cancellationToken).ConfigureAwait(false);
-                if (connection is not null)
-                {
-                    // The connection we saw is closing; wait for the next one.
-                    await Task.Yield();
-                }
+                _unacknowledged[sequence] = message;
             }
-        }
-        else
-        {
-            await _inflightSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
-            lock (_gate)
+            else
             {
-                var id = NextPacketIdLocked();
-                _inflight[id] = new Inflight(message, ++_sequence);
-                _connection?.Outbound.Writer.TryWrite(new Outbound(MqttPacketType.Publish, id, message));
+                _atMostOnce[sequence] = message;
             }
+
+            _sendQueue.Writer.TryWrite(sequence);
         }
 
         Interlocked.Increment(ref _messagesPublished);
@@ -213,7 +190,7 @@ public sealed partial class MqttClient : IAsyncDisposable
     {
         lock (_gate)
         {
-            if (_inflight.Count == 0)
+            if (_unacknowledged.Count == 0)
             {
                 return Task.CompletedTask;
             }
@@ -229,17 +206,17 @@ public sealed partial class MqttClient : IAsyncDisposable
         lock (_gate)
         {
             return new MqttClientStatistics(
-                _connection is not null,
+                _isConnected,
                 _connectedSince,
                 Interlocked.Read(ref _connects),
                 Interlocked.Read(ref _connectionFailures),
                 Interlocked.Read(ref _protocolErrors),
                 Interlocked.Read(ref _messagesReceived),
                 Interlocked.Read(ref _bytesReceived),
-                Interlocked.Read(ref _duplicatesDiscarded),
+                Interlocked.Read(ref _redelivered),
                 Interlocked.Read(ref _messagesPublished),
                 Interlocked.Read(ref _resent),
-                _inflight.Count,
+                _unacknowledged.Count,
                 _inbound.Reader.Count,
                 _lastError);
         }
@@ -248,58 +225,38 @@ public sealed partial class MqttClient : IAsyncDisposable
     /// <summary>Sends DISCONNECT when connected (so the broker keeps no will), stops and completes <see cref="Messages"/>.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (_stop is null || _loop is null)
+        if (_stop is not null && _loop is not null)
         {
-            _inbound.Writer.TryComplete();
-            return;
+            await _stop.CancelAsync().ConfigureAwait(false);
+            await _loop.ConfigureAwait(false);
+            _stop.Dispose();
         }
 
-        Connection? connection;
-        lock (_gate)
+        if (_client.IsConnected)
         {
-            connection = _connection;
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            try
+            {
+                await _client.DisconnectAsync(new MqttClientDisconnectOptions(), timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException)
+            {
+                // Going away anyway.
+            }
         }
 
-        if (connection is not null && connection.Outbound.Writer.TryWrite(new Outbound(MqttPacketType.Disconnect, 0, null)))
-        {
-            await connection.WaitWrittenAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
-        }
-
-        await _stop.CancelAsync().ConfigureAwait(false);
-        await _loop.ConfigureAwait(false);
-        _stop.Dispose();
         _inbound.Writer.TryComplete();
+        _client.Dispose();
         _inflightSlots.Dispose();
         _qos0Slots.Dispose();
     }
 
-    private ushort NextPacketIdLocked()
-    {
-        do
-        {
-            _lastPacketId = _lastPacketId == ushort.MaxValue ? (ushort)1 : (ushort)(_lastPacketId + 1);
-        }
-        while (_inflight.ContainsKey(_lastPacketId) || _subscribing.ContainsKey(_lastPacketId));
-        return _lastPacketId;
-    }
-
-    private void SendSubscribeLocked(Connection connection, (string Filter, MqttQos Qos)[] filters)
-    {
-        var id = NextPacketIdLocked();
-        _subscribing[id] = filters;
-        connection.Outbound.Writer.TryWrite(new Outbound(MqttPacketType.Subscribe, id, null) { Filters = filters });
-    }
+    private static MqttApplicationMessage ToApplicationMessage(MqttMessage message) => new MqttApplicationMessageBuilder()
+        .WithTopic(message.Topic)
+        .WithPayload(message.Payload.ToArray())
+        .WithQualityOfServiceLevel((MqttQualityOfServiceLevel)message.Qos)
+        .WithRetainFlag(message.Retain)
+        .Build();
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    private static long Now() => Stopwatch.GetTimestamp();
-
-    private sealed record Inflight(MqttMessage Message, long Sequence);
-
-    private readonly record struct Outbound(MqttPacketType Type, ushort PacketId, MqttMessage? Message)
-    {
-        public bool Duplicate { get; init; }
-
-        public (string Filter, MqttQos Qos)[]? Filters { get; init; }
-    }
 }

@@ -13,12 +13,18 @@ public sealed class MqttClientOptions
 
     public string? Password { get; set; }
 
+    /// <summary>MQTT protocol version: "5" (default: session expiry, reason codes, flow control by receive maximum) or "3.1.1".</summary>
+    public string ProtocolVersion { get; set; } = "5";
+
     /// <summary>False keeps the broker-side session (subscriptions, queued QoS 1/2) across reconnects.</summary>
     public bool CleanSession { get; set; }
 
+    /// <summary>MQTT 5: how long the broker keeps the session (and queues QoS 1 for it) after a disconnect; default 3600 s, 0..4294967295. 3.1.1 keeps it until a clean connect.</summary>
+    public uint SessionExpirySeconds { get; set; } = 3600;
+
     public int KeepAliveSeconds { get; set; } = 30;
 
-    /// <summary>No packet from the broker for this long (while not blocked by the consumer) ends the connection.</summary>
+    /// <summary>No answer to a keep-alive ping within this long after the last packet sent ends the connection.</summary>
     public double DeadConnectionSeconds { get; set; } = 45;
 
     public double ConnectTimeoutSeconds { get; set; } = 10;
@@ -33,7 +39,7 @@ public sealed class MqttClientOptions
     /// <summary>Received messages waiting for the consumer; when full the client stops reading the socket.</summary>
     public int InboundQueueCapacity { get; set; } = 10_000;
 
-    /// <summary>A packet from the broker larger than this closes the connection.</summary>
+    /// <summary>MQTT 5: the largest packet the broker may send this client (it drops larger ones for it).</summary>
     public int MaxPacketBytes { get; set; } = 1 << 20;
 
     public MqttTlsOptions Tls { get; set; } = new();
@@ -47,6 +53,7 @@ public sealed class MqttClientOptions
             errors.Add($"{section}:Host must name the broker (host name or IP address).");
         }
 
+        Check(ProtocolVersion is "5" or "3.1.1", $"{section}:ProtocolVersion must be 5 or 3.1.1 (got \"{ProtocolVersion}\").");
         Check(Port is >= 1 and <= 65535, $"{section}:Port must be 1..65535 (got {Port}).");
         Check(!string.IsNullOrEmpty(ClientId) && ClientId.Length <= 256, $"{section}:ClientId must be 1..256 characters (got \"{ClientId}\").");
         Check(KeepAliveSeconds is >= 0 and <= 65535, $"{section}:KeepAliveSeconds must be 0..65535 (got {KeepAliveSeconds}).");

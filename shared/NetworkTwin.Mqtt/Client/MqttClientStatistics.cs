@@ -9,7 +9,7 @@ public sealed record MqttClientStatistics(
     long ProtocolErrors,
     long MessagesReceived,
     long BytesReceived,
-    long DuplicatesDiscarded,
+    long Redelivered,
     long MessagesPublished,
     long Resent,
     int Inflight,

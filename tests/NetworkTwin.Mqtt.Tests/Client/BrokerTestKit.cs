@@ -1,14 +1,14 @@
-using System.Diagnostics;
 using NetworkTwin.Mqtt.Client;
 
 namespace NetworkTwin.Mqtt.Tests.Client;
 
 internal static class BrokerTestKit
 {
-    public static MqttClientOptions Options(int port, string clientId) => new()
+    public static MqttClientOptions Options(int port, string clientId, string protocolVersion = "5") => new()
     {
         Port = port,
         ClientId = clientId,
+        ProtocolVersion = protocolVersion,
         ReconnectMinSeconds = 0.05,
         ReconnectMaxSeconds = 0.5,
         KeepAliveSeconds = 5,
@@ -16,19 +16,8 @@ internal static class BrokerTestKit
     };
 
     /// <summary>Awaits a condition, failing with <paramref name="what"/> after the timeout.</summary>
-    public static async Task Eventually(Func<bool> condition, string what, double timeoutSeconds = 30)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (clock.Elapsed.TotalSeconds > timeoutSeconds)
-            {
-                Assert.Fail($"timed out after {timeoutSeconds} s waiting for: {what}");
-            }
-
-            await Task.Delay(10);
-        }
-    }
+    public static Task Eventually(Func<bool> condition, string what, double timeoutSeconds = 30) =>
+        NetworkTwin.Testing.Poll.UntilAsync(condition, what, timeoutSeconds, everyMilliseconds: 10);
 
     public static async Task<List<MqttMessage>> Receive(MqttClient client, int count, double timeoutSeconds = 30)
     {
