@@ -85,7 +85,7 @@ internal sealed partial class StatusFileWriter(
         if (mqtt.Client is { } client)
         {
             var s = client.GetStatistics();
-            broker = new BrokerStatus(client.Endpoint, s.Connected, s.ConnectedSince, s.Connects, s.ConnectionFailures, s.ProtocolErrors, s.LastError, mqtt.Topics, s.InboundQueued);
+            broker = new BrokerStatus(client.Endpoint, s.Connected, s.ConnectedSince, s.Connects, s.ConnectionFailures, s.ProtocolErrors, s.LastError, mqtt.Topics, s.InboundQueued, s.Subscriptions);
         }
 
         var latency = twin.Latency.Summary();

@@ -1,10 +1,10 @@
+using Grpc.Core;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NetworkTwin.Agent.Configuration;
 using NetworkTwin.Agent.Outbox;
 using NetworkTwin.Contracts.Status;
-using Grpc.Core;
 using NetworkTwin.Contracts.Sync;
 using NetworkTwin.Hosting.Grpc;
 

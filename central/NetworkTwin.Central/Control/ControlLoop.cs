@@ -1,4 +1,5 @@
 using System.Globalization;
+using Grpc.Core;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NetworkTwin.Central.Repository;
@@ -6,7 +7,6 @@ using NetworkTwin.Central.Sync;
 using NetworkTwin.Contracts.Operators;
 using NetworkTwin.Contracts.Sync;
 using NetworkTwin.Hosting;
-using Grpc.Core;
 
 namespace NetworkTwin.Central.Control;
 

@@ -1,9 +1,9 @@
 using System.Globalization;
+using Grpc.Core;
 using NetworkTwin.Analytics.WhatIfs;
 using NetworkTwin.Central.Control;
 using NetworkTwin.Central.Repository;
 using NetworkTwin.Contracts.Operators;
-using Grpc.Core;
 
 namespace NetworkTwin.Central.Scenarios;
 

@@ -7,10 +7,10 @@ using NetworkTwin.Console.Cli;
 using NetworkTwin.Contracts.Status;
 using NetworkTwin.Contracts.Telemetry;
 using NetworkTwin.Mqtt;
-using NetworkTwin.Testing.Launchers;
 using NetworkTwin.Mqtt.Client;
 using NetworkTwin.Telemetry.Replay;
 using NetworkTwin.Telemetry.Scenario;
+using NetworkTwin.Testing.Launchers;
 using Spectre.Console;
 using static System.FormattableString;
 

@@ -7,8 +7,8 @@ using NetworkTwin.Contracts.Operators;
 using NetworkTwin.Contracts.Status;
 using NetworkTwin.Hosting.Grpc;
 using NetworkTwin.Mqtt.Client;
-using NetworkTwin.Testing.Launchers;
 using NetworkTwin.Telemetry.Replay;
+using NetworkTwin.Testing.Launchers;
 using Spectre.Console;
 
 namespace NetworkTwin.Console.Demo;

@@ -61,6 +61,7 @@ public sealed record ForecastStatus(string ModelName, long ModelVersion, long Fo
 /// <summary>The agent's store-and-forward outbox.</summary>
 public sealed record OutboxStatus(long Pending, long PendingBytes, long Dropped, long LastSequence);
 
+/// <summary>The agent's MQTT connection; <c>Subscribed</c> counts the topic filters the broker granted on the current connection.</summary>
 public sealed record BrokerStatus(
     string Endpoint,
     bool Connected,
@@ -70,7 +71,8 @@ public sealed record BrokerStatus(
     long ProtocolErrors,
     string? LastError,
     IReadOnlyList<string> Topics,
-    int QueuedMessages);
+    int QueuedMessages,
+    int Subscribed = 0);
 
 /// <summary>Counters since start, and rates over the last status interval.</summary>
 public sealed record IngestStatus(

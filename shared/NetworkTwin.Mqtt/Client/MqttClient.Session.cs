@@ -109,6 +109,7 @@ public sealed partial class MqttClient
             filters = [.. _subscriptions];
             resend = [.. _unacknowledged.Keys];
             disconnected = _disconnected.Task;
+            _granted = 0;
         }
 
         using var connection = CancellationTokenSource.CreateLinkedTokenSource(stop);
@@ -263,6 +264,11 @@ public sealed partial class MqttClient
 
             if ((int)item.ResultCode <= 2)
             {
+                lock (_gate)
+                {
+                    _granted++;
+                }
+
                 waiter?.TrySetResult((MqttQos)(int)item.ResultCode);
             }
             else

@@ -40,6 +40,7 @@ public sealed partial class MqttClient : IAsyncDisposable
     private TaskCompletionSource _connected = NewSignal();
     private TaskCompletionSource<string> _disconnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _isConnected;
+    private int _granted;
     private DateTimeOffset? _connectedSince;
     private string? _lastError;
     private long _sequence;
@@ -218,7 +219,8 @@ public sealed partial class MqttClient : IAsyncDisposable
                 Interlocked.Read(ref _resent),
                 _unacknowledged.Count,
                 _inbound.Reader.Count,
-                _lastError);
+                _lastError,
+                _isConnected ? _granted : 0);
         }
     }
 

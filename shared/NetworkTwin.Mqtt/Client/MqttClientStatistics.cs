@@ -14,4 +14,5 @@ public sealed record MqttClientStatistics(
     long Resent,
     int Inflight,
     int InboundQueued,
-    string? LastError);
+    string? LastError,
+    int Subscriptions);

@@ -7,10 +7,10 @@ using NetworkTwin.Agent.Hosting;
 using NetworkTwin.Analytics.Scenario;
 using NetworkTwin.Contracts.Status;
 using NetworkTwin.Mqtt;
-using NetworkTwin.Testing.Launchers;
 using NetworkTwin.Mqtt.Client;
 using NetworkTwin.Telemetry.Replay;
 using NetworkTwin.Telemetry.Scenario;
+using NetworkTwin.Testing.Launchers;
 
 namespace NetworkTwin.Agent.Tests.Hosting;
 

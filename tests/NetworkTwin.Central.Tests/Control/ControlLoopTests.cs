@@ -1,10 +1,10 @@
+using Grpc.Core;
 using Microsoft.Extensions.Logging.Abstractions;
 using NetworkTwin.Central.Control;
 using NetworkTwin.Central.Repository;
 using NetworkTwin.Central.Sync;
 using NetworkTwin.Contracts.Operators;
 using NetworkTwin.Contracts.Sync;
-using Grpc.Core;
 
 namespace NetworkTwin.Central.Tests.Control;
 

@@ -6,10 +6,10 @@ using NetworkTwin.Agent.Hosting;
 using NetworkTwin.Analytics.Scenario;
 using NetworkTwin.Central.Hosting;
 using NetworkTwin.Contracts.Operators;
-using NetworkTwin.Testing.Launchers;
 using NetworkTwin.Mqtt.Client;
 using NetworkTwin.Telemetry.Replay;
 using NetworkTwin.Testing;
+using NetworkTwin.Testing.Launchers;
 
 namespace NetworkTwin.Central.Tests.Control;
 
@@ -65,14 +65,15 @@ public sealed class GovernedControlTests : IDisposable
         await using var publisher = new MqttClient(new MqttClientOptions { Port = broker.Port, ClientId = "ctl-replayer", CleanSession = true });
         publisher.Start();
         using var channel = CoordinatorClients.Channel(port);
-        await Eventually.Until(async () => (await channel.Operators().ListAgentsAsync(new ListAgentsRequest())).Agents.Count == 1, "the agent registered", pollMilliseconds: 500);
+        await Poll.UntilAsync(async () => (await channel.Operators().ListAgentsAsync(new ListAgentsRequest())).Agents.Count == 1, "the agent registered", everyMilliseconds: 500);
+        await AgentStatusFile.WaitSubscribedAsync(Path.Combine(_dir, "du-ctl"));
         using var stopReplay = new CancellationTokenSource();
         var replay = TelemetryReplayer.RunAsync(source, publisher, new ReplayOptions { Site = "lab", Speed = 1, Binary = true }, null, stopReplay.Token);
 
         // Both links are far below their need: the coordinator proposes raising them, and the policy
         // (nothing costs little enough to apply alone here) holds both for an operator.
         DecisionList held = null!;
-        await Eventually.Until(
+        await Poll.UntilAsync(
             async () =>
             {
                 held = await channel.Operators().ListDecisionsAsync(new ListDecisionsRequest { State = "held" });
@@ -80,7 +81,7 @@ public sealed class GovernedControlTests : IDisposable
             },
             "both congested links proposed and held",
             seconds: 30,
-            pollMilliseconds: 250);
+            everyMilliseconds: 250);
         Assert.All(held.Decisions, d =>
         {
             Assert.Equal(("raise-capacity", 0.01, "du-ctl"), (d.Action, d.FromGbps, d.AgentId));
@@ -105,7 +106,7 @@ public sealed class GovernedControlTests : IDisposable
         Assert.Equal(System.Net.HttpStatusCode.Conflict, (await http.PostAsync(new Uri($"api/decisions/{other.DecisionId}", UriKind.Relative), twice)).StatusCode);
 
         Decision done = null!;
-        await Eventually.Until(
+        await Poll.UntilAsync(
             async () =>
             {
                 done = (await channel.Operators().ListDecisionsAsync(new ListDecisionsRequest())).Decisions.Single(d => d.DecisionId == chosen.DecisionId);
@@ -113,7 +114,7 @@ public sealed class GovernedControlTests : IDisposable
             },
             "the approved decision applied and its effect measured",
             seconds: 30,
-            pollMilliseconds: 250);
+            everyMilliseconds: 250);
         Assert.True(done.State == "confirmed", $"decision {done.DecisionId} is {done.State}: {done.Outcome}");
         Assert.InRange(done.EffectLossPercent, 0, done.LossTarget * 100);
 
@@ -124,10 +125,10 @@ public sealed class GovernedControlTests : IDisposable
         Assert.Equal(FormattableString.Invariant($"{done.LinkId} {done.ToGbps:0.###} {done.CommandId} cells={string.Join(',', done.Cells)} previous=0.01"), hookLine);
 
         // The agent reports the target in force with its sizings from then on.
-        await Eventually.Until(
+        await Poll.UntilAsync(
             async () => (await channel.Operators().ListLinksAsync(new ListLinksRequest())).Links.Any(l => l.Link.LinkId == done.LinkId && Math.Abs(l.Link.TargetGbps - done.ToGbps) < 1e-9),
             "the link's results carry the new target",
-            pollMilliseconds: 250);
+            everyMilliseconds: 250);
         await stopReplay.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => replay);
 

@@ -6,10 +6,10 @@ using NetworkTwin.Analytics.Scenario;
 using NetworkTwin.Central.Hosting;
 using NetworkTwin.Contracts.Operators;
 using NetworkTwin.Mqtt;
-using NetworkTwin.Testing.Launchers;
 using NetworkTwin.Mqtt.Client;
 using NetworkTwin.Telemetry.Replay;
 using NetworkTwin.Testing;
+using NetworkTwin.Testing.Launchers;
 
 namespace NetworkTwin.Central.Tests.Learning;
 
@@ -47,8 +47,8 @@ public sealed class ForecastLoopTests : IDisposable
         await using var publisher = new MqttClient(new MqttClientOptions { Port = broker.Port, ClientId = "learn-replayer", CleanSession = true });
         publisher.Start();
         using var channel = CoordinatorClients.Channel(port);
-        await Eventually.Until(async () => (await channel.Operators().ListAgentsAsync(new ListAgentsRequest())).Agents.Count == 1, "the agent registered", pollMilliseconds: 500);
-        await Task.Delay(1000);
+        await Poll.UntilAsync(async () => (await channel.Operators().ListAgentsAsync(new ListAgentsRequest())).Agents.Count == 1, "the agent registered", everyMilliseconds: 500);
+        await AgentStatusFile.WaitSubscribedAsync(Path.Combine(_dir, "du-learn"));
 
         var replay = TelemetryReplayer.RunAsync(source, publisher, new ReplayOptions { Site = "lab", Speed = 1, Binary = true }, null, default);
 
@@ -57,7 +57,7 @@ public sealed class ForecastLoopTests : IDisposable
         Assert.Equal("not-trained", early.State);
 
         ModelRecord model = null!;
-        await Eventually.Until(
+        await Poll.UntilAsync(
             async () =>
             {
                 model = await channel.Operators().TrainModelAsync(new TrainModelRequest(), deadline: DateTime.UtcNow + TimeSpan.FromMinutes(2));
@@ -65,20 +65,20 @@ public sealed class ForecastLoopTests : IDisposable
             },
             "a model trained and shipped",
             seconds: 45,
-            pollMilliseconds: 500);
+            everyMilliseconds: 500);
         Assert.Equal(["du-learn"], model.Agents);
         Assert.True(model.HoldoutWape is > 0 and < 1, $"held-out WAPE {model.HoldoutWape}");
         Assert.True(double.IsNaN(model.PreviousWape));
 
         ForecastList forecasts = null!;
-        await Eventually.Until(
+        await Poll.UntilAsync(
             async () =>
             {
                 forecasts = await channel.Operators().ListForecastsAsync(new ListForecastsRequest());
                 return forecasts.Forecasts.Count > 0 && forecasts.Forecasts.All(f => f.Forecast.ModelVersion == model.Version);
             },
             "forecasts made with the shipped model",
-            pollMilliseconds: 500);
+            everyMilliseconds: 500);
         // The dashboard in a real browser draws the prediction band once forecasts arrive.
         await Task.Delay(3000);
         var dashboard = new Uri($"http://127.0.0.1:{web}/");

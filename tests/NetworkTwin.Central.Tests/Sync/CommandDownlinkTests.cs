@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Google.Protobuf;
+using Grpc.Net.Client;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
@@ -10,9 +11,8 @@ using NetworkTwin.Agent.Hosting;
 using NetworkTwin.Central.Hosting;
 using NetworkTwin.Contracts.Operators;
 using NetworkTwin.Contracts.Sync;
-using NetworkTwin.Testing.Launchers;
 using NetworkTwin.Testing;
-using Grpc.Net.Client;
+using NetworkTwin.Testing.Launchers;
 
 namespace NetworkTwin.Central.Tests.Sync;
 
@@ -121,7 +121,7 @@ public sealed class CommandDownlinkTests : IDisposable
         // The refused models left v3 in use (as the agent's status file says).
         var status = Path.Combine(_dir, "agent", NetworkTwin.Contracts.Status.AgentStatusDocument.FileName);
         NetworkTwin.Contracts.Status.ForecastStatus? forecast = null;
-        await Eventually.Until(
+        await Poll.UntilAsync(
             async () =>
             {
                 try
@@ -137,7 +137,7 @@ public sealed class CommandDownlinkTests : IDisposable
             },
             "the agent's status names model v3",
             seconds: 10,
-            pollMilliseconds: 200);
+            everyMilliseconds: 200);
 
         Assert.Equal("load", forecast?.ModelName);
         Assert.Equal(3, forecast?.ModelVersion);

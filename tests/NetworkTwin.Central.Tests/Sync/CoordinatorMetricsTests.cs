@@ -4,8 +4,8 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using NetworkTwin.Central.Hosting;
 using NetworkTwin.Contracts.Sync;
-using NetworkTwin.Testing.Launchers;
 using NetworkTwin.Testing;
+using NetworkTwin.Testing.Launchers;
 
 namespace NetworkTwin.Central.Tests.Sync;
 

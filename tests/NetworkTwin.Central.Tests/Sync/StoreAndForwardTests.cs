@@ -12,10 +12,10 @@ using NetworkTwin.Central.Hosting;
 using NetworkTwin.Central.Repository;
 using NetworkTwin.Contracts.Status;
 using NetworkTwin.Mqtt;
-using NetworkTwin.Testing.Launchers;
 using NetworkTwin.Mqtt.Client;
 using NetworkTwin.Telemetry.Replay;
 using NetworkTwin.Telemetry.Scenario;
+using NetworkTwin.Testing.Launchers;
 
 namespace NetworkTwin.Central.Tests.Sync;
 

@@ -8,10 +8,10 @@ using NetworkTwin.Central.Tests.Repository;
 using NetworkTwin.Contracts.Operators;
 using NetworkTwin.Contracts.Topology;
 using NetworkTwin.Mqtt;
-using NetworkTwin.Testing.Launchers;
 using NetworkTwin.Mqtt.Client;
 using NetworkTwin.Telemetry.Replay;
 using NetworkTwin.Testing;
+using NetworkTwin.Testing.Launchers;
 
 namespace NetworkTwin.Central.Tests.Topology;
 
@@ -62,12 +62,13 @@ public sealed class TwoAgentTopologyTests(PostgresClusterFixture postgres) : ICl
         await using var publisher = new MqttClient(new MqttClientOptions { Port = broker.Port, ClientId = "topo-replayer", CleanSession = true });
         publisher.Start();
         using var channel = CoordinatorClients.Channel(port);
-        await Eventually.Until(async () => (await channel.Operators().ListAgentsAsync(new ListAgentsRequest())).Agents.Count == 2, "both agents registered");
-        await Task.Delay(1000);   // both subscriptions in place
+        await Poll.UntilAsync(async () => (await channel.Operators().ListAgentsAsync(new ListAgentsRequest())).Agents.Count == 2, "both agents registered");
+        await AgentStatusFile.WaitSubscribedAsync(Path.Combine(_dir, "du-a"));
+        await AgentStatusFile.WaitSubscribedAsync(Path.Combine(_dir, "du-b"));
 
         await TelemetryReplayer.RunAsync(source, publisher, new ReplayOptions { Site = "lab", Speed = 2, Binary = true }, null, default);
         TopologyMap map = null!;
-        await Eventually.Until(
+        await Poll.UntilAsync(
             async () =>
             {
                 map = await channel.Operators().GetTopologyAsync(new GetTopologyRequest { Refresh = true });
@@ -77,7 +78,7 @@ public sealed class TwoAgentTopologyTests(PostgresClusterFixture postgres) : ICl
         // The agents' sizings arrive on their own schedule (a loaded machine delays the last ones): wait until
         // every discovered link has one; the assertions below still check each.
         CapacityList capacities = null!;
-        await Eventually.Until(
+        await Poll.UntilAsync(
             async () =>
             {
                 capacities = await channel.Operators().ListCapacitiesAsync(new CapacitiesRequest());

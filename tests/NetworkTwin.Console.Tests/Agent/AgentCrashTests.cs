@@ -3,10 +3,10 @@ using Microsoft.Data.Sqlite;
 using NetworkTwin.Analytics.Scenario;
 using NetworkTwin.Console.Agent;
 using NetworkTwin.Mqtt;
-using NetworkTwin.Testing.Launchers;
 using NetworkTwin.Mqtt.Client;
 using NetworkTwin.Telemetry.Replay;
 using NetworkTwin.Telemetry.Scenario;
+using NetworkTwin.Testing.Launchers;
 
 namespace NetworkTwin.Console.Tests.Agent;
 

@@ -8,10 +8,10 @@ using NetworkTwin.Central.Hosting;
 using NetworkTwin.Central.Repository;
 using NetworkTwin.Console.Agent;
 using NetworkTwin.Mqtt;
-using NetworkTwin.Testing.Launchers;
 using NetworkTwin.Mqtt.Client;
 using NetworkTwin.Telemetry.Replay;
 using NetworkTwin.Telemetry.Scenario;
+using NetworkTwin.Testing.Launchers;
 
 namespace NetworkTwin.Console.Tests.Agent;
 

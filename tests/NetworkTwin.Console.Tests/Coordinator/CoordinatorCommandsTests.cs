@@ -1,11 +1,11 @@
 using System.Globalization;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using NetworkTwin.Central.Hosting;
 using NetworkTwin.Contracts.Sync;
 using NetworkTwin.Testing;
-using Grpc.Net.Client;
 using NetworkTwin.Testing.Launchers;
 
 namespace NetworkTwin.Console.Tests.Coordinator;

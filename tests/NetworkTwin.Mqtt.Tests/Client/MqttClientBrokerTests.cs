@@ -1,6 +1,6 @@
 using System.Text;
-using NetworkTwin.Testing.Launchers;
 using NetworkTwin.Mqtt.Client;
+using NetworkTwin.Testing.Launchers;
 using static NetworkTwin.Mqtt.Tests.Client.BrokerTestKit;
 
 namespace NetworkTwin.Mqtt.Tests.Client;

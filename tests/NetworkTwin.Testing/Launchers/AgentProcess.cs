@@ -89,31 +89,7 @@ public sealed class AgentProcess : IAsyncDisposable
     }
 
     /// <summary>The latest status the agent wrote, or null before its first write.</summary>
-    public async Task<AgentStatusDocument?> TryReadStatusAsync(CancellationToken ct)
-    {
-        if (!File.Exists(StatusPath))
-        {
-            return null;
-        }
-
-        try
-        {
-            var stream = File.OpenRead(StatusPath);
-            await using (stream.ConfigureAwait(false))
-            {
-                return await System.Text.Json.JsonSerializer.DeserializeAsync<AgentStatusDocument>(stream, AgentStatusDocument.JsonOptions, ct).ConfigureAwait(false);
-            }
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            // Caught between the agent's writes; the next read gets a whole one.
-            return null;
-        }
-    }
+    public Task<AgentStatusDocument?> TryReadStatusAsync(CancellationToken ct) => AgentStatusFile.TryReadAsync(DataDirectory, ct);
 
     /// <summary>Polls the status file until <paramref name="condition"/> holds; fails if the agent exits.</summary>
     public async Task<AgentStatusDocument> WaitForStatusAsync(Func<AgentStatusDocument, bool> condition, string what, TimeSpan timeout, CancellationToken ct)
