@@ -338,6 +338,7 @@ public sealed partial class MqttClient
         var o = _options;
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(o.Host, o.Port)
+            .WithTcpServer(tcp => tcp.BufferSize = o.SocketBufferBytes)
             .WithClientId(o.ClientId)
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(o.KeepAliveSeconds))
 
