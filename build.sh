@@ -3,10 +3,10 @@
 #   ./build.sh demo   build, then run the whole fronthaul job on a generated capture
 #   ./build.sh test   build, then run every test (prints "tests: N passed, N failed")
 #   ./build.sh bench  build, then print the speed figures (uses ../shared/data/fronthaul if present)
-#   ./build.sh package  self-contained publishes (linux-x64, win-x64) and .deb packages, each .deb checked
-#                       by installing it into a fresh root (packaging/build.sh)
+#   ./build.sh package  self-contained publishes (linux-x64, linux-arm64, win-x64) and .deb packages (amd64,
+#                       arm64), each checked (packaging/build.sh)
 # It installs what it needs when missing: Debian mosquitto, mosquitto-clients, postgresql and systemd
-# (for systemd-analyze), ONNX Runtime's native library (npm onnxruntime-node, sha256-checked); for the
+# (for systemd-analyze); ONNX Runtime comes with the Microsoft.ML.OnnxRuntime NuGet package; for the
 # tests also Debian libonnx-testdata (conformance models),
 # the npm @grpc/grpc-js peer (and Node.js) used by the gRPC interop tests and Debian chromium for the
 # dashboard test.
@@ -58,7 +58,7 @@ ensure_browser() {
   fi
 }
 
-# Node.js and npm from Debian when missing (the npm registry serves the gRPC peer and ONNX Runtime).
+# Node.js and npm from Debian when missing (the npm registry serves the gRPC peer and the benchmarks' references).
 ensure_node() {
   if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     local sudo=""
@@ -66,44 +66,6 @@ ensure_node() {
     echo "installing nodejs and npm (Debian packages)..."
     $sudo apt-get update -qq >/dev/null
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
-  fi
-}
-
-# The real ONNX Runtime (native library, C API) for the agent's predictions and the coordinator's
-# model checks. No NuGet package for it here: the npm package onnxruntime-node ships the same native
-# builds. Fetched once with `npm pack` (not installed: its postinstall downloads more), checked by
-# sha256, and only the two libraries are kept under .cache/ (the projects copy them to their output).
-ORT_VERSION=1.30.0
-ORT_TGZ_SHA256=6e3390d6b783e7be946fad629292799da28d0b42f84856e50d2c1b0383291e75
-ORT_LINUX_SHA256=ffb75a925ba05e47b235bb66e3e3911714a80b328a9c9425539feb204aa32a23
-ORT_WINDOWS_SHA256=508c362f5673483dd3a086379c392795b2e42d10d5e6f3f90ebd7ac21c97af67
-ORT_DIR=".cache/onnxruntime-$ORT_VERSION"
-ensure_onnxruntime() {
-  if [ -f "$ORT_DIR/linux-x64/libonnxruntime.so.1" ] && [ -f "$ORT_DIR/win-x64/onnxruntime.dll" ]; then
-    return
-  fi
-  ensure_node
-  echo "fetching ONNX Runtime $ORT_VERSION (npm pack onnxruntime-node@$ORT_VERSION, about 110 MB)..."
-  local tmp
-  tmp="$(mktemp -d)"
-  npm pack "onnxruntime-node@$ORT_VERSION" --pack-destination "$tmp" --loglevel=error >/dev/null
-  local tgz="$tmp/onnxruntime-node-$ORT_VERSION.tgz"
-  check_sha256 "$tgz" "$ORT_TGZ_SHA256"
-  tar -xzf "$tgz" -C "$tmp" package/bin/napi-v6/linux/x64/libonnxruntime.so.1 package/bin/napi-v6/win32/x64/onnxruntime.dll
-  check_sha256 "$tmp/package/bin/napi-v6/linux/x64/libonnxruntime.so.1" "$ORT_LINUX_SHA256"
-  check_sha256 "$tmp/package/bin/napi-v6/win32/x64/onnxruntime.dll" "$ORT_WINDOWS_SHA256"
-  mkdir -p "$ORT_DIR/linux-x64" "$ORT_DIR/win-x64"
-  mv "$tmp/package/bin/napi-v6/linux/x64/libonnxruntime.so.1" "$ORT_DIR/linux-x64/"
-  mv "$tmp/package/bin/napi-v6/win32/x64/onnxruntime.dll" "$ORT_DIR/win-x64/"
-  rm -rf "$tmp"
-}
-
-check_sha256() {
-  local actual
-  actual="$(sha256sum "$1" | cut -d' ' -f1)"
-  if [ "$actual" != "$2" ]; then
-    echo "error: $1 has sha256 $actual, expected $2; refusing to use it" >&2
-    exit 1
   fi
 }
 
@@ -141,7 +103,6 @@ shift || true
 case "$command" in
   demo)
     ensure_debian_packages
-    ensure_onnxruntime
     build
     dotnet "$cli" demo --agent "$agent" "$@"
     ;;
@@ -149,7 +110,6 @@ case "$command" in
     ensure_debian_packages
     ensure_interop_peer
     ensure_browser
-    ensure_onnxruntime
     ensure_onnx_testdata
     build
     log="$(mktemp)"
@@ -166,7 +126,6 @@ case "$command" in
     ;;
   bench)
     ensure_debian_packages
-    ensure_onnxruntime
     build
     data=()
     if [ -d ../shared/data/fronthaul ]; then data=(--data ../shared/data/fronthaul); fi
@@ -201,7 +160,6 @@ case "$command" in
       sudo=""; if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
       DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends dpkg-dev >/dev/null
     fi
-    ensure_onnxruntime
     bash packaging/build.sh
     ;;
   *)

@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # Builds the NetworkTwin packages into out/packages:
-#   - self-contained publishes of the agent and the coordinator for linux-x64 and win-x64;
-#   - networktwin-agent_<version>_amd64.deb and networktwin-central_<version>_amd64.deb
-#     (binaries in /usr/lib/networktwin/<service>, settings in /etc/networktwin, state in
+#   - self-contained publishes of the agent and the coordinator for linux-x64, linux-arm64 and win-x64;
+#   - networktwin-agent_<version>_<arch>.deb and networktwin-central_<version>_<arch>.deb for amd64 and
+#     arm64 (binaries in /usr/lib/networktwin/<service>, settings in /etc/networktwin, state in
 #     /var/lib/networktwin, logs in /var/log/networktwin, systemd units);
-# then checks each .deb: installed into a fresh root with `dpkg --root`, inspected (files, owner of
-# the state directories, the service user, the unit with systemd-analyze, the binary running
-# --validate-config on the installed settings), and purged again.
+# then checks each .deb: the amd64 ones installed into a fresh root with `dpkg --root`, inspected (files,
+# owner of the state directories, the service user, the unit with systemd-analyze, the binary running
+# --validate-config on the installed settings), and purged again; the arm64 ones (which cannot run here)
+# by their contents, their control file and the ELF machine of their binaries and native libraries.
 # Called by `./build.sh package`; needs dpkg-dev and systemd (systemd-analyze), which build.sh installs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-version="${NETWORKTWIN_VERSION:-0.4.0}"
+# The one version number, from Directory.Build.props (the assemblies and --version carry the same).
+version="${NETWORKTWIN_VERSION:-$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props | head -n 1)}"
+[ -n "$version" ] || { echo "no <Version> in Directory.Build.props" >&2; exit 1; }
 out="$PWD/out/packages"
 rm -rf "$out"
 mkdir -p "$out"
@@ -22,17 +25,17 @@ publish() { # project runtime destination
     -o "$3" -nologo -v quiet >/dev/null
 }
 
-for rid in linux-x64 win-x64; do
+for rid in linux-x64 linux-arm64 win-x64; do
   publish agent/NetworkTwin.Agent/NetworkTwin.Agent.csproj "$rid" "$out/$rid/agent"
   publish central/NetworkTwin.Central/NetworkTwin.Central.csproj "$rid" "$out/$rid/central"
 done
 
-deb() { # service package binary summary
-  local svc="$1" name="$2" bin="$3" summary="$4"
-  local stage="$out/stage/$name"
+deb() { # service package binary summary rid arch
+  local svc="$1" name="$2" bin="$3" summary="$4" rid="$5" arch="$6"
+  local stage="$out/stage/$name-$arch"
   rm -rf "$stage"
   mkdir -p "$stage/DEBIAN" "$stage/usr/lib/networktwin/$svc" "$stage/lib/systemd/system" "$stage/etc/networktwin" "$stage/usr/share/doc/$name"
-  cp -a "$out/linux-x64/$svc/." "$stage/usr/lib/networktwin/$svc/"
+  cp -a "$out/$rid/$svc/." "$stage/usr/lib/networktwin/$svc/"
   cp "packaging/systemd/$name.service" "$stage/lib/systemd/system/"
   cp "packaging/deb/$svc.json" "$stage/etc/networktwin/$svc.json"
   cp packaging/README.md "$stage/usr/share/doc/$name/README.md"
@@ -41,7 +44,7 @@ deb() { # service package binary summary
   cat > "$stage/DEBIAN/control" <<EOF
 Package: $name
 Version: $version
-Architecture: amd64
+Architecture: $arch
 Maintainer: NetworkTwin team <team@networktwin.invalid>
 Section: net
 Priority: optional
@@ -56,14 +59,27 @@ EOF
     sed -e "s|@SVC@|$svc|g" -e "s|@NAME@|$name|g" -e "s|@BIN@|/usr/lib/networktwin/$svc/$bin|g" "packaging/deb/$script" > "$stage/DEBIAN/$script"
     chmod 0755 "$stage/DEBIAN/$script"
   done
-  dpkg-deb --root-owner-group -Zxz --build "$stage" "$out/${name}_${version}_amd64.deb" >/dev/null
-  echo "built $out/${name}_${version}_amd64.deb ($(du -h "$out/${name}_${version}_amd64.deb" | cut -f1))"
+  dpkg-deb --root-owner-group -Zxz --build "$stage" "$out/${name}_${version}_${arch}.deb" >/dev/null
+  echo "built $out/${name}_${version}_${arch}.deb ($(du -h "$out/${name}_${version}_${arch}.deb" | cut -f1))"
 }
 
-deb agent networktwin-agent networktwin-agent "NetworkTwin edge agent: telemetry ingest, live twin, sync to the coordinator"
-deb central networktwin-central networktwin-central "NetworkTwin coordinator: repository, topology across agents, operators' API"
+for target in "linux-x64 amd64" "linux-arm64 arm64"; do
+  set -- $target
+  deb agent networktwin-agent networktwin-agent "NetworkTwin edge agent: telemetry ingest, live twin, sync to the coordinator" "$1" "$2"
+  deb central networktwin-central networktwin-central "NetworkTwin coordinator: repository, topology across agents, operators' API" "$1" "$2"
+done
 
 fail() { echo "package check failed: $*" >&2; exit 1; }
+
+# The ELF machine of a file: x86-64 or aarch64 (e_machine, bytes 18-19 of the header, little-endian).
+elf_machine() {
+  [ "$(head -c 4 "$1" | od -An -c | tr -d ' ')" = "177ELF" ] || { echo "not-elf"; return; }
+  case "$(od -An -tx1 -j18 -N2 "$1" | tr -d ' \n')" in
+    3e00) echo x86-64 ;;
+    b700) echo aarch64 ;;
+    *) echo other ;;
+  esac
+}
 
 check() { # service package binary
   local svc="$1" name="$2" bin="$3"
@@ -78,13 +94,13 @@ check() { # service package binary
   printf 'root:*::\n' > "$root/etc/gshadow"
   dpkg --root="$root" --force-script-chrootless --force-depends --log=/dev/null -i "$out/${name}_${version}_amd64.deb" >/dev/null 2>"$out/dpkg-$svc.err" \
     || { cat "$out/dpkg-$svc.err" >&2; fail "$name did not install into a fresh root"; }
+  [ "$(dpkg --root="$root" -s "$name" | sed -n 's/^Version: //p')" = "$version" ] || fail "$name is not version $version"
 
   dpkg --root="$root" -s "$name" | grep -q '^Status: install ok installed' || fail "$name is not recorded as installed"
   [ -x "$root/usr/lib/networktwin/$svc/$bin" ] || fail "$bin is not installed executable"
   [ -f "$root/lib/systemd/system/$name.service" ] || fail "the systemd unit is missing"
-  # ONNX Runtime (the agent predicts with it, the coordinator judges models with it): the checked library, beside the binary.
-  cmp -s "$root/usr/lib/networktwin/$svc/libonnxruntime.so.1" .cache/onnxruntime-1.30.0/linux-x64/libonnxruntime.so.1 \
-    || fail "libonnxruntime.so.1 is missing from the package or is not the sha256-checked one"
+  # ONNX Runtime (the agent predicts with it, the coordinator judges models with it): the NuGet package's library, beside the binary.
+  [ "$(elf_machine "$root/usr/lib/networktwin/$svc/libonnxruntime.so")" = x86-64 ] || fail "libonnxruntime.so (x86-64) is missing beside $bin"
   [ -f "$root/etc/networktwin/$svc.json" ] || fail "the settings file is missing"
   grep -q '^networktwin:' "$root/etc/passwd" || fail "the networktwin user was not created"
   local uid
@@ -120,10 +136,34 @@ check() { # service package binary
 
 check agent networktwin-agent networktwin-agent
 check central networktwin-central networktwin-central
+
+# arm64 (DUs and gateways): not runnable here, so its contents, control file and the machine of every ELF file.
+check_arm64() { # service package binary
+  local svc="$1" name="$2" bin="$3"
+  local deb="$out/${name}_${version}_arm64.deb" tree="$out/arm64-$svc"
+  rm -rf "$tree"
+  dpkg-deb -x "$deb" "$tree"
+  [ "$(dpkg-deb -f "$deb" Architecture)" = arm64 ] || fail "$deb is not Architecture: arm64"
+  [ "$(dpkg-deb -f "$deb" Version)" = "$version" ] || fail "$deb is not version $version"
+  [ -f "$tree/lib/systemd/system/$name.service" ] && [ -f "$tree/etc/networktwin/$svc.json" ] || fail "$deb lacks its unit or settings"
+  local machine
+  for f in "$tree/usr/lib/networktwin/$svc/$bin" "$tree/usr/lib/networktwin/$svc/libonnxruntime.so" "$tree/usr/lib/networktwin/$svc/libe_sqlite3.so"; do
+    [ -f "$f" ] || fail "$deb lacks $(basename "$f")"
+    machine="$(elf_machine "$f")"
+    [ "$machine" = aarch64 ] || fail "$(basename "$f") in $deb is $machine, not aarch64"
+  done
+  local elves others
+  elves="$(find "$tree/usr/lib/networktwin/$svc" -type f | while read -r f; do [ "$(elf_machine "$f")" != not-elf ] && echo "$f"; done | wc -l)"
+  others="$(find "$tree/usr/lib/networktwin/$svc" -type f | while read -r f; do m="$(elf_machine "$f")"; [ "$m" != not-elf ] && [ "$m" != aarch64 ] && echo "$f"; done | wc -l)"
+  [ "$others" -eq 0 ] || fail "$deb carries $others ELF file(s) for another machine"
+  echo "checked ${name}_${version}_arm64.deb: $(dpkg-deb -c "$deb" | wc -l) paths, $elves ELF files all aarch64 ($bin, libonnxruntime.so, libe_sqlite3.so among them)"
+}
+check_arm64 agent networktwin-agent networktwin-agent
+check_arm64 central networktwin-central networktwin-central
 # Windows: the publish folders plus the service install script beside them.
 cp packaging/windows/install-agent.ps1 "$out/win-x64/"
 for exe in "$out/win-x64/agent/networktwin-agent.exe" "$out/win-x64/central/networktwin-central.exe"; do
   [ "$(head -c 2 "$exe")" = "MZ" ] || fail "$exe is not a Windows executable"
-  cmp -s "$(dirname "$exe")/onnxruntime.dll" .cache/onnxruntime-1.30.0/win-x64/onnxruntime.dll || fail "onnxruntime.dll is missing beside $exe"
+  [ "$(head -c 2 "$(dirname "$exe")/onnxruntime.dll")" = "MZ" ] || fail "onnxruntime.dll is missing beside $exe"
 done
 echo "windows: $out/win-x64/ (agent/, central/, install-agent.ps1: run it elevated to register the NetworkTwinAgent service)"

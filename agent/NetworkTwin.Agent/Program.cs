@@ -4,12 +4,6 @@ using NetworkTwin.Agent.Hosting;
 using NetworkTwin.Hosting;
 
 // The NetworkTwin edge agent: ingest (MQTT, tailed .dat files) -> live windows -> analysis -> status.
-if (OperatingSystem.IsWindows() && args.Contains(NetworkTwin.Hosting.Windows.WindowsService.Switch))
-{
-    // Under the Service Control Manager (packaging/windows/install-agent.ps1 registers it so).
-    return NetworkTwin.Hosting.Windows.WindowsService.Run("NetworkTwinAgent", () => AgentHost.Build([.. args.Where(a => a != NetworkTwin.Hosting.Windows.WindowsService.Switch)]));
-}
-
 var validateOnly = args.Contains(ServiceExit.ValidateConfigSwitch);
 try
 {

@@ -2,11 +2,6 @@ using NetworkTwin.Central.Hosting;
 using NetworkTwin.Hosting;
 
 // The NetworkTwin coordinator: agents register and sync their results here; operators query it.
-if (OperatingSystem.IsWindows() && args.Contains(NetworkTwin.Hosting.Windows.WindowsService.Switch))
-{
-    return NetworkTwin.Hosting.Windows.WindowsService.Run("NetworkTwinCentral", () => CoordinatorHost.Build([.. args.Where(a => a != NetworkTwin.Hosting.Windows.WindowsService.Switch)]));
-}
-
 if (args.Contains(ServiceExit.ValidateConfigSwitch))
 {
     var (settings, errors) = CoordinatorHost.ReadSettings([.. args.Where(a => a != ServiceExit.ValidateConfigSwitch)]);

@@ -5,7 +5,7 @@
   Copies the win-x64 publish (out\packages\win-x64\agent from ./build.sh package) to -InstallDir,
   writes a default site file %ProgramData%\NetworkTwin\agent.json if there is none, registers the
   service "NetworkTwinAgent" (automatic start, LocalService account) running
-  "networktwin-agent.exe --service", and sets recovery so that a failed worker (exit code 70) or a
+  "networktwin-agent.exe", and sets recovery so that a failed worker (exit code 70) or a
   crash restarts it. Run from an elevated PowerShell.
 .EXAMPLE
   .\install-agent.ps1 -Source ..\..\out\packages\win-x64\agent
@@ -63,7 +63,7 @@ if (-not (Test-Path $site)) {
 # LocalService writes only its own data folder.
 & icacls (Join-Path $data 'agent') /grant 'NT AUTHORITY\LocalService:(OI)(CI)M' | Out-Null
 
-$binary = "`"$(Join-Path $InstallDir 'networktwin-agent.exe')`" --service"
+$binary = "`"$(Join-Path $InstallDir 'networktwin-agent.exe')`""
 if (-not $existing) {
     New-Service -Name $ServiceName -BinaryPathName $binary -DisplayName 'NetworkTwin edge agent' `
         -Description 'Telemetry ingest, live twin and sync to the NetworkTwin coordinator.' -StartupType Automatic | Out-Null

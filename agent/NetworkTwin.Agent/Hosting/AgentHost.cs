@@ -41,7 +41,7 @@ public static class AgentHost
         builder.Services.AddFileIngest();
         builder.Services.AddUplink();
         builder.Services.AddStatusFile();
-        NetworkTwin.Hosting.Systemd.SystemdNotifyService.Add(builder.Services, "networktwin-agent");
+        NetworkTwin.Hosting.ServiceManagers.Add(builder.Services, "networktwin-agent", "NetworkTwinAgent");
         return builder.Build();
     }
 

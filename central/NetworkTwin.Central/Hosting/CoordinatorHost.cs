@@ -87,7 +87,7 @@ public static partial class CoordinatorHost
         builder.Services.AddSingleton(settings.Control);
         builder.Services.AddSingleton<Control.ControlLoop>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Control.ControlLoop>());
-        NetworkTwin.Hosting.Systemd.SystemdNotifyService.Add(builder.Services, "networktwin-central");
+        NetworkTwin.Hosting.ServiceManagers.Add(builder.Services, "networktwin-central", "NetworkTwinCentral");
         builder.Services.AddSingleton<Metrics.CoordinatorMetrics>();
         builder.Services.AddSingleton<Metrics.CoordinatorMetricsServer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Metrics.CoordinatorMetricsServer>());

@@ -1,45 +1,44 @@
+using Microsoft.ML.OnnxRuntime;
+
 namespace NetworkTwin.Onnx.Runtime;
 
 /// <summary>
 /// Fixed-shape float inputs and outputs of one model in pinned buffers, each wrapped once in an
-/// ONNX Runtime value: a call writes the inputs in place, runs, and reads the outputs in place.
+/// <see cref="OrtValue"/> and bound once to an <see cref="OrtIoBinding"/>: a call writes the inputs in place,
+/// runs with the binding, and reads the outputs in place, with no allocation in steady state.
 /// Not thread-safe (one per worker); the session must outlive it.
 /// </summary>
-public sealed unsafe class OnnxBinding : IDisposable
+public sealed class OnnxBinding : IDisposable
 {
     private readonly OnnxSession _session;
     private readonly float[][] _inputs;
     private readonly float[][] _outputs;
-    private readonly OrtHandle[] _inputValues;
-    private readonly OrtHandle[] _outputValues;
-    private readonly nint[] _pointers; // input names, input values, output names, output values: pinned, contiguous
+    private readonly OrtValue[] _values;
+    private readonly OrtIoBinding _binding;
+    private readonly RunOptions _runOptions = new();
     private bool _disposed;
 
     internal OnnxBinding(OnnxSession session, IReadOnlyList<long[]> inputShapes, IReadOnlyList<long[]> outputShapes)
     {
         _session = session;
-        var api = OnnxRuntime.Api;
         _inputs = [.. inputShapes.Select(s => GC.AllocateArray<float>(checked((int)OnnxTensor.ElementCount(s)), pinned: true))];
         _outputs = [.. outputShapes.Select(s => GC.AllocateArray<float>(checked((int)OnnxTensor.ElementCount(s)), pinned: true))];
-        _inputValues = [.. _inputs.Select((buffer, i) => Wrap(api, buffer, inputShapes[i]))];
-        _outputValues = [.. _outputs.Select((buffer, i) => Wrap(api, buffer, outputShapes[i]))];
+        var inputValues = _inputs.Select((buffer, i) => OrtValue.CreateTensorValueFromMemory(buffer, inputShapes[i])).ToArray();
+        var outputValues = _outputs.Select((buffer, i) => OrtValue.CreateTensorValueFromMemory(buffer, outputShapes[i])).ToArray();
+        _values = [.. inputValues, .. outputValues];
+        _binding = session.Session.CreateIoBinding();
+        for (var i = 0; i < inputValues.Length; i++)
+        {
+            _binding.BindInput(session.Inputs[i].Name, inputValues[i]);
+        }
+
+        for (var i = 0; i < outputValues.Length; i++)
+        {
+            _binding.BindOutput(session.Outputs[i].Name, outputValues[i]);
+        }
+
         InputShapes = inputShapes;
         OutputShapes = outputShapes;
-
-        var n = _inputs.Length;
-        var m = _outputs.Length;
-        _pointers = GC.AllocateArray<nint>((2 * n) + (2 * m), pinned: true);
-        for (var i = 0; i < n; i++)
-        {
-            _pointers[i] = (nint)OnnxRuntime.Address(session.InputNames[i]);
-            _pointers[n + i] = (nint)_inputValues[i].Pointer;
-        }
-
-        for (var i = 0; i < m; i++)
-        {
-            _pointers[(2 * n) + i] = (nint)OnnxRuntime.Address(session.OutputNames[i]);
-            _pointers[(2 * n) + m + i] = (nint)_outputValues[i].Pointer;
-        }
     }
 
     public IReadOnlyList<long[]> InputShapes { get; }
@@ -52,33 +51,17 @@ public sealed unsafe class OnnxBinding : IDisposable
     /// <summary>Output <paramref name="index"/> of the last call.</summary>
     public ReadOnlySpan<float> Output(int index) => _outputs[index];
 
-    private static OrtHandle Wrap(OrtApi api, float[] buffer, long[] shape)
-    {
-        fixed (long* dims = shape)
-        {
-            var data = buffer.Length == 0 ? null : System.Runtime.CompilerServices.Unsafe.AsPointer(ref buffer[0]);
-            return new OrtHandle(api, OrtKind.Value, api.CreateTensorWithData(OnnxRuntime.CpuMemory.Pointer, data, (nuint)(buffer.Length * sizeof(float)), dims, (nuint)shape.Length, (int)OnnxElementType.Float));
-        }
-    }
-
     /// <summary>Runs the model on the input buffers into the output buffers.</summary>
     public void Run()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var api = OnnxRuntime.Api;
-        var n = (nuint)_inputs.Length;
-        var m = (nuint)_outputs.Length;
-        fixed (nint* p = _pointers)
+        try
         {
-            var status = api.Run(
-                _session.Handle.Pointer,
-                (byte**)p,
-                (void**)(p + n),
-                n,
-                (byte**)(p + (2 * n)),
-                m,
-                (void**)(p + (2 * n) + m));
-            api.Check(status, "running the model");
+            _session.Session.RunWithBinding(_runOptions, _binding);
+        }
+        catch (Microsoft.ML.OnnxRuntime.OnnxRuntimeException e)
+        {
+            throw new OnnxRuntimeException($"running the model: {e.Message}", e);
         }
     }
 
@@ -90,7 +73,9 @@ public sealed unsafe class OnnxBinding : IDisposable
         }
 
         _disposed = true;
-        foreach (var v in _inputValues.Concat(_outputValues))
+        _binding.Dispose();
+        _runOptions.Dispose();
+        foreach (var v in _values)
         {
             v.Dispose();
         }

@@ -1,4 +1,6 @@
 using System.Runtime.InteropServices;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace NetworkTwin.Onnx.Runtime;
 
@@ -20,62 +22,67 @@ public sealed record OnnxValueInfo(string Name, bool IsTensor, OnnxElementType E
 }
 
 /// <summary>
-/// A model loaded into ONNX Runtime. <see cref="Run"/> is thread-safe and allocates its results;
-/// <see cref="Bind"/> gives a fixed-shape float runner with reusable buffers for the hot path.
+/// A model loaded into ONNX Runtime (its managed API). <see cref="Run"/> is thread-safe and allocates its
+/// results; <see cref="Bind"/> gives a fixed-shape float runner with reusable buffers for the hot path.
 /// </summary>
-public sealed unsafe class OnnxSession : IDisposable
+public sealed class OnnxSession : IDisposable
 {
-    private readonly OrtHandle _session;
-    private readonly byte[][] _inputNames;
-    private readonly byte[][] _outputNames;
+    private readonly InferenceSession _session;
+    private readonly string[] _inputNames;
+    private readonly string[] _outputNames;
 
-    private OnnxSession(OrtHandle session, IReadOnlyList<OnnxValueInfo> inputs, IReadOnlyList<OnnxValueInfo> outputs)
+    private OnnxSession(InferenceSession session, IReadOnlyList<OnnxValueInfo> inputs, IReadOnlyList<OnnxValueInfo> outputs)
     {
         _session = session;
         Inputs = inputs;
         Outputs = outputs;
-        _inputNames = [.. inputs.Select(i => OnnxRuntime.Utf8Z(i.Name))];
-        _outputNames = [.. outputs.Select(o => OnnxRuntime.Utf8Z(o.Name))];
+        _inputNames = [.. inputs.Select(i => i.Name)];
+        _outputNames = [.. outputs.Select(o => o.Name)];
     }
 
     public IReadOnlyList<OnnxValueInfo> Inputs { get; }
 
     public IReadOnlyList<OnnxValueInfo> Outputs { get; }
 
-    internal OrtHandle Handle => _session;
-
-    internal byte[][] InputNames => _inputNames;
-
-    internal byte[][] OutputNames => _outputNames;
+    internal InferenceSession Session => _session;
 
     /// <summary>Loads a serialized ONNX model; a model ONNX Runtime cannot load throws <see cref="OnnxRuntimeException"/> with its reason.</summary>
     public static OnnxSession Load(ReadOnlySpan<byte> model, OnnxSessionOptions? options = null)
     {
         options ??= new OnnxSessionOptions();
-        var api = OnnxRuntime.Api;
-        using var sessionOptions = new OrtHandle(api, OrtKind.SessionOptions, api.CreateSessionOptions());
-        api.SetIntraOpNumThreads(sessionOptions.Pointer, options.IntraOpThreads);
-        api.SetInterOpNumThreads(sessionOptions.Pointer, options.InterOpThreads);
-        api.SetGraphOptimizationLevel(sessionOptions.Pointer, options.OptimizationLevel);
-        // No spinning worker threads between calls: the agent predicts once per window, not in a tight loop.
-        api.AddSessionConfigEntry(sessionOptions.Pointer, OnnxRuntime.Address(SpinningKey), OnnxRuntime.Address(Zero));
-
         if (model.IsEmpty)
         {
             throw new OnnxRuntimeException("loading the model: the model is empty (0 bytes)");
         }
 
-        OrtHandle session;
-        fixed (byte* bytes = model)
+        _ = OnnxRuntime.Env;
+        using var sessionOptions = new SessionOptions
         {
-            session = new OrtHandle(api, OrtKind.Session, api.CreateSessionFromArray(OnnxRuntime.Env.Pointer, bytes, (nuint)model.Length, sessionOptions.Pointer));
+            IntraOpNumThreads = options.IntraOpThreads,
+            InterOpNumThreads = options.InterOpThreads,
+            GraphOptimizationLevel = (GraphOptimizationLevel)options.OptimizationLevel,
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL,
+        };
+
+        // No spinning worker threads between calls: the agent predicts once per window, not in a tight loop.
+        sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        InferenceSession session;
+        try
+        {
+            session = new InferenceSession(model.ToArray(), sessionOptions);
+        }
+        catch (OnnxRuntimeException)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
+        {
+            throw new OnnxRuntimeException($"loading the model: {e.Message}", e);
         }
 
         try
         {
-            var inputs = Describe(api, session, api.SessionInputCount(session.Pointer), input: true);
-            var outputs = Describe(api, session, api.SessionOutputCount(session.Pointer), input: false);
-            return new OnnxSession(session, inputs, outputs);
+            return new OnnxSession(session, Describe(session.InputMetadata, session.InputNames), Describe(session.OutputMetadata, session.OutputNames));
         }
         catch
         {
@@ -84,21 +91,13 @@ public sealed unsafe class OnnxSession : IDisposable
         }
     }
 
-    private static readonly byte[] SpinningKey = OnnxRuntime.Utf8Z("session.intra_op.allow_spinning");
-    private static readonly byte[] Zero = OnnxRuntime.Utf8Z("0");
-
-    private static List<OnnxValueInfo> Describe(OrtApi api, OrtHandle session, nuint count, bool input)
-    {
-        var list = new List<OnnxValueInfo>();
-        for (nuint i = 0; i < count; i++)
+    private static List<OnnxValueInfo> Describe(IReadOnlyDictionary<string, NodeMetadata> metadata, IReadOnlyList<string> names) =>
+        [.. names.Select(name =>
         {
-            var name = api.SessionName(session.Pointer, i, input);
-            var (kind, type, shape) = api.SessionTypeInfo(session.Pointer, i, input);
-            list.Add(new OnnxValueInfo(name, kind == 1, (OnnxElementType)type, shape));
-        }
-
-        return list;
-    }
+            var node = metadata[name];
+            var tensor = node.OnnxValueType == OnnxValueType.ONNX_TYPE_TENSOR;
+            return new OnnxValueInfo(name, tensor, tensor ? (OnnxElementType)(int)node.ElementDataType : OnnxElementType.Undefined, tensor ? node.Dimensions.Select(d => (long)d).ToArray() : []);
+        })];
 
     /// <summary>Runs the model on <paramref name="inputs"/> (in the order of <see cref="Inputs"/>) and returns every output.</summary>
     public OnnxTensor[] Run(IReadOnlyList<OnnxTensor> inputs)
@@ -108,92 +107,71 @@ public sealed unsafe class OnnxSession : IDisposable
             throw new OnnxRuntimeException($"running the model: it takes {Inputs.Count} inputs ({string.Join(", ", Inputs.Select(i => i.Name))}), {inputs.Count} were given");
         }
 
-        var api = OnnxRuntime.Api;
         var handles = new GCHandle[inputs.Count];
-        var values = stackalloc void*[Math.Max(1, inputs.Count)];
-        var outputs = stackalloc void*[Math.Max(1, Outputs.Count)];
-        var inputNames = stackalloc byte*[Math.Max(1, inputs.Count)];
-        var outputNames = stackalloc byte*[Math.Max(1, Outputs.Count)];
-        for (var i = 0; i < Outputs.Count; i++)
-        {
-            outputs[i] = null;
-            outputNames[i] = OnnxRuntime.Address(_outputNames[i]);
-        }
-
+        var values = new OrtValue[inputs.Count];
         var created = 0;
-        var success = false;
-        _session.DangerousAddRef(ref success);
         try
         {
             for (; created < inputs.Count; created++)
             {
                 var tensor = inputs[created];
-                inputNames[created] = OnnxRuntime.Address(_inputNames[created]);
+
                 // An empty tensor still needs a valid address.
                 var data = tensor.Data.Length == 0 ? EmptyBuffer : tensor.Data;
                 handles[created] = GCHandle.Alloc(data, GCHandleType.Pinned);
-                var shape = tensor.Shape.ToArray();
-                fixed (long* dims = shape)
-                {
-                    values[created] = api.CreateTensorWithData(
-                        OnnxRuntime.CpuMemory.Pointer, (void*)handles[created].AddrOfPinnedObject(), (nuint)tensor.Data.Length, dims, (nuint)shape.Length, (int)tensor.ElementType);
-                }
+                values[created] = OrtValue.CreateTensorValueWithData(
+                    OrtMemoryInfo.DefaultInstance, (TensorElementType)(int)tensor.ElementType, [.. tensor.Shape], handles[created].AddrOfPinnedObject(), tensor.Data.Length);
             }
 
-            api.Check(api.Run(_session.Pointer, inputNames, values, (nuint)inputs.Count, outputNames, (nuint)Outputs.Count, outputs), "running the model");
+            using var runOptions = new RunOptions();
+            using var outputs = _session.Run(runOptions, _inputNames, values, _outputNames);
             var results = new OnnxTensor[Outputs.Count];
-            for (var i = 0; i < Outputs.Count; i++)
+            var i = 0;
+            foreach (var output in outputs)
             {
-                results[i] = Copy(api, outputs[i], Outputs[i].Name);
+                results[i] = Copy(output, Outputs[i].Name);
+                i++;
             }
 
             return results;
         }
+        catch (Microsoft.ML.OnnxRuntime.OnnxRuntimeException e)
+        {
+            throw new OnnxRuntimeException($"running the model: {e.Message}", e);
+        }
         finally
         {
-            for (var i = 0; i < Outputs.Count; i++)
-            {
-                if (outputs[i] != null)
-                {
-                    api.ReleaseValue(outputs[i]);
-                }
-            }
-
             for (var i = 0; i < created; i++)
             {
-                if (values[i] != null)
-                {
-                    api.ReleaseValue(values[i]);
-                }
-
+                values[i]?.Dispose();
                 handles[i].Free();
-            }
-
-            if (success)
-            {
-                _session.DangerousRelease();
             }
         }
     }
 
     private static readonly byte[] EmptyBuffer = new byte[1];
 
-    private static OnnxTensor Copy(OrtApi api, void* value, string name)
+    private static OnnxTensor Copy(OrtValue value, string name)
     {
-        var (kind, type, shape, count, data) = api.Describe(value);
-        var elementType = (OnnxElementType)type;
-        if (kind != 1 || !elementType.IsSupported())
+        if (!value.IsTensor)
         {
-            throw new OnnxRuntimeException($"output '{name}' is {(kind != 1 ? "not a tensor" : $"a {elementType} tensor")}, which the binding does not carry");
+            throw new OnnxRuntimeException($"output '{name}' is not a tensor, which the binding does not carry");
         }
 
-        var bytes = new byte[(long)count * elementType.Size()];
+        var info = value.GetTensorTypeAndShape();
+        var elementType = (OnnxElementType)(int)info.ElementDataType;
+        if (!elementType.IsSupported())
+        {
+            throw new OnnxRuntimeException($"output '{name}' is a {elementType} tensor, which the binding does not carry");
+        }
+
+        var bytes = new byte[info.ElementCount * elementType.Size()];
         if (bytes.Length > 0)
         {
-            new ReadOnlySpan<byte>((void*)data, bytes.Length).CopyTo(bytes);
+            value.GetTensorMutableRawData()[..bytes.Length].CopyTo(bytes);
         }
 
-        return new OnnxTensor(elementType, shape, bytes);
+        return new OnnxTensor(elementType, info.Shape, bytes);
     }
 
     /// <summary>

@@ -2,12 +2,17 @@ using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 using NetworkTwin.Hosting.Systemd;
 
 namespace NetworkTwin.Hosting.Tests.Systemd;
 
-/// <summary>The notify protocol against a datagram socket the test listens on, as systemd would.</summary>
+/// <summary>
+/// The notify protocol against a datagram socket the test listens on, as systemd would: the library's
+/// notifier and lifetime (what <c>AddSystemd</c> registers when systemd started the process) and the
+/// project's watchdog on top.
+/// </summary>
 public sealed class SystemdNotifyTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("nt-notify-").FullName;
@@ -33,9 +38,33 @@ public sealed class SystemdNotifyTests : IDisposable
         }
 
         builder.Services.AddHostedService(_ => new Worker(failingWorker));
-        SystemdNotifyService.Add(builder.Services, "test service", socket, TimeSpan.FromMilliseconds(100));
+        SystemdWatchdog.Add(builder.Services, "test service", TimeSpan.FromMilliseconds(100));
+
+        // What AddSystemd registers when systemd is the parent process; the library's notifier reads $NOTIFY_SOCKET.
+        builder.Services.AddSingleton<ISystemdNotifier>(Notifier(socket));
+        builder.Services.AddSingleton<IHostLifetime, SystemdLifetime>();
         return builder.Build();
     }
+
+    /// <summary>The library's notifier for a socket, as systemd hands it over (the variable is read once, at construction).</summary>
+    private static SystemdNotifier Notifier(string socket)
+    {
+        lock (EnvironmentGate)
+        {
+            var before = Environment.GetEnvironmentVariable("NOTIFY_SOCKET");
+            Environment.SetEnvironmentVariable("NOTIFY_SOCKET", socket);
+            try
+            {
+                return new SystemdNotifier();
+            }
+            finally
+            {
+                Environment.SetEnvironmentVariable("NOTIFY_SOCKET", before);
+            }
+        }
+    }
+
+    private static readonly object EnvironmentGate = new();
 
     private static async Task<List<string>> Receive(Socket socket, TimeSpan during)
     {
@@ -76,9 +105,10 @@ public sealed class SystemdNotifyTests : IDisposable
         await host.StopAsync();
         var stopping = await Receive(socket, TimeSpan.FromMilliseconds(300));
 
-        Assert.StartsWith("READY=1\nSTATUS=test service running\nMAINPID=", running[0], StringComparison.Ordinal);
+        Assert.Equal("READY=1", running[0]);
+        Assert.Contains("STATUS=test service running", running);
         Assert.True(running.Count(m => m == "WATCHDOG=1") >= 5, $"watchdog pings every 50 ms: {running.Count(m => m == "WATCHDOG=1")} in 1 s");
-        Assert.Contains("STOPPING=1\nSTATUS=test service stopping", stopping);
+        Assert.Contains("STOPPING=1", stopping);
     }
 
     [Fact]
@@ -115,11 +145,31 @@ public sealed class SystemdNotifyTests : IDisposable
         var name = $"nt-test-{Guid.NewGuid():N}";
         using var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
         socket.Bind(new UnixDomainSocketEndPoint("\0" + name));
-        using var notifier = new SystemdNotifier("@" + name);
+        var notifier = Notifier("@" + name);
 
-        Assert.True(notifier.Notify("READY=1"));
+        notifier.Notify(ServiceState.Ready);
         var buffer = new byte[64];
         var n = socket.Receive(buffer);
+
+        Assert.True(notifier.IsEnabled);
         Assert.Equal("READY=1", Encoding.UTF8.GetString(buffer, 0, n));
+    }
+
+    [Fact]
+    public async Task OutsideSystemd_TheWatchdogDoesNothing_AndTheHostRuns()
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        SystemdWatchdog.Add(builder.Services, "test service", TimeSpan.FromMilliseconds(100));
+        using var host = builder.Build();
+
+        await host.StartAsync();
+        var watchdog = host.Services.GetServices<IHostedService>().OfType<SystemdWatchdog>().Single();
+        await watchdog.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(5));
+        await host.StopAsync();
+
+        // The test runner's parent is not systemd: AddSystemd registered no notifier, so nothing was sent.
+        Assert.Null(host.Services.GetService<ISystemdNotifier>());
+        Assert.True(watchdog.ExecuteTask.IsCompletedSuccessfully);
     }
 }
