@@ -1,7 +1,11 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Json;
+using Serilog.Settings.Configuration;
+using Serilog.Sinks.Async;
 
 namespace NetworkTwin.Hosting;
 
@@ -23,15 +27,28 @@ public sealed class LogSettings
 }
 
 /// <summary>
-/// Serilog for a service: size-capped, rolled and retained files (text for a field engineer, or
-/// JSON lines) written off the caller's thread, plus the console.
+/// Serilog for a service: size-capped, rolled and retained files (text for a field engineer, or JSON
+/// lines) written off the caller's thread, plus the console. Levels, per-namespace overrides and extra sinks
+/// come from the <c>Serilog</c> section of the configuration (Serilog.Settings.Configuration), over these
+/// defaults: Information, <c>Microsoft</c> and <c>Grpc</c> at Warning. The file buffer holds 10,000 events;
+/// when it is full an event is dropped, never the service slowed, and the drop is counted
+/// (<see cref="DroppedEvents"/>, <c>networktwin_log_events_dropped_total</c>) and reported (<see cref="LogBufferWatcher"/>).
 /// </summary>
 public static class ServiceLogging
 {
+    /// <summary>Events the file buffer can hold before it drops.</summary>
+    public const int BufferEvents = 10_000;
+
+    private static readonly BufferMonitor Monitor = new();
+
+    /// <summary>Log events dropped because the file buffer was full, since the process started.</summary>
+    public static long DroppedEvents => Monitor.Dropped;
+
     /// <param name="settings">The service's Logging settings.</param>
     /// <param name="defaultFolder">Where the files go when <see cref="LogSettings.Directory"/> is empty.</param>
     /// <param name="filePrefix">File name start, such as "agent-" (a date and a .log or .jsonl suffix follow).</param>
-    public static Serilog.Core.Logger Create(LogSettings settings, string defaultFolder, string filePrefix)
+    /// <param name="configuration">The service's configuration; its <c>Serilog</c> section (if any) overrides levels and adds sinks.</param>
+    public static Serilog.Core.Logger Create(LogSettings settings, string defaultFolder, string filePrefix, IConfiguration? configuration = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var folder = string.IsNullOrWhiteSpace(settings.Directory) ? defaultFolder : settings.Directory;
@@ -43,6 +60,7 @@ public static class ServiceLogging
             .MinimumLevel.Information()
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+            .MinimumLevel.Override("Grpc", LogEventLevel.Warning)
             .Enrich.FromLogContext()
             .WriteTo.Async(
                 a =>
@@ -56,8 +74,9 @@ public static class ServiceLogging
                         a.File(Path.Combine(folder, filePrefix + ".log"), outputTemplate: FileTemplate, rollingInterval: RollingInterval.Day, rollOnFileSizeLimit: true, fileSizeLimitBytes: size, retainedFileCountLimit: retained, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
                     }
                 },
-                bufferSize: 10_000,
-                blockWhenFull: false);
+                bufferSize: BufferEvents,
+                blockWhenFull: false,
+                monitor: Monitor);
         if (consoleLevel != LogLevel.None)
         {
             config = config.WriteTo.Console(
@@ -66,7 +85,26 @@ public static class ServiceLogging
                 formatProvider: System.Globalization.CultureInfo.InvariantCulture);
         }
 
+        if (configuration is not null)
+        {
+            // Operators' levels, overrides per namespace and extra sinks (Serilog:MinimumLevel, Serilog:WriteTo, ...).
+            config = config.ReadFrom.Configuration(configuration, new ConfigurationReaderOptions(
+                typeof(ConsoleLoggerConfigurationExtensions).Assembly,
+                typeof(FileLoggerConfigurationExtensions).Assembly,
+                typeof(LoggerConfigurationAsyncExtensions).Assembly)
+            {
+                SectionName = "Serilog",
+            });
+        }
+
         return config.CreateLogger();
+    }
+
+    /// <summary>The logger as the host's logging provider (Serilog.Extensions.Hosting), disposed with the host, and the watcher of its buffer.</summary>
+    public static void Add(IServiceCollection services, Serilog.Core.Logger logger)
+    {
+        services.AddSerilog(logger, dispose: true);
+        services.AddHostedService<LogBufferWatcher>();
     }
 
     private static LogEventLevel ToSerilog(LogLevel level) => level switch
@@ -78,4 +116,41 @@ public static class ServiceLogging
         LogLevel.Error => LogEventLevel.Error,
         _ => LogEventLevel.Fatal,
     };
+
+    /// <summary>Reads the async sink's own count of events it had to drop.</summary>
+    private sealed class BufferMonitor : IAsyncLogEventSinkMonitor
+    {
+        private readonly List<IAsyncLogEventSinkInspector> _inspectors = [];
+        private long _droppedByStopped;
+
+        public long Dropped
+        {
+            get
+            {
+                lock (_inspectors)
+                {
+                    return _droppedByStopped + _inspectors.Sum(i => i.DroppedMessagesCount);
+                }
+            }
+        }
+
+        public void StartMonitoring(IAsyncLogEventSinkInspector inspector)
+        {
+            lock (_inspectors)
+            {
+                _inspectors.Add(inspector);
+            }
+        }
+
+        public void StopMonitoring(IAsyncLogEventSinkInspector inspector)
+        {
+            lock (_inspectors)
+            {
+                if (_inspectors.Remove(inspector))
+                {
+                    _droppedByStopped += inspector.DroppedMessagesCount;
+                }
+            }
+        }
+    }
 }

@@ -31,7 +31,7 @@ public static class AgentHost
         AddRemoteSettings(builder.Configuration);
 
         builder.Logging.ClearProviders();
-        builder.Logging.AddSerilog(CreateLogger(builder.Configuration), dispose: true);
+        NetworkTwin.Hosting.ServiceLogging.Add(builder.Services, CreateLogger(builder.Configuration));
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddAgentOptions(builder.Configuration);
@@ -49,7 +49,7 @@ public static class AgentHost
     private static Serilog.Core.Logger CreateLogger(ConfigurationManager configuration)
     {
         var agent = configuration.GetSection(AgentOptions.Section).Get<AgentOptions>() ?? new AgentOptions();
-        return NetworkTwin.Hosting.ServiceLogging.Create(agent.Logging, Path.Combine(agent.ResolvedDataDirectory, "logs"), "agent-");
+        return NetworkTwin.Hosting.ServiceLogging.Create(agent.Logging, Path.Combine(agent.ResolvedDataDirectory, "logs"), "agent-", configuration);
     }
 
     private static void AddAgentOptions(this IServiceCollection services, ConfigurationManager configuration)

@@ -45,7 +45,7 @@ public static partial class CoordinatorHost
         }
 
         builder.Logging.ClearProviders();
-        Serilog.SerilogLoggingBuilderExtensions.AddSerilog(builder.Logging, NetworkTwin.Hosting.ServiceLogging.Create(settings.Logging, Path.Combine(settings.DataDirectory, "logs"), "central-"), dispose: true);
+        NetworkTwin.Hosting.ServiceLogging.Add(builder.Services, NetworkTwin.Hosting.ServiceLogging.Create(settings.Logging, Path.Combine(settings.DataDirectory, "logs"), "central-", builder.Configuration));
         X509Certificate2Collection? clientCa = null;
         if (settings.ClientCaFile is { } clientCaFile)
         {

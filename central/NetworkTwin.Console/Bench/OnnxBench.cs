@@ -31,7 +31,7 @@ public static class OnnxBench
             var f = forecaster.Spec.FeatureCount;
             var table = new Table().Border(TableBorder.Rounded).AddColumns("runtime", "p50 us", "p99 us", "p99.9 us", "max us");
             var ours = Binding(model, f, n);
-            table.AddRow("NetworkTwin binding (C API, reused buffers)", Us(ours.P50), Us(ours.P99), Us(ours.P999), Us(ours.Max));
+            table.AddRow("Microsoft.ML.OnnxRuntime (managed API, IoBinding, reused buffers)", Us(ours.P50), Us(ours.P99), Us(ours.P999), Us(ours.Max));
             var node = await NodeAsync(console, model, f, n, ct).ConfigureAwait(false);
             if (node is { } js)
             {

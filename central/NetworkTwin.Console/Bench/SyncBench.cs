@@ -68,7 +68,9 @@ public static class SyncBench
                 ["Coordinator:Port"] = port.ToString(CultureInfo.InvariantCulture),
                 ["Coordinator:DataDirectory"] = dir,
                 ["Coordinator:Repository:Provider"] = provider,
-                ["Logging:LogLevel:Default"] = "Error",
+                // Per-agent registrations at Information would measure the console, not the ingest.
+                ["Serilog:MinimumLevel:Default"] = "Warning",
+                ["Coordinator:Logging:ConsoleLevel"] = "Warning",
             };
             if (provider == "postgresql")
             {

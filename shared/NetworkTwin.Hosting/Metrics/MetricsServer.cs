@@ -22,6 +22,11 @@ public abstract partial class MetricsServer(string address, int port, IServicePr
     public Uri? Address { get; private set; }
 
     /// <summary>The metrics in Prometheus text format.</summary>
+    /// <summary>What every service reports: log events its file buffer had to drop.</summary>
+    private static string Shared() => new PrometheusText()
+        .Counter("networktwin_log_events_dropped_total", "Log events dropped because the log file buffer was full.", ServiceLogging.DroppedEvents)
+        .ToString();
+
     protected abstract string Render();
 
     /// <summary>Why the service is not ready, or null when it is.</summary>
@@ -44,7 +49,7 @@ public abstract partial class MetricsServer(string address, int port, IServicePr
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Parse(address), port, l => l.Protocols = HttpProtocols.Http1));
         var app = builder.Build();
-        app.MapGet("/metrics", () => Results.Text(Render(), PrometheusText.ContentType));
+        app.MapGet("/metrics", () => Results.Text(Render() + Shared(), PrometheusText.ContentType));
         app.MapGet("/healthz", () => WorkerHealth.Failed(services) is { Count: > 0 } failed
             ? Results.Text($"failed: {string.Join(", ", failed)}\n", statusCode: StatusCodes.Status503ServiceUnavailable)
             : Results.Text("ok\n"));
