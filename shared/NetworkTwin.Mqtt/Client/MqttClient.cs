@@ -11,8 +11,9 @@ namespace NetworkTwin.Mqtt.Client;
 /// connect, keeps a persistent session (MQTT 5 session expiry or 3.1.1 clean-session=false), and
 /// republishes every QoS 1 message the broker has not acknowledged, in the order it was handed over, so
 /// a publisher never loses a message it handed over. Received messages wait in a bounded queue
-/// (<see cref="Messages"/>); a QoS 1 message is acknowledged to the broker only once it is in that queue,
-/// so a full queue stops the broker (its in-flight window) instead of growing without limit.
+/// (<see cref="Messages"/>); while it is full the socket is not read (<see cref="BackPressureChannel"/>), and a
+/// QoS 1 message is acknowledged to the broker only once it is in the queue, so a consumer that falls behind
+/// stops the broker instead of growing memory.
 /// </summary>
 /// <remarks>
 /// MQTTnet 5 has no "managed" client: reconnect, resubscribe and the republish queue are this type's.
@@ -75,7 +76,9 @@ public sealed partial class MqttClient : IAsyncDisposable
             SingleWriter = true,
         });
         _inflightSlots = new SemaphoreSlim(options.MaxInflight, options.MaxInflight);
-        _client = new MqttClientFactory().CreateMqttClient();
+        // Read from the broker only while the inbound queue has room (back-pressure for QoS 0 as well).
+        var factory = new MqttClientFactory(new MQTTnet.Diagnostics.Logger.MqttNetNullLogger(), new BackPressureChannel.Factory(WaitForRoomAsync));
+        _client = factory.CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;
         _client.DisconnectedAsync += OnDisconnectedAsync;
     }
@@ -251,6 +254,16 @@ public sealed partial class MqttClient : IAsyncDisposable
         _client.Dispose();
         _inflightSlots.Dispose();
         _qos0Slots.Dispose();
+    }
+
+    private async ValueTask WaitForRoomAsync(CancellationToken cancellationToken)
+    {
+        if (_inbound.Reader.Count < _options.InboundQueueCapacity)
+        {
+            return;
+        }
+
+        await _inbound.Writer.WaitToWriteAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static MqttApplicationMessage ToApplicationMessage(MqttMessage message) => new MqttApplicationMessageBuilder()
