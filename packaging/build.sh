@@ -152,9 +152,17 @@ check_arm64() { # service package binary
     machine="$(elf_machine "$f")"
     [ "$machine" = aarch64 ] || fail "$(basename "$f") in $deb is $machine, not aarch64"
   done
-  local elves others
-  elves="$(find "$tree/usr/lib/networktwin/$svc" -type f | while read -r f; do [ "$(elf_machine "$f")" != not-elf ] && echo "$f"; done | wc -l)"
-  others="$(find "$tree/usr/lib/networktwin/$svc" -type f | while read -r f; do m="$(elf_machine "$f")"; [ "$m" != not-elf ] && [ "$m" != aarch64 ] && echo "$f"; done | wc -l)"
+  local elves=0 others=0 f m
+  while IFS= read -r f; do
+    m="$(elf_machine "$f")"
+    if [ "$m" != not-elf ]; then
+      elves=$((elves + 1))
+      if [ "$m" != aarch64 ]; then
+        echo "  $f is $m" >&2
+        others=$((others + 1))
+      fi
+    fi
+  done < <(find "$tree/usr/lib/networktwin/$svc" -type f)
   [ "$others" -eq 0 ] || fail "$deb carries $others ELF file(s) for another machine"
   echo "checked ${name}_${version}_arm64.deb: $(dpkg-deb -c "$deb" | wc -l) paths, $elves ELF files all aarch64 ($bin, libonnxruntime.so, libe_sqlite3.so among them)"
 }
