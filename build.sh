@@ -8,8 +8,8 @@
 # It installs what it needs when missing: Debian mosquitto, mosquitto-clients, postgresql and systemd
 # (for systemd-analyze); ONNX Runtime comes with the Microsoft.ML.OnnxRuntime NuGet package; for the
 # tests also Debian libonnx-testdata (conformance models),
-# the npm @grpc/grpc-js peer (and Node.js) used by the gRPC interop tests and Debian chromium for the
-# dashboard test.
+# the npm @grpc/grpc-js peer (and Node.js) used by the gRPC interop tests, Debian chromium for the
+# dashboard test and Debian prometheus for promtool.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -69,6 +69,17 @@ ensure_node() {
   fi
 }
 
+# Debian's prometheus package for promtool: the tests lint both services' /metrics pages with it.
+ensure_promtool() {
+  if ! command -v promtool >/dev/null 2>&1; then
+    local sudo=""
+    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+    echo "installing prometheus (Debian package, for promtool)..."
+    $sudo apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+  fi
+}
+
 # Debian's ONNX conformance models (operators with inputs and expected outputs) for the binding's tests.
 ensure_onnx_testdata() {
   if [ ! -d /usr/share/libonnx-testdata/data/node ]; then
@@ -110,6 +121,7 @@ case "$command" in
     ensure_debian_packages
     ensure_interop_peer
     ensure_browser
+    ensure_promtool
     ensure_onnx_testdata
     build
     log="$(mktemp)"

@@ -42,6 +42,7 @@ public static class AgentHost
         builder.Services.AddUplink();
         builder.Services.AddStatusFile();
         NetworkTwin.Hosting.ServiceManagers.Add(builder.Services, "networktwin-agent", "NetworkTwinAgent");
+        NetworkTwin.Hosting.Metrics.ServiceTelemetry.Add(builder.Services, builder.Configuration, "networktwin-agent", AgentInstruments.MeterName);
         return builder.Build();
     }
 
@@ -117,6 +118,7 @@ public static class AgentHost
     {
         services.AddSingleton<StatusFileWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<StatusFileWriter>());
+        services.AddSingleton<AgentInstruments>();
         services.AddSingleton<AgentMetricsServer>();
         services.AddHostedService(sp => sp.GetRequiredService<AgentMetricsServer>());
     }

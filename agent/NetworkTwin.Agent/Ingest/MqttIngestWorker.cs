@@ -18,6 +18,7 @@ internal sealed partial class MqttIngestWorker(
     IOptions<AgentOptions> agentOptions,
     IOptions<MqttClientOptions> mqttOptions,
     LiveTwin twin,
+    Status.AgentInstruments instruments,
     ILoggerFactory loggerFactory,
     TimeProvider time) : BackgroundService
 {
@@ -65,7 +66,9 @@ internal sealed partial class MqttIngestWorker(
                 twin.Counters.Handled(now);
                 if (sentUnixNanos > 0)
                 {
-                    twin.Latency.Record((((now - DateTimeOffset.UnixEpoch).Ticks * 100) - sentUnixNanos) / 1e6);
+                    var milliseconds = (((now - DateTimeOffset.UnixEpoch).Ticks * 100) - sentUnixNanos) / 1e6;
+                    twin.Latency.Record(milliseconds);
+                    instruments.RecordLatency(milliseconds / 1000);
                 }
             }
         }

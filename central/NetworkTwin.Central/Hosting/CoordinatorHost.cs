@@ -88,7 +88,9 @@ public static partial class CoordinatorHost
         builder.Services.AddSingleton<Control.ControlLoop>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Control.ControlLoop>());
         NetworkTwin.Hosting.ServiceManagers.Add(builder.Services, "networktwin-central", "NetworkTwinCentral");
+        NetworkTwin.Hosting.Metrics.ServiceTelemetry.Add(builder.Services, builder.Configuration, "networktwin-central", Metrics.CoordinatorInstruments.MeterName);
         builder.Services.AddSingleton<Metrics.CoordinatorMetrics>();
+        builder.Services.AddSingleton<Metrics.CoordinatorInstruments>();
         builder.Services.AddSingleton<Metrics.CoordinatorMetricsServer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Metrics.CoordinatorMetricsServer>());
         builder.Services.AddSingleton(sp => new AgentAuthenticator(settings.AgentTokens, sp.GetRequiredService<ILogger<AgentAuthenticator>>(), clientCa));
@@ -102,6 +104,7 @@ public static partial class CoordinatorHost
         }
 
         var repository = app.Services.GetRequiredService<CoordinatorRepository>();
+        _ = app.Services.GetRequiredService<Metrics.CoordinatorInstruments>();
         Log.Repository(logger, repository.Description, repository.SchemaVersion);
         app.MapGrpcService<AgentSyncService>();
         app.MapGrpcService<Operators.OperatorService>();

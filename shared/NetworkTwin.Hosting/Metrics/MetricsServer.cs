@@ -3,13 +3,15 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
 
 namespace NetworkTwin.Hosting.Metrics;
 
 /// <summary>
-/// Serves <c>/metrics</c> (Prometheus text), <c>/healthz</c> (no background worker has failed) and
+/// Serves <c>/metrics</c> (the host's OpenTelemetry meters in Prometheus text), <c>/healthz</c> (no background worker has failed) and
 /// <c>/readyz</c> (the service says it can do its job) over HTTP/1.1 on its own port, loopback by
 /// default. If the port is taken, that is logged and the service runs on without the endpoint:
 /// metrics never take the service itself down.
@@ -20,14 +22,6 @@ public abstract partial class MetricsServer(string address, int port, IServicePr
 
     /// <summary>Where the endpoint listens once started (null: off, or the port was taken).</summary>
     public Uri? Address { get; private set; }
-
-    /// <summary>The metrics in Prometheus text format.</summary>
-    /// <summary>What every service reports: log events its file buffer had to drop.</summary>
-    private static string Shared() => new PrometheusText()
-        .Counter("networktwin_log_events_dropped_total", "Log events dropped because the log file buffer was full.", ServiceLogging.DroppedEvents)
-        .ToString();
-
-    protected abstract string Render();
 
     /// <summary>Why the service is not ready, or null when it is.</summary>
     protected abstract string? NotReady();
@@ -49,7 +43,13 @@ public abstract partial class MetricsServer(string address, int port, IServicePr
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Parse(address), port, l => l.Protocols = HttpProtocols.Http1));
         var app = builder.Build();
-        app.MapGet("/metrics", () => Results.Text(Render() + Shared(), PrometheusText.ContentType));
+        // The host's OpenTelemetry meters, in the Prometheus text format, by OpenTelemetry's own exporter.
+        app.UseOpenTelemetryPrometheusScrapingEndpoint(
+            meterProvider: services.GetRequiredService<MeterProvider>(),
+            predicate: context => context.Request.Path == "/metrics",
+            path: null,
+            configureBranchedPipeline: null,
+            optionsName: null);
         app.MapGet("/healthz", () => WorkerHealth.Failed(services) is { Count: > 0 } failed
             ? Results.Text($"failed: {string.Join(", ", failed)}\n", statusCode: StatusCodes.Status503ServiceUnavailable)
             : Results.Text("ok\n"));

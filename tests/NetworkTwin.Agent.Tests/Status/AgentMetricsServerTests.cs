@@ -4,13 +4,16 @@ using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using NetworkTwin.Agent.Hosting;
+using NetworkTwin.Testing;
 using NetworkTwin.Testing.Launchers;
 
 namespace NetworkTwin.Agent.Tests.Status;
 
-/// <summary>The agent's /metrics, /healthz and /readyz over real HTTP on loopback.</summary>
-public sealed class AgentMetricsServerTests : IDisposable
+/// <summary>The agent's /metrics (OpenTelemetry's Prometheus exporter, checked by promtool), /healthz and /readyz over real HTTP on loopback.</summary>
+public sealed partial class AgentMetricsServerTests : IDisposable
 {
+    private static readonly System.Text.RegularExpressions.Regex RowsTwo = RowsTwoPattern();
+
     private readonly string _dir = Directory.CreateTempSubdirectory("nt-metrics-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
@@ -38,18 +41,27 @@ public sealed class AgentMetricsServerTests : IDisposable
             await Task.Delay(200);
             metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
         }
-        while (!metrics.Contains("networktwin_agent_rows_total{site=\"metrics-site\"} 2", StringComparison.Ordinal) && clock.Elapsed.TotalSeconds < 20);
+        while (!RowsTwo.IsMatch(metrics) && clock.Elapsed.TotalSeconds < 20);
 
         var health = await http.GetAsync(new Uri("/healthz", UriKind.Relative));
         var ready = await http.GetAsync(new Uri("/readyz", UriKind.Relative));
         var contentType = (await http.GetAsync(new Uri("/metrics", UriKind.Relative))).Content.Headers.ContentType?.ToString();
         await agent.StopAsync();
 
+        var complaints = await Promtool.CheckMetricsAsync(metrics);
+
         Assert.Contains("# TYPE networktwin_agent_rows_total counter", metrics, StringComparison.Ordinal);
-        Assert.Contains("networktwin_agent_rows_total{site=\"metrics-site\"} 2", metrics, StringComparison.Ordinal);
-        Assert.Contains("networktwin_agent_outbox_pending{site=\"metrics-site\"}", metrics, StringComparison.Ordinal);
+        Assert.Matches(RowsTwo, metrics);
+        Assert.Matches("networktwin_agent_outbox_pending\\{[^}]*site=\"metrics-site\"", metrics);
+        Assert.Contains("# TYPE networktwin_log_events_dropped_total counter", metrics, StringComparison.Ordinal);
+        Assert.Contains("# TYPE process_cpu_time_seconds_total counter", metrics, StringComparison.Ordinal);
+        Assert.Contains("# TYPE dotnet_gc_collections_total counter", metrics, StringComparison.Ordinal);
+        Assert.True(complaints.Count == 0, "promtool check metrics: " + string.Join("; ", complaints));
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         Assert.StartsWith("text/plain; version=0.0.4", contentType, StringComparison.Ordinal);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("networktwin_agent_rows_total\\{[^}]*site=\"metrics-site\"[^}]*\\} 2( |\n)")]
+    private static partial System.Text.RegularExpressions.Regex RowsTwoPattern();
 }

@@ -134,8 +134,8 @@ public sealed class GovernedControlTests : IDisposable
 
         // Operators see decisions by state in /metrics; field engineers see the target in the agent's status.
         var metrics = await http.GetStringAsync(new Uri("metrics", UriKind.Relative));
-        Assert.Contains("networktwin_central_decisions{state=\"confirmed\"} 1", metrics, StringComparison.Ordinal);
-        Assert.Contains("networktwin_central_decisions{state=\"rejected\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Matches("networktwin_central_decisions\\{[^}]*state=\"confirmed\"\\} 1( |\n)", metrics);
+        Assert.Matches("networktwin_central_decisions\\{[^}]*state=\"rejected\"\\} 1( |\n)", metrics);
 
         // A what-if run on the twin's state (the links' windows as they are now) shows on the dashboard too.
         var whatIfs = await channel.Operators().RunScenarioAsync(new ScenarioRequest { WhatIfs = { $"link-down:du-ctl/{done.LinkId}" } });

@@ -50,12 +50,24 @@ public sealed class CoordinatorMetricsTests : IDisposable
         var ready = await http.GetAsync(new Uri("/readyz", UriKind.Relative));
         var health = await http.GetAsync(new Uri("/healthz", UriKind.Relative));
 
-        Assert.Contains("networktwin_central_registrations_total 1\n", metrics, StringComparison.Ordinal);
-        Assert.Contains("networktwin_central_results_stored_total 5\n", metrics, StringComparison.Ordinal);
-        Assert.Contains("networktwin_central_results_duplicate_total 5\n", metrics, StringComparison.Ordinal);
-        Assert.Contains("networktwin_central_agent_stored_through{agent=\"du-m\",site=\"m\"} 5\n", metrics, StringComparison.Ordinal);
-        Assert.Contains("networktwin_central_repository_up 1\n", metrics, StringComparison.Ordinal);
+        var complaints = await Promtool.CheckMetricsAsync(metrics);
+
+        Assert.Equal(1, Sample(metrics, "networktwin_central_registrations_total"));
+        Assert.Equal(5, Sample(metrics, "networktwin_central_results_stored_total"));
+        Assert.Equal(5, Sample(metrics, "networktwin_central_results_duplicate_total"));
+        Assert.Equal(5, Sample(metrics, "networktwin_central_agent_stored_through", "agent=\"du-m\"", "site=\"m\""));
+        Assert.Equal(1, Sample(metrics, "networktwin_central_repository_up"));
+        Assert.Equal(0, Sample(metrics, "networktwin_central_decisions", "state=\"held\""));
+        Assert.Contains("# TYPE networktwin_central_results_stored_total counter", metrics, StringComparison.Ordinal);
+        Assert.True(complaints.Count == 0, "promtool check metrics: " + string.Join("; ", complaints));
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+
+    /// <summary>The value of the one sample of <paramref name="family"/> whose labels include all of <paramref name="labels"/>.</summary>
+    private static double Sample(string page, string family, params string[] labels)
+    {
+        var line = page.Split('\n').Single(l => l.StartsWith(family + "{", StringComparison.Ordinal) && labels.All(x => l.Contains(x, StringComparison.Ordinal)));
+        return double.Parse(line[(line.IndexOf('}', StringComparison.Ordinal) + 2)..].Split(' ')[0], CultureInfo.InvariantCulture);
     }
 }
