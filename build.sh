@@ -47,16 +47,19 @@ ensure_debian_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# Debian's chromium: the dashboard test loads the coordinator's page in it, headless.
-ensure_browser() {
-  if ! command -v chromium >/dev/null 2>&1; then
+# One Debian package, installed when its command is missing: ensure_command COMMAND PACKAGE WHAT-FOR.
+ensure_command() {
+  if ! command -v "$1" >/dev/null 2>&1; then
     local sudo=""
     if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-    echo "installing chromium (Debian package, for the dashboard test)..."
+    echo "installing $2 (Debian package, $3)..."
     $sudo apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$2" >/dev/null
   fi
 }
+
+# Debian's chromium: the dashboard test loads the coordinator's page in it, headless.
+ensure_browser() { ensure_command chromium chromium "for the dashboard test"; }
 
 # Node.js and npm from Debian when missing (the npm registry serves the gRPC peer and the benchmarks' references).
 ensure_node() {
@@ -69,16 +72,8 @@ ensure_node() {
   fi
 }
 
-# Debian's prometheus package for promtool: the tests lint both services' /metrics pages with it.
-ensure_promtool() {
-  if ! command -v promtool >/dev/null 2>&1; then
-    local sudo=""
-    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-    echo "installing prometheus (Debian package, for promtool)..."
-    $sudo apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends prometheus >/dev/null
-  fi
-}
+# Debian's prometheus package for promtool: the tests lint both services' /metrics pages and the alert rules with it.
+ensure_promtool() { ensure_command promtool prometheus "for promtool"; }
 
 # Debian's ONNX conformance models (operators with inputs and expected outputs) for the binding's tests.
 ensure_onnx_testdata() {

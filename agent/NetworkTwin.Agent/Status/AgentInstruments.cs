@@ -12,22 +12,26 @@ namespace NetworkTwin.Agent.Status;
 /// unit in the name (seconds, bytes, bits per second), the publish-to-applied latency is a histogram. Most read the
 /// status snapshot (at most a second old); every sample carries the site.
 /// </summary>
-internal sealed class AgentInstruments : IDisposable
+internal sealed class AgentInstruments
 {
     public const string MeterName = "NetworkTwin.Agent";
 
     /// <summary>Seconds from a stamped batch's publish to its rows being in the windows.</summary>
     public static readonly string LatencyName = "networktwin_agent_ingest_latency_seconds";
 
-    private readonly Meter _meter = new(MeterName);
+    private readonly Meter _meter;
     private readonly IServiceProvider _services;
     private readonly KeyValuePair<string, object?> _site;
     private StatusFileWriter? _status;
 
-    /// <remarks>The status writer is found when first read: it reads the MQTT ingest, which records into this.</remarks>
-    public AgentInstruments(IOptions<AgentOptions> options, IServiceProvider services)
+    /// <remarks>
+    /// The status writer is found when first read (it reads the MQTT ingest, which records into this); the meter comes
+    /// from the host's <see cref="IMeterFactory"/> and goes with the host.
+    /// </remarks>
+    public AgentInstruments(IOptions<AgentOptions> options, IServiceProvider services, IMeterFactory meterFactory)
     {
         _services = services;
+        _meter = meterFactory.Create(MeterName);
         _site = new("site", options.Value.Site);
         Latency = _meter.CreateHistogram<double>(LatencyName, null, "Publish-to-applied latency of stamped telemetry batches.", advice: new InstrumentAdvice<double>
         {
@@ -59,8 +63,6 @@ internal sealed class AgentInstruments : IDisposable
     public Histogram<double> Latency { get; }
 
     public void RecordLatency(double seconds) => Latency.Record(seconds, _site);
-
-    public void Dispose() => _meter.Dispose();
 
     private AgentStatusDocument? Latest => (_status ??= _services.GetRequiredService<StatusFileWriter>()).Latest;
 

@@ -11,16 +11,18 @@ namespace NetworkTwin.Central.Metrics;
 /// A repository that does not answer makes <c>networktwin_central_repository_up</c> 0 and its gauges absent, never
 /// a failed scrape.
 /// </summary>
-internal sealed class CoordinatorInstruments : IDisposable
+internal sealed class CoordinatorInstruments
 {
     public const string MeterName = "NetworkTwin.Central";
 
-    private readonly Meter _meter = new(MeterName);
+    private readonly Meter _meter;
     private readonly CoordinatorRepository _repository;
 
-    public CoordinatorInstruments(CoordinatorMetrics metrics, CoordinatorRepository repository, TopologyService topology, TimeProvider time)
+    /// <remarks>The meter comes from the host's <see cref="IMeterFactory"/> and goes with the host.</remarks>
+    public CoordinatorInstruments(CoordinatorMetrics metrics, CoordinatorRepository repository, TopologyService topology, TimeProvider time, IMeterFactory meterFactory)
     {
         _repository = repository;
+        _meter = meterFactory.Create(MeterName);
         _meter.CreateObservableCounter("networktwin_central_registrations", () => metrics.Registrations, null, "Agent registrations.");
         _meter.CreateObservableCounter("networktwin_central_uplink_batches", () => metrics.Batches, null, "Result batches received.");
         _meter.CreateObservableCounter("networktwin_central_results_stored", () => metrics.ResultsStored, null, "Results stored (each (agent, sequence) once).");
@@ -61,8 +63,6 @@ internal sealed class CoordinatorInstruments : IDisposable
             null,
             "Control decisions by state (held ones wait for an operator).");
     }
-
-    public void Dispose() => _meter.Dispose();
 
     private int RepositoryHealthCheckUp() => Hosting.RepositoryHealthCheck.Problem(_repository) is null ? 1 : 0;
 

@@ -10,6 +10,7 @@ using NetworkTwin.Testing.Launchers;
 namespace NetworkTwin.Agent.Tests.Status;
 
 /// <summary>The agent's /metrics (OpenTelemetry's Prometheus exporter, checked by promtool), /healthz and /readyz over real HTTP on loopback.</summary>
+[Collection(MetricsReadAlone.Name)]
 public sealed partial class AgentMetricsServerTests : IDisposable
 {
     private static readonly System.Text.RegularExpressions.Regex RowsTwo = RowsTwoPattern();

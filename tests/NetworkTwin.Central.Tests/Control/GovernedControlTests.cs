@@ -20,6 +20,7 @@ namespace NetworkTwin.Central.Tests.Control;
 /// (over gRPC, as the CLI does) and rejects another (from the dashboard), the agent applies the approved target and measures its effect, and the audit
 /// trail shows the whole chain.
 /// </summary>
+[Collection(MetricsReadAlone.Name)]
 public sealed class GovernedControlTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("nt-control-e2e-").FullName;

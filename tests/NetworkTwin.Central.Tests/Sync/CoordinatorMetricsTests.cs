@@ -10,6 +10,7 @@ using NetworkTwin.Testing.Launchers;
 namespace NetworkTwin.Central.Tests.Sync;
 
 /// <summary>The coordinator's /metrics, /healthz and /readyz on their own loopback port.</summary>
+[Collection(MetricsReadAlone.Name)]
 public sealed class CoordinatorMetricsTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("nt-cmetrics-").FullName;
@@ -32,6 +33,7 @@ public sealed class CoordinatorMetricsTests : IDisposable
             ["Logging:LogLevel:Default"] = "Warning",
         }));
         await coordinator.StartAsync();
+
         using var channel = CoordinatorClients.Channel(port);
         await channel.AgentSync().RegisterAsync(new RegisterRequest { AgentId = "du-m", Site = "m", Version = "1" });
         using (var call = channel.AgentSync().Uplink())

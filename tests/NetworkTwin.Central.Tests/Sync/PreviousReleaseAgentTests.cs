@@ -38,13 +38,7 @@ public sealed class PreviousReleaseAgentTests : IDisposable
     public async Task PreviousReleaseAgent_RegistersUplinksAndTakesACommand()
     {
         var port = LoopbackPort.Free();
-        await using var coordinator = CoordinatorHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Coordinator:Port"] = port.ToString(CultureInfo.InvariantCulture),
-            ["Coordinator:DataDirectory"] = _dir,
-            ["Logging:LogLevel:Default"] = "Warning",
-        }));
-        await coordinator.StartAsync();
+        await using var coordinator = await StartCoordinatorAsync(port);
         using var old = new RpcChannel(new Uri($"http://127.0.0.1:{port}"));
         using var channel = CoordinatorClients.Channel(port);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
@@ -85,13 +79,7 @@ public sealed class PreviousReleaseAgentTests : IDisposable
     public async Task StandardServices_HealthAnswersServing_ReflectionListsTheServices()
     {
         var port = LoopbackPort.Free();
-        await using var coordinator = CoordinatorHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Coordinator:Port"] = port.ToString(CultureInfo.InvariantCulture),
-            ["Coordinator:DataDirectory"] = _dir,
-            ["Logging:LogLevel:Default"] = "Warning",
-        }));
-        await coordinator.StartAsync();
+        await using var coordinator = await StartCoordinatorAsync(port);
         using var channel = CoordinatorClients.Channel(port);
 
         var health = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest());
@@ -106,6 +94,18 @@ public sealed class PreviousReleaseAgentTests : IDisposable
         Assert.Contains("networktwin.operators.Operators", services);
         Assert.Contains("networktwin.diagnostics.Diagnostics", services);
         Assert.Contains("grpc.health.v1.Health", services);
+    }
+
+    private async Task<Microsoft.AspNetCore.Builder.WebApplication> StartCoordinatorAsync(int port)
+    {
+        var coordinator = CoordinatorHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Coordinator:Port"] = port.ToString(CultureInfo.InvariantCulture),
+            ["Coordinator:DataDirectory"] = _dir,
+            ["Coordinator:Logging:ConsoleLevel"] = "Warning",
+        }));
+        await coordinator.StartAsync();
+        return coordinator;
     }
 
     private static UplinkBatch Batch(params long[] sequences)
