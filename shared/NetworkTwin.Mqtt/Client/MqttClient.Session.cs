@@ -200,7 +200,7 @@ public sealed partial class MqttClient
         {
             await _client.PublishAsync(ToApplicationMessage(message)).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is MqttCommunicationException or OperationCanceledException or InvalidOperationException or ObjectDisposedException)
+        catch (Exception ex) when (ConnectionGone(ex))
         {
             // At most once: a message caught in a dropped connection is gone, as QoS 0 allows.
         }
@@ -217,7 +217,7 @@ public sealed partial class MqttClient
                 Log.PublishRefused(_logger, Endpoint, message.Topic, result.ReasonCode.ToString());
             }
         }
-        catch (Exception ex) when (ex is MqttCommunicationException or OperationCanceledException or InvalidOperationException or ObjectDisposedException)
+        catch (Exception ex) when (ConnectionGone(ex))
         {
             // Not acknowledged: it stays for the next connection's republish.
             return;
@@ -256,19 +256,16 @@ public sealed partial class MqttClient
         foreach (var item in result.Items)
         {
             var filter = item.TopicFilter.Topic;
+            var granted = (int)item.ResultCode <= 2;
             TaskCompletionSource<MqttQos>? waiter;
             lock (_gate)
             {
                 _subscribeWaiters.Remove(filter, out waiter);
+                _granted += granted ? 1 : 0;
             }
 
-            if ((int)item.ResultCode <= 2)
+            if (granted)
             {
-                lock (_gate)
-                {
-                    _granted++;
-                }
-
                 waiter?.TrySetResult((MqttQos)(int)item.ResultCode);
             }
             else
@@ -420,6 +417,10 @@ public sealed partial class MqttClient
             $"refused the connection ({result.ResultCode}): client identifier rejected (check Mqtt:ClientId)",
         _ => $"refused the connection ({result.ResultCode}){(result.ReasonString is { Length: > 0 } s ? ": " + s : string.Empty)}",
     };
+
+    /// <summary>What a call on MQTTnet throws when the connection under it went away (or the client is closing).</summary>
+    private static bool ConnectionGone(Exception ex) =>
+        ex is MqttCommunicationException or OperationCanceledException or InvalidOperationException or ObjectDisposedException;
 
     private static string Describe(Exception ex)
     {
