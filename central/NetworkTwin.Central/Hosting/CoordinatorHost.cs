@@ -94,6 +94,7 @@ public static partial class CoordinatorHost
         builder.Services.AddSingleton<Metrics.CoordinatorMetricsServer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Metrics.CoordinatorMetricsServer>());
         builder.Services.AddSingleton(sp => new AgentAuthenticator(settings.AgentTokens, sp.GetRequiredService<ILogger<AgentAuthenticator>>(), clientCa));
+        builder.Services.AddKeyedSingleton(Operators.OperatorAuthInterceptor.Tokens, (sp, _) => new AgentAuthenticator(settings.OperatorTokens, sp.GetRequiredService<ILogger<AgentAuthenticator>>()));
         AddGrpc(builder.Services, settings.Grpc);
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("NetworkTwin.Central.Sync");
@@ -127,6 +128,9 @@ public static partial class CoordinatorHost
             o.ResponseCompressionAlgorithm = wire.ResponseCompression == "gzip" ? "gzip" : null;
             o.EnableDetailedErrors = wire.DetailedErrors;
         }).AddServiceOptions<Operators.OperatorService>(o => o.Interceptors.Add<Operators.OperatorAuthInterceptor>());
+
+        // Registered, the interceptor is made once; unregistered, grpc-dotnet would make one per call.
+        services.AddSingleton<Operators.OperatorAuthInterceptor>();
         services.AddGrpcHealthChecks().AddCheck<RepositoryHealthCheck>("repository");
         services.AddGrpcReflection();
     }

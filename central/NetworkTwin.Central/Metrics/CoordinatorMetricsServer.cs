@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NetworkTwin.Central.Hosting;
 using NetworkTwin.Central.Repository;
@@ -21,6 +22,7 @@ internal sealed class CoordinatorMetricsServer(
     CoordinatorRepository repository,
     TopologyService topology,
     Control.ControlLoop control,
+    [FromKeyedServices(Operators.OperatorAuthInterceptor.Tokens)] Sync.AgentAuthenticator operators,
     IServiceProvider services,
     ILogger<CoordinatorMetricsServer> logger)
     : MetricsServer(settings.MetricsAddress, settings.MetricsPort, services, logger)
@@ -30,7 +32,6 @@ internal sealed class CoordinatorMetricsServer(
         var page = Dashboard.DashboardPage.Html;
         app.MapGet("/", () => Results.Content(page, "text/html; charset=utf-8"));
         app.MapGet("/api/overview", () => Results.Json(Dashboard.DashboardApi.Build(repository, topology)));
-        var operators = new Sync.AgentAuthenticator(settings.OperatorTokens, logger);
         app.MapPost("/api/decisions/{id:long}", async (long id, HttpRequest request, CancellationToken ct) =>
         {
             if (request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) != true)

@@ -1,7 +1,6 @@
 using Grpc.Core;
 using Grpc.Core.Interceptors;
-using Microsoft.Extensions.Logging;
-using NetworkTwin.Central.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using NetworkTwin.Central.Sync;
 
 namespace NetworkTwin.Central.Operators;
@@ -11,11 +10,12 @@ namespace NetworkTwin.Central.Operators;
 /// is configured; the token's name rides on in <see cref="ServerCallContext.UserState"/> for the audit
 /// trail. A call without one gets UNAUTHENTICATED before its handler runs, and a log line without the token.
 /// </summary>
-internal sealed class OperatorAuthInterceptor(CoordinatorSettings settings, ILogger<OperatorAuthInterceptor> logger) : Interceptor
+internal sealed class OperatorAuthInterceptor([FromKeyedServices(OperatorAuthInterceptor.Tokens)] AgentAuthenticator operators) : Interceptor
 {
-    private const string OperatorKey = "networktwin.operator";
+    /// <summary>The service key of the operators' authenticator (Coordinator:OperatorTokens), shared with the dashboard.</summary>
+    public const string Tokens = "operators";
 
-    private readonly AgentAuthenticator _operators = new(settings.OperatorTokens, logger);
+    private const string OperatorKey = "networktwin.operator";
 
     /// <summary>The operator's token name for the audit trail, or null when no operator tokens are configured.</summary>
     public static string? OperatorOf(ServerCallContext context) =>
@@ -47,7 +47,7 @@ internal sealed class OperatorAuthInterceptor(CoordinatorSettings settings, ILog
 
     private void Authenticate(ServerCallContext context)
     {
-        if (_operators.CheckAny(context) is { } name)
+        if (operators.CheckAny(context) is { } name)
         {
             context.UserState[OperatorKey] = name;
         }
