@@ -17,7 +17,7 @@ internal sealed class AgentInstruments
     public const string MeterName = "NetworkTwin.Agent";
 
     /// <summary>Seconds from a stamped batch's publish to its rows being in the windows.</summary>
-    public static readonly string LatencyName = "networktwin_agent_ingest_latency_seconds";
+    public const string LatencyName = "networktwin_agent_ingest_latency_seconds";
 
     private readonly Meter _meter;
     private readonly IServiceProvider _services;
@@ -38,22 +38,22 @@ internal sealed class AgentInstruments
             HistogramBucketBoundaries = [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
         });
 
-        Gauge("networktwin_agent_up", "1 once the agent has a status snapshot.", d => d is null ? 0 : 1, always: true);
+        _meter.CreateObservableGauge("networktwin_agent_up", () => new Measurement<int>(Latest is null ? 0 : 1, _site), null, "1 once the agent has a status snapshot.");
         Counter("networktwin_agent_messages", "Telemetry messages received.", d => d.Ingest.Messages);
         Counter("networktwin_agent_rows", "Telemetry rows applied to the live windows.", d => d.Ingest.Rows);
         _meter.CreateObservableCounter("networktwin_agent_refused", Refused, null, "Input refused, by reason.");
-        Gauge("networktwin_agent_broker_connected", "1 while connected to the MQTT broker.", d => d!.Broker is { Connected: true } ? 1 : 0);
+        Gauge("networktwin_agent_broker_connected", "1 while connected to the MQTT broker.", d => d.Broker is { Connected: true } ? 1 : 0);
         Counter("networktwin_agent_broker_connects", "Connections made to the MQTT broker (more than one: it was lost and regained).", d => d.Broker?.Connects ?? 0);
         Counter("networktwin_agent_window_evaluations", "Window analyses run.", d => d.Window.Evaluations);
-        Gauge("networktwin_agent_window_evaluation_seconds", "Duration of the last window analysis.", d => d!.Window.LastEvaluationMs / 1000.0);
-        Gauge("networktwin_agent_model_version", "Version of the prediction model in use (0: none).", d => d!.Forecast?.ModelVersion ?? 0);
+        Gauge("networktwin_agent_window_evaluation_seconds", "Duration of the last window analysis.", d => d.Window.LastEvaluationMs / 1000.0);
+        Gauge("networktwin_agent_model_version", "Version of the prediction model in use (0: none).", d => d.Forecast?.ModelVersion ?? 0);
         Counter("networktwin_agent_forecasts", "Link load forecasts made.", d => d.Forecast?.Forecasts ?? 0);
         Counter("networktwin_agent_forecast_anomalies", "Windows whose load fell outside the previous forecast's 90% interval.", d => d.Forecast?.Anomalies ?? 0);
-        Gauge("networktwin_agent_outbox_pending", "Results waiting for the coordinator's acknowledgement.", d => d!.Outbox?.Pending ?? 0);
+        Gauge("networktwin_agent_outbox_pending", "Results waiting for the coordinator's acknowledgement.", d => d.Outbox?.Pending ?? 0);
         Counter("networktwin_agent_outbox_dropped", "Results dropped because the outbox was full.", d => d.Outbox?.Dropped ?? 0);
-        Gauge("networktwin_agent_outbox_last_sequence", "Highest sequence given to a result.", d => d!.Outbox?.LastSequence ?? 0);
-        Gauge("networktwin_agent_coordinator_connected", "1 while the sync link to the coordinator is up.", d => d!.Coordinator is { Connected: true } ? 1 : 0);
-        Gauge("networktwin_agent_sync_lag_results", "Results numbered but not yet acknowledged by the coordinator.", d => d!.Coordinator is { } c ? Math.Max(0, (d.Outbox?.LastSequence ?? 0) - c.AcknowledgedThrough) : 0);
+        Gauge("networktwin_agent_outbox_last_sequence", "Highest sequence given to a result.", d => d.Outbox?.LastSequence ?? 0);
+        Gauge("networktwin_agent_coordinator_connected", "1 while the sync link to the coordinator is up.", d => d.Coordinator is { Connected: true } ? 1 : 0);
+        Gauge("networktwin_agent_sync_lag_results", "Results numbered but not yet acknowledged by the coordinator.", d => d.Coordinator is { } c ? Math.Max(0, (d.Outbox?.LastSequence ?? 0) - c.AcknowledgedThrough) : 0);
         PerLink("networktwin_agent_link_capacity_bits_per_second", "Smallest capacity meeting the loss target, per link.", l => l.CapacityGbps * 1e9);
         PerLink("networktwin_agent_link_mean_bits_per_second", "Mean load over the window, per link.", l => l.MeanGbps * 1e9);
         PerLink("networktwin_agent_link_target_bits_per_second", "Capacity target the actuator has in force, per link (absent: none known).", l => l.TargetGbps is { } t ? t * 1e9 : double.NaN);
@@ -69,8 +69,8 @@ internal sealed class AgentInstruments
     private void Counter(string name, string description, Func<AgentStatusDocument, long> read) =>
         _meter.CreateObservableCounter(name, () => Latest is { } d ? [new Measurement<long>(read(d), _site)] : Array.Empty<Measurement<long>>(), null, description);
 
-    private void Gauge(string name, string description, Func<AgentStatusDocument?, double> read, bool always = false) =>
-        _meter.CreateObservableGauge(name, () => Latest is { } d || always ? [new Measurement<double>(read(Latest), _site)] : Array.Empty<Measurement<double>>(), null, description);
+    private void Gauge(string name, string description, Func<AgentStatusDocument, double> read) =>
+        _meter.CreateObservableGauge(name, () => Latest is { } d ? [new Measurement<double>(read(d), _site)] : Array.Empty<Measurement<double>>(), null, description);
 
     private void PerLink(string name, string description, Func<LinkStatus, double> read) =>
         _meter.CreateObservableGauge(name, () => (Latest?.Links ?? [])
