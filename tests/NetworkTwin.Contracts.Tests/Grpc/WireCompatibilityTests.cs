@@ -51,34 +51,8 @@ public sealed class WireCompatibilityTests
     {
         await using var server = await PreviousReleaseEchoServer.StartAsync();
         using var channel = CoordinatorChannel.Create(new CoordinatorChannelSettings { Address = server.Address });
-        var client = new Echo.Echo.EchoClient(channel);
 
-        var unary = await client.UnaryAsync(new EchoRequest { Text = "hello" }, new Metadata { { "grpc-internal-encoding-request", "gzip" } });
-        using var serverStream = client.ServerStream(new EchoRequest { Text = "t", Repeat = 20 });
-        var streamed = (await serverStream.ResponseStream.ReadAllAsync().ToListAsync()).Select(r => r.Index);
-        using var clientStream = client.ClientStream();
-        foreach (var t in new[] { "a", "b", "c" })
-        {
-            await clientStream.RequestStream.WriteAsync(new EchoRequest { Text = t });
-        }
-
-        await clientStream.RequestStream.CompleteAsync();
-        var joined = await clientStream.ResponseAsync;
-        using var duplex = client.Duplex();
-        await duplex.RequestStream.WriteAsync(new EchoRequest { Text = "first" });
-        Assert.True(await duplex.ResponseStream.MoveNext(CancellationToken.None));
-        var first = duplex.ResponseStream.Current.Text;
-        await duplex.RequestStream.CompleteAsync();
-        var error = await Assert.ThrowsAsync<global::Grpc.Core.RpcException>(() => client.UnaryAsync(new EchoRequest { Text = "ümlaut 100%", FailCode = (int)StatusCode.NotFound }).ResponseAsync);
-        var deadline = await Assert.ThrowsAsync<global::Grpc.Core.RpcException>(() =>
-            client.UnaryAsync(new EchoRequest { Text = "slow", DelayMs = 10_000 }, deadline: DateTime.UtcNow.AddMilliseconds(300)).ResponseAsync);
-
-        Assert.Equal("hello", unary.Text);
-        Assert.Equal(Enumerable.Range(0, 20), streamed);
-        Assert.Equal(("a+b+c", 3), (joined.Text, joined.Index));
-        Assert.Equal("FIRST", first);
-        Assert.Equal((StatusCode.NotFound, "asked to fail: ümlaut 100%"), (error.StatusCode, error.Status.Detail));
-        Assert.Equal(StatusCode.DeadlineExceeded, deadline.StatusCode);
+        await EchoTour.RunAsync(new Echo.Echo.EchoClient(channel));
     }
 
     private static async IAsyncEnumerable<EchoRequest> Texts(params string[] texts)
