@@ -44,7 +44,7 @@ internal sealed class EchoServer : IAsyncDisposable
             }
             finally
             {
-                probe.CallEnded.TrySetResult();
+                probe.Ended();
             }
         });
         app.MapGrpcService<Service>();
@@ -64,8 +64,12 @@ internal sealed class EchoServer : IAsyncDisposable
         /// <summary>Set when a handler saw its call cancelled (client cancel or deadline).</summary>
         public TaskCompletionSource Cancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        /// <summary>Set when the server is done with a call, whether its handler ran or the stream was reset before the handler started.</summary>
-        public TaskCompletionSource CallEnded { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _callsEnded;
+
+        /// <summary>Calls the server is done with, whether the handler ran or the stream was reset before it started.</summary>
+        public int CallsEnded => Volatile.Read(ref _callsEnded);
+
+        public void Ended() => Interlocked.Increment(ref _callsEnded);
 
         public ConcurrentQueue<Exception> HandlerErrors { get; } = new();
 

@@ -3,6 +3,7 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using NetworkTwin.Contracts.Tests.Grpc.Echo;
 using NetworkTwin.Hosting.Grpc;
+using NetworkTwin.Testing;
 
 namespace NetworkTwin.Contracts.Tests.Grpc;
 
@@ -134,6 +135,11 @@ public sealed class GrpcCallTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Deadline_PassedOnTheWire_BothSidesStop()
     {
+        // The connection first: on a loaded machine, setting it up could take the whole 300 ms, and a call whose
+        // deadline passes before it is sent never reaches the server at all (CI saw that once).
+        await _client.UnaryAsync(new EchoRequest { Text = "connect" });
+        var ended = _server.Events.CallsEnded;
+
         var ex = await Assert.ThrowsAsync<RpcException>(() =>
             _client.UnaryAsync(new EchoRequest { Text = "slow", DelayMs = 10_000 }, deadline: DateTime.UtcNow.AddMilliseconds(300)).ResponseAsync);
 
@@ -141,7 +147,7 @@ public sealed class GrpcCallTests : IAsyncLifetime, IDisposable
 
         // The server stops long before the 10 s the handler asked for: either the handler saw its deadline,
         // or (on a loaded machine) the client's reset arrived before the handler started and it never ran.
-        await _server.Events.CallEnded.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        await Poll.UntilAsync(() => _server.Events.CallsEnded, n => n > ended, "the server to end the call", seconds: 5, everyMilliseconds: 20);
     }
 
     [Fact]
