@@ -54,7 +54,7 @@ internal sealed partial class SyncWorker(IOptions<AgentOptions> options, ResultO
             catch (RpcException ex)
             {
                 failures++;
-                Failed(ex.StatusCode == StatusCode.Unavailable ? ex.Status.Detail : $"{ex.StatusCode}: {ex.Status.Detail}", failures, settings.Address);
+                Failed(ex.StatusCode == StatusCode.Unavailable ? CoordinatorChannel.Describe(ex) : $"{ex.StatusCode}: {CoordinatorChannel.Describe(ex)}", failures, settings.Address);
             }
 
             Volatile.Write(ref _connected, false);

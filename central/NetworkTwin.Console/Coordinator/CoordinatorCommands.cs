@@ -229,7 +229,7 @@ public static partial class CoordinatorCommands
         }
         catch (RpcException ex)
         {
-            throw new IOException($"The coordinator at {address} answered {ex.StatusCode}: {ex.Status.Detail}", ex);
+            throw new IOException($"The coordinator at {address} answered {ex.StatusCode}: {CoordinatorChannel.Describe(ex)}", ex);
         }
     }
 }

@@ -62,6 +62,20 @@ public static class CoordinatorChannel
         });
     }
 
+    /// <summary>
+    /// A failed call's status in words: its detail, and for a call that never reached the coordinator the
+    /// transport's own reason ("Connection refused (10.0.0.5:7070)"), which grpc-dotnet keeps only in the
+    /// status's debug exception ("Error connecting to subchannel.").
+    /// </summary>
+    public static string Describe(global::Grpc.Core.RpcException failure)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        var cause = failure.Status.DebugException?.GetBaseException().Message;
+        return string.IsNullOrEmpty(cause) || failure.Status.Detail.Contains(cause, StringComparison.Ordinal)
+            ? failure.Status.Detail
+            : $"{failure.Status.Detail} ({cause})";
+    }
+
     /// <summary>Call metadata with the bearer token, or null without one.</summary>
     public static global::Grpc.Core.Metadata? Bearer(string? token) =>
         string.IsNullOrEmpty(token) ? null : new global::Grpc.Core.Metadata { { "authorization", $"Bearer {token}" } };
