@@ -8,6 +8,7 @@ using NetworkTwin.Agent.Ingest;
 using NetworkTwin.Agent.Live;
 using NetworkTwin.Agent.Status;
 using NetworkTwin.Mqtt.Client;
+using OpenTelemetry.Trace;
 using Serilog;
 
 namespace NetworkTwin.Agent.Hosting;
@@ -42,7 +43,12 @@ public static class AgentHost
         builder.Services.AddUplink();
         builder.Services.AddStatusFile();
         NetworkTwin.Hosting.ServiceManagers.Add(builder.Services, "networktwin-agent", "NetworkTwinAgent");
-        NetworkTwin.Hosting.Metrics.ServiceTelemetry.Add(builder.Services, builder.Configuration, "networktwin-agent", AgentInstruments.MeterName);
+        NetworkTwin.Hosting.Observability.ServiceTelemetry.Add(
+            builder.Services,
+            builder.Configuration,
+            "networktwin-agent",
+            [AgentInstruments.MeterName],
+            t => t.AddSource(AgentTracing.SourceName).AddHttpClientInstrumentation());
         return builder.Build();
     }
 

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NetworkTwin.Agent.Configuration;
 using NetworkTwin.Contracts.Status;
-using NetworkTwin.Hosting.Metrics;
+using NetworkTwin.Hosting.Observability;
 
 namespace NetworkTwin.Agent.Status;
 

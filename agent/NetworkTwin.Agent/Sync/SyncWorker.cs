@@ -1,12 +1,15 @@
+using System.Diagnostics;
 using Grpc.Core;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NetworkTwin.Agent.Configuration;
 using NetworkTwin.Agent.Outbox;
+using NetworkTwin.Agent.Status;
 using NetworkTwin.Contracts.Status;
 using NetworkTwin.Contracts.Sync;
 using NetworkTwin.Hosting.Grpc;
+using NetworkTwin.Hosting.Observability;
 
 namespace NetworkTwin.Agent.Sync;
 
@@ -135,15 +138,23 @@ internal sealed partial class SyncWorker(IOptions<AgentOptions> options, ResultO
                     continue;
                 }
 
-                var message = new UplinkBatch { AgentId = agentId };
+                // Each batch starts a trace: the coordinator stores it, decides on it and sends commands under it.
+                using var span = TraceContext.StartFrom(AgentTracing.Source, "uplink batch", ActivityKind.Producer, null);
+                span?.SetTag("networktwin.agent_id", agentId)
+                    .SetTag("networktwin.results", batch.Count)
+                    .SetTag("networktwin.sequence.first", batch[0].Sequence)
+                    .SetTag("networktwin.sequence.last", batch[^1].Sequence);
+                var message = new UplinkBatch { AgentId = agentId, TraceParent = TraceContext.Of(span) };
                 message.Results.AddRange(batch);
                 await call.RequestStream.WriteAsync(message, cancellationToken).ConfigureAwait(false);
                 if (!await acks.MoveNext(cancellationToken).ConfigureAwait(false))
                 {
+                    span?.SetStatus(ActivityStatusCode.Error, "the coordinator closed the uplink");
                     throw new RpcException(new Grpc.Core.Status(StatusCode.Unavailable, "the coordinator closed the uplink"));
                 }
 
                 // Delete only what the coordinator says it has stored.
+                span?.SetTag("networktwin.stored_through", acks.Current.StoredThrough);
                 outbox.AcknowledgeThrough(acks.Current.StoredThrough);
                 Interlocked.Add(ref _sent, batch.Count);
                 Interlocked.Exchange(ref _acknowledged, acks.Current.StoredThrough);
@@ -169,7 +180,18 @@ internal sealed partial class SyncWorker(IOptions<AgentOptions> options, ResultO
                     continue;
                 }
 
+                // Under the coordinator's span that issued the command; the acknowledgement's call carries this span in its headers.
+                using var span = TraceContext.StartFrom(AgentTracing.Source, "apply command", ActivityKind.Consumer, command.TraceParent);
+                span?.SetTag("networktwin.agent_id", agentId)
+                    .SetTag("networktwin.command_id", command.CommandId)
+                    .SetTag("networktwin.command", command.BodyCase.ToString());
                 var ack = commands.Apply(command);
+                span?.SetTag("networktwin.applied", ack.Applied);
+                if (!ack.Applied)
+                {
+                    span?.SetStatus(ActivityStatusCode.Error, ack.Detail);
+                }
+
                 await client.AcknowledgeAsync(ack, headers, DateTime.UtcNow.AddSeconds(10), cancellationToken).ConfigureAwait(false);
             }
         }

@@ -1,12 +1,15 @@
+using System.Diagnostics;
 using System.Globalization;
 using Grpc.Core;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using NetworkTwin.Central.Metrics;
 using NetworkTwin.Central.Repository;
 using NetworkTwin.Central.Sync;
 using NetworkTwin.Contracts.Operators;
 using NetworkTwin.Contracts.Sync;
 using NetworkTwin.Hosting;
+using NetworkTwin.Hosting.Observability;
 
 namespace NetworkTwin.Central.Control;
 
@@ -191,7 +194,7 @@ public sealed partial class ControlLoop(CoordinatorRepository repository, Contro
             Justification = string.Create(CultureInfo.InvariantCulture, $"decision {decision.DecisionId} broke the policy ({outcome}); restoring link {decision.LinkId}'s previous target {decision.FromGbps:0.##} Gbit/s"),
         };
         rollback.Cells.AddRange(decision.Cells);
-        var created = Create(rollback);
+        var created = Create(rollback, decision.TraceParent);
         decision.State = DecisionState.RolledBack;
         if (repository.UpdateDecision(decision, DecisionState.Violated))
         {
@@ -233,7 +236,7 @@ public sealed partial class ControlLoop(CoordinatorRepository repository, Contro
                 continue;
             }
 
-            Create(proposal);
+            Create(proposal, latest.TraceParent);
             made++;
         }
 
@@ -241,12 +244,21 @@ public sealed partial class ControlLoop(CoordinatorRepository repository, Contro
     }
 
     /// <summary>Stores a proposal as the policy judges it (approved or held), audits both, and sends an approved one.</summary>
-    private Decision Create(Decision proposal)
+    /// <param name="proposal">The decision to make.</param>
+    /// <param name="evidence">The traceparent of what it was made from (the storage of the link result, or the decision it rolls back).</param>
+    private Decision Create(Decision proposal, string evidence)
     {
+        using var span = TraceContext.StartFrom(CoordinatorTracing.Source, "control decision", ActivityKind.Internal, evidence);
         var (auto, reason) = GovernancePolicy.Judge(proposal, options);
         proposal.State = auto ? DecisionState.Approved : DecisionState.Held;
         proposal.Policy = reason;
+        proposal.TraceParent = TraceContext.Of(span);
         var saved = repository.SaveDecision(proposal);
+        span?.SetTag("networktwin.decision_id", saved.DecisionId)
+            .SetTag("networktwin.agent_id", saved.AgentId)
+            .SetTag("networktwin.link_id", saved.LinkId)
+            .SetTag("networktwin.action", saved.Action)
+            .SetTag("networktwin.state", saved.State);
         if (!auto)
         {
             // The reason names the decision id, which the row only now has.
@@ -275,14 +287,21 @@ public sealed partial class ControlLoop(CoordinatorRepository repository, Contro
             return;
         }
 
+        // Under the decision's span, however much later an operator approved it; the approval's own span is linked.
+        ActivityLink[]? approval = Activity.Current is { } current && current.Source != CoordinatorTracing.Source ? [new ActivityLink(current.Context)] : null;
+        using var span = TraceContext.StartFrom(CoordinatorTracing.Source, "send command", ActivityKind.Producer, decision.TraceParent, approval);
         var command = new Command
         {
+            TraceParent = TraceContext.Of(span),
             AgentId = decision.AgentId,
             Reason = string.Create(CultureInfo.InvariantCulture, $"decision {decision.DecisionId}: {decision.Action} {decision.FromGbps:0.##} -> {decision.ToGbps:0.##} Gbit/s"),
             Capacity = new CapacityTarget { LinkId = decision.LinkId, CapacityGbps = decision.ToGbps, DecisionId = decision.DecisionId },
         };
         command.Capacity.Cells.AddRange(decision.Cells);
         var issued = repository.IssueCommand(command);
+        span?.SetTag("networktwin.decision_id", decision.DecisionId)
+            .SetTag("networktwin.command_id", issued.CommandId)
+            .SetTag("networktwin.agent_id", decision.AgentId);
         decision.CommandId = issued.CommandId;
         repository.UpdateDecision(decision, DecisionState.Sent);
         repository.Audit(decision.DecisionId, "coordinator", "sent", string.Create(CultureInfo.InvariantCulture, $"command {issued.CommandId} to agent {decision.AgentId}: link {decision.LinkId} capacity target {decision.ToGbps:0.##} Gbit/s"));

@@ -7,10 +7,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-
 using NetworkTwin.Central.Repository;
 using NetworkTwin.Central.Sync;
 using NetworkTwin.Central.Topology;
+using OpenTelemetry.Trace;
 
 namespace NetworkTwin.Central.Hosting;
 
@@ -88,7 +88,13 @@ public static partial class CoordinatorHost
         builder.Services.AddSingleton<Control.ControlLoop>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Control.ControlLoop>());
         NetworkTwin.Hosting.ServiceManagers.Add(builder.Services, "networktwin-central", "NetworkTwinCentral");
-        NetworkTwin.Hosting.Metrics.ServiceTelemetry.Add(builder.Services, builder.Configuration, "networktwin-central", Metrics.CoordinatorInstruments.MeterName);
+        NetworkTwin.Hosting.Observability.ServiceTelemetry.Add(
+            builder.Services,
+            builder.Configuration,
+            "networktwin-central",
+            [Metrics.CoordinatorInstruments.MeterName],
+            t => t.AddSource(Metrics.CoordinatorTracing.SourceName)
+                .AddAspNetCoreInstrumentation(o => o.Filter = http => !Metrics.CoordinatorTracing.IsScrape(http.Request.Path)));
         builder.Services.AddSingleton<Metrics.CoordinatorMetrics>();
         builder.Services.AddSingleton<Metrics.CoordinatorInstruments>();
         builder.Services.AddSingleton<Metrics.CoordinatorMetricsServer>();

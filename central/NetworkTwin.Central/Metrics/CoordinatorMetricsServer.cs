@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 using NetworkTwin.Central.Hosting;
 using NetworkTwin.Central.Repository;
 using NetworkTwin.Central.Topology;
-using NetworkTwin.Hosting.Metrics;
+using NetworkTwin.Hosting.Observability;
 
 namespace NetworkTwin.Central.Metrics;
 

@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using Grpc.Core;
 using NetworkTwin.Central.Repository;
 using NetworkTwin.Central.Sync;
 using NetworkTwin.Central.Topology;
 using NetworkTwin.Contracts.Operators;
 using NetworkTwin.Contracts.Sync;
+using NetworkTwin.Hosting.Observability;
 
 namespace NetworkTwin.Central.Operators;
 
@@ -53,6 +55,8 @@ internal sealed class OperatorService(
             throw new RpcException(new Status(StatusCode.NotFound, $"no agent '{command.AgentId}' has registered with this coordinator"));
         }
 
+        // The agent applies it under the operator's request span (the field is the coordinator's to fill, whatever the caller sent).
+        command.TraceParent = TraceContext.Of(Activity.Current);
         var issued = repository.IssueCommand(command);
         repository.Audit(0, "operator:" + who, "command", $"{issued.BodyCase} command {issued.CommandId} to {issued.AgentId}: {(issued.Reason.Length > 0 ? issued.Reason : "(no reason given)")}");
         signal.Notify(issued.AgentId);

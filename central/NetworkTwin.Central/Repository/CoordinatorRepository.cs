@@ -131,6 +131,11 @@ public abstract class CoordinatorRepository : IDisposable
             run_at TEXT NOT NULL,
             payload {bytes} NOT NULL);
         """,
+
+        // 9: the trace context of the span that stored a link result, so a decision made from it joins that trace.
+        """
+        ALTER TABLE results ADD COLUMN trace_parent TEXT;
+        """,
     ];
 
     public int SchemaVersion => Run(c => Convert.ToInt32(Scalar(c, null, "SELECT version FROM schema_version"), CultureInfo.InvariantCulture));
@@ -139,7 +144,8 @@ public abstract class CoordinatorRepository : IDisposable
     protected abstract T Run<T>(Func<DbConnection, T> work);
 
     /// <summary>Inserts the results that are not stored yet; returns how many were new.</summary>
-    protected abstract int InsertResults(DbConnection connection, DbTransaction transaction, string agentId, IReadOnlyList<Result> results, string now);
+    /// <param name="traceParent">Kept with the link results (null: not traced).</param>
+    protected abstract int InsertResults(DbConnection connection, DbTransaction transaction, string agentId, IReadOnlyList<Result> results, string now, string? traceParent);
 
     /// <summary>Taken inside the migration transaction so that two coordinators starting together migrate once (null: not needed).</summary>
     protected virtual string? MigrationLock => null;
@@ -188,11 +194,14 @@ public abstract class CoordinatorRepository : IDisposable
         ("now", Now())));
 
     /// <summary>Stores a batch in one transaction; returns how many were new and the highest sequence stored for the agent.</summary>
-    public (int Inserted, long StoredThrough) Store(string agentId, IReadOnlyList<Result> results) => Run(connection =>
+    /// <param name="agentId">The agent the batch came from.</param>
+    /// <param name="results">The batch.</param>
+    /// <param name="traceParent">The W3C traceparent of the span storing it, kept with its link results (empty or null: not traced).</param>
+    public (int Inserted, long StoredThrough) Store(string agentId, IReadOnlyList<Result> results, string? traceParent = null) => Run(connection =>
     {
         using var transaction = connection.BeginTransaction();
         var now = Now();
-        var inserted = InsertResults(connection, transaction, agentId, results, now);
+        var inserted = InsertResults(connection, transaction, agentId, results, now, string.IsNullOrEmpty(traceParent) ? null : traceParent);
         Execute(connection, transaction, "UPDATE agents SET last_seen = @now WHERE agent_id = @agent", ("now", now), ("agent", agentId));
         var through = Convert.ToInt64(Scalar(connection, transaction, "SELECT COALESCE(MAX(sequence), 0) FROM results WHERE agent_id = @agent", ("agent", agentId)), CultureInfo.InvariantCulture);
         transaction.Commit();
@@ -230,7 +239,7 @@ public abstract class CoordinatorRepository : IDisposable
     /// <summary>The latest capacity result of every (agent, link), optionally for one site.</summary>
     public IReadOnlyList<LinkSummary> LatestLinks(string? site) => Query(
         """
-        SELECT r.agent_id, a.site, r.produced_unix_ms, r.payload
+        SELECT r.agent_id, a.site, r.produced_unix_ms, r.payload, r.trace_parent
         FROM results r JOIN agents a ON a.agent_id = r.agent_id
         WHERE r.link_id IS NOT NULL AND (@site = '' OR a.site = @site)
           AND r.sequence = (SELECT MAX(r2.sequence) FROM results r2 WHERE r2.agent_id = r.agent_id AND r2.link_id = r.link_id)
@@ -242,6 +251,7 @@ public abstract class CoordinatorRepository : IDisposable
             Site = reader.GetString(1),
             ProducedUnixMs = reader.GetInt64(2),
             Link = Result.Parser.ParseFrom((byte[])reader.GetValue(3)).Link,
+            TraceParent = reader.IsDBNull(4) ? string.Empty : reader.GetString(4),
         },
         ("site", site ?? string.Empty));
 

@@ -50,7 +50,7 @@ public sealed class PostgresRepository : CoordinatorRepository
         return work(connection);
     }
 
-    protected override int InsertResults(DbConnection connection, DbTransaction transaction, string agentId, IReadOnlyList<Result> results, string now)
+    protected override int InsertResults(DbConnection connection, DbTransaction transaction, string agentId, IReadOnlyList<Result> results, string now, string? traceParent)
     {
         var sequences = new long[results.Count];
         var produced = new long[results.Count];
@@ -66,8 +66,8 @@ public sealed class PostgresRepository : CoordinatorRepository
 
         using var insert = new NpgsqlCommand(
             """
-            INSERT INTO results (agent_id, sequence, produced_unix_ms, kind, payload, received_at, link_id, cell_id)
-            SELECT @agent, u.s, u.p, u.k, u.b, @now, u.l, u.c
+            INSERT INTO results (agent_id, sequence, produced_unix_ms, kind, payload, received_at, link_id, cell_id, trace_parent)
+            SELECT @agent, u.s, u.p, u.k, u.b, @now, u.l, u.c, CASE WHEN u.l IS NULL THEN NULL ELSE @trace END
             FROM unnest(@seqs, @produced, @kinds, @payloads, @links, @cells) AS u(s, p, k, b, l, c)
             ON CONFLICT DO NOTHING
             """,
@@ -75,6 +75,7 @@ public sealed class PostgresRepository : CoordinatorRepository
             (NpgsqlTransaction)transaction);
         insert.Parameters.AddWithValue("agent", agentId);
         insert.Parameters.AddWithValue("now", now);
+        insert.Parameters.AddWithValue("trace", NpgsqlDbType.Text, (object?)traceParent ?? DBNull.Value);
         insert.Parameters.AddWithValue("seqs", NpgsqlDbType.Array | NpgsqlDbType.Bigint, sequences);
         insert.Parameters.AddWithValue("produced", NpgsqlDbType.Array | NpgsqlDbType.Bigint, produced);
         insert.Parameters.AddWithValue("kinds", NpgsqlDbType.Array | NpgsqlDbType.Text, kinds);

@@ -53,18 +53,19 @@ public sealed class SqliteRepository : CoordinatorRepository
         }
     }
 
-    protected override int InsertResults(DbConnection connection, DbTransaction transaction, string agentId, IReadOnlyList<Result> results, string now)
+    protected override int InsertResults(DbConnection connection, DbTransaction transaction, string agentId, IReadOnlyList<Result> results, string now, string? traceParent)
     {
         using var insert = (SqliteCommand)NewCommand(
             connection,
             transaction,
             """
-            INSERT INTO results (agent_id, sequence, produced_unix_ms, kind, payload, received_at, link_id, cell_id)
-            VALUES (@agent, @seq, @produced, @kind, @payload, @now, @link, @cell)
+            INSERT INTO results (agent_id, sequence, produced_unix_ms, kind, payload, received_at, link_id, cell_id, trace_parent)
+            VALUES (@agent, @seq, @produced, @kind, @payload, @now, @link, @cell, CASE WHEN @link IS NULL THEN NULL ELSE @trace END)
             ON CONFLICT DO NOTHING
             """,
             ("agent", agentId),
-            ("now", now));
+            ("now", now),
+            ("trace", traceParent));
         var seq = insert.Parameters.Add("@seq", SqliteType.Integer);
         var produced = insert.Parameters.Add("@produced", SqliteType.Integer);
         var kind = insert.Parameters.Add("@kind", SqliteType.Text);

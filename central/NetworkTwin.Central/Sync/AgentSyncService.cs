@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using NetworkTwin.Central.Metrics;
 using NetworkTwin.Central.Repository;
 using NetworkTwin.Contracts.Sync;
+using NetworkTwin.Hosting.Observability;
 
 namespace NetworkTwin.Central.Sync;
 
@@ -49,7 +51,14 @@ internal sealed partial class AgentSyncService(
                 }
 
                 authenticator.Check(context, batch.AgentId);
-                var (inserted, through) = repository.Store(batch.AgentId, batch.Results);
+
+                // Under the agent's span for the batch; the link results keep this span's context for the decisions made from them.
+                using var span = TraceContext.StartFrom(CoordinatorTracing.Source, "store uplink batch", ActivityKind.Consumer, batch.TraceParent);
+                var (inserted, through) = repository.Store(batch.AgentId, batch.Results, TraceContext.Of(span));
+                span?.SetTag("networktwin.agent_id", batch.AgentId)
+                    .SetTag("networktwin.results", batch.Results.Count)
+                    .SetTag("networktwin.inserted", inserted)
+                    .SetTag("networktwin.stored_through", through);
                 metrics.Stored(inserted, batch.Results.Count - inserted);
                 if (inserted < batch.Results.Count)
                 {

@@ -117,6 +117,20 @@ public abstract class RepositoryContractTests
     }
 
     [Fact]
+    public void Store_WithTraceContext_KeepsItForTheLinkResultsThatDecisionsAreMadeFrom()
+    {
+        using var repository = Open();
+        repository.Register(new RegisterRequest { AgentId = "du-a", Site = "s", Version = "1" });
+        const string Stored = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+
+        repository.Store("du-a", Links(1, 2), Stored);
+        repository.Store("du-a", [new Result { Sequence = 3, ProducedUnixMs = 3, Link = new LinkCapacity { LinkId = 1, CapacityGbps = 3 } }]);
+
+        // Link 1's newest result came untraced; link 2's keeps the span that stored it.
+        Assert.Equal([(1, string.Empty), (2, Stored)], repository.LatestLinks(null).Select(l => (l.Link.LinkId, l.TraceParent)));
+    }
+
+    [Fact]
     public void AgentsAndLatestLinks_SummariseWhatEachAgentStored()
     {
         using var repository = Open();

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
 
-namespace NetworkTwin.Hosting.Metrics;
+namespace NetworkTwin.Hosting.Observability;
 
 /// <summary>
 /// Serves <c>/metrics</c> (the host's OpenTelemetry meters in Prometheus text), <c>/healthz</c> (no background worker has failed) and
