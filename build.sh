@@ -98,6 +98,7 @@ ensure_interop_peer() {
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 cli="central/NetworkTwin.Console/bin/Release/net10.0/networktwin.dll"
+lab="tools/NetworkTwin.Lab/bin/Release/net10.0/networktwin-lab.dll"
 agent="agent/NetworkTwin.Agent/bin/Release/net10.0/networktwin-agent.dll"
 
 build() {
@@ -110,7 +111,7 @@ case "$command" in
   demo)
     ensure_debian_packages
     build
-    dotnet "$cli" demo --agent "$agent" "$@"
+    dotnet "$lab" demo --agent "$agent" "$@"
     ;;
   test)
     ensure_debian_packages
@@ -136,19 +137,19 @@ case "$command" in
     build
     data=()
     if [ -d ../shared/data/fronthaul ]; then data=(--data ../shared/data/fronthaul); fi
-    dotnet "$cli" bench fronthaul "${data[@]}" "$@"
-    dotnet "$cli" bench agent --agent "$agent"
+    dotnet "$lab" bench fronthaul "${data[@]}" "$@"
+    dotnet "$lab" bench agent --agent "$agent"
     ensure_interop_peer
-    if [ ! -d central/NetworkTwin.Console/Bench/grpcjs/node_modules/@grpc/grpc-js ]; then
-      npm ci --prefix central/NetworkTwin.Console/Bench/grpcjs --no-audit --no-fund --loglevel=error >/dev/null
+    if [ ! -d tools/NetworkTwin.Lab/Bench/grpcjs/node_modules/@grpc/grpc-js ]; then
+      npm ci --prefix tools/NetworkTwin.Lab/Bench/grpcjs --no-audit --no-fund --loglevel=error >/dev/null
     fi
-    dotnet "$cli" bench rpc
-    dotnet "$cli" bench sync
+    dotnet "$lab" bench rpc
+    dotnet "$lab" bench sync
     # The forecast model's latency next to onnxruntime-node (installed without its postinstall, which only fetches GPU extras).
-    if [ ! -d central/NetworkTwin.Console/Bench/ortnode/node_modules/onnxruntime-node ]; then
-      npm ci --ignore-scripts --prefix central/NetworkTwin.Console/Bench/ortnode --no-audit --no-fund --loglevel=error >/dev/null
+    if [ ! -d tools/NetworkTwin.Lab/Bench/ortnode/node_modules/onnxruntime-node ]; then
+      npm ci --ignore-scripts --prefix tools/NetworkTwin.Lab/Bench/ortnode --no-audit --no-fund --loglevel=error >/dev/null
     fi
-    dotnet "$cli" bench onnx
+    dotnet "$lab" bench onnx
     if [ -f ../shared/data/traffic/abilene_tm_5min_20040301_20040314.csv ]; then
       dotnet "$cli" forecast abilene
     fi
@@ -158,7 +159,7 @@ case "$command" in
         sudo=""; if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
         DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends python3-networkx >/dev/null || true
       fi
-      dotnet "$cli" bench design --network ../shared/data/topology_zoo/graphml/Kdl.graphml
+      dotnet "$lab" bench design --network ../shared/data/topology_zoo/graphml/Kdl.graphml
     fi
     ;;
   package)

@@ -6,7 +6,12 @@ namespace NetworkTwin.Console.Tests;
 /// <summary>Runs the real command tree in-process and captures what a user would see.</summary>
 internal static class CliRunner
 {
-    public static async Task<(int Exit, string Output)> RunAsync(params string[] args)
+    public static Task<(int Exit, string Output)> RunAsync(params string[] args) => RunAsync(null, args);
+
+    /// <summary>Runs the lab tool's tree (demo, bench) the same way.</summary>
+    public static Task<(int Exit, string Output)> RunLabAsync(params string[] args) => RunAsync(Lab.LabApp.Build, args);
+
+    private static async Task<(int Exit, string Output)> RunAsync(Func<IAnsiConsole, System.CommandLine.RootCommand>? tree, string[] args)
     {
         var writer = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -17,7 +22,9 @@ internal static class CliRunner
             Out = new AnsiConsoleOutput(writer),
         });
         console.Profile.Width = 200;
-        var exit = await CliApp.RunAsync(args, console, writer);
+        var exit = tree is null
+            ? await CliApp.RunAsync(args, console, writer)
+            : await CliApp.RunAsync(tree(console), Lab.LabApp.Name, args, console, writer);
         return (exit, writer.ToString());
     }
 

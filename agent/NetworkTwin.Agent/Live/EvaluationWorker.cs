@@ -54,7 +54,7 @@ internal sealed partial class EvaluationWorker(IOptions<AgentOptions> options, L
             var evaluation = twin.Evaluate(targets.TargetGbps);
 
             // Collect the analysis' garbage now, on this thread, rather than letting it trigger
-            // collections at random points of ingest. Measured with `networktwin bench agent`:
+            // collections at random points of ingest. Measured with `networktwin-lab bench agent`:
             // p99 latency 2.1-3.0 ms -> 1.4 ms, resident memory 165 -> 145 MB.
             GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
 

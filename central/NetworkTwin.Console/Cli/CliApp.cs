@@ -1,7 +1,5 @@
 using System.CommandLine;
 using NetworkTwin.Console.Agent;
-using NetworkTwin.Console.Bench;
-using NetworkTwin.Console.Demo;
 using NetworkTwin.Console.Design;
 using NetworkTwin.Console.Fronthaul;
 using NetworkTwin.Console.Replay;
@@ -49,8 +47,6 @@ public static class CliApp
         agent.Add(AgentStatusCommand.Create(console));
         root.Add(agent);
 
-        root.Add(DemoCommand.Create(console));
-        root.Add(BenchCommand.Create(console));
         root.Add(Models.OnnxCommand.Create(console));
         root.Add(Models.ForecastCommand.Create(console));
         root.Add(Scenario.LeoCommand.Create(console));
@@ -58,10 +54,18 @@ public static class CliApp
         return root;
     }
 
-    public static async Task<int> RunAsync(string[] args, IAnsiConsole console, TextWriter? output = null, CancellationToken cancellationToken = default)
+    public static Task<int> RunAsync(string[] args, IAnsiConsole console, TextWriter? output = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(console);
-        var parse = Build(console).Parse(args);
+        return RunAsync(Build(console), "networktwin", args, console, output, cancellationToken);
+    }
+
+    /// <summary>Runs a command tree (this CLI's, or the lab tool's) with the CLI's usage errors and exit codes.</summary>
+    public static async Task<int> RunAsync(RootCommand root, string toolName, string[] args, IAnsiConsole console, TextWriter? output = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        ArgumentNullException.ThrowIfNull(console);
+        var parse = root.Parse(args);
         var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
         if (output is not null)
         {
@@ -77,7 +81,7 @@ public static class CliApp
                 console.MarkupLine($"[red]error:[/] {Markup.Escape(error.Message)}");
             }
 
-            console.MarkupLine($"usage: see networktwin {Markup.Escape(string.Join(' ', parse.CommandResult.Command.Name))} --help");
+            console.MarkupLine($"usage: see {Markup.Escape(CommandPath(toolName, parse.CommandResult))} --help");
             return ExitUsage;
         }
 
@@ -101,5 +105,19 @@ public static class CliApp
             console.MarkupLine("[yellow]cancelled[/]");
             return 130;
         }
+    }
+
+    /// <summary>The command as typed, such as "networktwin agent status" (the root alone: the tool's name).</summary>
+    private static string CommandPath(string toolName, System.CommandLine.Parsing.CommandResult result)
+    {
+        var names = new List<string>();
+        for (var r = result; r is not null && r.Command is not RootCommand; r = r.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            names.Add(r.Command.Name);
+        }
+
+        names.Add(toolName);
+        names.Reverse();
+        return string.Join(' ', names);
     }
 }

@@ -80,7 +80,7 @@ public sealed class AnalyzeFronthaulCommandTests : IDisposable
     [Fact]
     public async Task Demo_SmallCapture_RecoversTheTruthOfflineAndLive()
     {
-        var (exit, output) = await CliRunner.RunAsync("demo", "--seconds", "3", "--speed", "5", "--out", _out);
+        var (exit, output) = await CliRunner.RunLabAsync("demo", "--seconds", "3", "--speed", "5", "--out", _out);
 
         Assert.True(exit == 0, output);
         Assert.Contains("24 / 24", output, StringComparison.Ordinal);

@@ -12,10 +12,10 @@ using NetworkTwin.Console.Fronthaul;
 using NetworkTwin.Telemetry.Files;
 using Spectre.Console;
 
-namespace NetworkTwin.Console.Bench;
+namespace NetworkTwin.Lab.Bench;
 
 /// <summary>
-/// <c>networktwin bench fronthaul</c>: the speed figures of the fronthaul pipeline, measured
+/// <c>networktwin-lab bench fronthaul</c>: the speed figures of the fronthaul pipeline, measured
 /// here and now (warm-up first, then the median of repeated runs). Not a test: it prints numbers.
 /// </summary>
 public static class BenchCommand

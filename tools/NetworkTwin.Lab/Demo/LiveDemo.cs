@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using NetworkTwin.Analytics.Scenario;
 using NetworkTwin.Central.Hosting;
 using NetworkTwin.Console.Agent;
+using NetworkTwin.Console.Cli;
 using NetworkTwin.Contracts.Operators;
 using NetworkTwin.Contracts.Status;
 using NetworkTwin.Hosting.Grpc;
@@ -11,7 +12,7 @@ using NetworkTwin.Telemetry.Replay;
 using NetworkTwin.Testing.Launchers;
 using Spectre.Console;
 
-namespace NetworkTwin.Console.Demo;
+namespace NetworkTwin.Lab.Demo;
 
 /// <summary>
 /// The live half of the demo: a real mosquitto, a real agent process and the replayer publishing
@@ -171,28 +172,28 @@ public static class LiveDemo
         // The coordinator's view, over its operators' API, once the agent's outbox has drained.
         var synced = await agent.WaitForStatusAsync(s => s.Coordinator is { Connected: true } && s.Outbox is { Pending: 0 }, "the outbox drained to the coordinator", TimeSpan.FromSeconds(60), ct).ConfigureAwait(false);
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"5. The coordinator stored results 1..{synced.Outbox!.LastSequence:N0} from the agent; 'networktwin links' shows:"));
-        await Cli.CliApp.RunAsync(["links", "--coordinator", coordinatorAddress], console, null, ct).ConfigureAwait(false);
+        await CliApp.RunAsync(["links", "--coordinator", coordinatorAddress], console, null, ct).ConfigureAwait(false);
         console.MarkupLine("6. The coordinator's own link map from the agent's loss evidence ('networktwin topology --refresh') and its capacities:");
-        await Cli.CliApp.RunAsync(["topology", "--refresh", "--coordinator", coordinatorAddress], console, null, ct).ConfigureAwait(false);
-        await Cli.CliApp.RunAsync(["capacities", "--coordinator", coordinatorAddress], console, null, ct).ConfigureAwait(false);
+        await CliApp.RunAsync(["topology", "--refresh", "--coordinator", coordinatorAddress], console, null, ct).ConfigureAwait(false);
+        await CliApp.RunAsync(["capacities", "--coordinator", coordinatorAddress], console, null, ct).ConfigureAwait(false);
         if (training is not null)
         {
             var model = await training.ConfigureAwait(false);
             console.MarkupLine(model.State == "not-trained"
                 ? $"7. The coordinator did not train a forecast model: {Markup.Escape(model.Detail)}"
                 : "7. The coordinator learned a forecast model from the agent's link history 60% into the replay and shipped it on the downlink ('networktwin models'); the agent forecast the rest ('networktwin predictions'):");
-            await Cli.CliApp.RunAsync(["models", "--coordinator", coordinatorAddress], console, null, ct).ConfigureAwait(false);
-            await Cli.CliApp.RunAsync(["predictions", "--coordinator", coordinatorAddress], console, null, ct).ConfigureAwait(false);
+            await CliApp.RunAsync(["models", "--coordinator", coordinatorAddress], console, null, ct).ConfigureAwait(false);
+            await CliApp.RunAsync(["predictions", "--coordinator", coordinatorAddress], console, null, ct).ConfigureAwait(false);
             console.MarkupLine("8. What the twin advises per link from its sizing and forecasts ('networktwin recommendations'):");
-            await Cli.CliApp.RunAsync(["recommendations", "--coordinator", coordinatorAddress], console, null, ct).ConfigureAwait(false);
+            await CliApp.RunAsync(["recommendations", "--coordinator", coordinatorAddress], console, null, ct).ConfigureAwait(false);
         }
 
         // Governed control: what the twin decided, what the policy and the operator said, what the agent measured.
         await WaitForVerdictsAsync(operators, ct).ConfigureAwait(false);
         console.MarkupLine("9. The links were provisioned at 75% of their need: the coordinator proposed raising them, its policy applied the cheap ones and held the rest, the demo's operator approved those, the agent's actuator applied them and measured the effect ('networktwin decisions'):");
-        await Cli.CliApp.RunAsync(["decisions", "--coordinator", coordinatorAddress], console, null, ct).ConfigureAwait(false);
+        await CliApp.RunAsync(["decisions", "--coordinator", coordinatorAddress], console, null, ct).ConfigureAwait(false);
         console.MarkupLine("   The audit trail of every step ('networktwin audit'):");
-        await Cli.CliApp.RunAsync(["audit", "--coordinator", coordinatorAddress], console, null, ct).ConfigureAwait(false);
+        await CliApp.RunAsync(["audit", "--coordinator", coordinatorAddress], console, null, ct).ConfigureAwait(false);
 
         await agent.DisposeAsync().ConfigureAwait(false);
         await coordinator.StopAsync(ct).ConfigureAwait(false);

@@ -8,10 +8,10 @@ using NetworkTwin.Learning.Series;
 using NetworkTwin.Onnx.Runtime;
 using Spectre.Console;
 
-namespace NetworkTwin.Console.Bench;
+namespace NetworkTwin.Lab.Bench;
 
 /// <summary>
-/// <c>networktwin bench onnx</c>: per-prediction latency of the shipped kind of model (the Bayesian
+/// <c>networktwin-lab bench onnx</c>: per-prediction latency of the shipped kind of model (the Bayesian
 /// load forecast, trained here on Abilene when the data is present, else on a synthetic load) through
 /// the project's binding, next to the same model through onnxruntime-node in the same run.
 /// </summary>

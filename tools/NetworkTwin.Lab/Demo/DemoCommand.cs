@@ -8,10 +8,10 @@ using NetworkTwin.Console.Fronthaul;
 using NetworkTwin.Testing.Launchers;
 using Spectre.Console;
 
-namespace NetworkTwin.Console.Demo;
+namespace NetworkTwin.Lab.Demo;
 
 /// <summary>
-/// <c>networktwin demo</c>: the whole fronthaul job on a generated capture with an embedded
+/// <c>networktwin-lab demo</c>: the whole fronthaul job on a generated capture with an embedded
 /// default configuration, then a check of the answer against the generator's truth.
 /// </summary>
 public static class DemoCommand

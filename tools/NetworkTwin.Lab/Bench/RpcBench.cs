@@ -18,10 +18,10 @@ using NetworkTwin.Testing.Legacy.Server;
 using Spectre.Console;
 using static System.FormattableString;
 
-namespace NetworkTwin.Console.Bench;
+namespace NetworkTwin.Lab.Bench;
 
 /// <summary>
-/// <c>networktwin bench rpc</c>: unary calls per second and latency, in one run, of three pairs on
+/// <c>networktwin-lab bench rpc</c>: unary calls per second and latency, in one run, of three pairs on
 /// loopback (cleartext HTTP/2): grpc-dotnet (Grpc.Net.Client against Grpc.AspNetCore on Kestrel, what
 /// the product runs), the previous release's own gRPC layer (kept in the test-support project as the
 /// baseline), and a grpc-js client against a grpc-js server.

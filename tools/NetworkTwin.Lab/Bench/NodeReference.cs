@@ -4,11 +4,11 @@ using NetworkTwin.Console.Cli;
 using NetworkTwin.Testing;
 using Spectre.Console;
 
-namespace NetworkTwin.Console.Bench;
+namespace NetworkTwin.Lab.Bench;
 
 /// <summary>
 /// A Node.js reference the benchmarks measure against (grpc-js, onnxruntime-node): a script in
-/// <c>central/NetworkTwin.Console/Bench/&lt;folder&gt;</c> that prints one JSON document. Null, with
+/// <c>tools/NetworkTwin.Lab/Bench/&lt;folder&gt;</c> that prints one JSON document. Null, with
 /// a line saying why, when its npm packages are not installed or it fails.
 /// </summary>
 internal static class NodeReference
@@ -18,7 +18,7 @@ internal static class NodeReference
         var folder = Folder(folderName);
         if (folder is null || !Directory.Exists(Path.Combine(folder, "node_modules", package)))
         {
-            console.MarkupLine($"[yellow]{Markup.Escape(label)} skipped:[/] run {Markup.Escape(install)} --prefix central/NetworkTwin.Console/Bench/{Markup.Escape(folderName)} (./build.sh bench does).");
+            console.MarkupLine($"[yellow]{Markup.Escape(label)} skipped:[/] run {Markup.Escape(install)} --prefix tools/NetworkTwin.Lab/Bench/{Markup.Escape(folderName)} (./build.sh bench does).");
             return null;
         }
 
@@ -47,5 +47,5 @@ internal static class NodeReference
 
     /// <summary>The folder of a reference under the source tree, or null outside it.</summary>
     public static string? Folder(string folderName) =>
-        SourceTree.Root() is { } root ? Path.Combine(root, "central", "NetworkTwin.Console", "Bench", folderName) : null;
+        SourceTree.Root() is { } root ? Path.Combine(root, "tools", "NetworkTwin.Lab", "Bench", folderName) : null;
 }

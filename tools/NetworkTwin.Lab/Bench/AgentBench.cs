@@ -14,10 +14,10 @@ using NetworkTwin.Testing.Launchers;
 using Spectre.Console;
 using static System.FormattableString;
 
-namespace NetworkTwin.Console.Bench;
+namespace NetworkTwin.Lab.Bench;
 
 /// <summary>
-/// <c>networktwin bench agent</c>: the edge agent's figures against a real mosquitto: ingest rate
+/// <c>networktwin-lab bench agent</c>: the edge agent's figures against a real mosquitto: ingest rate
 /// next to mosquitto_sub on the same stream, publish-to-applied latency at 10k rows/s, and
 /// resident memory with 24 cells live.
 /// </summary>

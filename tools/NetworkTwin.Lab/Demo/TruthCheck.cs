@@ -1,7 +1,7 @@
 using NetworkTwin.Analytics.Fronthaul;
 using NetworkTwin.Analytics.Scenario;
 
-namespace NetworkTwin.Console.Demo;
+namespace NetworkTwin.Lab.Demo;
 
 /// <summary>How an analysis compares with a generated capture's truth (link ids may be permuted).</summary>
 public sealed record TruthCheck(int Cells, int CellsPlacedRight, int OffsetsRight, IReadOnlyList<(int Link, double TrueGbps, double GotGbps)> Capacities)

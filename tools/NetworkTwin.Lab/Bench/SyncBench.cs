@@ -13,10 +13,10 @@ using Spectre.Console;
 using static System.FormattableString;
 using Command = System.CommandLine.Command;
 
-namespace NetworkTwin.Console.Bench;
+namespace NetworkTwin.Lab.Bench;
 
 /// <summary>
-/// <c>networktwin bench sync</c>: results per second a coordinator stores into its repository
+/// <c>networktwin-lab bench sync</c>: results per second a coordinator stores into its repository
 /// (SQLite, and PostgreSQL in a throw-away local cluster) from many simulated agents, each
 /// registering and streaming batches over gRPC.
 /// </summary>

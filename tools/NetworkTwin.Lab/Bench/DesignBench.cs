@@ -8,10 +8,10 @@ using NetworkTwin.Telemetry.Topology;
 using Spectre.Console;
 using static System.FormattableString;
 
-namespace NetworkTwin.Console.Bench;
+namespace NetworkTwin.Lab.Bench;
 
 /// <summary>
-/// <c>networktwin bench design</c>: every single link failure of a network with components and
+/// <c>networktwin-lab bench design</c>: every single link failure of a network with components and
 /// all-pairs hop counts, timed, next to networkx doing the same on a sample of the failures in
 /// the same run; both answers are compared number by number first.
 /// </summary>

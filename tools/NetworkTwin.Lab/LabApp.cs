@@ -1,0 +1,18 @@
+using System.CommandLine;
+using NetworkTwin.Lab.Bench;
+using NetworkTwin.Lab.Demo;
+using Spectre.Console;
+
+namespace NetworkTwin.Lab;
+
+/// <summary>The <c>networktwin-lab</c> command tree: the demo and the benchmarks.</summary>
+public static class LabApp
+{
+    public const string Name = "networktwin-lab";
+
+    public static RootCommand Build(IAnsiConsole console) => new("NetworkTwin lab: the demo on a generated capture and the benchmarks, for developers (needs mosquitto, and the build tree).")
+    {
+        DemoCommand.Create(console),
+        BenchCommand.Create(console),
+    };
+}
