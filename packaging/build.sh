@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds the NetworkTwin packages into out/packages:
-#   - self-contained publishes of the agent and the coordinator for linux-x64, linux-arm64 and win-x64;
+#   - self-contained publishes of the agent, the coordinator and the CLI for linux-x64, linux-arm64 and win-x64;
 #   - networktwin-agent_<version>_<arch>.deb and networktwin-central_<version>_<arch>.deb for amd64 and
 #     arm64 (binaries in /usr/lib/networktwin/<service>, settings in /etc/networktwin, state in
-#     /var/lib/networktwin, logs in /var/log/networktwin, systemd units);
+#     /var/lib/networktwin, logs in /var/log/networktwin, systemd units), and networktwin_<version>_<arch>.deb,
+#     the operators' CLI (/usr/lib/networktwin/cli, on PATH as /usr/bin/networktwin);
 # then checks each .deb: the amd64 ones installed into a fresh root with `dpkg --root`, inspected (files,
 # owner of the state directories, the service user, the unit with systemd-analyze, the binary running
 # --validate-config on the installed settings), and purged again; the arm64 ones (which cannot run here)
@@ -28,6 +29,7 @@ publish() { # project runtime destination
 for rid in linux-x64 linux-arm64 win-x64; do
   publish agent/NetworkTwin.Agent/NetworkTwin.Agent.csproj "$rid" "$out/$rid/agent"
   publish central/NetworkTwin.Central/NetworkTwin.Central.csproj "$rid" "$out/$rid/central"
+  publish central/NetworkTwin.Console/NetworkTwin.Console.csproj "$rid" "$out/$rid/cli"
 done
 
 deb() { # service package binary summary rid arch
@@ -63,10 +65,41 @@ EOF
   echo "built $out/${name}_${version}_${arch}.deb ($(du -h "$out/${name}_${version}_${arch}.deb" | cut -f1))"
 }
 
+# The operators' CLI: no service, no user; the binary on PATH as /usr/bin/networktwin. Installed beside the agent
+# (field engineers: `networktwin agent status`), on the coordinator host, or on an operator's workstation.
+deb_cli() { # rid arch
+  local rid="$1" arch="$2" name=networktwin
+  local stage="$out/stage/$name-$arch"
+  rm -rf "$stage"
+  mkdir -p "$stage/DEBIAN" "$stage/usr/lib/networktwin/cli" "$stage/usr/bin" "$stage/usr/share/doc/$name"
+  cp -a "$out/$rid/cli/." "$stage/usr/lib/networktwin/cli/"
+  ln -s ../lib/networktwin/cli/networktwin "$stage/usr/bin/networktwin"
+  cp packaging/README.md "$stage/usr/share/doc/$name/README.md"
+  local size
+  size="$(du -sk "$stage" | cut -f1)"
+  cat > "$stage/DEBIAN/control" <<EOF
+Package: $name
+Version: $version
+Architecture: $arch
+Maintainer: NetworkTwin team <team@networktwin.invalid>
+Section: net
+Priority: optional
+Depends: libc6, libgcc-s1, libstdc++6, zlib1g, libssl3, libicu72 | libicu74 | libicu76
+Installed-Size: $size
+Description: NetworkTwin operators' CLI: agents, links, decisions, what-ifs, design
+ The networktwin command of NetworkTwin, a network digital twin for 5G RAN fronthaul, transport and
+ enterprise networks: the coordinator's operators' API (agents, links, topology, commands, decisions,
+ audit), the local agent's status, offline analysis, what-if scenarios and network design.
+EOF
+  dpkg-deb --root-owner-group -Zxz --build "$stage" "$out/${name}_${version}_${arch}.deb" >/dev/null
+  echo "built $out/${name}_${version}_${arch}.deb ($(du -h "$out/${name}_${version}_${arch}.deb" | cut -f1))"
+}
+
 for target in "linux-x64 amd64" "linux-arm64 arm64"; do
   set -- $target
   deb agent networktwin-agent networktwin-agent "NetworkTwin edge agent: telemetry ingest, live twin, sync to the coordinator" "$1" "$2"
   deb central networktwin-central networktwin-central "NetworkTwin coordinator: repository, topology across agents, operators' API" "$1" "$2"
+  deb_cli "$1" "$2"
 done
 
 fail() { echo "package check failed: $*" >&2; exit 1; }
@@ -137,6 +170,42 @@ check() { # service package binary
 check agent networktwin-agent networktwin-agent
 check central networktwin-central networktwin-central
 
+# The CLI beside the agent, as on an edge box: on PATH, the one version, and `agent status` without flags looks
+# where the packaged agent keeps its state (nothing runs here, so it must say it found no status there).
+check_cli() {
+  local root="$out/root-cli"
+  rm -rf "$root"
+  mkdir -p "$root/var/lib/dpkg/info" "$root/var/lib/dpkg/updates" "$root/etc"
+  touch "$root/var/lib/dpkg/status" "$root/var/lib/dpkg/available"
+  printf 'root:x:0:0:root:/root:/bin/sh\n' > "$root/etc/passwd"
+  printf 'root:x:0:\n' > "$root/etc/group"
+  printf 'root:*:19000:0:99999:7:::\n' > "$root/etc/shadow"
+  printf 'root:*::\n' > "$root/etc/gshadow"
+  local deb
+  for deb in "$out/networktwin-agent_${version}_amd64.deb" "$out/networktwin_${version}_amd64.deb"; do
+    dpkg --root="$root" --force-script-chrootless --force-depends --log=/dev/null -i "$deb" >/dev/null 2>"$out/dpkg-cli.err" \
+      || { cat "$out/dpkg-cli.err" >&2; fail "$(basename "$deb") did not install into a fresh root"; }
+  done
+  [ -L "$root/usr/bin/networktwin" ] && [ -x "$root/usr/bin/networktwin" ] || fail "/usr/bin/networktwin is not an executable link"
+  local reported
+  reported="$("$root/usr/bin/networktwin" --version)" || fail "networktwin --version failed"
+  [ "${reported%%+*}" = "$version" ] || fail "networktwin --version says $reported, not $version"
+  local status rc=0
+  status="$(NETWORKTWIN_CONFIG_FILE="$root/etc/networktwin/agent.json" COLUMNS=400 "$root/usr/bin/networktwin" agent status 2>&1)" || rc=$?
+  [ "$rc" = 3 ] || fail "networktwin agent status exited $rc without an agent (expected 3): $status"
+  case "$status" in
+    *"/var/lib/networktwin/agent/status.json (from Agent:DataDirectory in $root/etc/networktwin/agent.json)"*) ;;
+    *) fail "networktwin agent status did not look in the packaged agent's state directory: $status" ;;
+  esac
+  local files
+  files="$(dpkg --root="$root" -L networktwin | wc -l)"
+  dpkg --root="$root" --force-script-chrootless --log=/dev/null -P networktwin networktwin-agent >/dev/null 2>"$out/purge-cli.err" \
+    || { cat "$out/purge-cli.err" >&2; fail "networktwin did not purge"; }
+  [ ! -e "$root/usr/bin/networktwin" ] || fail "purge left /usr/bin/networktwin"
+  echo "checked networktwin: installs beside the agent ($files paths), /usr/bin/networktwin --version $reported, 'agent status' looks in /var/lib/networktwin/agent by itself; purge removes it"
+}
+check_cli
+
 # arm64 (DUs and gateways): not runnable here, so its contents, control file and the machine of every ELF file.
 check_arm64() { # service package binary
   local svc="$1" name="$2" bin="$3"
@@ -168,10 +237,19 @@ check_arm64() { # service package binary
 }
 check_arm64 agent networktwin-agent networktwin-agent
 check_arm64 central networktwin-central networktwin-central
+cli_deb="$out/networktwin_${version}_arm64.deb"
+[ "$(dpkg-deb -f "$cli_deb" Architecture)" = arm64 ] || fail "$cli_deb is not Architecture: arm64"
+rm -rf "$out/arm64-cli"
+dpkg-deb -x "$cli_deb" "$out/arm64-cli"
+for f in networktwin libe_sqlite3.so; do
+  [ "$(elf_machine "$out/arm64-cli/usr/lib/networktwin/cli/$f")" = aarch64 ] || fail "$f in $cli_deb is not aarch64"
+done
+echo "checked networktwin_${version}_arm64.deb: $(dpkg-deb -c "$cli_deb" | wc -l) paths, networktwin and libe_sqlite3.so aarch64"
 # Windows: the publish folders plus the service install script beside them.
 cp packaging/windows/install-agent.ps1 "$out/win-x64/"
 for exe in "$out/win-x64/agent/networktwin-agent.exe" "$out/win-x64/central/networktwin-central.exe"; do
   [ "$(head -c 2 "$exe")" = "MZ" ] || fail "$exe is not a Windows executable"
   [ "$(head -c 2 "$(dirname "$exe")/onnxruntime.dll")" = "MZ" ] || fail "onnxruntime.dll is missing beside $exe"
 done
-echo "windows: $out/win-x64/ (agent/, central/, install-agent.ps1: run it elevated to register the NetworkTwinAgent service)"
+[ "$(head -c 2 "$out/win-x64/cli/networktwin.exe")" = "MZ" ] || fail "networktwin.exe is not a Windows executable"
+echo "windows: $out/win-x64/ (agent/, central/, cli/networktwin.exe, install-agent.ps1: run it elevated to register the NetworkTwinAgent service)"

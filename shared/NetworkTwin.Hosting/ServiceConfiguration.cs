@@ -15,10 +15,10 @@ public static class ServiceConfiguration
 {
     public const string EnvironmentPrefix = "NETWORKTWIN_";
 
-    /// <summary>The site file for a service name (agent, central).</summary>
+    /// <summary>The site file for a service name (agent, central); a relative NETWORKTWIN_CONFIG_FILE is taken from the current directory, not the binary's.</summary>
     public static string SiteFile(string name) =>
         Environment.GetEnvironmentVariable(EnvironmentPrefix + "CONFIG_FILE") is { Length: > 0 } explicitFile
-            ? explicitFile
+            ? Path.GetFullPath(explicitFile)
             : OperatingSystem.IsWindows()
                 ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.CommonApplicationData), "NetworkTwin", name + ".json")
                 : Path.Combine("/etc/networktwin", name + ".json");

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using NetworkTwin.Console.Cli;
 using NetworkTwin.Contracts.Status;
+using NetworkTwin.Hosting;
 using Spectre.Console;
 
 namespace NetworkTwin.Console.Agent;
@@ -11,13 +12,15 @@ public static class AgentStatusCommand
 {
     public static Command Create(IAnsiConsole console)
     {
-        var dataDir = new Option<DirectoryInfo>("--data-dir") { Description = "The agent's data directory (its Agent:DataDirectory).", DefaultValueFactory = _ => new DirectoryInfo(AgentStatusDocument.DefaultDataDirectory) };
+        var dataDir = new Option<DirectoryInfo?>("--data-dir") { Description = "The agent's data directory (its Agent:DataDirectory); found from the agent's settings file when not given." };
         var watch = new Option<bool>("--watch") { Description = "Refresh every second until Ctrl+C." };
         var json = new Option<bool>("--json") { Description = "Print the raw status document." };
         var command = new Command("status", "Broker connection, message rates, refused input and the latest per-link results of the local agent.") { dataDir, watch, json };
         command.SetAction(async (parse, ct) =>
         {
-            var path = Path.Combine(parse.GetRequiredValue(dataDir).FullName, AgentStatusDocument.FileName);
+            var (directory, from) = AgentStateLocator.Find(parse.GetValue(dataDir), ServiceConfiguration.SiteFile("agent"));
+            var path = Path.Combine(directory, AgentStatusDocument.FileName);
+            Check(path, from);
             if (parse.GetValue(json))
             {
                 console.Profile.Out.Writer.Write(await File.ReadAllTextAsync(Existing(path), ct).ConfigureAwait(false));
@@ -78,4 +81,29 @@ public static class AgentStatusCommand
     private static string Existing(string path) => File.Exists(path)
         ? path
         : throw new FileNotFoundException($"No agent status at {path}. Is the agent running, and is --data-dir its Agent:DataDirectory?");
+
+    /// <summary>Fails early, saying where the directory came from and, when it is the service's, how to be allowed to read it.</summary>
+    private static void Check(string path, string from)
+    {
+        if (File.Exists(path))
+        {
+            return;
+        }
+
+        var directory = Path.GetDirectoryName(path)!;
+        if (Directory.Exists(directory))
+        {
+            try
+            {
+                _ = Directory.GetFiles(directory, AgentStatusDocument.FileName);
+            }
+            catch (UnauthorizedAccessException)
+            {
+                // The packaged agent's state is mode 750, owner and group networktwin.
+                throw new UnauthorizedAccessException($"Cannot read the agent's state in {directory} (from {from}): it belongs to the networktwin user. Run 'sudo usermod -aG networktwin $USER' and log in again, or use sudo.");
+            }
+        }
+
+        throw new FileNotFoundException($"No agent status at {path} (from {from}). Is the agent running? Pass --data-dir if it keeps its state elsewhere.");
+    }
 }

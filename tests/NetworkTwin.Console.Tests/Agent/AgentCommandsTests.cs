@@ -59,6 +59,62 @@ public sealed class AgentCommandsTests : IDisposable
         Assert.Contains("Is the agent running", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void StateLocator_PackagedSiteFile_GivesTheAgentsDataDirectory()
+    {
+        // As the .deb installs it: /etc/networktwin/agent.json names /var/lib/networktwin/agent.
+        var site = Path.Combine(_dir, "agent.json");
+        var state = Path.Combine(_dir, "var-lib-networktwin-agent");
+        File.WriteAllText(site, JsonSerializer.Serialize(new { Agent = new { Site = "site-1", DataDirectory = state } }));
+
+        var (directory, from) = NetworkTwin.Console.Agent.AgentStateLocator.Find(null, site);
+
+        Assert.Equal(state, directory);
+        Assert.Equal($"Agent:DataDirectory in {site}", from);
+        Assert.Equal(_dir, NetworkTwin.Console.Agent.AgentStateLocator.Find(new DirectoryInfo(_dir), site).Directory);
+    }
+
+    [Fact]
+    public void StateLocator_NoSiteFile_FallsBackToTheUsersDefault()
+    {
+        var (directory, _) = NetworkTwin.Console.Agent.AgentStateLocator.Find(null, Path.Combine(_dir, "missing.json"));
+
+        Assert.Equal(AgentStatusDocument.DefaultDataDirectory, directory);
+    }
+
+    [Fact]
+    public void StateLocator_BrokenSiteFile_NamesItAndTheWayOut()
+    {
+        var site = Path.Combine(_dir, "agent.json");
+        File.WriteAllText(site, "{ \"Agent\": ");
+
+        var error = Assert.Throws<InvalidDataException>(() => NetworkTwin.Console.Agent.AgentStateLocator.Find(null, site));
+
+        Assert.Contains(site, error.Message, StringComparison.Ordinal);
+        Assert.Contains("pass --data-dir", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Piped_ErrorsArePlainText_WithTheCommandsUsage()
+    {
+        // The real binary with its output in a pipe, as a script or `| less` sees it: no colour escapes.
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "networktwin.dll"), "agent", "status", "--data-dir", Path.Combine(_dir, "nowhere"), "--bogus"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.Environment.Remove("NO_COLOR");
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.Equal(2, process.ExitCode);
+        Assert.DoesNotContain('\u001b', output);
+        Assert.Contains("error: Unrecognized command or argument '--bogus'.", output, StringComparison.Ordinal);
+        Assert.Contains("usage: see networktwin agent status --help", output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--broker", "host:99999", "--broker")]
     [InlineData("--qos", "2", "--qos must be 0 or 1")]
