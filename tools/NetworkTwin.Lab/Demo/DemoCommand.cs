@@ -19,7 +19,7 @@ public static class DemoCommand
     public static Command Create(IAnsiConsole console)
     {
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder for the capture and the results.", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine("out", "demo")) };
-        var seconds = new Option<double>("--seconds") { Description = "Length of the generated capture (long enough for the coordinator to learn a forecast model part-way).", DefaultValueFactory = _ => 20 };
+        var seconds = new Option<double>("--seconds") { Description = "Length of the generated capture; 30 s or more lets the coordinator learn a forecast model part-way and the agent forecast with it.", DefaultValueFactory = _ => 40 };
         var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 7 };
         var agent = new Option<string?>("--agent") { Description = "The agent to run live (networktwin-agent.dll); found beside the CLI or in the build tree by default." };
         var speed = new Option<double>("--speed") { Description = "Replay speed of the live part (1 = real time).", DefaultValueFactory = _ => 1 };
@@ -87,8 +87,19 @@ public static class DemoCommand
 
         console.Write(new Rule("[bold]Live[/]: the same capture over MQTT to a running edge agent").LeftJustified());
         console.MarkupLine($"4. Starting mosquitto and the agent, then replaying the capture at {live.Speed:0.#}x real time...");
-        var liveOk = await LiveDemo.RunAsync(console, capture, folder, scenario.Truth, spec.Links, live.AgentPath, live.Speed, ct).ConfigureAwait(false);
-        console.MarkupLine(liveOk ? "[green]The live agent found the same link map from the MQTT stream.[/]" : "[red]The live agent's link map differs from the truth.[/]");
+        bool liveOk;
+        try
+        {
+            liveOk = await LiveDemo.RunAsync(console, capture, folder, scenario.Truth, spec.Links, live.AgentPath, live.Speed, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TimeoutException or InvalidOperationException or Grpc.Core.RpcException)
+        {
+            // A step that never came (the agent did not get there in time, exited, or the coordinator failed a call).
+            console.MarkupLine($"[red]The live demo stopped: {Markup.Escape(ex.Message)}[/]");
+            return 1;
+        }
+
+        console.MarkupLine(liveOk ? "[green]Every step of the live demo delivered; the live agent found the same link map from the MQTT stream.[/]" : "[red]A step of the live demo did not deliver (marked 'failed' above).[/]");
         return ok && liveOk ? CliApp.ExitOk : 1;
     }
 }
