@@ -21,6 +21,9 @@ public sealed record ReplayOptions
     /// <summary>Stop after this much data time; null replays everything.</summary>
     public double? LimitSeconds { get; init; }
 
+    /// <summary>Added to every timestamp published: a second pass of the same capture continues the data time instead of going back.</summary>
+    public double ShiftSeconds { get; init; }
+
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
@@ -43,6 +46,11 @@ public sealed record ReplayOptions
         if (LimitSeconds is <= 0)
         {
             errors.Add($"--seconds must be above 0 (got {LimitSeconds}).");
+        }
+
+        if (!(double.IsFinite(ShiftSeconds) && ShiftSeconds >= 0))
+        {
+            errors.Add($"the time shift must be 0 or more seconds (got {ShiftSeconds}).");
         }
 
         if (Qos == MqttQos.ExactlyOnce)

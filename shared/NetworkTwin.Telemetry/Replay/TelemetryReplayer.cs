@@ -34,6 +34,8 @@ public static class TelemetryReplayer
             Throughput: new TelemetryTopic(options.Site, c.CellId, TelemetryKind.Throughput).ToString(),
             Packets: new TelemetryTopic(options.Site, c.CellId, TelemetryKind.PacketStats).ToString())).ToArray();
         var buffer = new byte[1 << 16];
+        var shift = options.ShiftSeconds;
+        var shifted = new double[256];
         long messages = 0;
         long rows = 0;
         var clock = Stopwatch.StartNew();
@@ -53,8 +55,8 @@ public static class TelemetryReplayer
                 if (t1 > t0)
                 {
                     var payload = options.Binary
-                        ? BinaryTelemetryBatch.EncodeThroughput(cell.ThroughputTimes.AsSpan(t0, t1 - t0), cell.Kbit.AsSpan(t0, t1 - t0), NowUnixNanos())
-                        : Text(cell, TelemetryKind.Throughput, t0, t1, ref buffer);
+                        ? BinaryTelemetryBatch.EncodeThroughput(Times(cell.ThroughputTimes, t0, t1, shift, ref shifted), cell.Kbit.AsSpan(t0, t1 - t0), NowUnixNanos())
+                        : Text(cell, TelemetryKind.Throughput, t0, t1, shift, ref buffer);
                     await client.PublishAsync(new MqttMessage(topics[c].Throughput, payload, options.Qos), cancellationToken).ConfigureAwait(false);
                     messages++;
                     rows += t1 - t0;
@@ -64,8 +66,8 @@ public static class TelemetryReplayer
                 {
                     var payload = options.Binary
                         ? BinaryTelemetryBatch.EncodePacketStats(
-                            cell.PacketTimes.AsSpan(p0, p1 - p0), cell.Tx.AsSpan(p0, p1 - p0), cell.Rx.AsSpan(p0, p1 - p0), cell.TooLate.AsSpan(p0, p1 - p0), NowUnixNanos())
-                        : Text(cell, TelemetryKind.PacketStats, p0, p1, ref buffer);
+                            Times(cell.PacketTimes, p0, p1, shift, ref shifted), cell.Tx.AsSpan(p0, p1 - p0), cell.Rx.AsSpan(p0, p1 - p0), cell.TooLate.AsSpan(p0, p1 - p0), NowUnixNanos())
+                        : Text(cell, TelemetryKind.PacketStats, p0, p1, shift, ref buffer);
                     await client.PublishAsync(new MqttMessage(topics[c].Packets, payload, options.Qos), cancellationToken).ConfigureAwait(false);
                     messages++;
                     rows += p1 - p0;
@@ -114,16 +116,37 @@ public static class TelemetryReplayer
         return i;
     }
 
+    /// <summary>Rows [from, to) of a time column, shifted (the column itself when the shift is 0).</summary>
+    private static ReadOnlySpan<double> Times(double[] times, int from, int to, double shift, ref double[] scratch)
+    {
+        if (shift == 0)
+        {
+            return times.AsSpan(from, to - from);
+        }
+
+        if (scratch.Length < to - from)
+        {
+            scratch = new double[Math.Max(to - from, scratch.Length * 2)];
+        }
+
+        for (var i = from; i < to; i++)
+        {
+            scratch[i - from] = times[i] + shift;
+        }
+
+        return scratch.AsSpan(0, to - from);
+    }
+
     private static long NowUnixNanos() => (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks * 100;
 
     /// <summary>Rows [from, to) of one cell as the .dat text lines, in a buffer grown as needed.</summary>
-    private static byte[] Text(ReplaySource.CellRows cell, TelemetryKind kind, int from, int to, ref byte[] buffer)
+    private static byte[] Text(ReplaySource.CellRows cell, TelemetryKind kind, int from, int to, double shift, ref byte[] buffer)
     {
         var at = 0;
         for (var i = from; i < to; i++)
         {
             int written;
-            while (!WriteRow(buffer.AsSpan(at), cell, kind, i, out written))
+            while (!WriteRow(buffer.AsSpan(at), cell, kind, i, shift, out written))
             {
                 Array.Resize(ref buffer, buffer.Length * 2);
             }
@@ -134,7 +157,7 @@ public static class TelemetryReplayer
         return buffer.AsSpan(0, at).ToArray();
     }
 
-    private static bool WriteRow(Span<byte> destination, ReplaySource.CellRows cell, TelemetryKind kind, int i, out int written) => kind == TelemetryKind.Throughput
-        ? Utf8.TryWrite(destination, CultureInfo.InvariantCulture, $"{cell.ThroughputTimes[i]:0.#########} {cell.Kbit[i]:R}\n", out written)
-        : Utf8.TryWrite(destination, CultureInfo.InvariantCulture, $"{cell.PacketTimes[i]:0.#########} {cell.Tx[i]} {cell.Rx[i]} {cell.TooLate[i]}\n", out written);
+    private static bool WriteRow(Span<byte> destination, ReplaySource.CellRows cell, TelemetryKind kind, int i, double shift, out int written) => kind == TelemetryKind.Throughput
+        ? Utf8.TryWrite(destination, CultureInfo.InvariantCulture, $"{cell.ThroughputTimes[i] + shift:0.#########} {cell.Kbit[i]:R}\n", out written)
+        : Utf8.TryWrite(destination, CultureInfo.InvariantCulture, $"{cell.PacketTimes[i] + shift:0.#########} {cell.Tx[i]} {cell.Rx[i]} {cell.TooLate[i]}\n", out written);
 }
