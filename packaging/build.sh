@@ -32,6 +32,21 @@ for rid in linux-x64 linux-arm64 win-x64; do
   publish central/NetworkTwin.Console/NetworkTwin.Console.csproj "$rid" "$out/$rid/cli"
 done
 
+control() { # stage package arch extra-depends summary description
+  cat > "$1/DEBIAN/control" <<EOF
+Package: $2
+Version: $version
+Architecture: $3
+Maintainer: NetworkTwin team <team@networktwin.invalid>
+Section: net
+Priority: optional
+Depends: $4libc6, libgcc-s1, libstdc++6, zlib1g, libssl3, libicu72 | libicu74 | libicu76
+Installed-Size: $(du -sk "$1" | cut -f1)
+Description: $5
+$6
+EOF
+}
+
 deb() { # service package binary summary rid arch
   local svc="$1" name="$2" bin="$3" summary="$4" rid="$5" arch="$6"
   local stage="$out/stage/$name-$arch"
@@ -41,21 +56,9 @@ deb() { # service package binary summary rid arch
   cp "packaging/systemd/$name.service" "$stage/lib/systemd/system/"
   cp "packaging/deb/$svc.json" "$stage/etc/networktwin/$svc.json"
   cp packaging/README.md "$stage/usr/share/doc/$name/README.md"
-  local size
-  size="$(du -sk "$stage" | cut -f1)"
-  cat > "$stage/DEBIAN/control" <<EOF
-Package: $name
-Version: $version
-Architecture: $arch
-Maintainer: NetworkTwin team <team@networktwin.invalid>
-Section: net
-Priority: optional
-Depends: adduser | passwd, libc6, libgcc-s1, libstdc++6, zlib1g, libssl3, libicu72 | libicu74 | libicu76
-Installed-Size: $size
-Description: $summary
- Part of NetworkTwin, a network digital twin for 5G RAN fronthaul, transport and enterprise
- networks. Self-contained .NET build; runs as the networktwin user under systemd (Type=notify).
-EOF
+  control "$stage" "$name" "$arch" "adduser | passwd, " "$summary" \
+    " Part of NetworkTwin, a network digital twin for 5G RAN fronthaul, transport and enterprise
+ networks. Self-contained .NET build; runs as the networktwin user under systemd (Type=notify)."
   echo "/etc/networktwin/$svc.json" > "$stage/DEBIAN/conffiles"
   for script in postinst prerm postrm; do
     sed -e "s|@SVC@|$svc|g" -e "s|@NAME@|$name|g" -e "s|@BIN@|/usr/lib/networktwin/$svc/$bin|g" "packaging/deb/$script" > "$stage/DEBIAN/$script"
@@ -75,22 +78,10 @@ deb_cli() { # rid arch
   cp -a "$out/$rid/cli/." "$stage/usr/lib/networktwin/cli/"
   ln -s ../lib/networktwin/cli/networktwin "$stage/usr/bin/networktwin"
   cp packaging/README.md "$stage/usr/share/doc/$name/README.md"
-  local size
-  size="$(du -sk "$stage" | cut -f1)"
-  cat > "$stage/DEBIAN/control" <<EOF
-Package: $name
-Version: $version
-Architecture: $arch
-Maintainer: NetworkTwin team <team@networktwin.invalid>
-Section: net
-Priority: optional
-Depends: libc6, libgcc-s1, libstdc++6, zlib1g, libssl3, libicu72 | libicu74 | libicu76
-Installed-Size: $size
-Description: NetworkTwin operators' CLI: agents, links, decisions, what-ifs, design
- The networktwin command of NetworkTwin, a network digital twin for 5G RAN fronthaul, transport and
+  control "$stage" "$name" "$arch" "" "NetworkTwin operators' CLI: agents, links, decisions, what-ifs, design" \
+    " The networktwin command of NetworkTwin, a network digital twin for 5G RAN fronthaul, transport and
  enterprise networks: the coordinator's operators' API (agents, links, topology, commands, decisions,
- audit), the local agent's status, offline analysis, what-if scenarios and network design.
-EOF
+ audit), the local agent's status, offline analysis, what-if scenarios and network design."
   dpkg-deb --root-owner-group -Zxz --build "$stage" "$out/${name}_${version}_${arch}.deb" >/dev/null
   echo "built $out/${name}_${version}_${arch}.deb ($(du -h "$out/${name}_${version}_${arch}.deb" | cut -f1))"
 }
@@ -114,17 +105,21 @@ elf_machine() {
   esac
 }
 
+# A fresh root: an empty dpkg database and the base accounts, nothing else.
+fresh_root() { # folder
+  rm -rf "$1"
+  mkdir -p "$1/var/lib/dpkg/info" "$1/var/lib/dpkg/updates" "$1/etc"
+  touch "$1/var/lib/dpkg/status" "$1/var/lib/dpkg/available"
+  printf 'root:x:0:0:root:/root:/bin/sh\n' > "$1/etc/passwd"
+  printf 'root:x:0:\n' > "$1/etc/group"
+  printf 'root:*:19000:0:99999:7:::\n' > "$1/etc/shadow"
+  printf 'root:*::\n' > "$1/etc/gshadow"
+}
+
 check() { # service package binary
   local svc="$1" name="$2" bin="$3"
   local root="$out/root-$svc"
-  rm -rf "$root"
-  # A fresh root: an empty dpkg database and the base accounts, nothing else.
-  mkdir -p "$root/var/lib/dpkg/info" "$root/var/lib/dpkg/updates" "$root/etc"
-  touch "$root/var/lib/dpkg/status" "$root/var/lib/dpkg/available"
-  printf 'root:x:0:0:root:/root:/bin/sh\n' > "$root/etc/passwd"
-  printf 'root:x:0:\n' > "$root/etc/group"
-  printf 'root:*:19000:0:99999:7:::\n' > "$root/etc/shadow"
-  printf 'root:*::\n' > "$root/etc/gshadow"
+  fresh_root "$root"
   dpkg --root="$root" --force-script-chrootless --force-depends --log=/dev/null -i "$out/${name}_${version}_amd64.deb" >/dev/null 2>"$out/dpkg-$svc.err" \
     || { cat "$out/dpkg-$svc.err" >&2; fail "$name did not install into a fresh root"; }
   [ "$(dpkg --root="$root" -s "$name" | sed -n 's/^Version: //p')" = "$version" ] || fail "$name is not version $version"
@@ -174,13 +169,7 @@ check central networktwin-central networktwin-central
 # where the packaged agent keeps its state (nothing runs here, so it must say it found no status there).
 check_cli() {
   local root="$out/root-cli"
-  rm -rf "$root"
-  mkdir -p "$root/var/lib/dpkg/info" "$root/var/lib/dpkg/updates" "$root/etc"
-  touch "$root/var/lib/dpkg/status" "$root/var/lib/dpkg/available"
-  printf 'root:x:0:0:root:/root:/bin/sh\n' > "$root/etc/passwd"
-  printf 'root:x:0:\n' > "$root/etc/group"
-  printf 'root:*:19000:0:99999:7:::\n' > "$root/etc/shadow"
-  printf 'root:*::\n' > "$root/etc/gshadow"
+  fresh_root "$root"
   local deb
   for deb in "$out/networktwin-agent_${version}_amd64.deb" "$out/networktwin_${version}_amd64.deb"; do
     dpkg --root="$root" --force-script-chrootless --force-depends --log=/dev/null -i "$deb" >/dev/null 2>"$out/dpkg-cli.err" \
