@@ -151,6 +151,15 @@ check() { # service package binary
     "$root/usr/lib/networktwin/$svc/$bin" --validate-config >"$out/validate-$svc.txt" 2>&1 \
     || { cat "$out/validate-$svc.txt" >&2; fail "$bin --validate-config failed on the installed settings"; }
 
+  # Asking what it is answers without starting the service or writing state.
+  local reported
+  reported="$("$root/usr/lib/networktwin/$svc/$bin" --version)" || fail "$bin --version failed"
+  [ "${reported%%+*}" = "$version" ] || fail "$bin --version says $reported, not $version"
+  NETWORKTWIN_Agent__DataDirectory="$out/help-$svc" NETWORKTWIN_Coordinator__DataDirectory="$out/help-$svc" \
+    "$root/usr/lib/networktwin/$svc/$bin" --help >"$out/help-$svc.txt" 2>&1 || fail "$bin --help failed"
+  grep -q -- '--validate-config' "$out/help-$svc.txt" || fail "$bin --help does not describe --validate-config"
+  [ ! -e "$out/help-$svc" ] || fail "$bin --help wrote state"
+
   local files
   files="$(dpkg --root="$root" -L "$name" | wc -l)"
   # (dpkg notes that /etc stays: the base accounts are in it.)
@@ -159,7 +168,7 @@ check() { # service package binary
   [ ! -e "$root/usr/lib/networktwin/$svc/$bin" ] || fail "purge left the binary"
   [ ! -e "$root/etc/networktwin/$svc.json" ] || fail "purge left the settings file"
   [ ! -e "$root/var/lib/networktwin/$svc" ] || fail "purge left the state directory"
-  echo "checked $name: installs into a fresh root ($files paths), user networktwin, state and logs owned by it, unit verified, $(cut -d';' -f1 "$out/validate-$svc.txt"); purge removes it"
+  echo "checked $name: installs into a fresh root ($files paths), user networktwin, state and logs owned by it, unit verified, $(cut -d';' -f1 "$out/validate-$svc.txt"); --version $reported and --help answer without starting it; purge removes it"
 }
 
 check agent networktwin-agent networktwin-agent

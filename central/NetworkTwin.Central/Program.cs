@@ -2,6 +2,11 @@ using NetworkTwin.Central.Hosting;
 using NetworkTwin.Hosting;
 
 // The NetworkTwin coordinator: agents register and sync their results here; operators query it.
+if (ServiceExit.AnswerInformationSwitches("networktwin-central", "the NetworkTwin coordinator: agents sync their results here, operators query and govern it.", args, Console.Out) is { } answered)
+{
+    return answered;
+}
+
 if (args.Contains(ServiceExit.ValidateConfigSwitch))
 {
     var (settings, errors) = CoordinatorHost.ReadSettings([.. args.Where(a => a != ServiceExit.ValidateConfigSwitch)]);
@@ -14,6 +19,11 @@ try
 
     // A worker that faulted stopped the host; exit non-zero so systemd's Restart=on-failure acts.
     return await ServiceExit.RunAsync(app);
+}
+catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+{
+    // Validated on start (Telemetry): every problem with its key.
+    return ServiceExit.ReportValidation("networktwin-central", [.. ex.Failures], string.Empty);
 }
 catch (ArgumentException ex)
 {

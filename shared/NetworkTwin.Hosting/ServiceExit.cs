@@ -15,6 +15,46 @@ public static class ServiceExit
     /// <summary>The switch that checks the configuration and exits without starting anything.</summary>
     public const string ValidateConfigSwitch = "--validate-config";
 
+    /// <summary>
+    /// Answers <c>--help</c> (<c>-h</c>, <c>-?</c>) and <c>--version</c> without building the host, so that asking a
+    /// service what it is never starts it or writes its state. Null when the arguments ask for neither.
+    /// </summary>
+    /// <param name="service">The executable's name, such as networktwin-agent.</param>
+    /// <param name="what">One line on what the service does.</param>
+    /// <param name="args">The command line.</param>
+    /// <param name="output">Where to write (the console's standard output).</param>
+    public static int? AnswerInformationSwitches(string service, string what, IReadOnlyCollection<string> args, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(output);
+        var version = typeof(ServiceExit).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "0";
+        if (args.Contains("--version"))
+        {
+            output.WriteLine(version);
+            return 0;
+        }
+
+        if (!args.Any(a => a is "--help" or "-h" or "-?"))
+        {
+            return null;
+        }
+
+        var name = service.Replace("networktwin-", string.Empty, StringComparison.Ordinal);
+        output.WriteLine($"{service} {version}: {what}");
+        output.WriteLine();
+        output.WriteLine($"Usage: {service} [{ValidateConfigSwitch}] [--Section:Key=value ...]");
+        output.WriteLine($"  {ValidateConfigSwitch}   check the configuration, print every problem with its key, and exit; nothing is started");
+        output.WriteLine("  --version           print the version and exit");
+        output.WriteLine("  --help, -h          print this and exit");
+        output.WriteLine();
+        output.WriteLine("Configuration, lowest first: appsettings.json beside the binary; the site file");
+        output.WriteLine($"  {ServiceConfiguration.SiteFile(name)} (NETWORKTWIN_CONFIG_FILE names another); {ServiceConfiguration.EnvironmentPrefix}* environment");
+        output.WriteLine($"  variables ({ServiceConfiguration.EnvironmentPrefix}Section__Key=value); command-line switches (--Section:Key=value).");
+        output.WriteLine($"Exit codes: 0 stopped cleanly, {ConfigurationInvalid} the configuration is invalid, {WorkerFailed} a worker failed (the service manager restarts it).");
+        return 0;
+    }
+
     /// <summary>Prints the outcome of --validate-config: every problem on stderr (exit 2), or what the service would run with (exit 0).</summary>
     public static int ReportValidation(string service, IReadOnlyCollection<string> errors, string summary)
     {

@@ -22,7 +22,9 @@ public static partial class CoordinatorHost
     /// <summary>The configuration the coordinator would run with, and every problem in it (for --validate-config).</summary>
     public static (CoordinatorSettings Settings, List<string> Errors) ReadSettings(string[] args, Action<IConfigurationBuilder>? configure = null)
     {
-        var settings = CoordinatorSettings.Read(CreateBuilder(args, configure).Configuration, out var errors);
+        var configuration = CreateBuilder(args, configure).Configuration;
+        var settings = CoordinatorSettings.Read(configuration, out var errors);
+        errors.AddRange(NetworkTwin.Hosting.Observability.ServiceTelemetry.Problems(configuration));
         return (settings, errors);
     }
 

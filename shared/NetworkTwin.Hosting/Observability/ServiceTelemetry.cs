@@ -26,6 +26,19 @@ public static class ServiceTelemetry
     static ServiceTelemetry() =>
         Shared.CreateObservableCounter("networktwin_log_events_dropped", () => ServiceLogging.DroppedEvents, "{event}", "Log events dropped because the log file buffer was full.");
 
+    /// <summary>The problems of the Telemetry section (unknown keys, wrong types, bad values), as --validate-config reports them.</summary>
+    public static IReadOnlyList<string> Problems(IConfiguration configuration)
+    {
+        var keys = ConfigurationCheck.Problems(configuration, (TelemetryOptions.Section, typeof(TelemetryOptions)));
+        if (keys.Count > 0)
+        {
+            return keys;
+        }
+
+        var result = new TelemetryOptionsValidator().Validate(null, configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions());
+        return result.Failed ? [.. result.Failures] : [];
+    }
+
     /// <param name="services">The host's services.</param>
     /// <param name="configuration">Read for the <see cref="TelemetryOptions.Section"/> section.</param>
     /// <param name="serviceName">service.name of the resource, such as networktwin-agent.</param>

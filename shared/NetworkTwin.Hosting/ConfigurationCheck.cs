@@ -1,0 +1,151 @@
+using System.Collections;
+using System.ComponentModel;
+using System.Reflection;
+using Microsoft.Extensions.Configuration;
+
+namespace NetworkTwin.Hosting;
+
+/// <summary>
+/// Checks configuration keys against the options classes they bind to, before anything binds: a key no class has
+/// (<c>Mqtt:Hots</c>, with the closest real key suggested) and a value its property cannot take (<c>Mqtt:Port=abc</c>)
+/// are each reported with the key, all at once, instead of the binder's exception on the first one.
+/// </summary>
+public static class ConfigurationCheck
+{
+    /// <summary>Every problem under the given sections; empty when they bind cleanly.</summary>
+    public static IReadOnlyList<string> Problems(IConfiguration configuration, params (string Section, Type Options)[] sections)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(sections);
+        var problems = new List<string>();
+        foreach (var (name, type) in sections)
+        {
+            Members(configuration.GetSection(name), type, name, problems);
+        }
+
+        return problems;
+    }
+
+    private static void Members(IConfigurationSection section, Type type, string path, List<string> problems)
+    {
+        var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetIndexParameters().Length == 0).ToList();
+        foreach (var child in section.GetChildren())
+        {
+            var key = $"{path}:{child.Key}";
+            var property = properties.FirstOrDefault(p => string.Equals(p.Name, child.Key, StringComparison.OrdinalIgnoreCase));
+            if (property is null || !(property.CanWrite || IsContainer(property.PropertyType)))
+            {
+                var closest = Closest(child.Key, properties.Where(p => p.CanWrite || IsContainer(p.PropertyType)).Select(p => p.Name));
+                problems.Add(closest is null ? $"{key} is not a setting" : $"{key} is not a setting (did you mean {path}:{closest}?)");
+                continue;
+            }
+
+            Value(child, property.PropertyType, key, problems);
+        }
+    }
+
+    private static void Value(IConfigurationSection section, Type type, string key, List<string> problems)
+    {
+        var target = Nullable.GetUnderlyingType(type) ?? type;
+        if (IsScalar(target))
+        {
+            // null in a JSON file (unset) is fine; keys below a single value are not.
+            if (section.GetChildren().Any())
+            {
+                problems.Add($"{key} takes one value, not a section");
+            }
+
+            if (section.Value is { Length: > 0 } text && target != typeof(string) && !Converts(text, target))
+            {
+                problems.Add($"{key}={text} is not {Describe(target)}");
+            }
+
+            return;
+        }
+
+        if (ElementOf(target) is { } element)
+        {
+            foreach (var item in section.GetChildren())
+            {
+                Value(item, element, $"{key}:{item.Key}", problems);
+            }
+
+            return;
+        }
+
+        Members(section, target, key, problems);
+    }
+
+    private static bool IsScalar(Type type) =>
+        type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(decimal) || type == typeof(TimeSpan) || type == typeof(DateTimeOffset)
+        || type == typeof(DateTime) || type == typeof(Guid) || type == typeof(Uri);
+
+    /// <summary>Arrays, lists and dictionaries bind from child keys: the element type of each child, or null for a class.</summary>
+    private static Type? ElementOf(Type type)
+    {
+        if (type.IsArray)
+        {
+            return type.GetElementType();
+        }
+
+        if (!type.IsGenericType || !typeof(IEnumerable).IsAssignableFrom(type))
+        {
+            return null;
+        }
+
+        var arguments = type.GetGenericArguments();
+        return arguments.Length == 2 ? arguments[1] : arguments[0];
+    }
+
+    private static bool IsContainer(Type type) => !IsScalar(Nullable.GetUnderlyingType(type) ?? type);
+
+    private static bool Converts(string value, Type type)
+    {
+        try
+        {
+            _ = TypeDescriptor.GetConverter(type).ConvertFromInvariantString(value);
+            return true;
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException or NotSupportedException or OverflowException)
+        {
+            return false;
+        }
+    }
+
+    private static string Describe(Type type) => type switch
+    {
+        _ when type.IsEnum => "one of " + string.Join(", ", Enum.GetNames(type)),
+        _ when type == typeof(bool) => "true or false",
+        _ when type == typeof(int) || type == typeof(long) || type == typeof(short) => "a whole number",
+        _ when type == typeof(uint) || type == typeof(ulong) || type == typeof(ushort) || type == typeof(byte) => "a whole number of 0 or more",
+        _ when type == typeof(double) || type == typeof(float) || type == typeof(decimal) => "a number (with a dot as the decimal separator)",
+        _ when type == typeof(TimeSpan) => "a time span such as 00:00:30",
+        _ => "a " + type.Name,
+    };
+
+    /// <summary>The name within two edits of <paramref name="key"/> (case ignored), or null.</summary>
+    private static string? Closest(string key, IEnumerable<string> names) => names
+        .Select(n => (Name: n, Distance: Distance(key.ToUpperInvariant(), n.ToUpperInvariant())))
+        .Where(x => x.Distance <= 2)
+        .OrderBy(x => x.Distance)
+        .Select(x => x.Name)
+        .FirstOrDefault();
+
+    private static int Distance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+
+            previous = current;
+        }
+
+        return previous[b.Length];
+    }
+}

@@ -1,0 +1,64 @@
+using System.Diagnostics;
+
+namespace NetworkTwin.Agent.Tests.Hosting;
+
+/// <summary>The agent's own command line, run as the real binary the way a field engineer types it.</summary>
+public sealed class AgentCommandLineTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("nt-agent-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private async Task<(int Exit, string Output)> RunAsync(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "networktwin-agent.dll"), .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.Environment["NETWORKTWIN_CONFIG_FILE"] = Path.Combine(_dir, "none.json");
+        info.Environment["NETWORKTWIN_Agent__DataDirectory"] = Path.Combine(_dir, "state");
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await output + await error);
+    }
+
+    [Fact]
+    public async Task ValidateConfig_WrongTypesUnknownKeysAndBadValues_AllReportedWithTheirKeys_Exit2()
+    {
+        var (exit, output) = await RunAsync("--validate-config", "--Mqtt:Port=abc", "--Mqtt:Hots=broker", "--Agent:Window:Secnds=3");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("3 problem(s)", output, StringComparison.Ordinal);
+        Assert.Contains("Mqtt:Port=abc is not a whole number", output, StringComparison.Ordinal);
+        Assert.Contains("Mqtt:Hots is not a setting (did you mean Mqtt:Host?)", output, StringComparison.Ordinal);
+        Assert.Contains("Agent:Window:Secnds is not a setting (did you mean Agent:Window:Seconds?)", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ValidateConfig_BadValuesInSeveralSections_AllReportedOnce()
+    {
+        var (exit, output) = await RunAsync("--validate-config", "--Agent:Window:Seconds=-1", "--Telemetry:OtlpEndpoint=collector:4317");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("2 problem(s)", output, StringComparison.Ordinal);
+        Assert.Contains("Agent:Window:Seconds must be", output, StringComparison.Ordinal);
+        Assert.Contains("Telemetry:OtlpEndpoint must be an http:// or https:// URL", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--help", "--validate-config")]
+    [InlineData("--version", ".")]
+    public async Task HelpAndVersion_AnswerWithoutStartingTheAgentOrWritingState(string ask, string expected)
+    {
+        var (exit, output) = await RunAsync(ask);
+
+        Assert.Equal(0, exit);
+        Assert.Contains(expected, output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "state")), "the agent created its data directory");
+    }
+}
