@@ -14,14 +14,14 @@ public static class AgentStatusCommand
     {
         var dataDir = new Option<DirectoryInfo?>("--data-dir") { Description = "The agent's data directory (its Agent:DataDirectory); found from the agent's settings file when not given." };
         var watch = new Option<bool>("--watch") { Description = "Refresh every second until Ctrl+C." };
-        var json = new Option<bool>("--json") { Description = "Print the raw status document." };
+        var json = new Option<bool>("--json") { Description = "Print the raw status document (the same as -o json)." };
         var command = new Command("status", "Broker connection, message rates, refused input and the latest per-link results of the local agent.") { dataDir, watch, json };
         command.SetAction(async (parse, ct) =>
         {
             var (directory, from) = AgentStateLocator.Find(parse.GetValue(dataDir), ServiceConfiguration.SiteFile("agent"));
             var path = Path.Combine(directory, AgentStatusDocument.FileName);
             Check(path, from);
-            if (parse.GetValue(json))
+            if (parse.GetValue(json) || OutputFormat.IsJson(parse))
             {
                 console.Profile.Out.Writer.Write(await File.ReadAllTextAsync(Existing(path), ct).ConfigureAwait(false));
                 return CliApp.ExitOk;

@@ -16,7 +16,7 @@ public static class CliApp
 
     public static RootCommand Build(IAnsiConsole console)
     {
-        var root = new RootCommand("NetworkTwin: the network digital twin for fronthaul, transport and enterprise networks.");
+        var root = new RootCommand("NetworkTwin: the network digital twin for fronthaul, transport and enterprise networks.") { OutputFormat.Option };
 
         var analyze = new Command("analyze", "Analyse captured telemetry.");
         analyze.Add(AnalyzeFronthaulCommand.Create(console));

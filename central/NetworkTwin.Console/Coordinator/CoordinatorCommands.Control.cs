@@ -19,6 +19,11 @@ public static partial class CoordinatorCommands
         command.SetAction(async (parse, ct) =>
         {
             var list = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.ListDecisionsAsync(new ListDecisionsRequest { State = parse.GetValue(state) ?? string.Empty }, o.Options()).ResponseAsync, ct).ConfigureAwait(false);
+            if (OutputFormat.TryWriteJson(parse, console, list))
+            {
+                return CliApp.ExitOk;
+            }
+
             if (list.Decisions.Count == 0)
             {
                 console.WriteLine("No decisions: no link has needed a change yet (Coordinator:Control).");
@@ -57,6 +62,11 @@ public static partial class CoordinatorCommands
             }
 
             var list = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.ListAuditAsync(new ListAuditRequest { DecisionId = parse.GetValue(decision), Limit = n }, o.Options()).ResponseAsync, ct).ConfigureAwait(false);
+            if (OutputFormat.TryWriteJson(parse, console, list))
+            {
+                return CliApp.ExitOk;
+            }
+
             if (list.Entries.Count == 0)
             {
                 console.WriteLine("The audit trail is empty.");
@@ -99,6 +109,11 @@ public static partial class CoordinatorCommands
                 Operator = parse.GetValue(who) ?? Environment.UserName,
             };
             var decision = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.DecideAsync(request, o.Options()).ResponseAsync, ct).ConfigureAwait(false);
+            if (OutputFormat.TryWriteJson(parse, console, decision))
+            {
+                return CliApp.ExitOk;
+            }
+
             console.Write(DecisionTable([decision]));
             return CliApp.ExitOk;
         });

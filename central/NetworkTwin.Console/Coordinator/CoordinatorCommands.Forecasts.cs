@@ -19,6 +19,11 @@ public static partial class CoordinatorCommands
         command.SetAction(async (parse, ct) =>
         {
             var list = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.ListForecastsAsync(new ListForecastsRequest { AgentId = parse.GetValue(agent) ?? string.Empty }, o.Options()).ResponseAsync, ct).ConfigureAwait(false);
+            if (OutputFormat.TryWriteJson(parse, console, list))
+            {
+                return CliApp.ExitOk;
+            }
+
             if (list.Forecasts.Count == 0)
             {
                 console.WriteLine("No forecasts in the last hour: the agents have no model yet (see networktwin models) or have not reported.");
@@ -56,6 +61,11 @@ public static partial class CoordinatorCommands
         command.SetAction(async (parse, ct) =>
         {
             var list = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.ListRecommendationsAsync(new RecommendationsRequest(), o.Options()).ResponseAsync, ct).ConfigureAwait(false);
+            if (OutputFormat.TryWriteJson(parse, console, list))
+            {
+                return CliApp.ExitOk;
+            }
+
             if (list.Links.Count == 0)
             {
                 console.WriteLine("No discovered links yet: recommendations follow the link map (networktwin topology --refresh).");
@@ -99,6 +109,11 @@ public static partial class CoordinatorCommands
         command.SetAction(async (parse, ct) =>
         {
             var list = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.ListModelsAsync(new ListModelsRequest(), o.Options()).ResponseAsync, ct).ConfigureAwait(false);
+            if (OutputFormat.TryWriteJson(parse, console, list))
+            {
+                return CliApp.ExitOk;
+            }
+
             if (list.Models.Count == 0)
             {
                 console.WriteLine("No model trained yet: the coordinator trains once the agents have reported enough windows (Coordinator:Learning), or now with `networktwin models train`.");
@@ -119,6 +134,11 @@ public static partial class CoordinatorCommands
             {
                 record = await CallAsync(parse.GetRequiredValue(trainAddress), parse.GetValue(trainToken), parse.GetValue(CaFile), (c, o) => c.TrainModelAsync(new TrainModelRequest(), (o with { Timeout = TimeSpan.FromMinutes(10) }).Options()).ResponseAsync, ct).ConfigureAwait(false);
             }).ConfigureAwait(false);
+            if (OutputFormat.TryWriteJson(parse, console, record!))
+            {
+                return CliApp.ExitOk;
+            }
+
             if (record!.State == "not-trained")
             {
                 console.WriteLine($"Not trained: {record.Detail}");

@@ -28,6 +28,11 @@ public static partial class CoordinatorCommands
         command.SetAction(async (parse, ct) =>
         {
             var list = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.ListAgentsAsync(new ListAgentsRequest(), o.Options()).ResponseAsync, ct).ConfigureAwait(false);
+            if (OutputFormat.TryWriteJson(parse, console, list))
+            {
+                return CliApp.ExitOk;
+            }
+
             var now = DateTimeOffset.FromUnixTimeMilliseconds(list.ServerTimeUnixMs);
             var table = new Table().Border(TableBorder.Rounded).AddColumns("agent", "site", "version", "last seen", "results", "stored through");
             foreach (var a in list.Agents)
@@ -52,6 +57,11 @@ public static partial class CoordinatorCommands
         command.SetAction(async (parse, ct) =>
         {
             var list = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.ListLinksAsync(new ListLinksRequest { Site = parse.GetValue(site) ?? string.Empty }, o.Options()).ResponseAsync, ct).ConfigureAwait(false);
+            if (OutputFormat.TryWriteJson(parse, console, list))
+            {
+                return CliApp.ExitOk;
+            }
+
             var table = new Table().Border(TableBorder.Rounded).AddColumns("site", "agent", "link", "cells", "capacity Gbit/s", "peak", "mean", "loss %", "as of");
             foreach (var l in list.Links)
             {
@@ -82,6 +92,11 @@ public static partial class CoordinatorCommands
         command.SetAction(async (parse, ct) =>
         {
             var map = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.GetTopologyAsync(new GetTopologyRequest { Refresh = parse.GetValue(refresh) }, (o with { Timeout = TimeSpan.FromSeconds(120) }).Options()).ResponseAsync, ct).ConfigureAwait(false);
+            if (OutputFormat.TryWriteJson(parse, console, map))
+            {
+                return CliApp.ExitOk;
+            }
+
             if (map.Version == 0)
             {
                 console.WriteLine($"No link map yet. {map.Statement}");
@@ -115,6 +130,11 @@ public static partial class CoordinatorCommands
         command.SetAction(async (parse, ct) =>
         {
             var list = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.ListCapacitiesAsync(new CapacitiesRequest(), o.Options()).ResponseAsync, ct).ConfigureAwait(false);
+            if (OutputFormat.TryWriteJson(parse, console, list))
+            {
+                return CliApp.ExitOk;
+            }
+
             var table = new Table().Border(TableBorder.Rounded).AddColumns("link", "agents", "cells", "mean Gbit/s", "sized Gbit/s (sum)", "peak (sum)", "worst loss %");
             foreach (var l in list.Links)
             {
@@ -166,7 +186,11 @@ public static partial class CoordinatorCommands
             var request = new SendCommandRequest { Command = new NetworkTwin.Contracts.Sync.Command { AgentId = parse.GetRequiredValue(agent), Reason = parse.GetRequiredValue(reason), Configure = change } };
             var (addressValue, tokenValue, ca) = (parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile));
             var record = await CallAsync(addressValue, tokenValue, ca, (c, o) => c.SendCommandAsync(request, o.Options()).ResponseAsync, ct).ConfigureAwait(false);
-            console.WriteLine(Invariant($"command {record.Command.CommandId} sent to {record.Command.AgentId}"));
+            var json = OutputFormat.IsJson(parse);
+            if (!json)
+            {
+                console.WriteLine(Invariant($"command {record.Command.CommandId} sent to {record.Command.AgentId}"));
+            }
             var deadline = DateTimeOffset.UtcNow.AddSeconds(Math.Clamp(parse.GetValue(wait), 0, 3600));
             while (record.State == "pending" && DateTimeOffset.UtcNow < deadline)
             {
@@ -175,7 +199,11 @@ public static partial class CoordinatorCommands
                 record = list.Commands.FirstOrDefault(r => r.Command.CommandId == record.Command.CommandId) ?? record;
             }
 
-            console.WriteLine(record.State == "pending" ? "pending: the agent has not acknowledged it yet (it is delivered when the agent connects)" : $"{record.State}: {record.Detail}");
+            if (!OutputFormat.TryWriteJson(parse, console, record))
+            {
+                console.WriteLine(record.State == "pending" ? "pending: the agent has not acknowledged it yet (it is delivered when the agent connects)" : $"{record.State}: {record.Detail}");
+            }
+
             return record.State switch { "applied" => CliApp.ExitOk, "pending" => CliApp.ExitOk, _ => 1 };
         });
         return command;
@@ -190,6 +218,11 @@ public static partial class CoordinatorCommands
         command.SetAction(async (parse, ct) =>
         {
             var list = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.ListCommandsAsync(new ListCommandsRequest { AgentId = parse.GetValue(agent) ?? string.Empty }, o.Options()).ResponseAsync, ct).ConfigureAwait(false);
+            if (OutputFormat.TryWriteJson(parse, console, list))
+            {
+                return CliApp.ExitOk;
+            }
+
             var table = new Table().Border(TableBorder.Rounded).AddColumns("id", "agent", "issued", "kind", "reason", "state", "detail");
             foreach (var r in list.Commands)
             {

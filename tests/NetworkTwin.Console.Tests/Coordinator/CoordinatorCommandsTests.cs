@@ -140,6 +140,43 @@ public sealed class CoordinatorCommandsTests : IAsyncLifetime
         Assert.Equal(3, runs.Runs.Count);
     }
 
+    [Theory]
+    [InlineData("agents", "agents")]
+    [InlineData("links", "links")]
+    [InlineData("topology", "links")]
+    [InlineData("capacities", "links")]
+    [InlineData("commands", "commands")]
+    [InlineData("predictions", "forecasts")]
+    [InlineData("recommendations", "links")]
+    [InlineData("models", "models")]
+    [InlineData("decisions", "decisions")]
+    [InlineData("audit", "entries")]
+    public async Task OutputJson_IsTheApiMessage_ParsedByAScript(string command, string list)
+    {
+        var (exit, output) = await CliRunner.RunAsync(command, "-o", "json", "--coordinator", _address, "--token", "ops-secret-0123456789");
+
+        Assert.True(exit == 0, output);
+        using var json = System.Text.Json.JsonDocument.Parse(output);
+        Assert.Equal(System.Text.Json.JsonValueKind.Array, json.RootElement.GetProperty(list).ValueKind);
+        if (command == "links")
+        {
+            // Every field is there even when zero, so a script's path never goes missing.
+            var link = json.RootElement.GetProperty("links")[0];
+            Assert.Equal("du-paris-1", link.GetProperty("agentId").GetString());
+            Assert.Equal(0.0, link.GetProperty("link").GetProperty("targetGbps").GetDouble());
+        }
+    }
+
+    [Fact]
+    public async Task OutputYaml_IsAUsageErrorNamingTheChoices()
+    {
+        var (exit, output) = await CliRunner.RunAsync("agents", "-o", "yaml", "--coordinator", _address);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("yaml", output, StringComparison.Ordinal);
+        Assert.Contains("json", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Agents_WithoutTheOperatorToken_IsRefused()
     {
