@@ -35,7 +35,7 @@ public static class ConfigurationCheck
             var property = properties.FirstOrDefault(p => string.Equals(p.Name, child.Key, StringComparison.OrdinalIgnoreCase));
             if (property is null || !(property.CanWrite || IsContainer(property.PropertyType)))
             {
-                var closest = Closest(child.Key, properties.Where(p => p.CanWrite || IsContainer(p.PropertyType)).Select(p => p.Name));
+                var closest = Names.Closest(child.Key, properties.Where(p => p.CanWrite || IsContainer(p.PropertyType)).Select(p => p.Name));
                 problems.Add(closest is null ? $"{key} is not a setting" : $"{key} is not a setting (did you mean {path}:{closest}?)");
                 continue;
             }
@@ -122,30 +122,4 @@ public static class ConfigurationCheck
         _ when type == typeof(TimeSpan) => "a time span such as 00:00:30",
         _ => "a " + type.Name,
     };
-
-    /// <summary>The name within two edits of <paramref name="key"/> (case ignored), or null.</summary>
-    private static string? Closest(string key, IEnumerable<string> names) => names
-        .Select(n => (Name: n, Distance: Distance(key.ToUpperInvariant(), n.ToUpperInvariant())))
-        .Where(x => x.Distance <= 2)
-        .OrderBy(x => x.Distance)
-        .Select(x => x.Name)
-        .FirstOrDefault();
-
-    private static int Distance(string a, string b)
-    {
-        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
-        for (var i = 1; i <= a.Length; i++)
-        {
-            var current = new int[b.Length + 1];
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            }
-
-            previous = current;
-        }
-
-        return previous[b.Length];
-    }
 }

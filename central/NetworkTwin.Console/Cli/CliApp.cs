@@ -41,6 +41,7 @@ public static class CliApp
         root.Add(Coordinator.CoordinatorCommands.Reject(console));
         root.Add(Coordinator.CoordinatorCommands.Audit(console));
         root.Add(Coordinator.DevCaCommand.Create(console));
+        root.Add(Coordinator.VersionCommand.Create(console));
         root.Add(ReplayCommand.Create(console));
 
         var agent = new Command("agent", "The local edge agent.");
@@ -78,7 +79,18 @@ public static class CliApp
             // A missing or malformed option is a usage error (exit 2), named with the command's usage.
             foreach (var error in parse.Errors)
             {
-                console.MarkupLine($"[red]error:[/] {Markup.Escape(error.Message)}");
+                console.MarkupLine($"[red]error:[/] {Markup.Escape(Plain(error.Message))}");
+            }
+
+            // A mistyped command or option: the closest one the command has.
+            var command = parse.CommandResult.Command;
+            var known = command.Subcommands.Select(c => c.Name).Concat(command.Options.Select(o => o.Name)).Concat(root.Options.Where(o => o.Recursive).Select(o => o.Name));
+            foreach (var token in parse.UnmatchedTokens)
+            {
+                if (Hosting.Names.Closest(token, known) is { } closest)
+                {
+                    console.MarkupLine($"did you mean '{Markup.Escape(closest)}'?");
+                }
             }
 
             console.MarkupLine($"usage: see {Markup.Escape(CommandPath(toolName, parse.CommandResult))} --help");
@@ -105,6 +117,27 @@ public static class CliApp
             console.MarkupLine("[yellow]cancelled[/]");
             return 130;
         }
+    }
+
+    /// <summary>System.CommandLine's "as expected type 'System.Int32'" in the words of the option's values.</summary>
+    internal static string Plain(string message)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(message, "^Cannot parse argument '(?<value>.*)' for (?:option|argument) '(?<name>[^']*)' as expected type '(?<type>[^']*)'\\.?$");
+        if (!match.Success)
+        {
+            return message;
+        }
+
+        var expects = match.Groups["type"].Value switch
+        {
+            "System.Int32" or "System.Int64" or "System.Int16" => "a whole number",
+            "System.UInt32" or "System.UInt64" or "System.UInt16" or "System.Byte" => "a whole number of 0 or more",
+            "System.Double" or "System.Single" or "System.Decimal" => "a number (with a dot as the decimal separator)",
+            "System.Boolean" => "true or false",
+            "System.TimeSpan" => "a time span such as 00:00:30",
+            var other => "a " + other[(other.LastIndexOf('.') + 1)..],
+        };
+        return $"{match.Groups["name"].Value} expects {expects} (got '{match.Groups["value"].Value}').";
     }
 
     /// <summary>The command as typed, such as "networktwin agent status" (the root alone: the tool's name).</summary>

@@ -168,6 +168,41 @@ public sealed class CoordinatorCommandsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Version_ShowsTheClientsAndTheCoordinatorsVersion()
+    {
+        var (exit, output) = await CliRunner.RunAsync("version", "-o", "json", "--coordinator", _address);
+
+        Assert.True(exit == 0, output);
+        using var json = System.Text.Json.JsonDocument.Parse(output);
+        var client = json.RootElement.GetProperty("client").GetString()!;
+        Assert.Matches(@"^\d+\.\d+\.\d+", client);
+        Assert.Equal(client, json.RootElement.GetProperty("coordinator").GetString());
+    }
+
+    [Theory]
+    [InlineData("agnets", "did you mean 'agents'?")]
+    [InlineData("decisons", "did you mean 'decisions'?")]
+    public async Task MistypedCommand_SuggestsTheClosest(string typed, string suggestion)
+    {
+        var (exit, output) = await CliRunner.RunAsync(typed);
+
+        Assert.Equal(2, exit);
+        Assert.Contains(suggestion, output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("audit", "--limit", "abc", "--limit expects a whole number (got 'abc').")]
+    [InlineData("configure", "--wait", "soon", "--wait expects a number (with a dot as the decimal separator) (got 'soon').")]
+    public async Task NumericOptionThatDoesNotParse_SaysWhatItExpects_NotATypeName(string command, string option, string value, string expected)
+    {
+        var (exit, output) = await CliRunner.RunAsync(command, option, value);
+
+        Assert.Equal(2, exit);
+        Assert.Contains(expected, output, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task OutputYaml_IsAUsageErrorNamingTheChoices()
     {
         var (exit, output) = await CliRunner.RunAsync("agents", "-o", "yaml", "--coordinator", _address);
