@@ -14,11 +14,17 @@ namespace NetworkTwin.Console.Coordinator;
 /// <summary><c>networktwin agents|links|topology|capacities|configure|commands</c>: the coordinator's view and commands to agents, over its operators' API.</summary>
 public static partial class CoordinatorCommands
 {
-    internal static Option<string> Address() => new("--coordinator") { Description = "The coordinator's gRPC address.", DefaultValueFactory = _ => Environment.GetEnvironmentVariable("NETWORKTWIN_COORDINATOR") ?? "http://127.0.0.1:7070" };
+    internal static Option<string> Address() => new("--coordinator")
+    {
+        Description = "The coordinator's gRPC address (else NETWORKTWIN_COORDINATOR, else the current context's, else http://127.0.0.1:7070).",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("NETWORKTWIN_COORDINATOR") is { Length: > 0 } fromEnvironment
+            ? fromEnvironment
+            : CliContext.Current()?.Coordinator is { Length: > 0 } fromContext ? fromContext : "http://127.0.0.1:7070",
+    };
 
-    internal static Option<string?> Token() => new("--token") { Description = "Operator token (or NETWORKTWIN_TOKEN)." };
+    internal static Option<string?> Token() => new("--token") { Description = "Operator token (else NETWORKTWIN_TOKEN, else the current context's token file)." };
 
-    internal static readonly Option<FileInfo?> CaFile = new("--ca") { Description = "PEM file of the CA that signed the coordinator's certificate (https://)." };
+    internal static readonly Option<FileInfo?> CaFile = new("--ca") { Description = "PEM file of the CA that signed the coordinator's certificate (https://; else the current context's)." };
 
     public static Command Agents(IAnsiConsole console)
     {
@@ -249,7 +255,9 @@ public static partial class CoordinatorCommands
             throw new CliUsageException($"--coordinator must be an http:// or https:// URL (got \"{address}\").");
         }
 
-        token ??= Environment.GetEnvironmentVariable("NETWORKTWIN_TOKEN");
+        // Flags, then NETWORKTWIN_* variables, then the current context.
+        token ??= Environment.GetEnvironmentVariable("NETWORKTWIN_TOKEN") is { Length: > 0 } fromEnvironment ? fromEnvironment : CliContext.Current()?.Token();
+        ca ??= CliContext.Current()?.Ca is { Length: > 0 } contextCa ? new FileInfo(contextCa) : null;
         if (ca is not null && !ca.Exists)
         {
             throw new CliUsageException($"--ca {ca.FullName} does not exist.");

@@ -203,6 +203,51 @@ public sealed class CoordinatorCommandsTests : IAsyncLifetime
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Context_FillsInAddressAndTokenFile_BelowFlags()
+    {
+        // The real binary in its own process, its config file in this test's folder: flags and variables stay untouched here.
+        var config = Path.Combine(_dir, "cli", "config.yaml");
+        var token = Path.Combine(_dir, "cli", "noc.token");
+        Directory.CreateDirectory(Path.GetDirectoryName(token)!);
+        await File.WriteAllTextAsync(token, "ops-secret-0123456789\n");
+        File.SetUnixFileMode(token, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+        var set = await RunProcessAsync(config, "context", "set", "noc", "--coordinator", _address, "--token-file", token);
+        var agents = await RunProcessAsync(config, "agents", "-o", "json");
+        var overridden = await RunProcessAsync(config, "agents", "--coordinator", "http://127.0.0.1:1");
+        File.SetUnixFileMode(token, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
+        var exposed = await RunProcessAsync(config, "agents");
+
+        Assert.True(set.Exit == 0, set.Output);
+        Assert.True(agents.Exit == 0, agents.Output);
+        Assert.Contains("du-paris-1", agents.Output, StringComparison.Ordinal);
+        Assert.Equal(3, overridden.Exit);
+        Assert.Contains("http://127.0.0.1:1", overridden.Output, StringComparison.Ordinal);
+        Assert.Equal(3, exposed.Exit);
+        Assert.Contains($"chmod 600 {token}", exposed.Output, StringComparison.Ordinal);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(config));
+    }
+
+    private static async Task<(int Exit, string Output)> RunProcessAsync(string config, params string[] args)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "networktwin.dll"), .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.Environment["NETWORKTWIN_CLI_CONFIG"] = config;
+        info.Environment.Remove("NETWORKTWIN_COORDINATOR");
+        info.Environment.Remove("NETWORKTWIN_TOKEN");
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await output + await error);
+    }
+
+    [Fact]
     public async Task OutputYaml_IsAUsageErrorNamingTheChoices()
     {
         var (exit, output) = await CliRunner.RunAsync("agents", "-o", "yaml", "--coordinator", _address);
