@@ -77,6 +77,9 @@ deb_cli() { # rid arch
   mkdir -p "$stage/DEBIAN" "$stage/usr/lib/networktwin/cli" "$stage/usr/bin" "$stage/usr/share/doc/$name"
   cp -a "$out/$rid/cli/." "$stage/usr/lib/networktwin/cli/"
   ln -s ../lib/networktwin/cli/networktwin "$stage/usr/bin/networktwin"
+  # Bash completion, as the CLI prints it (a shell script: the same for every architecture, made by the x64 build).
+  mkdir -p "$stage/usr/share/bash-completion/completions"
+  "$out/linux-x64/cli/networktwin" completion bash > "$stage/usr/share/bash-completion/completions/networktwin"
   cp packaging/README.md "$stage/usr/share/doc/$name/README.md"
   control "$stage" "$name" "$arch" "" "NetworkTwin operators' CLI: agents, links, decisions, what-ifs, design" \
     " The networktwin command of NetworkTwin, a network digital twin for 5G RAN fronthaul, transport and
@@ -185,6 +188,7 @@ check_cli() {
       || { cat "$out/dpkg-cli.err" >&2; fail "$(basename "$deb") did not install into a fresh root"; }
   done
   [ -L "$root/usr/bin/networktwin" ] && [ -x "$root/usr/bin/networktwin" ] || fail "/usr/bin/networktwin is not an executable link"
+  grep -q 'complete -o default -F _networktwin_complete networktwin' "$root/usr/share/bash-completion/completions/networktwin" || fail "the bash completion is missing"
   local reported
   reported="$("$root/usr/bin/networktwin" --version)" || fail "networktwin --version failed"
   [ "${reported%%+*}" = "$version" ] || fail "networktwin --version says $reported, not $version"

@@ -43,6 +43,7 @@ public static class CliApp
         root.Add(Coordinator.DevCaCommand.Create(console));
         root.Add(Coordinator.VersionCommand.Create(console));
         root.Add(Coordinator.ContextCommand.Create(console));
+        root.Add(CompletionCommand.Create(console));
         root.Add(ReplayCommand.Create(console));
 
         var agent = new Command("agent", "The local edge agent.");
