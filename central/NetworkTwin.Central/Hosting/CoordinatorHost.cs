@@ -112,6 +112,11 @@ public static partial class CoordinatorHost
             authenticator.WarnOpen();
         }
 
+        if (settings.InsecureExposure is { } exposure)
+        {
+            Log.Insecure(logger, exposure);
+        }
+
         var repository = app.Services.GetRequiredService<CoordinatorRepository>();
         _ = app.Services.GetRequiredService<Metrics.CoordinatorInstruments>();
         Log.Repository(logger, repository.Description, repository.SchemaVersion);
@@ -152,5 +157,8 @@ public static partial class CoordinatorHost
     {
         [LoggerMessage(7000, LogLevel.Information, "Repository: {Repository}, schema version {Version}")]
         public static partial void Repository(ILogger logger, string repository, int version);
+
+        [LoggerMessage(7009, LogLevel.Warning, "Running exposed because Coordinator:AllowInsecure is set: {Exposure}. Anyone who can reach it can read the twin and send commands")]
+        public static partial void Insecure(ILogger logger, string exposure);
     }
 }

@@ -49,6 +49,45 @@ public sealed record CoordinatorSettings
 
     public IReadOnlyDictionary<string, string> OperatorTokens { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>What is reachable beyond this machine without protection, when Coordinator:AllowInsecure let it start anyway (logged at every start); null otherwise.</summary>
+    public string? InsecureExposure { get; init; }
+
+    /// <summary>
+    /// A coordinator listening beyond loopback must encrypt (TLS) and know who calls: agents by token or client certificate,
+    /// operators by token; a dashboard beyond loopback needs operator tokens (its buttons approve decisions). Null when all is
+    /// in place or nothing is exposed; else what is missing, by key.
+    /// </summary>
+    private static string? Exposure(IPAddress address, string? dashboardAddress, string? certificate, string? clientCa, bool agentTokens, bool operatorTokens)
+    {
+        var missing = new List<string>();
+        if (!IPAddress.IsLoopback(address))
+        {
+            if (string.IsNullOrWhiteSpace(certificate))
+            {
+                missing.Add("TLS (Coordinator:Tls:CertificateFile and KeyFile)");
+            }
+
+            if (!agentTokens && string.IsNullOrWhiteSpace(clientCa))
+            {
+                missing.Add("the agents' identity (Coordinator:AgentTokens or Coordinator:Tls:ClientCaFile)");
+            }
+        }
+
+        var dashboardExposed = dashboardAddress is not null && IPAddress.TryParse(dashboardAddress, out var dashboard) && !IPAddress.IsLoopback(dashboard);
+        if ((!IPAddress.IsLoopback(address) || dashboardExposed) && !operatorTokens)
+        {
+            missing.Add("the operators' identity (Coordinator:OperatorTokens)");
+        }
+
+        if (missing.Count == 0)
+        {
+            return null;
+        }
+
+        var where = string.Join(" and ", new[] { IPAddress.IsLoopback(address) ? null : $"the gRPC endpoint on {address}", dashboardExposed ? $"the dashboard on {dashboardAddress}" : null }.Where(w => w is not null));
+        return $"{where} can be reached from other machines without {string.Join(", ", missing)}";
+    }
+
     /// <summary>Reads the section; <paramref name="errors"/> gets one line per problem (empty when the settings are usable).</summary>
     public static CoordinatorSettings Read(IConfiguration configuration, out List<string> errors)
     {
@@ -149,8 +188,16 @@ public sealed record CoordinatorSettings
 
         var agentTokens = Tokens(section.GetSection("AgentTokens"), "AgentTokens", errors);
         var operatorTokens = Tokens(section.GetSection("OperatorTokens"), "OperatorTokens", errors);
+        var exposure = Exposure(address, metricsPort == 0 ? null : metricsAddress, certificate, clientCa, agentTokens.Count > 0, operatorTokens.Count > 0);
+        var allowInsecure = Value("AllowInsecure", false);
+        if (exposure is not null && !allowInsecure)
+        {
+            errors.Add(exposure + "; add them, or set Coordinator:AllowInsecure=true to run exposed anyway (a warning is logged at every start).");
+        }
+
         return new CoordinatorSettings
         {
+            InsecureExposure = allowInsecure ? exposure : null,
             Address = address,
             Port = port,
             DataDirectory = section["DataDirectory"] is { Length: > 0 } d

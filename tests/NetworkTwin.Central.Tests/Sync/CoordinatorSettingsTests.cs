@@ -19,6 +19,55 @@ public class CoordinatorSettingsTests
     }
 
     [Fact]
+    public void BeyondLoopback_WithoutTlsAndTokens_IsRefused_NamingWhatToAdd()
+    {
+        var error = Assert.Single(Errors(("Coordinator:Address", "0.0.0.0")));
+
+        Assert.StartsWith("the gRPC endpoint on 0.0.0.0 can be reached from other machines without TLS (Coordinator:Tls:CertificateFile and KeyFile), the agents' identity (Coordinator:AgentTokens or Coordinator:Tls:ClientCaFile), the operators' identity (Coordinator:OperatorTokens)", error, StringComparison.Ordinal);
+        Assert.Contains("Coordinator:AllowInsecure=true", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DashboardBeyondLoopback_WithoutOperatorTokens_IsRefused()
+    {
+        var error = Assert.Single(Errors(("Coordinator:Metrics:Address", "0.0.0.0")));
+
+        Assert.StartsWith("the dashboard on 0.0.0.0 can be reached from other machines without the operators' identity (Coordinator:OperatorTokens)", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void BeyondLoopback_AllowInsecure_StartsAndSaysWhatIsExposed()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection([KeyValuePair.Create("Coordinator:Address", (string?)"0.0.0.0"), KeyValuePair.Create("Coordinator:AllowInsecure", (string?)"true")]).Build();
+
+        var settings = CoordinatorSettings.Read(configuration, out var errors);
+
+        Assert.Empty(errors);
+        Assert.StartsWith("the gRPC endpoint on 0.0.0.0 can be reached from other machines without TLS", settings.InsecureExposure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void BeyondLoopback_WithTlsAgentAndOperatorTokens_IsFine()
+    {
+        var dir = Directory.CreateTempSubdirectory("nt-exposed-").FullName;
+        try
+        {
+            var files = NetworkTwin.Hosting.Security.DevelopmentCertificates.Write(dir, clientName: "agent-1");
+            Assert.Empty(Errors(
+                ("Coordinator:Address", "0.0.0.0"),
+                ("Coordinator:Metrics:Address", "0.0.0.0"),
+                ("Coordinator:Tls:CertificateFile", files.ServerCertificate),
+                ("Coordinator:Tls:KeyFile", files.ServerKey),
+                ("Coordinator:AgentTokens:du-1", "agent-secret-0123456789"),
+                ("Coordinator:OperatorTokens:noc", "ops-secret-0123456789")));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void EveryProblem_IsReportedWithItsKey_AndNoTokenValueLeaks()
     {
         var errors = Errors(
