@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace NetworkTwin.Agent.Tests.Hosting;
 
 /// <summary>The agent's own command line, run as the real binary the way a field engineer types it.</summary>
@@ -9,22 +7,10 @@ public sealed class AgentCommandLineTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private async Task<(int Exit, string Output)> RunAsync(params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "networktwin-agent.dll"), .. args])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.Environment["NETWORKTWIN_CONFIG_FILE"] = Path.Combine(_dir, "none.json");
-        info.Environment["NETWORKTWIN_Agent__DataDirectory"] = Path.Combine(_dir, "state");
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await output + await error);
-    }
+    private Task<(int Exit, string Output)> RunAsync(params string[] args) => NetworkTwin.Testing.ToolProcess.RunAsync(
+        "networktwin-agent.dll",
+        new Dictionary<string, string?> { ["NETWORKTWIN_CONFIG_FILE"] = Path.Combine(_dir, "none.json"), ["NETWORKTWIN_Agent__DataDirectory"] = Path.Combine(_dir, "state") },
+        args);
 
     [Fact]
     public async Task ValidateConfig_WrongTypesUnknownKeysAndBadValues_AllReportedWithTheirKeys_Exit2()

@@ -98,18 +98,12 @@ public sealed class AgentCommandsTests : IDisposable
     public async Task Piped_ErrorsArePlainText_WithTheCommandsUsage()
     {
         // The real binary with its output in a pipe, as a script or `| less` sees it: no colour escapes.
-        var info = new System.Diagnostics.ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "networktwin.dll"), "agent", "status", "--data-dir", Path.Combine(_dir, "nowhere"), "--bogus"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.Environment.Remove("NO_COLOR");
-        using var process = System.Diagnostics.Process.Start(info)!;
-        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
+        var (exit, output) = await NetworkTwin.Testing.ToolProcess.RunAsync(
+            "networktwin.dll",
+            new Dictionary<string, string?> { ["NO_COLOR"] = null },
+            "agent", "status", "--data-dir", Path.Combine(_dir, "nowhere"), "--bogus");
 
-        Assert.Equal(2, process.ExitCode);
+        Assert.Equal(2, exit);
         Assert.DoesNotContain('\u001b', output);
         Assert.Contains("error: Unrecognized command or argument '--bogus'.", output, StringComparison.Ordinal);
         Assert.Contains("usage: see networktwin agent status --help", output, StringComparison.Ordinal);

@@ -229,23 +229,10 @@ public sealed class CoordinatorCommandsTests : IAsyncLifetime
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(config));
     }
 
-    private static async Task<(int Exit, string Output)> RunProcessAsync(string config, params string[] args)
-    {
-        var info = new System.Diagnostics.ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "networktwin.dll"), .. args])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.Environment["NETWORKTWIN_CLI_CONFIG"] = config;
-        info.Environment.Remove("NETWORKTWIN_COORDINATOR");
-        info.Environment.Remove("NETWORKTWIN_TOKEN");
-        using var process = System.Diagnostics.Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await output + await error);
-    }
+    private static Task<(int Exit, string Output)> RunProcessAsync(string config, params string[] args) => ToolProcess.RunAsync(
+        "networktwin.dll",
+        new Dictionary<string, string?> { ["NETWORKTWIN_CLI_CONFIG"] = config, ["NETWORKTWIN_COORDINATOR"] = null, ["NETWORKTWIN_TOKEN"] = null },
+        args);
 
     [Fact]
     public async Task OutputYaml_IsAUsageErrorNamingTheChoices()
