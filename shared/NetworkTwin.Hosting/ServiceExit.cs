@@ -27,8 +27,7 @@ public static class ServiceExit
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
-        var version = typeof(ServiceExit).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
-            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "0";
+        var version = ProductVersion.Text;
         if (args.Contains("--version"))
         {
             output.WriteLine(version);

@@ -9,10 +9,6 @@ internal sealed class DiagnosticsService(TimeProvider time) : Contracts.Diagnost
     /// <summary>Largest payload echoed back; a bigger one is refused.</summary>
     public const int MaxPayloadBytes = 64 * 1024;
 
-    private static readonly string Version = typeof(DiagnosticsService).Assembly
-        .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
-        .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "0";
-
     public override Task<PingReply> Ping(PingRequest request, ServerCallContext context)
     {
         if (request.Payload.Length > MaxPayloadBytes)
@@ -21,6 +17,6 @@ internal sealed class DiagnosticsService(TimeProvider time) : Contracts.Diagnost
         }
 
         var nanos = (time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
-        return Task.FromResult(new PingReply { Payload = request.Payload, ServerTimeUnixNanos = nanos, ServerVersion = Version });
+        return Task.FromResult(new PingReply { Payload = request.Payload, ServerTimeUnixNanos = nanos, ServerVersion = NetworkTwin.Hosting.ProductVersion.Text });
     }
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Reflection;
 using Grpc.Core;
 using NetworkTwin.Console.Cli;
 using NetworkTwin.Contracts.Diagnostics;
@@ -17,7 +16,7 @@ public static class VersionCommand
         var command = new Command("version", "This CLI's version and the coordinator's (unreachable: said, and exit 3).") { address, CoordinatorCommands.CaFile };
         command.SetAction(async (parse, ct) =>
         {
-            var client = typeof(VersionCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0";
+            var client = NetworkTwin.Hosting.ProductVersion.Text;
             var text = parse.GetRequiredValue(address);
             if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
             {

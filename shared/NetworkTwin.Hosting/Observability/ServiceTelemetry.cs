@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -55,9 +54,8 @@ public static class ServiceTelemetry
         // The providers are built before options are validated; a malformed endpoint is left out here and reported by the validator.
         var settings = section.Get<TelemetryOptions>() ?? new TelemetryOptions();
         var otlp = settings.Exporting && Uri.TryCreate(settings.OtlpEndpoint, UriKind.Absolute, out var uri) && uri.Scheme.StartsWith("http", StringComparison.Ordinal) ? uri : null;
-        var version = Assembly.GetEntryAssembly()?.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0";
         var telemetry = services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService(serviceName, serviceVersion: version))
+            .ConfigureResource(r => r.AddService(serviceName, serviceVersion: ProductVersion.Text))
             .WithMetrics(m =>
             {
                 m.AddMeter(SharedMeterName)
