@@ -256,8 +256,9 @@ public static partial class CoordinatorCommands
         }
 
         // Flags, then NETWORKTWIN_* variables, then the current context.
-        token ??= Environment.GetEnvironmentVariable("NETWORKTWIN_TOKEN") is { Length: > 0 } fromEnvironment ? fromEnvironment : CliContext.Current()?.Token();
-        ca ??= CliContext.Current()?.Ca is { Length: > 0 } contextCa ? new FileInfo(contextCa) : null;
+        var context = token is null || ca is null ? CliContext.Current() : null;
+        token ??= Environment.GetEnvironmentVariable("NETWORKTWIN_TOKEN") is { Length: > 0 } fromEnvironment ? fromEnvironment : context?.Token();
+        ca ??= context?.Ca is { Length: > 0 } contextCa ? new FileInfo(contextCa) : null;
         if (ca is not null && !ca.Exists)
         {
             throw new CliUsageException($"--ca {ca.FullName} does not exist.");
