@@ -112,7 +112,8 @@ public static class ConfigurationCheck
         }
     }
 
-    private static string Describe(Type type) => type switch
+    /// <summary>What a value of <paramref name="type"/> must look like, in words ("a whole number"), for configuration keys and CLI options alike.</summary>
+    public static string Describe(Type type) => type switch
     {
         _ when type.IsEnum => "one of " + string.Join(", ", Enum.GetNames(type)),
         _ when type == typeof(bool) => "true or false",

@@ -130,15 +130,8 @@ public static class CliApp
             return message;
         }
 
-        var expects = match.Groups["type"].Value switch
-        {
-            "System.Int32" or "System.Int64" or "System.Int16" => "a whole number",
-            "System.UInt32" or "System.UInt64" or "System.UInt16" or "System.Byte" => "a whole number of 0 or more",
-            "System.Double" or "System.Single" or "System.Decimal" => "a number (with a dot as the decimal separator)",
-            "System.Boolean" => "true or false",
-            "System.TimeSpan" => "a time span such as 00:00:30",
-            var other => "a " + other[(other.LastIndexOf('.') + 1)..],
-        };
+        var typeName = match.Groups["type"].Value;
+        var expects = Type.GetType(typeName) is { } type ? Hosting.ConfigurationCheck.Describe(type) : "a " + typeName[(typeName.LastIndexOf('.') + 1)..];
         return $"{match.Groups["name"].Value} expects {expects} (got '{match.Groups["value"].Value}').";
     }
 
