@@ -21,9 +21,14 @@ public static class AgentStatusCommand
             var (directory, from) = AgentStateLocator.Find(parse.GetValue(dataDir), ServiceConfiguration.SiteFile("agent"));
             var path = Path.Combine(directory, AgentStatusDocument.FileName);
             Check(path, from);
-            if (parse.GetValue(json) || OutputFormat.IsJson(parse))
+            if (parse.GetValue(json) || OutputFormat.IsDocument(parse))
             {
-                console.Profile.Out.Writer.Write(await File.ReadAllTextAsync(Existing(path), ct).ConfigureAwait(false));
+                var document = await File.ReadAllTextAsync(Existing(path), ct).ConfigureAwait(false);
+                if (!OutputFormat.TryWrite(parse, console, document))
+                {
+                    console.Profile.Out.Writer.Write(document); // --json without -o: the document as the agent wrote it
+                }
+
                 return CliApp.ExitOk;
             }
 

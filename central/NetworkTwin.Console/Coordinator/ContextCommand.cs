@@ -56,9 +56,8 @@ public static class ContextCommand
         list.SetAction(parse =>
         {
             var file = CliContext.Load(CliContext.Path);
-            if (OutputFormat.IsJson(parse))
+            if (OutputFormat.TryWrite(parse, console, System.Text.Json.JsonSerializer.Serialize(file, Json)))
             {
-                console.Profile.Out.Writer.WriteLine(System.Text.Json.JsonSerializer.Serialize(file, Json));
                 return CliApp.ExitOk;
             }
 

@@ -192,7 +192,7 @@ public static partial class CoordinatorCommands
             var request = new SendCommandRequest { Command = new NetworkTwin.Contracts.Sync.Command { AgentId = parse.GetRequiredValue(agent), Reason = parse.GetRequiredValue(reason), Configure = change } };
             var (addressValue, tokenValue, ca) = (parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile));
             var record = await CallAsync(addressValue, tokenValue, ca, (c, o) => c.SendCommandAsync(request, o.Options()).ResponseAsync, ct).ConfigureAwait(false);
-            var json = OutputFormat.IsJson(parse);
+            var json = OutputFormat.IsDocument(parse);
             if (!json)
             {
                 console.WriteLine(Invariant($"command {record.Command.CommandId} sent to {record.Command.AgentId}"));

@@ -37,12 +37,8 @@ public static class VersionCommand
             }
 
             var reachable = server is not null;
-            if (OutputFormat.IsJson(parse))
-            {
-                var document = new Dictionary<string, string?> { ["client"] = client, ["coordinator"] = server, ["coordinatorAddress"] = text, ["problem"] = problem };
-                console.Profile.Out.Writer.WriteLine(System.Text.Json.JsonSerializer.Serialize(document));
-            }
-            else
+            var document = new Dictionary<string, string?> { ["client"] = client, ["coordinator"] = server, ["coordinatorAddress"] = text, ["problem"] = problem };
+            if (!OutputFormat.TryWrite(parse, console, System.Text.Json.JsonSerializer.Serialize(document)))
             {
                 console.WriteLine($"client: networktwin {client}");
                 console.WriteLine(reachable ? $"coordinator: {server} at {text}" : $"coordinator: unreachable at {text} ({problem})");

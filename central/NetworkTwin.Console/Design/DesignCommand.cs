@@ -84,9 +84,10 @@ public static class DesignCommand
         var top = new Option<int>("--top") { Description = "Worst failures shown per kind.", DefaultValueFactory = _ => 5 };
         var json = new Option<FileInfo?>("--json") { Description = "Write every scenario's outcome as JSON to this file." };
         var history = IntentCommands.HistoryOption();
-        var publish = new Option<string?>("--publish") { Description = "Also send the summary to this coordinator (http:// or https://) for its dashboard." };
+        // --coordinator like every other command that talks to one; --publish, its earlier name, still works.
+        var publish = new Option<string?>("--coordinator", "--publish") { Description = "Also send the summary to this coordinator (http:// or https://) for its dashboard." };
         var token = Coordinator.CoordinatorCommands.Token();
-        var ca = new Option<FileInfo?>("--ca") { Description = "PEM file of the CA that signed the coordinator's certificate (https://)." };
+        var ca = Coordinator.CoordinatorCommands.CaFile;
         var command = new Command("simulate", "Fail every link, every node, every shared-risk group and pairs of links; report what breaks first.")
         {
             network, noNodes, noDoubles, samples, exhaustive, capacity, uniform, top, json, history, publish, token, ca,

@@ -234,14 +234,44 @@ public sealed class CoordinatorCommandsTests : IAsyncLifetime
         new Dictionary<string, string?> { ["NETWORKTWIN_CLI_CONFIG"] = config, ["NETWORKTWIN_COORDINATOR"] = null, ["NETWORKTWIN_TOKEN"] = null },
         args);
 
-    [Fact]
-    public async Task OutputYaml_IsAUsageErrorNamingTheChoices()
+    [Theory]
+    [InlineData("links")]
+    [InlineData("decisions")]
+    public async Task OutputYaml_IsTheJsonDocumentKeyForKey(string command)
     {
-        var (exit, output) = await CliRunner.RunAsync("agents", "-o", "yaml", "--coordinator", _address);
+        var (jsonExit, json) = await CliRunner.RunAsync(command, "-o", "json", "--coordinator", _address, "--token", "ops-secret-0123456789");
+        var (yamlExit, yaml) = await CliRunner.RunAsync(command, "-o", "yaml", "--coordinator", _address, "--token", "ops-secret-0123456789");
+
+        Assert.True(jsonExit == 0, json);
+        Assert.True(yamlExit == 0, yaml);
+        // Read back as YAML and written as JSON, it is the JSON document: the same keys, values and order.
+        var tree = new YamlDotNet.Serialization.DeserializerBuilder().Build().Deserialize<object>(yaml);
+        var again = new YamlDotNet.Serialization.SerializerBuilder().JsonCompatible().Build().Serialize(tree);
+        using var expected = System.Text.Json.JsonDocument.Parse(json);
+        using var actual = System.Text.Json.JsonDocument.Parse(again);
+        Assert.Equal(Flatten(expected.RootElement), Flatten(actual.RootElement));
+    }
+
+    /// <summary>Every leaf as path=value, numbers and strings alike as text (YAML reads "12" and 12 the same way back).</summary>
+    private static List<string> Flatten(System.Text.Json.JsonElement element, string path = "$")
+    {
+        return element.ValueKind switch
+        {
+            System.Text.Json.JsonValueKind.Object => element.EnumerateObject().SelectMany(p => Flatten(p.Value, $"{path}.{p.Name}")).ToList(),
+            System.Text.Json.JsonValueKind.Array => element.EnumerateArray().SelectMany((e, i) => Flatten(e, $"{path}[{i}]")).ToList(),
+            System.Text.Json.JsonValueKind.String => [$"{path}={element.GetString()}"],
+            _ => [$"{path}={element.GetRawText()}"],
+        };
+    }
+
+    [Fact]
+    public async Task OutputOfAnUnknownFormat_IsAUsageErrorNamingTheChoices()
+    {
+        var (exit, output) = await CliRunner.RunAsync("agents", "-o", "xml", "--coordinator", _address);
 
         Assert.Equal(2, exit);
+        Assert.Contains("xml", output, StringComparison.Ordinal);
         Assert.Contains("yaml", output, StringComparison.Ordinal);
-        Assert.Contains("json", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -258,7 +288,7 @@ public sealed class CoordinatorCommandsTests : IAsyncLifetime
     {
         var network = Path.Combine(CliRunner.ReferenceData("topology_zoo"), "graphml", "Abilene.graphml");
 
-        var (exit, output) = await CliRunner.RunAsync("design", "simulate", "--network", network, "--history", Path.Combine(_dir, "history.db"), "--publish", _address, "--token", "ops-secret-0123456789");
+        var (exit, output) = await CliRunner.RunAsync("design", "simulate", "--network", network, "--history", Path.Combine(_dir, "history.db"), "--coordinator", _address, "--token", "ops-secret-0123456789");
 
         Assert.True(exit == 0, output);
         Assert.Contains("as design run 1", output, StringComparison.Ordinal);
