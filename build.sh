@@ -162,6 +162,13 @@ case "$command" in
       dotnet "$lab" bench design --network ../shared/data/topology_zoo/graphml/Kdl.graphml
     fi
     ;;
+  docs)
+    # The generated pages (docs/configuration.md from the options classes), rewritten by the test that checks them.
+    build
+    NETWORKTWIN_WRITE_DOCS=1 dotnet test tests/NetworkTwin.Central.Tests -c Release --no-build -nologo \
+      --filter "FullyQualifiedName~ConfigurationReferenceTests.DocsConfigurationMd" >/dev/null
+    echo "docs/configuration.md rewritten; git diff shows what changed"
+    ;;
   package)
     ensure_debian_packages
     if ! command -v dpkg-deb >/dev/null 2>&1; then
@@ -171,7 +178,7 @@ case "$command" in
     bash packaging/build.sh
     ;;
   *)
-    echo "usage: ./build.sh demo|test|bench|package [options passed to the command]" >&2
+    echo "usage: ./build.sh demo|test|bench|docs|package [options passed to the command]" >&2
     exit 2
     ;;
 esac

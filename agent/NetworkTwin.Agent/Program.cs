@@ -15,39 +15,12 @@ try
 {
     using var host = AgentHost.Build([.. args.Where(a => a != ServiceExit.ValidateConfigSwitch)]);
 
-    // Unknown keys and values of the wrong type, every one with its key, before anything binds (the binder would stop at the first).
-    var keys = ConfigurationCheck.Problems(
-        host.Services.GetRequiredService<IConfiguration>(),
-        (NetworkTwin.Agent.Configuration.AgentOptions.Section, typeof(NetworkTwin.Agent.Configuration.AgentOptions)),
-        ("Mqtt", typeof(NetworkTwin.Mqtt.Client.MqttClientOptions)),
-        (NetworkTwin.Hosting.Observability.TelemetryOptions.Section, typeof(NetworkTwin.Hosting.Observability.TelemetryOptions)));
-    if (keys.Count > 0)
+    // Every problem at once, each with its key: unknown keys, values of the wrong type, values out of range.
+    var problems = AgentHost.Problems(host.Services.GetRequiredService<IConfiguration>());
+    if (problems.Count > 0 || validateOnly)
     {
-        return ServiceExit.ReportValidation("networktwin-agent", keys, string.Empty);
-    }
-
-    if (validateOnly)
-    {
-        // Resolving the options runs every validator; nothing is started. Each section's problems are collected, not just the first section's.
-        var failures = new List<string>();
-        void Check<T>()
-            where T : class
-        {
-            try
-            {
-                _ = host.Services.GetRequiredService<IOptions<T>>().Value;
-            }
-            catch (OptionsValidationException ex)
-            {
-                failures.AddRange(ex.Failures);
-            }
-        }
-
-        Check<NetworkTwin.Agent.Configuration.AgentOptions>();
-        Check<NetworkTwin.Mqtt.Client.MqttClientOptions>();
-        Check<NetworkTwin.Hosting.Observability.TelemetryOptions>();
-        var agent = failures.Count == 0 ? host.Services.GetRequiredService<IOptions<NetworkTwin.Agent.Configuration.AgentOptions>>().Value : null;
-        return ServiceExit.ReportValidation("networktwin-agent", [.. failures.Distinct(StringComparer.Ordinal)], agent is null ? string.Empty : $"runs as site {agent.Site} with data in {agent.ResolvedDataDirectory}, site file {ServiceConfiguration.SiteFile("agent")}");
+        var agent = problems.Count == 0 ? host.Services.GetRequiredService<IOptions<NetworkTwin.Agent.Configuration.AgentOptions>>().Value : null;
+        return ServiceExit.ReportValidation("networktwin-agent", problems, agent is null ? string.Empty : $"runs as site {agent.Site} with data in {agent.ResolvedDataDirectory}, site file {ServiceConfiguration.SiteFile("agent")}");
     }
 
     // A worker that faulted stopped the host; exit non-zero so systemd's Restart=on-failure acts.

@@ -13,11 +13,26 @@ namespace NetworkTwin.Hosting;
 public static class ConfigurationCheck
 {
     /// <summary>Every problem under the given sections; empty when they bind cleanly.</summary>
-    public static IReadOnlyList<string> Problems(IConfiguration configuration, params (string Section, Type Options)[] sections)
+    public static IReadOnlyList<string> Problems(IConfiguration configuration, params (string Section, Type Options)[] sections) =>
+        Check(configuration, sections).Select(p => p.Message).ToList();
+
+    /// <summary>
+    /// The configuration without the keys that have a problem, so that binding it cannot throw and the checks of the
+    /// values that are fine still run (and report their own problems) beside the ones <see cref="Problems"/> names.
+    /// </summary>
+    public static IConfiguration Bindable(IConfiguration configuration, params (string Section, Type Options)[] sections)
+    {
+        var bad = Check(configuration, sections).Select(p => p.Key).ToList();
+        bool Bad(string key) => bad.Exists(b => key.Equals(b, StringComparison.OrdinalIgnoreCase) || key.StartsWith(b + ":", StringComparison.OrdinalIgnoreCase));
+        var kept = configuration.AsEnumerable().Where(pair => pair.Value is not null && !Bad(pair.Key));
+        return new ConfigurationBuilder().AddInMemoryCollection(kept).Build();
+    }
+
+    private static List<(string Key, string Message)> Check(IConfiguration configuration, (string Section, Type Options)[] sections)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(sections);
-        var problems = new List<string>();
+        var problems = new List<(string, string)>();
         foreach (var (name, type) in sections)
         {
             Members(configuration.GetSection(name), type, name, problems);
@@ -26,7 +41,7 @@ public static class ConfigurationCheck
         return problems;
     }
 
-    private static void Members(IConfigurationSection section, Type type, string path, List<string> problems)
+    private static void Members(IConfigurationSection section, Type type, string path, List<(string Key, string Message)> problems)
     {
         var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetIndexParameters().Length == 0).ToList();
         foreach (var child in section.GetChildren())
@@ -36,7 +51,7 @@ public static class ConfigurationCheck
             if (property is null || !(property.CanWrite || IsContainer(property.PropertyType)))
             {
                 var closest = Names.Closest(child.Key, properties.Where(p => p.CanWrite || IsContainer(p.PropertyType)).Select(p => p.Name));
-                problems.Add(closest is null ? $"{key} is not a setting" : $"{key} is not a setting (did you mean {path}:{closest}?)");
+                problems.Add((key, closest is null ? $"{key} is not a setting" : $"{key} is not a setting (did you mean {path}:{closest}?)"));
                 continue;
             }
 
@@ -44,7 +59,7 @@ public static class ConfigurationCheck
         }
     }
 
-    private static void Value(IConfigurationSection section, Type type, string key, List<string> problems)
+    private static void Value(IConfigurationSection section, Type type, string key, List<(string Key, string Message)> problems)
     {
         var target = Nullable.GetUnderlyingType(type) ?? type;
         if (IsScalar(target))
@@ -52,12 +67,12 @@ public static class ConfigurationCheck
             // null in a JSON file (unset) is fine; keys below a single value are not.
             if (section.GetChildren().Any())
             {
-                problems.Add($"{key} takes one value, not a section");
+                problems.Add((key, $"{key} takes one value, not a section"));
             }
 
             if (section.Value is { Length: > 0 } text && target != typeof(string) && !Converts(text, target))
             {
-                problems.Add($"{key}={text} is not {Describe(target)}");
+                problems.Add((key, $"{key}={text} is not {Describe(target)}"));
             }
 
             return;

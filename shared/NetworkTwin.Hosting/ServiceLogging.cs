@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -15,15 +16,46 @@ public sealed class LogSettings
     /// <summary>Folder of the rolling log files; empty = "logs" under the service's data directory.</summary>
     public string Directory { get; set; } = string.Empty;
 
+    /// <summary>A log file is rolled over at this size.</summary>
+
+    [Range(1, 10_000)]
+
     public int FileSizeLimitMegabytes { get; set; } = 10;
+
+    /// <summary>Rolled files kept; older ones are deleted.</summary>
+
+    [Range(1, 1000)]
 
     public int RetainedFiles { get; set; } = 10;
 
     /// <summary>Least level on the console (journald under systemd): Trace..Critical, or None.</summary>
+    [AllowedValues("Trace", "Debug", "Information", "Warning", "Error", "Critical", "None")]
     public string ConsoleLevel { get; set; } = "Information";
 
     /// <summary>Write the files as JSON lines (one event per line, for log shippers) instead of text.</summary>
     public bool Json { get; set; }
+
+    /// <summary>Every problem, each naming its key under <paramref name="section"/> (such as Agent:Logging) and what it accepts.</summary>
+    public IReadOnlyList<string> Validate(string section)
+    {
+        var errors = new List<string>();
+        if (!(FileSizeLimitMegabytes is >= 1 and <= 10_000))
+        {
+            errors.Add($"{section}:FileSizeLimitMegabytes must be 1..10000 (got {FileSizeLimitMegabytes}).");
+        }
+
+        if (!(RetainedFiles is >= 1 and <= 1000))
+        {
+            errors.Add($"{section}:RetainedFiles must be 1..1000 (got {RetainedFiles}).");
+        }
+
+        if (!Enum.TryParse<Microsoft.Extensions.Logging.LogLevel>(ConsoleLevel, true, out _) || int.TryParse(ConsoleLevel, out _))
+        {
+            errors.Add($"{section}:ConsoleLevel must be Trace, Debug, Information, Warning, Error, Critical or None (got \"{ConsoleLevel}\").");
+        }
+
+        return errors;
+    }
 }
 
 /// <summary>

@@ -40,10 +40,11 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             }
         }
 
-        foreach (var problem in ToFronthaulOptions(analysis).Validate())
+        // Pins are checked above, by their keys.
+        foreach (var problem in ToFronthaulOptions(analysis).Validate().Where(p => !p.StartsWith("--pin", StringComparison.Ordinal)))
         {
             // The analysis names its CLI flags; translate them to configuration keys.
-            errors.Add("Agent:Analysis: " + problem
+            errors.Add("Agent:Analysis:" + problem
                 .Replace("--links", "DeclaredLinks", StringComparison.Ordinal)
                 .Replace("--buffer-us", "BufferMicros", StringComparison.Ordinal)
                 .Replace("--loss", "LossTarget", StringComparison.Ordinal)
@@ -126,20 +127,7 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             errors.Add($"Agent:Outbox:MaxResults must be 100..1000000000 (got {options.Outbox.MaxResults}).");
         }
 
-        if (!(options.Logging.FileSizeLimitMegabytes is >= 1 and <= 10_000))
-        {
-            errors.Add($"Agent:Logging:FileSizeLimitMegabytes must be 1..10000 (got {options.Logging.FileSizeLimitMegabytes}).");
-        }
-
-        if (!(options.Logging.RetainedFiles is >= 1 and <= 1000))
-        {
-            errors.Add($"Agent:Logging:RetainedFiles must be 1..1000 (got {options.Logging.RetainedFiles}).");
-        }
-
-        if (!Enum.TryParse<Microsoft.Extensions.Logging.LogLevel>(options.Logging.ConsoleLevel, true, out _))
-        {
-            errors.Add($"Agent:Logging:ConsoleLevel must be Trace, Debug, Information, Warning, Error, Critical or None (got \"{options.Logging.ConsoleLevel}\").");
-        }
+        errors.AddRange(options.Logging.Validate("Agent:Logging"));
 
         var actuator = options.Actuator;
         if (!string.IsNullOrWhiteSpace(actuator.HookScript) && !File.Exists(actuator.HookScript))

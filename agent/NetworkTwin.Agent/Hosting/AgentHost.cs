@@ -7,6 +7,7 @@ using NetworkTwin.Agent.Configuration;
 using NetworkTwin.Agent.Ingest;
 using NetworkTwin.Agent.Live;
 using NetworkTwin.Agent.Status;
+using NetworkTwin.Hosting;
 using NetworkTwin.Mqtt.Client;
 using OpenTelemetry.Trace;
 using Serilog;
@@ -59,7 +60,47 @@ public static class AgentHost
         return NetworkTwin.Hosting.ServiceLogging.Create(agent.Logging, Path.Combine(agent.ResolvedDataDirectory, "logs"), "agent-", configuration);
     }
 
-    private static void AddAgentOptions(this IServiceCollection services, ConfigurationManager configuration)
+    /// <summary>
+    /// Every problem in the agent's configuration, each naming its key, all at once: unknown keys and values of the wrong
+    /// type first (before anything binds, as the binder would stop at the first), else what each section's validator
+    /// refuses. Empty when the agent can start. Used by --validate-config, at every start, and by the configuration reference's test.
+    /// </summary>
+    public static IReadOnlyList<string> Problems(IConfiguration configuration)
+    {
+        var keys = ConfigurationCheck.Problems(
+            configuration,
+            (AgentOptions.Section, typeof(AgentOptions)),
+            ("Mqtt", typeof(MqttClientOptions)),
+            (NetworkTwin.Hosting.Observability.TelemetryOptions.Section, typeof(NetworkTwin.Hosting.Observability.TelemetryOptions)));
+        if (keys.Count > 0)
+        {
+            return keys;
+        }
+
+        var services = new ServiceCollection();
+        services.AddAgentOptions(configuration);
+        using var provider = services.BuildServiceProvider();
+        var failures = new List<string>();
+        void Check<T>()
+            where T : class
+        {
+            try
+            {
+                _ = provider.GetRequiredService<IOptions<T>>().Value;
+            }
+            catch (OptionsValidationException ex)
+            {
+                failures.AddRange(ex.Failures);
+            }
+        }
+
+        Check<AgentOptions>();
+        Check<MqttClientOptions>();
+        failures.AddRange(NetworkTwin.Hosting.Observability.ServiceTelemetry.Problems(configuration));
+        return [.. failures.Distinct(StringComparer.Ordinal)];
+    }
+
+    private static void AddAgentOptions(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<AgentOptions>().Bind(configuration.GetSection(AgentOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AgentOptions>, AgentOptionsValidator>();

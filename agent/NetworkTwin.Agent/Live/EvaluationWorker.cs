@@ -49,6 +49,8 @@ internal sealed partial class EvaluationWorker(IOptions<AgentOptions> options, L
 
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.Window.EvaluateEverySeconds), time);
         string? lastShape = null;
+        var untrusted = string.Empty;
+        IReadOnlyList<string> warnings = [];
         while (timer.WaitForNextTickAsync(stoppingToken).AsTask().GetAwaiter().GetResult())
         {
             var evaluation = twin.Evaluate(targets.TargetGbps);
@@ -89,11 +91,43 @@ internal sealed partial class EvaluationWorker(IOptions<AgentOptions> options, L
                 Log.LinksChanged(logger, evaluation.DataTimeSeconds, links, evaluation.ElapsedMs);
                 lastShape = shape;
             }
+
+            // What the analysis could not establish, logged when it changes (a field engineer's first questions).
+            var unaligned = string.Join(',', evaluation.Report.Cells.Where(c => c.ClockOffsetMs is null).Select(c => c.Id));
+            if (unaligned != untrusted)
+            {
+                if (unaligned.Length > 0)
+                {
+                    Log.OffsetsUntrusted(logger, unaligned);
+                }
+                else
+                {
+                    Log.OffsetsTrusted(logger);
+                }
+
+                untrusted = unaligned;
+            }
+
+            foreach (var warning in evaluation.Report.Warnings.Except(warnings, StringComparer.Ordinal))
+            {
+                Log.AnalysisWarning(logger, warning);
+            }
+
+            warnings = evaluation.Report.Warnings;
         }
     }
 
     private static partial class Log
     {
+        [LoggerMessage(4005, LogLevel.Warning, "Window analysis: {Warning}")]
+        public static partial void AnalysisWarning(ILogger logger, string warning);
+
+        [LoggerMessage(4006, LogLevel.Warning, "Clock offsets untrusted for cell(s) {Cells}: no evidence in the window (shared loss events, or a match of their RU packet counts with their DU throughput) fixes their RU clock offset, and 'networktwin agent status' shows none for them. It clears when evidence arrives; if it stays, check that both their pkt-stats and their throughput telemetry arrive")]
+        public static partial void OffsetsUntrusted(ILogger logger, string cells);
+
+        [LoggerMessage(4007, LogLevel.Information, "Clock offsets: every cell's RU clock offset is fixed by evidence again")]
+        public static partial void OffsetsTrusted(ILogger logger);
+
         [LoggerMessage(4001, LogLevel.Information, "Link picture at data time {DataTime:0.00} s: {Links} (evaluated in {Ms:0.0} ms)")]
         public static partial void LinksChanged(ILogger logger, double dataTime, string links, double ms);
 

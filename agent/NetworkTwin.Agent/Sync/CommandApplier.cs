@@ -21,11 +21,8 @@ namespace NetworkTwin.Agent.Sync;
 /// </summary>
 internal sealed partial class CommandApplier(IOptions<AgentOptions> options, IConfiguration configuration, LiveTwin twin, Forecast.ModelSlot models, Control.CapacityTargets targets, ILogger<CommandApplier> logger)
 {
-    /// <summary>Keys the coordinator may change while the agent runs (under Agent:Analysis).</summary>
-    private static readonly string[] RemoteKeys = ["Agent:Analysis:LossTarget", "Agent:Analysis:BufferMicros", "Agent:Analysis:DeclaredLinks"];
-
     /// <summary>What a refusal lists as allowed: the fixed keys and the pin pattern.</summary>
-    private static readonly string AllowedKeys = string.Join(", ", RemoteKeys.Append("Agent:Analysis:Pins:<cell>"));
+    private static readonly string AllowedKeys = string.Join(", ", AgentOptions.RemoteKeys.Append("Agent:Analysis:Pins:<cell>"));
 
     public const string SettingsFileName = "coordinator-settings.json";
 
@@ -131,7 +128,7 @@ internal sealed partial class CommandApplier(IOptions<AgentOptions> options, ICo
     }
 
     private static bool IsRemoteKey(string key) =>
-        RemoteKeys.Contains(key, StringComparer.OrdinalIgnoreCase)
+        AgentOptions.RemoteKeys.Contains(key, StringComparer.OrdinalIgnoreCase)
         || PinKey().IsMatch(key);
 
     private string StoreModel(ModelUpdate model)

@@ -21,7 +21,7 @@ namespace NetworkTwin.Central.Control;
 ///   prediction, confirms them or shows a violation, and a violated decrease is rolled back;</item>
 /// <item>proposes a change for every agent link whose fresh sizing and forecast call for one
 ///   (<see cref="ControlPlanner"/>), which the <see cref="GovernancePolicy"/> approves or holds
-///   for an operator (<see cref="Decide"/>).</item>
+///   for an operator (<see cref="DecideAsync"/>).</item>
 /// </list>
 /// Every step is in the append-only audit trail. The repository holds all state, so a restarted
 /// coordinator carries on where it stopped.

@@ -9,7 +9,7 @@ namespace NetworkTwin.Central.Control;
 /// forecast) into a proposed capacity change, or none. Pure.
 /// <list type="bullet">
 /// <item>What the link needs: the buffer-model sizing for its loss target on the worst recent window
-///   (<paramref name="recentNeedGbps"/>, at least the latest), scaled up by the forecast growth (the next window's chance-constrained load over the load now)
+///   (recentNeedGbps of <see cref="Propose"/>, at least the latest), scaled up by the forecast growth (the next window's chance-constrained load over the load now)
 ///   when a forecast exists.</item>
 /// <item>Raise when the link needs more than its target, or, with no target known, when it loses more
 ///   than its loss target; lower when the need (with headroom) is below <see cref="ControlOptions.LowerBelowShare"/>

@@ -91,43 +91,30 @@ public sealed record CoordinatorSettings
     /// <summary>Reads the section; <paramref name="errors"/> gets one line per problem (empty when the settings are usable).</summary>
     public static CoordinatorSettings Read(IConfiguration configuration, out List<string> errors)
     {
-        errors = [];
-        var section = configuration.GetSection("Coordinator");
-        var problems = errors;
-        T Value<T>(string key, T fallback)
-        {
-            try
-            {
-                return section.GetValue(key, fallback)!;
-            }
-            catch (InvalidOperationException)
-            {
-                problems.Add($"Coordinator:{key} must be a {typeof(T).Name.ToLowerInvariant()} (got '{section[key]}').");
-                return fallback;
-            }
-        }
+        // Unknown keys and values of the wrong type first, each with its key; then the checks of everything else,
+        // bound without the keys already reported so that every problem shows up at once.
+        var sections = new[] { (CoordinatorOptions.Section, typeof(CoordinatorOptions)) };
+        errors = [.. NetworkTwin.Hosting.ConfigurationCheck.Problems(configuration, sections)];
+        var options = NetworkTwin.Hosting.ConfigurationCheck.Bindable(configuration, sections).GetSection(CoordinatorOptions.Section).Get<CoordinatorOptions>() ?? new CoordinatorOptions();
 
-        var addressText = Value("Address", "127.0.0.1");
-        if (!IPAddress.TryParse(addressText, out var address))
+        if (!IPAddress.TryParse(options.Address, out var address))
         {
-            errors.Add($"Coordinator:Address must be an IP address to listen on, such as 127.0.0.1 or 0.0.0.0 (got '{addressText}').");
+            errors.Add($"Coordinator:Address must be an IP address to listen on, such as 127.0.0.1 or 0.0.0.0 (got '{options.Address}').");
             address = IPAddress.Loopback;
         }
 
-        var port = Value("Port", 7070);
-        if (port is < 0 or > 65535)
+        if (options.Port is < 0 or > 65535)
         {
-            errors.Add($"Coordinator:Port must be 0..65535 (got {port}).");
+            errors.Add($"Coordinator:Port must be 0..65535 (got {options.Port}).");
         }
 
-        var shutdown = Value("ShutdownSeconds", 3.0);
-        if (!(shutdown is > 0 and <= 300))
+        if (!(options.ShutdownSeconds is > 0 and <= 300))
         {
-            errors.Add($"Coordinator:ShutdownSeconds must be above 0 and at most 300 (got {shutdown}).");
+            errors.Add($"Coordinator:ShutdownSeconds must be above 0 and at most 300 (got {options.ShutdownSeconds}).");
         }
 
-        var provider = Value("Repository:Provider", "sqlite").Trim().ToLowerInvariant();
-        var connection = section["Repository:ConnectionString"];
+        var provider = options.Repository.Provider.Trim().ToLowerInvariant();
+        var connection = options.Repository.ConnectionString;
         if (provider == "postgres")
         {
             provider = "postgresql";
@@ -142,9 +129,7 @@ public sealed record CoordinatorSettings
             errors.Add("Coordinator:Repository:ConnectionString is required when Coordinator:Repository:Provider is postgresql (for example Host=db;Database=networktwin;Username=twin;Password=...).");
         }
 
-        var certificate = section["Tls:CertificateFile"];
-        var key = section["Tls:KeyFile"];
-        var clientCa = section["Tls:ClientCaFile"];
+        var (certificate, key, clientCa) = (options.Tls.CertificateFile, options.Tls.KeyFile, options.Tls.ClientCaFile);
         if (string.IsNullOrWhiteSpace(certificate) != string.IsNullOrWhiteSpace(key))
         {
             errors.Add("Coordinator:Tls:CertificateFile and Coordinator:Tls:KeyFile go together: set both (TLS) or neither (cleartext HTTP/2).");
@@ -163,90 +148,59 @@ public sealed record CoordinatorSettings
             }
         }
 
-        var metricsAddress = Value("Metrics:Address", "127.0.0.1");
-        if (!IPAddress.TryParse(metricsAddress, out _))
+        var metrics = options.Metrics;
+        if (!IPAddress.TryParse(metrics.Address, out _))
         {
-            errors.Add($"Coordinator:Metrics:Address must be an IP address such as 127.0.0.1 (got '{metricsAddress}').");
+            errors.Add($"Coordinator:Metrics:Address must be an IP address such as 127.0.0.1 (got '{metrics.Address}').");
         }
 
-        var metricsPort = Value("Metrics:Port", 9470);
-        if (metricsPort is < 0 or > 65535)
+        if (metrics.Port is < 0 or > 65535)
         {
-            errors.Add($"Coordinator:Metrics:Port must be 0..65535, 0 for no metrics endpoint (got {metricsPort}).");
+            errors.Add($"Coordinator:Metrics:Port must be 0..65535, 0 for no metrics endpoint (got {metrics.Port}).");
         }
 
-        var topology = Bind<TopologyOptions>(section, "Topology", errors);
-
-        Check(topology, errors);
-        var learning = Bind<Learning.LearningOptions>(section, "Learning", errors);
-        errors.AddRange(learning.Validate());
-        var control = Bind<Control.ControlOptions>(section, "Control", errors);
-        errors.AddRange(control.Validate());
-        var logging = Bind<NetworkTwin.Hosting.LogSettings>(section, "Logging", errors);
-        var grpc = Bind<GrpcWireOptions>(section, "Grpc", errors);
-        errors.AddRange(grpc.Validate());
-
-        var agentTokens = Tokens(section.GetSection("AgentTokens"), "AgentTokens", errors);
-        var operatorTokens = Tokens(section.GetSection("OperatorTokens"), "OperatorTokens", errors);
-        var exposure = Exposure(address, metricsPort == 0 ? null : metricsAddress, certificate, clientCa, agentTokens.Count > 0, operatorTokens.Count > 0);
-        var allowInsecure = Value("AllowInsecure", false);
-        if (exposure is not null && !allowInsecure)
+        Check(options.Topology, errors);
+        errors.AddRange(options.Learning.Validate());
+        errors.AddRange(options.Control.Validate());
+        errors.AddRange(options.Grpc.Validate());
+        errors.AddRange(options.Logging.Validate("Coordinator:Logging"));
+        errors.AddRange(ShortTokens(options.AgentTokens, "AgentTokens"));
+        errors.AddRange(ShortTokens(options.OperatorTokens, "OperatorTokens"));
+        var exposure = Exposure(address, metrics.Port == 0 ? null : metrics.Address, certificate, clientCa, options.AgentTokens.Count > 0, options.OperatorTokens.Count > 0);
+        if (exposure is not null && !options.AllowInsecure)
         {
             errors.Add(exposure + "; add them, or set Coordinator:AllowInsecure=true to run exposed anyway (a warning is logged at every start).");
         }
 
         return new CoordinatorSettings
         {
-            InsecureExposure = allowInsecure ? exposure : null,
+            InsecureExposure = options.AllowInsecure ? exposure : null,
             Address = address,
-            Port = port,
-            DataDirectory = section["DataDirectory"] is { Length: > 0 } d
+            Port = options.Port,
+            DataDirectory = options.DataDirectory is { Length: > 0 } d
                 ? d
                 : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "networktwin", "central"),
-            ShutdownSeconds = shutdown,
+            ShutdownSeconds = options.ShutdownSeconds,
             RepositoryProvider = provider,
             RepositoryConnectionString = connection,
             CertificateFile = string.IsNullOrWhiteSpace(certificate) ? null : certificate,
             KeyFile = string.IsNullOrWhiteSpace(key) ? null : key,
             ClientCaFile = string.IsNullOrWhiteSpace(clientCa) ? null : clientCa,
-            Topology = topology,
-            Learning = learning,
-            Control = control,
-            Grpc = grpc,
-            MetricsAddress = metricsAddress,
-            MetricsPort = metricsPort,
-            Logging = logging,
-            AgentTokens = agentTokens,
-            OperatorTokens = operatorTokens,
+            Topology = options.Topology,
+            Learning = options.Learning,
+            Control = options.Control,
+            Grpc = options.Grpc,
+            MetricsAddress = metrics.Address,
+            MetricsPort = metrics.Port,
+            Logging = options.Logging,
+            AgentTokens = options.AgentTokens,
+            OperatorTokens = options.OperatorTokens,
         };
     }
 
-    /// <summary>Binds a sub-section; a value that does not fit its type is an error naming the section, and the defaults stand in.</summary>
-    private static T Bind<T>(IConfigurationSection section, string name, List<string> errors)
-        where T : new()
-    {
-        try
-        {
-            return section.GetSection(name).Get<T>() ?? new T();
-        }
-        catch (InvalidOperationException ex)
-        {
-            errors.Add($"Coordinator:{name}: {ex.Message}");
-            return new T();
-        }
-    }
-
-    private static Dictionary<string, string> Tokens(IConfigurationSection section, string name, List<string> errors)
-    {
-        var tokens = section.GetChildren().ToDictionary(t => t.Key, t => t.Value ?? string.Empty, StringComparer.Ordinal);
-        foreach (var (id, token) in tokens.Where(t => t.Value.Length < 16))
-        {
-            // The value itself is a secret: only its length is named.
-            errors.Add($"Coordinator:{name}:{id} must be at least 16 characters (it has {token.Length.ToString(CultureInfo.InvariantCulture)}).");
-        }
-
-        return tokens;
-    }
+    private static IEnumerable<string> ShortTokens(Dictionary<string, string> tokens, string name) =>
+        // The value itself is a secret: only its length is named.
+        tokens.Where(t => t.Value.Length < 16).Select(t => $"Coordinator:{name}:{t.Key} must be at least 16 characters (it has {t.Value.Length.ToString(CultureInfo.InvariantCulture)}).");
 
     private static void Check(TopologyOptions o, List<string> errors)
     {

@@ -1,23 +1,32 @@
+using System.ComponentModel.DataAnnotations;
 namespace NetworkTwin.Central.Learning;
 
 /// <summary>Coordinator:Learning: how often the coordinator retrains the agents' forecast model, and from what.</summary>
 public sealed record LearningOptions
 {
     /// <summary>Minutes between training rounds; 0 = only when an operator asks (networktwin models train).</summary>
+    [Range(0d, 10080d)]
     public double EveryMinutes { get; init; } = 60;
 
     /// <summary>How far back the history it learns from reaches.</summary>
+    [Range(0d, 2160d, MinimumIsExclusive = true)]
     public double HistoryHours { get; init; } = 168;
 
     /// <summary>Windows a link's history needs before it is learned from.</summary>
+    [Range(30, 1_000_000)]
     public int MinWindows { get; init; } = 120;
 
     /// <summary>The newest windows of each link that are read (older ones add little and cost memory).</summary>
     public int MaxWindowsPerLink { get; init; } = 20_000;
 
+    /// <summary>Training passes over the history per round.</summary>
+
+    [Range(1, 1000)]
+
     public int Epochs { get; init; } = 30;
 
     /// <summary>Share of each link's newest windows held out to judge the model (and the shipped one) on.</summary>
+    [Range(0.05, 0.5)]
     public double HoldoutFraction { get; init; } = 0.2;
 
     public IReadOnlyList<string> Validate()

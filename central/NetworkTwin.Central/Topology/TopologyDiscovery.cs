@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using NetworkTwin.Analytics.Topology;
 using NetworkTwin.Contracts.Sync;
@@ -9,21 +10,27 @@ namespace NetworkTwin.Central.Topology;
 public sealed class TopologyOptions
 {
     /// <summary>How often the coordinator rediscovers the link map.</summary>
+    [Range(1d, 3600d)]
     public double EverySeconds { get; init; } = 30;
 
     /// <summary>How far back loss evidence is taken (by the agents' production time).</summary>
+    [Range(10d, 86400d)]
     public double HorizonSeconds { get; init; } = 300;
 
     /// <summary>Largest RU clock offset either way, also between cells of different agents.</summary>
+    [Range(0d, 60d, MinimumIsExclusive = true)]
     public double MaxClockOffsetSeconds { get; init; } = 1.5;
 
     /// <summary>Weakest mean loss correlation that still makes one link.</summary>
+    [Range(0d, 1d, MinimumIsExclusive = true, MaximumIsExclusive = true)]
     public double MinCorrelation { get; init; } = 0.15;
 
     /// <summary>Weakest correlation peak, in standard deviations, that counts as evidence.</summary>
+    [Range(0d, double.MaxValue, MinimumIsExclusive = true)]
     public double MinPeakZ { get; init; } = 8;
 
     /// <summary>Cores the correlation may use.</summary>
+    [Range(1, int.MaxValue)]
     public int MaxParallelism { get; init; } = 1;
 }
 

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
 namespace NetworkTwin.Hosting.Observability;
@@ -12,6 +13,7 @@ public sealed class TelemetryOptions
     public string? OtlpEndpoint { get; set; }
 
     /// <summary>The share of new traces recorded, 0..1 (a trace begun elsewhere follows the sender's choice).</summary>
+    [Range(0d, 1d)]
     public double TraceSampleRatio { get; set; } = 1.0;
 
     /// <summary>Whether traces and pushed metrics are on.</summary>

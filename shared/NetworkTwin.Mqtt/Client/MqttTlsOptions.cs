@@ -3,6 +3,7 @@ namespace NetworkTwin.Mqtt.Client;
 /// <summary>TLS to the broker. The server certificate is always validated, against the system store or <see cref="CaFile"/>.</summary>
 public sealed class MqttTlsOptions
 {
+    /// <summary>Speak TLS to the broker (the certificate is always validated).</summary>
     public bool Enabled { get; set; }
 
     /// <summary>PEM file of the CA that signs the broker's certificate; null uses the system's trusted roots.</summary>
@@ -13,6 +14,8 @@ public sealed class MqttTlsOptions
 
     /// <summary>PEM client certificate, for brokers that require one (with <see cref="ClientKeyFile"/>).</summary>
     public string? ClientCertificateFile { get; set; }
+
+    /// <summary>PEM private key of ClientCertificateFile.</summary>
 
     public string? ClientKeyFile { get; set; }
 

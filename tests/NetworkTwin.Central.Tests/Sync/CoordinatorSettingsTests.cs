@@ -68,7 +68,7 @@ public class CoordinatorSettingsTests
     }
 
     [Fact]
-    public void EveryProblem_IsReportedWithItsKey_AndNoTokenValueLeaks()
+    public void EveryProblem_IsReportedWithItsKey_UnknownAndMistypedKeysFirst_AndNoTokenValueLeaks()
     {
         var errors = Errors(
             ("Coordinator:Address", "not-an-ip"),
@@ -80,10 +80,13 @@ public class CoordinatorSettingsTests
             ("Coordinator:Learning:HoldoutFraction", "0.9"),
             ("Coordinator:Control:Headroom", "-1"),
             ("Coordinator:Control:LowerBelowShare", "abc"),
+            ("Coordinator:Portt", "7071"),
             ("Coordinator:AgentTokens:du-1", "tiny-secret"));
 
         Assert.Collection(
             errors,
+            e => Assert.Equal("Coordinator:Control:LowerBelowShare=abc is not a number (with a dot as the decimal separator)", e),
+            e => Assert.Equal("Coordinator:Portt is not a setting (did you mean Coordinator:Port?)", e),
             e => Assert.StartsWith("Coordinator:Address must be an IP address", e, StringComparison.Ordinal),
             e => Assert.StartsWith("Coordinator:Port must be 0..65535 (got 70000)", e, StringComparison.Ordinal),
             e => Assert.StartsWith("Coordinator:Repository:ConnectionString is required", e, StringComparison.Ordinal),
@@ -92,7 +95,7 @@ public class CoordinatorSettingsTests
             e => Assert.StartsWith("Coordinator:Topology:MinCorrelation must be between 0 and 1", e, StringComparison.Ordinal),
             e => Assert.StartsWith("Coordinator:Learning:MinWindows must be 30..1000000 (got 5)", e, StringComparison.Ordinal),
             e => Assert.StartsWith("Coordinator:Learning:HoldoutFraction must be 0.05..0.5 (got 0.9)", e, StringComparison.Ordinal),
-            e => Assert.StartsWith("Coordinator:Control: Failed to convert configuration value 'abc'", e, StringComparison.Ordinal),
+            e => Assert.StartsWith("Coordinator:Control:Headroom must be 0..10", e, StringComparison.Ordinal),
             e => Assert.StartsWith("Coordinator:AgentTokens:du-1 must be at least 16 characters", e, StringComparison.Ordinal));
         Assert.DoesNotContain(errors, e => e.Contains("tiny-secret", StringComparison.Ordinal));
     }

@@ -11,7 +11,7 @@ public sealed class CompletionTests : IDisposable
 
     [Theory]
     [InlineData("networktwin ag", "agent\nagents\n")]
-    [InlineData("networktwin agents -o ", "json\ntable\n")]
+    [InlineData("networktwin agents -o ", "json\ntable\nyaml\n")]
     [InlineData("networktwin agents --coo", "--coordinator\n")]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task Bash_CompletesCommandsOptionsAndValues(string line, string expected)
