@@ -48,7 +48,7 @@ public static class DashboardApi
     public sealed record ScenarioRowView(string Name, double UnreachablePercent, string WorstLink, double BrokenPercent, int Violations, double CostPerMonth, string Notes);
 
     /// <summary>A control decision as the dashboard lists it (held ones get approve/reject buttons).</summary>
-    public sealed record DecisionView(long Id, string State, string Agent, int Link, string Action, double FromGbps, double ToGbps, double NeededGbps, double CostDeltaPerMonth, double? EffectLossPercent, string Justification, string Policy, string Outcome, long UpdatedUnixMs);
+    public sealed record DecisionView(long Id, string State, string Agent, int Link, int? DiscoveredLink, string Action, double FromGbps, double ToGbps, double NeededGbps, double CostDeltaPerMonth, double? EffectLossPercent, string Justification, string Policy, string Outcome, long UpdatedUnixMs);
 
     /// <summary>An operator's verdict on a held decision, as the dashboard posts it.</summary>
     public sealed record Verdict(bool Approve, string? Operator, string? Note);
@@ -117,7 +117,7 @@ public static class DashboardApi
                 [.. r.Worst.Take(10).Select(w => new DesignFailureView(w.Scenario, w.Kind, w.Components, Math.Round(w.LostPairsPercent, 2), Math.Round(w.UnreachableDemandGbps, 2), double.IsNaN(w.WorstUtilisation) ? null : Math.Round(w.WorstUtilisation, 3), w.OverloadedLinks))])).FirstOrDefault())
         {
             Decisions = [.. repository.Decisions(null, 20).Select(d => new DecisionView(
-                d.DecisionId, d.State, d.AgentId, d.LinkId, d.Action, d.FromGbps, d.ToGbps, d.NeededGbps, d.CostDeltaPerMonth, double.IsNaN(d.EffectLossPercent) ? null : Math.Round(d.EffectLossPercent, 3), d.Justification, d.Policy, d.Outcome, d.UpdatedUnixMs))],
+                d.DecisionId, d.State, d.AgentId, d.LinkId, CapacityView.DiscoveredLink(d.AgentId, d.Cells, linkOfCell), d.Action, d.FromGbps, d.ToGbps, d.NeededGbps, d.CostDeltaPerMonth, double.IsNaN(d.EffectLossPercent) ? null : Math.Round(d.EffectLossPercent, 3), d.Justification, d.Policy, d.Outcome, d.UpdatedUnixMs))],
             Scenario = repository.ScenarioRuns(1).Select(r => new ScenarioView(
                 r.RunId,
                 r.AtUnixMs,

@@ -32,7 +32,13 @@ internal sealed class OperatorService(
     public override Task<LinkList> ListLinks(ListLinksRequest request, ServerCallContext context)
     {
         var list = new LinkList();
-        list.Links.AddRange(repository.LatestLinks(request.Site));
+        var discovered = Discovered();
+        foreach (var link in repository.LatestLinks(request.Site))
+        {
+            link.DiscoveredLinkId = discovered(link.AgentId, link.Link.Cells);
+            list.Links.Add(link);
+        }
+
         return Task.FromResult(list);
     }
 
@@ -98,7 +104,13 @@ internal sealed class OperatorService(
         var latest = request.SinceSeconds == 0;
         var since = time.GetUtcNow().AddSeconds(-(latest ? 3600 : request.SinceSeconds)).ToUnixTimeMilliseconds();
         var list = new ForecastList();
-        list.Forecasts.AddRange(repository.Forecasts(since, request.AgentId, latest));
+        var discovered = Discovered();
+        foreach (var forecast in repository.Forecasts(since, request.AgentId, latest))
+        {
+            forecast.DiscoveredLinkId = discovered(forecast.AgentId, forecast.Forecast.Cells);
+            list.Forecasts.Add(forecast);
+        }
+
         return Task.FromResult(list);
     }
 
@@ -124,11 +136,17 @@ internal sealed class OperatorService(
         }
 
         var list = new DecisionList();
-        list.Decisions.AddRange(repository.Decisions(request.State.Length > 0 ? [request.State] : null, request.Limit is > 0 and <= 10_000 ? request.Limit : 100));
+        var discovered = Discovered();
+        foreach (var decision in repository.Decisions(request.State.Length > 0 ? [request.State] : null, request.Limit is > 0 and <= 10_000 ? request.Limit : 100))
+        {
+            decision.DiscoveredLinkId = discovered(decision.AgentId, decision.Cells);
+            list.Decisions.Add(decision);
+        }
+
         return Task.FromResult(list);
     }
 
-    public override Task<Decision> Decide(DecideRequest request, ServerCallContext context)
+    public override async Task<Decision> Decide(DecideRequest request, ServerCallContext context)
     {
         var who = OperatorAuthInterceptor.OperatorOf(context) ?? (request.Operator.Length is > 0 and <= 64 ? request.Operator : "operator");
         if (request.Note.Length > 1000)
@@ -136,7 +154,9 @@ internal sealed class OperatorService(
             throw Invalid("note must be at most 1000 characters");
         }
 
-        return control.DecideAsync(request.DecisionId, request.Approve, who, request.Note, context.CancellationToken);
+        var decision = await control.DecideAsync(request.DecisionId, request.Approve, who, request.Note, context.CancellationToken).ConfigureAwait(false);
+        decision.DiscoveredLinkId = Discovered()(decision.AgentId, decision.Cells);
+        return decision;
     }
 
     public override Task<AuditList> ListAudit(ListAuditRequest request, ServerCallContext context)
@@ -160,6 +180,16 @@ internal sealed class OperatorService(
     }
 
     public override Task<ModelRecord> TrainModel(TrainModelRequest request, ServerCallContext context) => trainer.TrainAsync(context.CancellationToken);
+
+    /// <summary>
+    /// One link identity: an agent's own link number is its local view; operators see the coordinator's discovered link
+    /// (the one most of its cells are on in the current map), with the agent's number beside it. 0 = not on the map yet.
+    /// </summary>
+    private Func<string, IEnumerable<int>, int> Discovered()
+    {
+        var linkOfCell = CapacityView.LinkOfCell(topology.Current());
+        return (agent, cells) => CapacityView.DiscoveredLink(agent, cells, linkOfCell) ?? 0;
+    }
 
     private static RpcException Invalid(string detail) => new(new Status(StatusCode.InvalidArgument, detail));
 }

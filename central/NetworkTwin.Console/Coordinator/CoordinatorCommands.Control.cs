@@ -136,7 +136,7 @@ public static partial class CoordinatorCommands
                 Invariant($"{d.DecisionId}"),
                 state,
                 Markup.Escape(d.AgentId),
-                Invariant($"{d.LinkId}"),
+                LinkLabel(d.DiscoveredLinkId, d.LinkId),
                 Invariant($"{(d.FromGbps > 0 ? d.FromGbps.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture) : "none")} -> {d.ToGbps:0.##}") + (d.RollbackOf > 0 ? Invariant($" (undoes {d.RollbackOf})") : string.Empty),
                 Invariant($"{d.NeededGbps:0.00}"),
                 Invariant($"{d.CostDeltaPerMonth:+0.##;-0.##;0}"),

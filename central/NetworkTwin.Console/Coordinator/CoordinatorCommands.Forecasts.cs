@@ -37,7 +37,7 @@ public static partial class CoordinatorCommands
                 table.AddRow(
                     Markup.Escape(f.Site),
                     Markup.Escape(f.AgentId),
-                    Invariant($"{p.LinkId}"),
+                    LinkLabel(f.DiscoveredLinkId, p.LinkId),
                     (p.Anomaly ? "[red]" : string.Empty) + Invariant($"{p.ObservedGbps:0.000}") + (p.Anomaly ? " anomaly[/]" : string.Empty),
                     Invariant($"{p.MedianGbps:0.000}"),
                     Invariant($"{p.LowerGbps:0.000} - {p.UpperGbps:0.000}"),

@@ -22,6 +22,17 @@ public static partial class CoordinatorCommands
             : CliContext.Current()?.Coordinator is { Length: > 0 } fromContext ? fromContext : "http://127.0.0.1:7070",
     };
 
+    /// <summary>
+    /// One link identity: the coordinator's discovered link, as in topology, capacities and recommendations, with the
+    /// agent's own number beside it where it differs ("1 (agent: 3)"); "? (agent: 3)" until the link map places its cells.
+    /// </summary>
+    internal static string LinkLabel(int discovered, int agentLink) => discovered switch
+    {
+        0 => Invariant($"? (agent: {agentLink})"),
+        _ when discovered == agentLink => Invariant($"{discovered}"),
+        _ => Invariant($"{discovered} (agent: {agentLink})"),
+    };
+
     internal static Option<string?> Token() => new("--token") { Description = "Operator token (else NETWORKTWIN_TOKEN, else the current context's token file)." };
 
     internal static readonly Option<FileInfo?> CaFile = new("--ca") { Description = "PEM file of the CA that signed the coordinator's certificate (https://; else the current context's)." };
@@ -74,7 +85,7 @@ public static partial class CoordinatorCommands
                 table.AddRow(
                     Markup.Escape(l.Site),
                     Markup.Escape(l.AgentId),
-                    Invariant($"{l.Link.LinkId}"),
+                    LinkLabel(l.DiscoveredLinkId, l.Link.LinkId),
                     string.Join(",", l.Link.Cells),
                     Invariant($"{l.Link.CapacityGbps:0.00}"),
                     Invariant($"{l.Link.PeakGbps:0.00}"),

@@ -87,6 +87,9 @@ public sealed class TwoAgentTopologyTests(PostgresClusterFixture postgres) : ICl
             "every discovered link sized by its agents",
             seconds: 30);
 
+        // One link identity: each agent's own links come back with the coordinator's id of the link their cells are on.
+        var agentLinks = await channel.Operators().ListLinksAsync(new ListLinksRequest());
+
         // A failure simulation published by the design twin, for the dashboard's design panel.
         var design = new DesignRun { Network = "Metro-8 ring", Nodes = 8, Links = 9, Kinds = { new DesignKind { Kind = "Link", Simulated = 9, Possible = 9, Partitioning = 0, Hurting = 3 } } };
         design.Worst.Add(new DesignFailure { Scenario = "link A-B", Kind = "Link", Components = 1, LostPairsPercent = 0, UnreachableDemandGbps = 0, WorstUtilisation = 1.25, OverloadedLinks = 2 });
@@ -114,6 +117,12 @@ public sealed class TwoAgentTopologyTests(PostgresClusterFixture postgres) : ICl
         Assert.Equal(3, capacities.Links.Count);
         Assert.All(capacities.Links, l => Assert.True(l.CapacityGbps > 0 && l.MeanGbps > 0, $"link {l.LinkId}: capacity {l.CapacityGbps}, mean {l.MeanGbps}"));
         Assert.Equal(map.Version, capacities.TopologyVersion);
+        Assert.NotEmpty(agentLinks.Links);
+        Assert.All(agentLinks.Links, l =>
+        {
+            var discovered = Assert.Single(map.Links, m => m.LinkId == l.DiscoveredLinkId);
+            Assert.Contains(discovered.Cells, c => c.Cell.AgentId == l.AgentId && l.Link.Cells.Contains(c.Cell.CellId));
+        });
 
         Assert.Contains("data-loaded=\"true\"", dom, StringComparison.Ordinal);
         Assert.Contains("<td>du-a</td>", dom, StringComparison.Ordinal);

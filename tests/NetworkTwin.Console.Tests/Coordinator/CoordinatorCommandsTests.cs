@@ -29,6 +29,7 @@ public sealed class CoordinatorCommandsTests : IAsyncLifetime
             ["Logging:LogLevel:Default"] = "Warning",
             ["Coordinator:Control:EverySeconds"] = "0.2",
             ["Coordinator:Control:SettleSeconds"] = "0",
+            ["Coordinator:Topology:EverySeconds"] = "3600", // the link map is the one a test stores, not rediscovered under it
         }));
         await _coordinator.StartAsync();
 
@@ -138,6 +139,28 @@ public sealed class CoordinatorCommandsTests : IAsyncLifetime
         using var channel = CoordinatorClients.Channel(new Uri(_address));
         var runs = await channel.Operators().ListScenarioRunsAsync(new NetworkTwin.Contracts.Operators.ListScenarioRunsRequest(), new Grpc.Core.Metadata { { "authorization", "Bearer ops-secret-0123456789" } });
         Assert.Equal(3, runs.Runs.Count);
+    }
+
+    [Fact]
+    public async Task Links_ShowTheCoordinatorsLinkId_WithTheAgentsOwnNumberBeside()
+    {
+        var before = await CliRunner.RunAsync("links", "--coordinator", _address, "--token", "ops-secret-0123456789");
+        // The coordinator's map puts the agent's cells 1-3 on its link 7 (the agent calls them its links 1 and 2).
+        var link = new NetworkTwin.Contracts.Topology.TopologyLink { LinkId = 7, Agents = { "du-paris-1" } };
+        link.Cells.AddRange(Enumerable.Range(1, 3).Select(c => new NetworkTwin.Contracts.Topology.TopologyCell { Cell = new NetworkTwin.Contracts.Topology.CellRef { AgentId = "du-paris-1", Site = "paris", CellId = c } }));
+        Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<NetworkTwin.Central.Repository.CoordinatorRepository>(_coordinator.Services)
+            .SaveTopology(new NetworkTwin.Contracts.Topology.TopologyMap { Links = { link } });
+
+        var (exit, table) = await CliRunner.RunAsync("links", "--coordinator", _address, "--token", "ops-secret-0123456789");
+        var (jsonExit, json) = await CliRunner.RunAsync("links", "-o", "json", "--coordinator", _address, "--token", "ops-secret-0123456789");
+
+        Assert.True(before.Exit == 0, before.Output);
+        Assert.Contains("? (agent: 1)", before.Output, StringComparison.Ordinal);
+        Assert.True(exit == 0 && jsonExit == 0, table + json);
+        Assert.Contains("7 (agent: 1)", table, StringComparison.Ordinal);
+        Assert.Contains("7 (agent: 2)", table, StringComparison.Ordinal);
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        Assert.All(document.RootElement.GetProperty("links").EnumerateArray(), l => Assert.Equal(7, l.GetProperty("discoveredLinkId").GetInt32()));
     }
 
     [Theory]
