@@ -151,7 +151,7 @@ case "$command" in
     fi
     dotnet "$lab" bench onnx
     if [ -f ../shared/data/traffic/abilene_tm_5min_20040301_20040314.csv ]; then
-      dotnet "$cli" forecast abilene
+      dotnet "$cli" lab forecast abilene
     fi
     if [ -f ../shared/data/topology_zoo/graphml/Kdl.graphml ]; then
       # networkx is the reference the design twin is measured against (Debian python3-networkx).

@@ -9,7 +9,7 @@ internal static class CliRunner
     public static Task<(int Exit, string Output)> RunAsync(params string[] args) => RunAsync(null, args);
 
     /// <summary>Runs the lab tool's tree (demo, bench) the same way.</summary>
-    public static Task<(int Exit, string Output)> RunLabAsync(params string[] args) => RunAsync(Lab.LabApp.Build, args);
+    public static Task<(int Exit, string Output)> RunLabAsync(params string[] args) => RunAsync(global::NetworkTwin.Lab.LabApp.Build, args);
 
     private static async Task<(int Exit, string Output)> RunAsync(Func<IAnsiConsole, System.CommandLine.RootCommand>? tree, string[] args)
     {
@@ -24,7 +24,7 @@ internal static class CliRunner
         console.Profile.Width = 200;
         var exit = tree is null
             ? await CliApp.RunAsync(args, console, writer)
-            : await CliApp.RunAsync(tree(console), Lab.LabApp.Name, args, console, writer);
+            : await CliApp.RunAsync(tree(console), global::NetworkTwin.Lab.LabApp.Name, args, console, writer);
         return (exit, writer.ToString());
     }
 

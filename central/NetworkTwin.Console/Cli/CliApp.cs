@@ -1,8 +1,6 @@
 using System.CommandLine;
 using NetworkTwin.Console.Agent;
 using NetworkTwin.Console.Design;
-using NetworkTwin.Console.Fronthaul;
-using NetworkTwin.Console.Replay;
 using Spectre.Console;
 
 namespace NetworkTwin.Console.Cli;
@@ -18,42 +16,38 @@ public static class CliApp
     {
         var root = new RootCommand("NetworkTwin: the network digital twin for fronthaul, transport and enterprise networks.") { OutputFormat.Option };
 
-        var analyze = new Command("analyze", "Analyse captured telemetry.");
-        analyze.Add(AnalyzeFronthaulCommand.Create(console));
-        root.Add(analyze);
-
-        var generate = new Command("generate", "Generate realistic telemetry with known ground truth.");
-        generate.Add(GenerateFronthaulCommand.Create(console));
-        root.Add(generate);
-
-        root.Add(DesignCommand.Create(console));
+        // The operators' commands, at the top: the coordinator's view, its decisions and commands, this box's agent.
         root.Add(Coordinator.CoordinatorCommands.Agents(console));
         root.Add(Coordinator.CoordinatorCommands.Links(console));
         root.Add(Coordinator.CoordinatorCommands.Topology(console));
         root.Add(Coordinator.CoordinatorCommands.Capacities(console));
-        root.Add(Coordinator.CoordinatorCommands.Configure(console));
-        root.Add(Coordinator.CoordinatorCommands.Commands(console));
         root.Add(Coordinator.CoordinatorCommands.Predictions(console));
-        root.Add(Coordinator.CoordinatorCommands.Models(console));
         root.Add(Coordinator.CoordinatorCommands.Recommendations(console));
+        root.Add(Coordinator.CoordinatorCommands.Models(console));
         root.Add(Coordinator.CoordinatorCommands.Decisions(console));
         root.Add(Coordinator.CoordinatorCommands.Approve(console));
         root.Add(Coordinator.CoordinatorCommands.Reject(console));
         root.Add(Coordinator.CoordinatorCommands.Audit(console));
-        root.Add(Coordinator.DevCaCommand.Create(console));
-        root.Add(Coordinator.VersionCommand.Create(console));
-        root.Add(Coordinator.ContextCommand.Create(console));
-        root.Add(CompletionCommand.Create(console));
-        root.Add(ReplayCommand.Create(console));
-
+        root.Add(Coordinator.CoordinatorCommands.Configure(console));
+        root.Add(Coordinator.CoordinatorCommands.Commands(console));
+        var scenario = new Command("scenario", "What-ifs on the live twin, recorded at the coordinator.");
+        scenario.Add(Scenario.TwinScenarioCommand.Create(console));
+        root.Add(scenario);
         var agent = new Command("agent", "The local edge agent.");
         agent.Add(AgentStatusCommand.Create(console));
         root.Add(agent);
 
-        root.Add(Models.OnnxCommand.Create(console));
-        root.Add(Models.ForecastCommand.Create(console));
-        root.Add(Scenario.LeoCommand.Create(console));
-        root.Add(Allocation.AllocateCommand.Create(console));
+        // The network architects' design twin.
+        root.Add(DesignCommand.Create(console));
+
+        // Setting up and the client itself.
+        root.Add(Coordinator.DevCaCommand.Create(console));
+        root.Add(Coordinator.ContextCommand.Create(console));
+        root.Add(Coordinator.VersionCommand.Create(console));
+        root.Add(CompletionCommand.Create(console));
+
+        // Evaluation and data tools, in one group so the operators' list stays short.
+        root.Add(Lab.LabCommand.Create(console));
         return root;
     }
 

@@ -115,7 +115,7 @@ public sealed class AgentCommandsTests : IDisposable
     [InlineData("--speed", "-1", "--speed must be")]
     public async Task Replay_BadOption_IsAUsageErrorNamingIt(string option, string value, string expected)
     {
-        var (exit, output) = await CliRunner.RunAsync("replay", "--data", _dir, option, value);
+        var (exit, output) = await CliRunner.RunAsync("lab", "replay", "--data", _dir, option, value);
 
         Assert.Equal(2, exit);
         Assert.Contains(expected, output, StringComparison.Ordinal);

@@ -14,7 +14,7 @@ public sealed class AnalyzeFronthaulCommandTests : IDisposable
         var data = CliRunner.ReferenceData("fronthaul");
         var json = Path.Combine(_out, "report.json");
 
-        var (exit, output) = await CliRunner.RunAsync("analyze", "fronthaul", "--data", data, "--links", "3", "--pin", "1=2", "--pin", "2=3", "--json", json, "--csv", _out);
+        var (exit, output) = await CliRunner.RunAsync("lab", "analyze", "fronthaul", "--data", data, "--links", "3", "--pin", "1=2", "--pin", "2=3", "--json", json, "--csv", _out);
 
         Assert.Equal(0, exit);
         Assert.Contains("Links", output, StringComparison.Ordinal);
@@ -51,7 +51,7 @@ public sealed class AnalyzeFronthaulCommandTests : IDisposable
     [Fact]
     public async Task AnalyzeFronthaul_MalformedPin_ExitsWithUsageErrorNamingIt()
     {
-        var (exit, output) = await CliRunner.RunAsync("analyze", "fronthaul", "--data", _out, "--pin", "1-2");
+        var (exit, output) = await CliRunner.RunAsync("lab", "analyze", "fronthaul", "--data", _out, "--pin", "1-2");
 
         Assert.Equal(2, exit);
         Assert.Contains("--pin '1-2'", output, StringComparison.Ordinal);
@@ -62,7 +62,7 @@ public sealed class AnalyzeFronthaulCommandTests : IDisposable
     {
         var missing = Path.Combine(_out, "nope");
 
-        var (exit, output) = await CliRunner.RunAsync("analyze", "fronthaul", "--data", missing);
+        var (exit, output) = await CliRunner.RunAsync("lab", "analyze", "fronthaul", "--data", missing);
 
         Assert.Equal(3, exit);
         Assert.Contains("does not exist", output, StringComparison.Ordinal);
@@ -71,7 +71,7 @@ public sealed class AnalyzeFronthaulCommandTests : IDisposable
     [Fact]
     public async Task AnalyzeFronthaul_LossOutOfRange_SaysTheAllowedRange()
     {
-        var (exit, output) = await CliRunner.RunAsync("analyze", "fronthaul", "--data", _out, "--loss", "1.5");
+        var (exit, output) = await CliRunner.RunAsync("lab", "analyze", "fronthaul", "--data", _out, "--loss", "1.5");
 
         Assert.Equal(2, exit);
         Assert.Contains("--loss must be", output, StringComparison.Ordinal);

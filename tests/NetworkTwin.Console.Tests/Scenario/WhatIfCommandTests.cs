@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace NetworkTwin.Console.Tests.Scenario;
 
-/// <summary>networktwin scenario what-if on the real reference data: the sweep, operators' own what-ifs, the record, bad input.</summary>
+/// <summary>networktwin lab scenario what-if on the real reference data: the sweep, operators' own what-ifs, the record, bad input.</summary>
 public sealed class WhatIfCommandTests : IDisposable
 {
     private readonly string _out = Directory.CreateTempSubdirectory("nt-whatif-").FullName;
@@ -16,7 +16,7 @@ public sealed class WhatIfCommandTests : IDisposable
     [Fact]
     public async Task Backbone_DefaultSweep_RanksFailuresAndRecordsTheRun()
     {
-        var (exit, output) = await CliRunner.RunAsync("scenario", "what-if", "--template", "backbone", "--network", Abilene, "--traffic", Traffic, "--day", "9", "--out", _out);
+        var (exit, output) = await CliRunner.RunAsync("lab", "scenario", "what-if", "--template", "backbone", "--network", Abilene, "--traffic", Traffic, "--day", "9", "--out", _out);
 
         Assert.True(exit == 0, output);
         Assert.Contains("abilene: 12 sites, 15 links", output, StringComparison.Ordinal);
@@ -35,7 +35,7 @@ public sealed class WhatIfCommandTests : IDisposable
     public async Task Fronthaul_OperatorsWhatIfs_OnTheRealCapture()
     {
         var (exit, output) = await CliRunner.RunAsync(
-            "scenario", "what-if", "--template", "fronthaul", "--data", CliRunner.ReferenceData("fronthaul"), "--out", _out,
+            "lab", "scenario", "what-if", "--template", "fronthaul", "--data", CliRunner.ReferenceData("fronthaul"), "--out", _out,
             "--what-if", "link-down:1", "--what-if", "growth:1.3@link 2+capacity:2=60");
 
         Assert.True(exit == 0, output);
@@ -51,20 +51,20 @@ public sealed class WhatIfCommandTests : IDisposable
     [InlineData("--day", "15", "--day must be 1..14", 2)]
     public async Task BadInput_IsNamed(string option, string value, string message, int code)
     {
-        var (exit, output) = await CliRunner.RunAsync("scenario", "what-if", "--template", "backbone", "--network", Abilene, "--traffic", Traffic, "--out", _out, option, value);
+        var (exit, output) = await CliRunner.RunAsync("lab", "scenario", "what-if", "--template", "backbone", "--network", Abilene, "--traffic", Traffic, "--out", _out, option, value);
 
         Assert.Equal(code, exit);
         Assert.Contains(message, output, StringComparison.Ordinal);
     }
 }
 
-/// <summary>networktwin allocate fronthaul on the real capture: chance-constrained capacity against peak provisioning.</summary>
+/// <summary>networktwin lab allocate fronthaul on the real capture: chance-constrained capacity against peak provisioning.</summary>
 public sealed class AllocateCommandTests
 {
     [Fact]
     public async Task Fronthaul_ChanceConstrainedCapacityKeepsItsBound_AndCostsFarLessThanPeak()
     {
-        var (exit, output) = await CliRunner.RunAsync("allocate", "fronthaul", "--data", CliRunner.ReferenceData("fronthaul"));
+        var (exit, output) = await CliRunner.RunAsync("lab", "allocate", "fronthaul", "--data", CliRunner.ReferenceData("fronthaul"));
 
         Assert.True(exit == 0, output);
         var total = output[output.IndexOf("all links", StringComparison.Ordinal)..];
@@ -77,7 +77,7 @@ public sealed class AllocateCommandTests
     [Fact]
     public async Task Fronthaul_BadBound_IsAUsageError()
     {
-        var (exit, output) = await CliRunner.RunAsync("allocate", "fronthaul", "--data", CliRunner.ReferenceData("fronthaul"), "--epsilon", "0.7");
+        var (exit, output) = await CliRunner.RunAsync("lab", "allocate", "fronthaul", "--data", CliRunner.ReferenceData("fronthaul"), "--epsilon", "0.7");
 
         Assert.Equal(2, exit);
         Assert.Contains("--epsilon must be above 0 and below 0.5", output, StringComparison.Ordinal);

@@ -8,7 +8,7 @@ using NetworkTwin.Analytics.Fronthaul;
 using NetworkTwin.Analytics.Parsing;
 using NetworkTwin.Analytics.Scenario;
 using NetworkTwin.Console.Cli;
-using NetworkTwin.Console.Fronthaul;
+using NetworkTwin.Console.Lab.Fronthaul;
 using NetworkTwin.Telemetry.Files;
 using Spectre.Console;
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using NetworkTwin.Console.Cli;
-using NetworkTwin.Console.Models;
+using NetworkTwin.Console.Lab.Models;
 using NetworkTwin.Learning.Forecast;
 using NetworkTwin.Learning.Series;
 using NetworkTwin.Onnx.Runtime;

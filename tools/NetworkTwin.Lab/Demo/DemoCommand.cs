@@ -4,7 +4,7 @@ using NetworkTwin.Analytics.Fronthaul;
 using NetworkTwin.Analytics.Scenario;
 using NetworkTwin.Console.Agent;
 using NetworkTwin.Console.Cli;
-using NetworkTwin.Console.Fronthaul;
+using NetworkTwin.Console.Lab.Fronthaul;
 using NetworkTwin.Testing.Launchers;
 using Spectre.Console;
 

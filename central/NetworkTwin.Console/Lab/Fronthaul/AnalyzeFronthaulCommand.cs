@@ -5,9 +5,9 @@ using NetworkTwin.Console.Cli;
 using NetworkTwin.Telemetry.Files;
 using Spectre.Console;
 
-namespace NetworkTwin.Console.Fronthaul;
+namespace NetworkTwin.Console.Lab.Fronthaul;
 
-/// <summary><c>networktwin analyze fronthaul</c>: link map and link capacities from a capture folder.</summary>
+/// <summary><c>networktwin lab analyze fronthaul</c>: link map and link capacities from a capture folder.</summary>
 public static class AnalyzeFronthaulCommand
 {
     public static Command Create(IAnsiConsole console)

@@ -10,10 +10,10 @@ using NetworkTwin.Telemetry.Files;
 using Spectre.Console;
 using static System.FormattableString;
 
-namespace NetworkTwin.Console.Scenario;
+namespace NetworkTwin.Console.Lab.Scenario;
 
 /// <summary>
-/// <c>networktwin scenario what-if</c>: replays a network's state under what-ifs (failures, growth,
+/// <c>networktwin lab scenario what-if</c>: replays a network's state under what-ifs (failures, growth,
 /// spikes, new sites, capacity changes) with the template of its kind, many in parallel, and records
 /// every run as JSON.
 /// </summary>

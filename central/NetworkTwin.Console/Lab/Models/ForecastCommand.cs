@@ -6,10 +6,10 @@ using NetworkTwin.Learning.Forecast;
 using NetworkTwin.Learning.Series;
 using Spectre.Console;
 
-namespace NetworkTwin.Console.Models;
+namespace NetworkTwin.Console.Lab.Models;
 
 /// <summary>
-/// <c>networktwin forecast abilene</c>: the prediction accuracy on real backbone traffic. The 14 days
+/// <c>networktwin lab forecast abilene</c>: the prediction accuracy on real backbone traffic. The 14 days
 /// of Abilene traffic matrices are routed over the Abilene topology (hop-count shortest paths) into
 /// directed link loads; the Bayesian network trains on days 1-7 and predicts days 8-14.
 /// </summary>

@@ -1,7 +1,7 @@
 using NetworkTwin.Analytics.Fronthaul;
 using NetworkTwin.Telemetry.Files;
 
-namespace NetworkTwin.Console.Fronthaul;
+namespace NetworkTwin.Console.Lab.Fronthaul;
 
 /// <summary>One analysis run: inputs, the loaded capture, the report and how long it took.</summary>
 public sealed record FronthaulRun(

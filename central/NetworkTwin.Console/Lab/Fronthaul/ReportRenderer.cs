@@ -1,7 +1,7 @@
 using System.Globalization;
 using Spectre.Console;
 
-namespace NetworkTwin.Console.Fronthaul;
+namespace NetworkTwin.Console.Lab.Fronthaul;
 
 /// <summary>Prints a run for a person: the link map, the capacities as a table and a chart, and what went wrong.</summary>
 public static class ReportRenderer

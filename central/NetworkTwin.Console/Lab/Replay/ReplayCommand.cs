@@ -5,9 +5,9 @@ using NetworkTwin.Mqtt.Client;
 using NetworkTwin.Telemetry.Replay;
 using Spectre.Console;
 
-namespace NetworkTwin.Console.Replay;
+namespace NetworkTwin.Console.Lab.Replay;
 
-/// <summary><c>networktwin replay</c>: publish a capture's .dat files to a broker at real time or faster.</summary>
+/// <summary><c>networktwin lab replay</c>: publish a capture's .dat files to a broker at real time or faster.</summary>
 public static class ReplayCommand
 {
     public static Command Create(IAnsiConsole console)

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace NetworkTwin.Console.Fronthaul;
+namespace NetworkTwin.Console.Lab.Fronthaul;
 
 /// <summary>Writes a run as JSON (the full report) and CSV (one row per cell, one per link).</summary>
 public static class ReportFiles

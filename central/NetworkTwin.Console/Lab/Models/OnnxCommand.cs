@@ -4,9 +4,9 @@ using NetworkTwin.Onnx.Conformance;
 using NetworkTwin.Onnx.Runtime;
 using Spectre.Console;
 
-namespace NetworkTwin.Console.Models;
+namespace NetworkTwin.Console.Lab.Models;
 
-/// <summary><c>networktwin onnx conformance</c>: the ONNX backend test models through the project's ONNX Runtime binding.</summary>
+/// <summary><c>networktwin lab onnx conformance</c>: the ONNX backend test models through the project's ONNX Runtime binding.</summary>
 public static class OnnxCommand
 {
     public static Command Create(IAnsiConsole console)

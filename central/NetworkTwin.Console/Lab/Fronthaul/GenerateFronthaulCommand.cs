@@ -4,9 +4,9 @@ using NetworkTwin.Console.Cli;
 using NetworkTwin.Telemetry.Scenario;
 using Spectre.Console;
 
-namespace NetworkTwin.Console.Fronthaul;
+namespace NetworkTwin.Console.Lab.Fronthaul;
 
-/// <summary><c>networktwin generate fronthaul</c>: a realistic capture in the real file formats, with its truth.</summary>
+/// <summary><c>networktwin lab generate fronthaul</c>: a realistic capture in the real file formats, with its truth.</summary>
 public static class GenerateFronthaulCommand
 {
     public static Command Create(IAnsiConsole console)

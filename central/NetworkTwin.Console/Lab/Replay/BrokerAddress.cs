@@ -1,7 +1,7 @@
 using System.Globalization;
 using NetworkTwin.Console.Cli;
 
-namespace NetworkTwin.Console.Replay;
+namespace NetworkTwin.Console.Lab.Replay;
 
 /// <summary>Parses --broker HOST[:PORT].</summary>
 public static class BrokerAddress

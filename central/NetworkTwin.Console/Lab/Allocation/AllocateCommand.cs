@@ -8,10 +8,10 @@ using NetworkTwin.Telemetry.Files;
 using Spectre.Console;
 using static System.FormattableString;
 
-namespace NetworkTwin.Console.Allocation;
+namespace NetworkTwin.Console.Lab.Allocation;
 
 /// <summary>
-/// <c>networktwin allocate fronthaul|abilene</c>: chance-constrained capacity (the cheapest capacity a
+/// <c>networktwin lab allocate fronthaul|abilene</c>: chance-constrained capacity (the cheapest capacity a
 /// link's windows exceed with probability at most epsilon) against peak provisioning, judged by replaying
 /// real traffic the allocation did not see.
 /// </summary>

@@ -6,10 +6,10 @@ using NetworkTwin.Console.Cli;
 using Spectre.Console;
 using static System.FormattableString;
 
-namespace NetworkTwin.Console.Scenario;
+namespace NetworkTwin.Console.Lab.Scenario;
 
 /// <summary>
-/// <c>networktwin scenario leo</c>: a LEO satellite network as a scenario template. A Walker
+/// <c>networktwin lab scenario leo</c>: a LEO satellite network as a scenario template. A Walker
 /// constellation moves through time; ground links appear and disappear, inter-plane links switch off
 /// near the poles, and every station pair's latency over the constellation changes with them.
 /// </summary>
@@ -76,11 +76,7 @@ public static class LeoCommand
             return CliApp.ExitOk;
         });
 
-        var scenario = new Command("scenario", "Network kinds as scenario templates.");
-        scenario.Add(leo);
-        scenario.Add(WhatIfCommand.Create(console));
-        scenario.Add(TwinScenarioCommand.Create(console));
-        return scenario;
+        return leo;
     }
 
     private static GroundStation[] Stations(string[]? given)
