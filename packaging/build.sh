@@ -255,3 +255,6 @@ for exe in "$out/win-x64/agent/networktwin-agent.exe" "$out/win-x64/central/netw
 done
 [ "$(head -c 2 "$out/win-x64/cli/networktwin.exe")" = "MZ" ] || fail "networktwin.exe is not a Windows executable"
 echo "windows: $out/win-x64/ (agent/, central/, cli/networktwin.exe, install-agent.ps1: run it elevated to register the NetworkTwinAgent service)"
+
+# The README's operator quick start, done literally with these packages (transcript in out/packages/quickstart.txt).
+bash packaging/quickstart.sh
