@@ -103,6 +103,7 @@ public static partial class CoordinatorHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Metrics.CoordinatorMetricsServer>());
         builder.Services.AddSingleton(sp => new AgentAuthenticator(settings.AgentTokens, sp.GetRequiredService<ILogger<AgentAuthenticator>>(), clientCa));
         builder.Services.AddKeyedSingleton(Operators.OperatorAuthInterceptor.Tokens, (sp, _) => new AgentAuthenticator(settings.OperatorTokens, sp.GetRequiredService<ILogger<AgentAuthenticator>>()));
+        builder.Services.AddSingleton(new Operators.OperatorRoles(settings.OperatorRoles));
         AddGrpc(builder.Services, settings.Grpc);
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("NetworkTwin.Central.Sync");

@@ -49,6 +49,9 @@ public sealed record CoordinatorSettings
 
     public IReadOnlyDictionary<string, string> OperatorTokens { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Operator name to viewer or operator (absent: operator).</summary>
+    public IReadOnlyDictionary<string, string> OperatorRoles { get; init; } = new Dictionary<string, string>();
+
     /// <summary>What is reachable beyond this machine without protection, when Coordinator:AllowInsecure let it start anyway (logged at every start); null otherwise.</summary>
     public string? InsecureExposure { get; init; }
 
@@ -166,6 +169,17 @@ public sealed record CoordinatorSettings
         errors.AddRange(options.Logging.Validate("Coordinator:Logging"));
         errors.AddRange(ShortTokens(options.AgentTokens, "AgentTokens"));
         errors.AddRange(ShortTokens(options.OperatorTokens, "OperatorTokens"));
+        foreach (var (name, role) in options.OperatorRoles)
+        {
+            if (role is not (Operators.OperatorRoles.Viewer or Operators.OperatorRoles.Operator))
+            {
+                errors.Add($"Coordinator:OperatorRoles:{name} must be viewer or operator (got '{role}').");
+            }
+            else if (!options.OperatorTokens.ContainsKey(name))
+            {
+                errors.Add($"Coordinator:OperatorRoles:{name} names no operator: add Coordinator:OperatorTokens:{name}.");
+            }
+        }
         var exposure = Exposure(address, metrics.Port == 0 ? null : metrics.Address, certificate, clientCa, options.AgentTokens.Count > 0, options.OperatorTokens.Count > 0);
         if (exposure is not null && !options.AllowInsecure)
         {
@@ -195,6 +209,7 @@ public sealed record CoordinatorSettings
             Logging = options.Logging,
             AgentTokens = options.AgentTokens,
             OperatorTokens = options.OperatorTokens,
+            OperatorRoles = options.OperatorRoles,
         };
     }
 

@@ -14,8 +14,9 @@ namespace NetworkTwin.Central.Metrics;
 /// agents' gRPC port): /metrics (<see cref="CoordinatorInstruments"/> and the runtime's, through OpenTelemetry),
 /// /healthz, /readyz (ready: the repository answers), and the
 /// dashboard at / with the document it polls at /api/overview, and its approve/reject buttons
-/// (POST /api/decisions/{id}, JSON only, so another web page cannot post it from a browser; with
-/// operator tokens configured, the token's name is recorded, as over gRPC).
+/// (POST /api/decisions/{id}, JSON only, so another web page cannot post it from a browser). With operator
+/// tokens configured, the document needs a token of either role and a verdict the operator role; the token's
+/// name is recorded, as over gRPC.
 /// </summary>
 internal sealed class CoordinatorMetricsServer(
     CoordinatorSettings settings,
@@ -23,6 +24,7 @@ internal sealed class CoordinatorMetricsServer(
     TopologyService topology,
     Control.ControlLoop control,
     [FromKeyedServices(Operators.OperatorAuthInterceptor.Tokens)] Sync.AgentAuthenticator operators,
+    Operators.OperatorRoles roles,
     IServiceProvider services,
     ILogger<CoordinatorMetricsServer> logger)
     : MetricsServer(settings.MetricsAddress, settings.MetricsPort, services, logger)
@@ -31,7 +33,9 @@ internal sealed class CoordinatorMetricsServer(
     {
         var page = Dashboard.DashboardPage.Html;
         app.MapGet("/", () => Results.Content(page, "text/html; charset=utf-8"));
-        app.MapGet("/api/overview", () => Results.Json(Dashboard.DashboardApi.Build(repository, topology)));
+        app.MapGet("/api/overview", (HttpRequest request) => operators.Enabled && Caller(request) is null
+            ? Results.Problem("an operator token is missing or not valid (enter it on the page)", statusCode: StatusCodes.Status401Unauthorized)
+            : Results.Json(Dashboard.DashboardApi.Build(repository, topology)));
         app.MapPost("/api/decisions/{id:long}", async (long id, HttpRequest request, CancellationToken ct) =>
         {
             if (request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) != true)
@@ -49,10 +53,15 @@ internal sealed class CoordinatorMetricsServer(
                 return Results.Problem($"the verdict is not valid JSON: {ex.Message}", statusCode: StatusCodes.Status400BadRequest);
             }
 
-            var who = operators.Enabled ? operators.NameOf(Sync.AgentAuthenticator.PresentedToken(request.Headers.Authorization.ToString())) : verdict?.Operator;
+            var who = operators.Enabled ? Caller(request) : verdict?.Operator;
             if (operators.Enabled && who is null)
             {
                 return Results.Problem("an operator token is missing or not valid", statusCode: StatusCodes.Status401Unauthorized);
+            }
+
+            if (operators.Enabled && !roles.MayChange(who!))
+            {
+                return Results.Problem($"operator '{who}' may only read (Coordinator:OperatorRoles:{who} is viewer)", statusCode: StatusCodes.Status403Forbidden);
             }
 
             if (verdict is null || (verdict.Note?.Length ?? 0) > 1000 || (who?.Length ?? 0) > 64)
@@ -71,6 +80,9 @@ internal sealed class CoordinatorMetricsServer(
             }
         });
     }
+
+    /// <summary>The operator whose token the request carries, or null.</summary>
+    private string? Caller(HttpRequest request) => operators.NameOf(Sync.AgentAuthenticator.PresentedToken(request.Headers.Authorization.ToString()));
 
     protected override string? NotReady() => RepositoryHealthCheck.Problem(repository);
 }

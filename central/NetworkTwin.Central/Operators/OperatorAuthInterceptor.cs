@@ -8,9 +8,10 @@ namespace NetworkTwin.Central.Operators;
 /// <summary>
 /// Every call to the operators' API carries an operator token (Coordinator:OperatorTokens) when any
 /// is configured; the token's name rides on in <see cref="ServerCallContext.UserState"/> for the audit
-/// trail. A call without one gets UNAUTHENTICATED before its handler runs, and a log line without the token.
+/// trail. A call without one gets UNAUTHENTICATED before its handler runs, and a log line without the token;
+/// a viewer's call that would change something gets PERMISSION_DENIED (<see cref="OperatorRoles"/>).
 /// </summary>
-internal sealed class OperatorAuthInterceptor([FromKeyedServices(OperatorAuthInterceptor.Tokens)] AgentAuthenticator operators) : Interceptor
+internal sealed class OperatorAuthInterceptor([FromKeyedServices(OperatorAuthInterceptor.Tokens)] AgentAuthenticator operators, OperatorRoles roles) : Interceptor
 {
     /// <summary>The service key of the operators' authenticator (Coordinator:OperatorTokens), shared with the dashboard.</summary>
     public const string Tokens = "operators";
@@ -49,6 +50,7 @@ internal sealed class OperatorAuthInterceptor([FromKeyedServices(OperatorAuthInt
     {
         if (operators.CheckAny(context) is { } name)
         {
+            roles.Check(name, context.Method);
             context.UserState[OperatorKey] = name;
         }
     }

@@ -99,4 +99,16 @@ public class CoordinatorSettingsTests
             e => Assert.StartsWith("Coordinator:AgentTokens:du-1 must be at least 16 characters", e, StringComparison.Ordinal));
         Assert.DoesNotContain(errors, e => e.Contains("tiny-secret", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void OperatorRoles_AreViewerOrOperator_ForAKnownOperator()
+    {
+        var errors = Errors(
+            ("Coordinator:OperatorTokens:noc", "noc-secret-0123456789"),
+            ("Coordinator:OperatorRoles:noc", "admin"),
+            ("Coordinator:OperatorRoles:ghost", "viewer"));
+
+        Assert.Contains("Coordinator:OperatorRoles:noc must be viewer or operator (got 'admin').", errors);
+        Assert.Contains("Coordinator:OperatorRoles:ghost names no operator: add Coordinator:OperatorTokens:ghost.", errors);
+    }
 }
