@@ -6,8 +6,14 @@ namespace NetworkTwin.Central.Dashboard;
 /// <summary>What the dashboard shows, in one document the page polls: agents and their health, the link map, capacities, recent per-link series.</summary>
 public static class DashboardApi
 {
-    /// <summary>How far back the charts reach.</summary>
-    public const int HistorySeconds = 600;
+    /// <summary>The ranges the page offers, in minutes: 15 minutes to 7 days.</summary>
+    public static readonly IReadOnlyList<int> RangeMinutes = [15, 60, 360, 1440, 10080];
+
+    /// <summary>Points per chart line at most: a longer range is bucketed (capacity and peak the bucket's highest, mean its average).</summary>
+    public const int MaxPoints = 300;
+
+    /// <summary>The newest link results read for the charts of one range (per-link rollups would lift this; see the scale-out issue).</summary>
+    public const int MaxResults = 50_000;
 
     public sealed record AgentView(string Id, string Site, string Version, double LastSeenSecondsAgo, long Results, long StoredThrough, bool Healthy);
 
@@ -35,7 +41,7 @@ public static class DashboardApi
 
     public sealed record DesignView(string Network, int Nodes, int Links, long PublishedUnixMs, string PublishedBy, IReadOnlyList<DesignKindView> Kinds, IReadOnlyList<DesignFailureView> Worst);
 
-    public sealed record Overview(long Now, long TopologyVersion, string Statement, IReadOnlyList<AgentView> Agents, IReadOnlyList<LinkView> Links, IReadOnlyList<CellView> Unplaced, IReadOnlyList<SeriesView> Series, string Predictions, DesignView? Design)
+    public sealed record Overview(long Now, int RangeMinutes, long TopologyVersion, string Statement, IReadOnlyList<AgentView> Agents, IReadOnlyList<LinkView> Links, IReadOnlyList<CellView> Unplaced, IReadOnlyList<SeriesView> Series, string Predictions, DesignView? Design)
     {
         public IReadOnlyList<DecisionView> Decisions { get; init; } = [];
 
@@ -53,9 +59,12 @@ public static class DashboardApi
     /// <summary>An operator's verdict on a held decision, as the dashboard posts it.</summary>
     public sealed record Verdict(bool Approve, string? Operator, string? Note);
 
-    public static Overview Build(CoordinatorRepository repository, TopologyService topology)
+    public static Overview Build(CoordinatorRepository repository, TopologyService topology, int rangeMinutes = 15)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rangeMinutes);
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var since = now - (rangeMinutes * 60_000L);
+        var bucket = Math.Max(1L, rangeMinutes * 60_000L / MaxPoints);
         var agents = repository.Agents().Select(a => new AgentView(
             a.AgentId, a.Site, a.Version, Math.Round((now - a.LastSeenUnixMs) / 1000.0, 1), a.ResultsStored, a.StoredThrough, now - a.LastSeenUnixMs < 30_000)).ToList();
         var map = topology.Current();
@@ -74,30 +83,37 @@ public static class DashboardApi
         }).ToList();
 
         var linkOfCell = CapacityView.LinkOfCell(map);
-        var forecasts = repository.Forecasts(now - (HistorySeconds * 1000L), null, latestOnly: false)
+        var forecasts = repository.Forecasts(since, null, latestOnly: false)
             .GroupBy(f => (f.AgentId, f.Forecast.LinkId))
             .ToDictionary(g => g.Key, g => g.ToList());
         var models = forecasts.Values.SelectMany(f => f).Select(f => $"{f.Forecast.ModelName} v{f.Forecast.ModelVersion}").Distinct().ToList();
-        var series = repository.LinkHistory(now - (HistorySeconds * 1000L), 20_000)
+        var series = repository.LinkHistory(since, MaxResults)
             .GroupBy(h => (h.AgentId, h.Link.LinkId))
             .Select(g =>
             {
                 var discovered = CapacityView.DiscoveredLink(g.Key.AgentId, g.Last().Link.Cells, linkOfCell);
                 var predicted = forecasts.GetValueOrDefault((g.Key.AgentId, g.Key.LinkId)) ?? [];
-                return new SeriesView(g.Key.AgentId, g.Key.LinkId, discovered, [.. g.Select(h => new Point(h.ProducedUnixMs, Math.Round(h.Link.CapacityGbps, 3), Math.Round(h.Link.MeanGbps, 3), Math.Round(h.Link.PeakGbps, 3)))])
+                var points = g.GroupBy(h => h.ProducedUnixMs / bucket).Select(b => new Point(
+                    b.Last().ProducedUnixMs,
+                    Math.Round(b.Max(h => h.Link.CapacityGbps), 3),
+                    Math.Round(b.Average(h => h.Link.MeanGbps), 3),
+                    Math.Round(b.Max(h => h.Link.PeakGbps), 3)));
+                var band = predicted.GroupBy(f => f.ProducedUnixMs / bucket).Select(b => new ForecastPoint(
+                    b.Last().ProducedUnixMs + (long)(b.Last().Forecast.StepSeconds * 1000),
+                    Math.Round(b.Average(f => f.Forecast.MedianGbps), 3),
+                    Math.Round(b.Min(f => f.Forecast.LowerGbps), 3),
+                    Math.Round(b.Max(f => f.Forecast.UpperGbps), 3),
+                    Math.Round(b.Max(f => f.Forecast.RequiredCapacityGbps), 3)));
+                return new SeriesView(g.Key.AgentId, g.Key.LinkId, discovered, [.. points])
                 {
-                    Forecasts = [.. predicted.Select(f => new ForecastPoint(
-                        f.ProducedUnixMs + (long)(f.Forecast.StepSeconds * 1000),
-                        Math.Round(f.Forecast.MedianGbps, 3),
-                        Math.Round(f.Forecast.LowerGbps, 3),
-                        Math.Round(f.Forecast.UpperGbps, 3),
-                        Math.Round(f.Forecast.RequiredCapacityGbps, 3)))],
-                    Anomalies = [.. predicted.Where(f => f.Forecast.Anomaly).Select(f => f.ProducedUnixMs)],
+                    Forecasts = [.. band],
+                    Anomalies = [.. predicted.Where(f => f.Forecast.Anomaly).Select(f => f.ProducedUnixMs).TakeLast(MaxPoints)],
                 };
             })
             .OrderBy(s => s.Link ?? int.MaxValue).ThenBy(s => s.Agent, StringComparer.Ordinal).ToList();
         return new Overview(
             now,
+            rangeMinutes,
             map.Version,
             map.Statement,
             agents,

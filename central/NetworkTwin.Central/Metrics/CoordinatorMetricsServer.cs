@@ -33,9 +33,18 @@ internal sealed class CoordinatorMetricsServer(
     {
         var page = Dashboard.DashboardPage.Html;
         app.MapGet("/", () => Results.Content(page, "text/html; charset=utf-8"));
-        app.MapGet("/api/overview", (HttpRequest request) => operators.Enabled && Caller(request) is null
-            ? Results.Problem("an operator token is missing or not valid (enter it on the page)", statusCode: StatusCodes.Status401Unauthorized)
-            : Results.Json(Dashboard.DashboardApi.Build(repository, topology)));
+        app.MapGet("/api/overview", (HttpRequest request, int? minutes) =>
+        {
+            if (operators.Enabled && Caller(request) is null)
+            {
+                return Results.Problem("an operator token is missing or not valid (enter it on the page)", statusCode: StatusCodes.Status401Unauthorized);
+            }
+
+            var range = minutes ?? Dashboard.DashboardApi.RangeMinutes[0];
+            return Dashboard.DashboardApi.RangeMinutes.Contains(range)
+                ? Results.Json(Dashboard.DashboardApi.Build(repository, topology, range))
+                : Results.Problem($"minutes must be one of {string.Join(", ", Dashboard.DashboardApi.RangeMinutes)} (got {range})", statusCode: StatusCodes.Status400BadRequest);
+        });
         app.MapPost("/api/decisions/{id:long}", async (long id, HttpRequest request, CancellationToken ct) =>
         {
             if (request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) != true)

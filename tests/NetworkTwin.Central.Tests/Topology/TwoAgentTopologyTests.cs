@@ -100,6 +100,13 @@ public sealed class TwoAgentTopologyTests(PostgresClusterFixture postgres) : ICl
         var dom = await HeadlessChromium.DomAsync(dashboard);
         var screenshot = Path.Combine(AppContext.BaseDirectory, "dashboard.png");
         await HeadlessChromium.ScreenshotAsync(dashboard, screenshot);
+        // Drill-down and range picker, as the page's address holds them: one link's charts over the last hour.
+        var drilledLink = map.Links[0].LinkId;
+        var drilled = await HeadlessChromium.DomAsync(new Uri(dashboard, $"#range=60&link={drilledLink}"));
+        await HeadlessChromium.ScreenshotAsync(new Uri(dashboard, $"#range=60&link={drilledLink}"), Path.Combine(AppContext.BaseDirectory, "dashboard-link.png"), height: 2200);
+        using var http = new HttpClient { BaseAddress = dashboard };
+        var tooShort = await http.GetAsync(new Uri("api/overview?minutes=5", UriKind.Relative));
+        using var week = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(new Uri("api/overview?minutes=10080", UriKind.Relative)));
         await a.StopAsync();
         await b.StopAsync();
 
@@ -125,13 +132,23 @@ public sealed class TwoAgentTopologyTests(PostgresClusterFixture postgres) : ICl
         });
 
         Assert.Contains("data-loaded=\"true\"", dom, StringComparison.Ordinal);
-        Assert.Contains("<td>du-a</td>", dom, StringComparison.Ordinal);
-        Assert.Contains("<td>du-b</td>", dom, StringComparison.Ordinal);
+        Assert.Contains("data-agent=\"du-a\"", dom, StringComparison.Ordinal);
+        Assert.Contains("data-agent=\"du-b\"", dom, StringComparison.Ordinal);
         Assert.Equal(12, System.Text.RegularExpressions.Regex.Count(dom, "data-cell=\"du-[ab]:"));
         Assert.Equal(3, System.Text.RegularExpressions.Regex.Count(dom, "class=\"link-label\""));
         Assert.Contains("class=\"capacityGbps\"", dom, StringComparison.Ordinal);
         Assert.Contains("Metro-8 ring: 8 nodes, 9 links", dom, StringComparison.Ordinal);
         Assert.Contains("<td>link A-B</td>", dom, StringComparison.Ordinal);
         Assert.True(new FileInfo(screenshot).Length > 20_000, $"the screenshot {screenshot} looks empty");
+
+        Assert.Contains($"Link {drilledLink}: load, sized capacity and forecast", drilled, StringComparison.Ordinal);
+        var charted = System.Text.RegularExpressions.Regex.Matches(drilled, "data-chart-link=\"(\\d+)\"").Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
+        Assert.NotEmpty(charted);
+        Assert.All(charted, l => Assert.Equal(drilledLink, l));
+        Assert.True(charted.Count < System.Text.RegularExpressions.Regex.Count(dom, "data-chart-link="), "the drill-down shows fewer charts than the overview");
+        Assert.Contains("<title>", drilled, StringComparison.Ordinal); // the points' tooltips
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, tooShort.StatusCode);
+        Assert.Equal(10080, week.RootElement.GetProperty("rangeMinutes").GetInt32());
+        Assert.All(week.RootElement.GetProperty("series").EnumerateArray(), s => Assert.InRange(s.GetProperty("points").GetArrayLength(), 1, 300));
     }
 }
