@@ -96,13 +96,18 @@ public sealed class GovernedControlTests : IDisposable
         var approved = await channel.Operators().DecideAsync(new DecideRequest { DecisionId = chosen.DecisionId, Approve = true, Operator = "ana", Note = "approved in the change meeting" });
         Assert.Equal("sent", approved.State);
 
-        // The other one is rejected from the dashboard (the endpoint its buttons post to); a form post is refused.
+        // The other one is rejected from the dashboard, in a real browser: its reject button, the note asked for, the page redrawn.
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{web}/") };
         using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["approve"] = "true" });
         Assert.Equal(System.Net.HttpStatusCode.UnsupportedMediaType, (await http.PostAsync(new Uri($"api/decisions/{other.DecisionId}", UriKind.Relative), form)).StatusCode);
-        using var reject = new StringContent("{\"approve\": false, \"operator\": \"ben\", \"note\": \"wait for the new line card\"}", System.Text.Encoding.UTF8, "application/json");
-        var posted = await http.PostAsync(new Uri($"api/decisions/{other.DecisionId}", UriKind.Relative), reject);
-        Assert.True(posted.IsSuccessStatusCode, await posted.Content.ReadAsStringAsync());
+        await using (var browser = await Dashboard.DashboardBrowser.OpenAsync(http.BaseAddress, "wait for the new line card"))
+        {
+            var button = browser.Page.Locator($"button.reject[data-decision='{other.DecisionId}']");
+            await button.ClickAsync(new Microsoft.Playwright.LocatorClickOptions { Timeout = 20_000 });
+            await browser.Page.Locator($"button.reject[data-decision='{other.DecisionId}']").WaitForAsync(new Microsoft.Playwright.LocatorWaitForOptions { State = Microsoft.Playwright.WaitForSelectorState.Detached, Timeout = 20_000 });
+            await browser.ScreenshotAsync("dashboard-rejected.png");
+        }
+
         using var twice = new StringContent("{\"approve\": true}", System.Text.Encoding.UTF8, "application/json");
         Assert.Equal(System.Net.HttpStatusCode.Conflict, (await http.PostAsync(new Uri($"api/decisions/{other.DecisionId}", UriKind.Relative), twice)).StatusCode);
 
@@ -156,7 +161,7 @@ public sealed class GovernedControlTests : IDisposable
             trail.Entries.Select(e => (e.Actor, e.Event)));
         Assert.Contains("shaper on link", trail.Entries[4].Detail, StringComparison.Ordinal);
         var otherTrail = await channel.Operators().ListAuditAsync(new ListAuditRequest { DecisionId = other.DecisionId });
-        Assert.Equal([("coordinator", "proposed"), ("policy", "held for approval"), ("operator:ben", "rejected")], otherTrail.Entries.Select(e => (e.Actor, e.Event)));
+        Assert.Equal([("coordinator", "proposed"), ("policy", "held for approval"), ("operator:dashboard", "rejected")], otherTrail.Entries.Select(e => (e.Actor, e.Event)));
         Assert.Equal("wait for the new line card", otherTrail.Entries[2].Detail);
         await agent.StopAsync();
     }
