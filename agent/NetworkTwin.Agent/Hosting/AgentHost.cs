@@ -54,9 +54,17 @@ public static class AgentHost
     }
 
     /// <summary>Rolling, size-capped files for field engineers (text or JSON lines) plus the console.</summary>
+    /// <summary>
+    /// The Agent section as far as it binds, for what must be known before the host is built (the log folder, the data
+    /// directory): a value of the wrong type is left out here, so that it is reported with its key by
+    /// <see cref="Problems"/> instead of stopping the build with the binder's exception.
+    /// </summary>
+    private static AgentOptions StartupOptions(IConfiguration configuration) =>
+        ConfigurationCheck.Bindable(configuration, (AgentOptions.Section, typeof(AgentOptions))).GetSection(AgentOptions.Section).Get<AgentOptions>() ?? new AgentOptions();
+
     private static Serilog.Core.Logger CreateLogger(ConfigurationManager configuration)
     {
-        var agent = configuration.GetSection(AgentOptions.Section).Get<AgentOptions>() ?? new AgentOptions();
+        var agent = StartupOptions(configuration);
         return NetworkTwin.Hosting.ServiceLogging.Create(agent.Logging, Path.Combine(agent.ResolvedDataDirectory, "logs"), "agent-", configuration);
     }
 
@@ -144,7 +152,7 @@ public static class AgentHost
     /// </summary>
     private static void AddRemoteSettings(ConfigurationManager configuration)
     {
-        var agent = configuration.GetSection(AgentOptions.Section).Get<AgentOptions>() ?? new AgentOptions();
+        var agent = StartupOptions(configuration);
         var remote = Sync.CommandApplier.LoadRemoteSettings(agent.ResolvedDataDirectory);
         if (remote.Count == 0)
         {

@@ -15,10 +15,12 @@ public sealed class AgentCommandLineTests : IDisposable
     [Fact]
     public async Task ValidateConfig_WrongTypesUnknownKeysAndBadValues_AllReportedWithTheirKeys_Exit2()
     {
-        var (exit, output) = await RunAsync("--validate-config", "--Mqtt:Port=abc", "--Mqtt:Hots=broker", "--Agent:Window:Secnds=3");
+        // Agent:Window:Seconds=abc is read before the host exists (for the log folder): it must be reported, not thrown.
+        var (exit, output) = await RunAsync("--validate-config", "--Mqtt:Port=abc", "--Mqtt:Hots=broker", "--Agent:Window:Secnds=3", "--Agent:Window:Seconds=abc");
 
         Assert.Equal(2, exit);
-        Assert.Contains("3 problem(s)", output, StringComparison.Ordinal);
+        Assert.Contains("4 problem(s)", output, StringComparison.Ordinal);
+        Assert.Contains("Agent:Window:Seconds=abc is not a number", output, StringComparison.Ordinal);
         Assert.Contains("Mqtt:Port=abc is not a whole number", output, StringComparison.Ordinal);
         Assert.Contains("Mqtt:Hots is not a setting (did you mean Mqtt:Host?)", output, StringComparison.Ordinal);
         Assert.Contains("Agent:Window:Secnds is not a setting (did you mean Agent:Window:Seconds?)", output, StringComparison.Ordinal);
