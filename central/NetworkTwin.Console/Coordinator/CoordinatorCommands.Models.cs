@@ -38,10 +38,16 @@ public static partial class CoordinatorCommands
         train.SetAction(async (parse, ct) =>
         {
             ModelRecord? record = null;
-            await console.Status().StartAsync("training on the coordinator (learning from every agent's link history)...", async _ =>
+            Task<ModelRecord> Train() => CallAsync(parse.GetRequiredValue(trainAddress), parse.GetValue(trainToken), parse.GetValue(CaFile), (c, o) => c.TrainModelAsync(new TrainModelRequest(), (o with { Timeout = TimeSpan.FromMinutes(10) }).Options()).ResponseAsync, ct);
+            if (OutputFormat.IsDocument(parse))
             {
-                record = await CallAsync(parse.GetRequiredValue(trainAddress), parse.GetValue(trainToken), parse.GetValue(CaFile), (c, o) => c.TrainModelAsync(new TrainModelRequest(), (o with { Timeout = TimeSpan.FromMinutes(10) }).Options()).ResponseAsync, ct).ConfigureAwait(false);
-            }).ConfigureAwait(false);
+                // A script reads the document alone: no progress line before it.
+                record = await Train().ConfigureAwait(false);
+            }
+            else
+            {
+                await console.Status().StartAsync("training on the coordinator (learning from every agent's link history)...", async _ => record = await Train().ConfigureAwait(false)).ConfigureAwait(false);
+            }
             if (OutputFormat.TryWriteJson(parse, console, record!))
             {
                 return CliApp.ExitOk;

@@ -38,6 +38,30 @@ public sealed class AgentCommandsTests : IDisposable
         Assert.Contains("kbit is not a number", output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("json")]
+    [InlineData("yaml")]
+    public async Task Status_AsADocument_IsTheStatusFileForScripts(string format)
+    {
+        WriteStatus(DateTimeOffset.UtcNow, connected: true);
+
+        var (exit, output) = await CliRunner.RunAsync("agent", "status", "--data-dir", _dir, "-o", format);
+
+        Assert.True(exit == 0, output);
+        if (format == "json")
+        {
+            var status = JsonSerializer.Deserialize<AgentStatusDocument>(output, AgentStatusDocument.JsonOptions)!;
+            Assert.Equal(12.34, Assert.Single(status.Links).CapacityGbps);
+        }
+        else
+        {
+            // YAML reads every scalar back as text; the structure and values are the JSON document's.
+            var tree = new YamlDotNet.Serialization.DeserializerBuilder().Build().Deserialize<Dictionary<object, object>>(output);
+            var link = Assert.IsType<Dictionary<object, object>>(Assert.Single(Assert.IsType<List<object>>(tree["links"])));
+            Assert.Equal("12.34", link["capacityGbps"]);
+        }
+    }
+
     [Fact]
     public async Task Status_StaleFile_SaysTheAgentIsNotRunningAndExitsNonZero()
     {

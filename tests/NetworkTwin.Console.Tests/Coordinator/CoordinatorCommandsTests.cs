@@ -191,6 +191,41 @@ public sealed class CoordinatorCommandsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OutputJson_OfTheCommandsThatChangeThings_IsTheReplyMessage()
+    {
+        using (var channel = CoordinatorClients.Channel(new Uri(_address)))
+        {
+            var link = new LinkCapacity { LinkId = 3, CapacityGbps = 30, PeakGbps = 60, MeanGbps = 12, ObservedLossPercent = 4, LossTarget = 0.01, BufferMicros = 143, TargetGbps = 10, Cells = { 7, 8 } };
+            await UploadAsync(channel, new UplinkBatch { AgentId = "du-paris-1", Results = { new Result { Sequence = 5, ProducedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), Link = link } } });
+            await Poll.UntilAsync(async () => (await channel.Operators().ListDecisionsAsync(new NetworkTwin.Contracts.Operators.ListDecisionsRequest { State = "held" }, new Grpc.Core.Metadata { { "authorization", "Bearer ops-secret-0123456789" } })).Decisions.Count == 1, "a held decision");
+        }
+
+        string[] token = ["-o", "json", "--coordinator", _address, "--token", "ops-secret-0123456789"];
+        var configure = await CliRunner.RunAsync(["configure", "--agent", "du-paris-1", "--set", "Agent:Analysis:LossTarget=0.02", "--reason", "test", "--wait", "0", .. token]);
+        var train = await CliRunner.RunAsync(["models", "train", .. token]);
+        var reject = await CliRunner.RunAsync(["reject", "1", "--note", "not this quarter", .. token]);
+
+        Assert.True(configure.Exit == 0, configure.Output);
+        using (var json = System.Text.Json.JsonDocument.Parse(configure.Output))
+        {
+            Assert.Equal("du-paris-1", json.RootElement.GetProperty("command").GetProperty("agentId").GetString());
+            Assert.Equal("pending", json.RootElement.GetProperty("state").GetString());
+        }
+
+        using (var json = System.Text.Json.JsonDocument.Parse(train.Output))
+        {
+            Assert.Equal("not-trained", json.RootElement.GetProperty("state").GetString());
+        }
+
+        Assert.True(reject.Exit == 0, reject.Output);
+        using (var json = System.Text.Json.JsonDocument.Parse(reject.Output))
+        {
+            Assert.Equal("1", json.RootElement.GetProperty("decisionId").GetString());
+            Assert.Equal("rejected", json.RootElement.GetProperty("state").GetString());
+        }
+    }
+
+    [Fact]
     public async Task Version_ShowsTheClientsAndTheCoordinatorsVersion()
     {
         var (exit, output) = await CliRunner.RunAsync("version", "-o", "json", "--coordinator", _address);
@@ -237,12 +272,19 @@ public sealed class CoordinatorCommandsTests : IAsyncLifetime
         File.SetUnixFileMode(token, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
         var set = await RunProcessAsync(config, "context", "set", "noc", "--coordinator", _address, "--token-file", token);
+        var list = await RunProcessAsync(config, "context", "list", "-o", "json");
         var agents = await RunProcessAsync(config, "agents", "-o", "json");
         var overridden = await RunProcessAsync(config, "agents", "--coordinator", "http://127.0.0.1:1");
         File.SetUnixFileMode(token, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
         var exposed = await RunProcessAsync(config, "agents");
 
         Assert.True(set.Exit == 0, set.Output);
+        using (var contexts = System.Text.Json.JsonDocument.Parse(list.Output))
+        {
+            Assert.Equal("noc", contexts.RootElement.GetProperty("current").GetString());
+            Assert.Equal(_address, contexts.RootElement.GetProperty("contexts").GetProperty("noc").GetProperty("coordinator").GetString());
+        }
+
         Assert.True(agents.Exit == 0, agents.Output);
         Assert.Contains("du-paris-1", agents.Output, StringComparison.Ordinal);
         Assert.Equal(3, overridden.Exit);
