@@ -96,7 +96,7 @@ internal sealed partial class SyncWorker(IOptions<AgentOptions> options, ResultO
             ClientCertificate = certificate,
         });
         var client = new AgentSync.AgentSyncClient(channel);
-        var registration = new RegisterRequest { AgentId = agentId, Site = options.Value.Site, Version = typeof(SyncWorker).Assembly.GetName().Version?.ToString() ?? "0" };
+        var registration = new RegisterRequest { AgentId = agentId, Site = options.Value.Site, Version = NetworkTwin.Hosting.ProductVersion.Text };
         registration.Capabilities.AddRange(["fronthaul-window", "capacity-sizing"]);
         var headers = CoordinatorChannel.Bearer(options.Value.Coordinator.Token);
         var reply = await client.RegisterAsync(registration, headers, DateTime.UtcNow.AddSeconds(10), stoppingToken).ConfigureAwait(false);

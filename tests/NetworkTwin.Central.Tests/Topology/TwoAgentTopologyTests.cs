@@ -63,6 +63,8 @@ public sealed class TwoAgentTopologyTests(PostgresClusterFixture postgres) : ICl
         publisher.Start();
         using var channel = CoordinatorClients.Channel(port);
         await Poll.UntilAsync(async () => (await channel.Operators().ListAgentsAsync(new ListAgentsRequest())).Agents.Count == 2, "both agents registered");
+        // Each registers with the product's one version (0.5.0+commit), as --version and networktwin version print it.
+        Assert.All((await channel.Operators().ListAgentsAsync(new ListAgentsRequest())).Agents, a => Assert.Equal(NetworkTwin.Hosting.ProductVersion.Text, a.Version));
         await AgentStatusFile.WaitSubscribedAsync(Path.Combine(_dir, "du-a"));
         await AgentStatusFile.WaitSubscribedAsync(Path.Combine(_dir, "du-b"));
 
