@@ -20,9 +20,15 @@ public static class ConfigurationCheck
     /// The configuration without the keys that have a problem, so that binding it cannot throw and the checks of the
     /// values that are fine still run (and report their own problems) beside the ones <see cref="Problems"/> names.
     /// </summary>
-    public static IConfiguration Bindable(IConfiguration configuration, params (string Section, Type Options)[] sections)
+    public static IConfiguration Bindable(IConfiguration configuration, params (string Section, Type Options)[] sections) =>
+        Bindable(configuration, out _, sections);
+
+    /// <summary><see cref="Bindable(IConfiguration, ValueTuple{string, Type}[])"/> and <see cref="Problems"/> from one walk of the keys.</summary>
+    public static IConfiguration Bindable(IConfiguration configuration, out IReadOnlyList<string> problems, params (string Section, Type Options)[] sections)
     {
-        var bad = Check(configuration, sections).Select(p => p.Key).ToList();
+        var found = Check(configuration, sections);
+        problems = found.Select(p => p.Message).ToList();
+        var bad = found.Select(p => p.Key).ToList();
         bool Bad(string key) => bad.Exists(b => key.Equals(b, StringComparison.OrdinalIgnoreCase) || key.StartsWith(b + ":", StringComparison.OrdinalIgnoreCase));
         var kept = configuration.AsEnumerable().Where(pair => pair.Value is not null && !Bad(pair.Key));
         return new ConfigurationBuilder().AddInMemoryCollection(kept).Build();
@@ -91,12 +97,13 @@ public static class ConfigurationCheck
         Members(section, target, key, problems);
     }
 
-    private static bool IsScalar(Type type) =>
+    /// <summary>Whether a property of this type binds from one value (else from child keys).</summary>
+    public static bool IsScalar(Type type) =>
         type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(decimal) || type == typeof(TimeSpan) || type == typeof(DateTimeOffset)
         || type == typeof(DateTime) || type == typeof(Guid) || type == typeof(Uri);
 
     /// <summary>Arrays, lists and dictionaries bind from child keys: the element type of each child, or null for a class.</summary>
-    private static Type? ElementOf(Type type)
+    public static Type? ElementOf(Type type)
     {
         if (type.IsArray)
         {

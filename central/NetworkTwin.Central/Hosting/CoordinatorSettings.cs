@@ -97,8 +97,9 @@ public sealed record CoordinatorSettings
         // Unknown keys and values of the wrong type first, each with its key; then the checks of everything else,
         // bound without the keys already reported so that every problem shows up at once.
         var sections = new[] { (CoordinatorOptions.Section, typeof(CoordinatorOptions)) };
-        errors = [.. NetworkTwin.Hosting.ConfigurationCheck.Problems(configuration, sections)];
-        var options = NetworkTwin.Hosting.ConfigurationCheck.Bindable(configuration, sections).GetSection(CoordinatorOptions.Section).Get<CoordinatorOptions>() ?? new CoordinatorOptions();
+        var bindable = NetworkTwin.Hosting.ConfigurationCheck.Bindable(configuration, out var keyProblems, sections);
+        errors = [.. keyProblems];
+        var options = bindable.GetSection(CoordinatorOptions.Section).Get<CoordinatorOptions>() ?? new CoordinatorOptions();
 
         if (!IPAddress.TryParse(options.Address, out var address))
         {

@@ -70,13 +70,13 @@ public static partial class ConfigurationReference
             var value = instance is null ? null : property.GetValue(instance);
             var target = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
             var description = Summary(property);
-            if (Element(target) is { } element)
+            if (ConfigurationCheck.ElementOf(target) is { } element)
             {
                 var dictionary = target.GetGenericArguments().Length == 2;
                 var entry = dictionary ? $"{key}:<key>" : $"{key}:<n>";
                 keys.Add(new ReferenceKey(entry, element, Format(value), dictionary ? "one entry per key" : "one entry per index", remote(key), description, null, null));
             }
-            else if (IsScalar(target))
+            else if (ConfigurationCheck.IsScalar(target))
             {
                 var range = property.GetCustomAttribute<RangeAttribute>();
                 var values = property.GetCustomAttribute<AllowedValuesAttribute>();
@@ -94,13 +94,6 @@ public static partial class ConfigurationReference
             Walk(childPath, childType, childValue, remote, sections);
         }
     }
-
-    private static bool IsScalar(Type type) =>
-        type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(decimal) || type == typeof(TimeSpan);
-
-    private static Type? Element(Type type) => type.IsArray
-        ? type.GetElementType()
-        : type.IsGenericType && typeof(IEnumerable).IsAssignableFrom(type) && type != typeof(string) ? type.GetGenericArguments()[^1] : null;
 
     private static string Words(Type type) => type == typeof(string) ? "text" : ConfigurationCheck.Describe(type).Replace("a number (with a dot as the decimal separator)", "a number", StringComparison.Ordinal);
 
