@@ -43,7 +43,7 @@ public static class OutputFormat
     public static bool IsDocument(ParseResult parse) => parse.GetValue(Option) is Json or Yaml;
 
     /// <summary>Writes the reply as JSON or YAML when one was asked for (then the caller prints nothing else); false otherwise.</summary>
-    public static bool TryWriteJson(ParseResult parse, IAnsiConsole console, IMessage reply)
+    public static bool TryWrite(ParseResult parse, IAnsiConsole console, IMessage reply)
     {
         ArgumentNullException.ThrowIfNull(reply);
         return IsDocument(parse) && TryWrite(parse, console, Formatter.Format(reply));

@@ -25,7 +25,7 @@ public static partial class CoordinatorCommands
             }
 
             var list = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.ListAuditAsync(new ListAuditRequest { DecisionId = parse.GetValue(decision), Limit = n }, o.Options()).ResponseAsync, ct).ConfigureAwait(false);
-            if (OutputFormat.TryWriteJson(parse, console, list))
+            if (OutputFormat.TryWrite(parse, console, list))
             {
                 return CliApp.ExitOk;
             }

@@ -52,7 +52,7 @@ public static partial class CoordinatorCommands
                 record = list.Commands.FirstOrDefault(r => r.Command.CommandId == record.Command.CommandId) ?? record;
             }
 
-            if (!OutputFormat.TryWriteJson(parse, console, record))
+            if (!OutputFormat.TryWrite(parse, console, record))
             {
                 console.WriteLine(record.State == "pending" ? "pending: the agent has not acknowledged it yet (it is delivered when the agent connects)" : $"{record.State}: {record.Detail}");
             }

@@ -17,7 +17,7 @@ public static partial class CoordinatorCommands
         command.SetAction(async (parse, ct) =>
         {
             var list = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.ListModelsAsync(new ListModelsRequest(), o.Options()).ResponseAsync, ct).ConfigureAwait(false);
-            if (OutputFormat.TryWriteJson(parse, console, list))
+            if (OutputFormat.TryWrite(parse, console, list))
             {
                 return CliApp.ExitOk;
             }
@@ -48,7 +48,7 @@ public static partial class CoordinatorCommands
             {
                 await console.Status().StartAsync("training on the coordinator (learning from every agent's link history)...", async _ => record = await Train().ConfigureAwait(false)).ConfigureAwait(false);
             }
-            if (OutputFormat.TryWriteJson(parse, console, record!))
+            if (OutputFormat.TryWrite(parse, console, record!))
             {
                 return CliApp.ExitOk;
             }

@@ -18,7 +18,7 @@ public static partial class CoordinatorCommands
         command.SetAction(async (parse, ct) =>
         {
             var list = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.ListForecastsAsync(new ListForecastsRequest { AgentId = parse.GetValue(agent) ?? string.Empty }, o.Options()).ResponseAsync, ct).ConfigureAwait(false);
-            if (OutputFormat.TryWriteJson(parse, console, list))
+            if (OutputFormat.TryWrite(parse, console, list))
             {
                 return CliApp.ExitOk;
             }

@@ -22,7 +22,7 @@ public static partial class CoordinatorCommands
         command.SetAction(async (parse, ct) =>
         {
             var map = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.GetTopologyAsync(new GetTopologyRequest { Refresh = parse.GetValue(refresh) }, (o with { Timeout = TimeSpan.FromSeconds(120) }).Options()).ResponseAsync, ct).ConfigureAwait(false);
-            if (OutputFormat.TryWriteJson(parse, console, map))
+            if (OutputFormat.TryWrite(parse, console, map))
             {
                 return CliApp.ExitOk;
             }

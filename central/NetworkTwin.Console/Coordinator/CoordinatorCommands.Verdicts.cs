@@ -31,7 +31,7 @@ public static partial class CoordinatorCommands
                 Operator = parse.GetValue(who) ?? Environment.UserName,
             };
             var decision = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.DecideAsync(request, o.Options()).ResponseAsync, ct).ConfigureAwait(false);
-            if (OutputFormat.TryWriteJson(parse, console, decision))
+            if (OutputFormat.TryWrite(parse, console, decision))
             {
                 return CliApp.ExitOk;
             }
