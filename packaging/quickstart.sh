@@ -13,7 +13,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 out="out/packages"
-version="$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props)"
+# shellcheck source=packaging/common.sh
+. packaging/common.sh
 # Under /tmp, not the clone: the units' user must be able to reach the root's files (a clone under /root is not).
 scratch="$(mktemp -d /tmp/networktwin-quickstart.XXXXXX)"
 chmod 755 "$scratch"
@@ -44,12 +45,7 @@ mkdir -p "$work" "$root"
 echo "# NetworkTwin $version operator quick start, $(date -u +%FT%TZ), $(uname -m)" >>"$transcript"
 
 # 1. Install the three packages into a fresh root.
-mkdir -p "$root/var/lib/dpkg/info" "$root/var/lib/dpkg/updates" "$root/etc"
-touch "$root/var/lib/dpkg/status" "$root/var/lib/dpkg/available"
-printf 'root:x:0:0:root:/root:/bin/sh\n' >"$root/etc/passwd"
-printf 'root:x:0:\n' >"$root/etc/group"
-printf 'root:*:19000:0:99999:7:::\n' >"$root/etc/shadow"
-printf 'root:*::\n' >"$root/etc/gshadow"
+fresh_root "$root"
 for name in networktwin-central networktwin-agent networktwin; do
   step dpkg --root="$root" --force-script-chrootless --force-depends --log=/dev/null -i "$out/${name}_${version}_amd64.deb" \
     || fail "$name did not install"
