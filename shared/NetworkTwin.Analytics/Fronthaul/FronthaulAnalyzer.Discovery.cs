@@ -178,16 +178,17 @@ public static partial class FronthaulAnalyzer
                 ? Math.Clamp(1 - (otherMean / options.MinLinkCorrelation), 0, 1)
                 : ownMean + otherMean > 0 ? ownMean / (ownMean + otherMean) : 0;
 
-            var best = Enumerable.Range(0, evidence.Length).Where(b => b != a).MaxBy(b => similarity[a, b]);
-            var bestPeak = peaks[evidence[a], evidence[best]];
             var text = string.Create(CultureInfo.InvariantCulture, $"mean r {ownMean:0.00} with link {own}");
             if (otherLink != 0)
             {
                 text += string.Create(CultureInfo.InvariantCulture, $", {otherMean:0.00} with link {otherLink}");
             }
 
-            if (similarity[a, best] > 0)
+            // With one cell of loss evidence there is no other cell to match.
+            var best = evidence.Length > 1 ? Enumerable.Range(0, evidence.Length).Where(b => b != a).MaxBy(b => similarity[a, b]) : -1;
+            if (best >= 0 && similarity[a, best] > 0)
             {
+                var bestPeak = peaks[evidence[a], evidence[best]];
                 text += string.Create(
                     CultureInfo.InvariantCulture,
                     $"; best match cell {stats[evidence[best]].CellId} (r {bestPeak.Correlation:0.00}, z {bestPeak.ZScore:0}, lag {bestPeak.Lag * SlotBinning.SlotSeconds * 1000:0.0} ms)");

@@ -9,6 +9,21 @@ public sealed class AnalyzeFronthaulCommandTests : IDisposable
     public void Dispose() => Directory.Delete(_out, recursive: true);
 
     [Fact]
+    public async Task AnalyzeFronthaul_OneCell_GetsItsLinkSized_NotAStackTrace()
+    {
+        var capture = Path.Combine(_out, "one-cell");
+        var (generated, generation) = await CliRunner.RunAsync("lab", "generate", "fronthaul", "--out", capture, "--cells", "1", "--links", "1", "--cells-per-ru", "1", "--seconds", "4");
+        var json = Path.Combine(_out, "one-cell.json");
+        var (exit, output) = await CliRunner.RunAsync("lab", "analyze", "fronthaul", "--data", capture, "--json", json);
+
+        Assert.True(generated == 0, generation);
+        Assert.True(exit == 0, output);
+        using var report = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        var link = Assert.Single(report.RootElement.GetProperty("links").EnumerateArray());
+        Assert.True(link.GetProperty("capacityGbps").GetDouble() > 0, link.ToString());
+    }
+
+    [Fact]
     public async Task AnalyzeFronthaul_RealCapture_FindsTheTwoCoherentGroupsAndSizesTheLinks()
     {
         var data = CliRunner.ReferenceData("fronthaul");
