@@ -236,13 +236,17 @@ public abstract class CoordinatorRepository : IDisposable
             StoredThrough = reader.GetInt64(6),
         });
 
-    /// <summary>The latest capacity result of every (agent, link), optionally for one site.</summary>
+    /// <summary>
+    /// Every agent's current link picture, optionally for one site: the capacity results of the agent's latest
+    /// window that sized links (all of a window's results carry its time). A link an agent no longer reports
+    /// (its cells regrouped, say, once the first partial window filled) is not part of it.
+    /// </summary>
     public IReadOnlyList<LinkSummary> LatestLinks(string? site) => Query(
         """
         SELECT r.agent_id, a.site, r.produced_unix_ms, r.payload, r.trace_parent
         FROM results r JOIN agents a ON a.agent_id = r.agent_id
         WHERE r.link_id IS NOT NULL AND (@site = '' OR a.site = @site)
-          AND r.sequence = (SELECT MAX(r2.sequence) FROM results r2 WHERE r2.agent_id = r.agent_id AND r2.link_id = r.link_id)
+          AND r.produced_unix_ms = (SELECT r2.produced_unix_ms FROM results r2 WHERE r2.agent_id = r.agent_id AND r2.link_id IS NOT NULL ORDER BY r2.sequence DESC LIMIT 1)
         ORDER BY a.site, r.agent_id, r.link_id
         """,
         reader => new LinkSummary

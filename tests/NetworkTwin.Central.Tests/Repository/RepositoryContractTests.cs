@@ -10,8 +10,9 @@ public abstract class RepositoryContractTests
     /// <summary>A new, empty repository (a fresh file or a fresh database).</summary>
     protected abstract CoordinatorRepository Open();
 
+    /// <summary>Link results as an agent sends them: both links of a window (sequences 2k and 2k + 1) carry its time k.</summary>
     private static List<Result> Links(int from, int to) =>
-        [.. Enumerable.Range(from, to - from + 1).Select(i => new Result { Sequence = i, ProducedUnixMs = i, Link = new LinkCapacity { LinkId = 1 + (i % 2), CapacityGbps = i } })];
+        [.. Enumerable.Range(from, to - from + 1).Select(i => new Result { Sequence = i, ProducedUnixMs = i / 2, Link = new LinkCapacity { LinkId = 1 + (i % 2), CapacityGbps = i } })];
 
     [Fact]
     public void LinkLoadsForecastsAndModels_ReadBackWhatTheLearningLoopNeeds()
@@ -22,7 +23,7 @@ public abstract class RepositoryContractTests
         var results = new List<Result>();
         for (var i = 1; i <= 30; i++)
         {
-            results.Add(new Result { Sequence = (2 * i) - 1, ProducedUnixMs = now - 1000 + i, Link = new LinkCapacity { LinkId = 1 + (i % 2), MeanGbps = i, Cells = { i % 2, 7 } } });
+            results.Add(new Result { Sequence = (2 * i) - 1, ProducedUnixMs = now - 1000 + ((i + 1) / 2), Link = new LinkCapacity { LinkId = 1 + (i % 2), MeanGbps = i, Cells = { i % 2, 7 } } });
             results.Add(new Result { Sequence = 2 * i, ProducedUnixMs = now - 1000 + i, Forecast = new LoadForecast { LinkId = 1 + (i % 2), MedianGbps = i, ModelVersion = 3 } });
         }
 
@@ -123,10 +124,10 @@ public abstract class RepositoryContractTests
         repository.Register(new RegisterRequest { AgentId = "du-a", Site = "s", Version = "1" });
         const string Stored = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 
-        repository.Store("du-a", Links(1, 2), Stored);
-        repository.Store("du-a", [new Result { Sequence = 3, ProducedUnixMs = 3, Link = new LinkCapacity { LinkId = 1, CapacityGbps = 3 } }]);
+        repository.Store("du-a", [new Result { Sequence = 1, ProducedUnixMs = 3, Link = new LinkCapacity { LinkId = 2, CapacityGbps = 3 } }], Stored);
+        repository.Store("du-a", [new Result { Sequence = 2, ProducedUnixMs = 3, Link = new LinkCapacity { LinkId = 1, CapacityGbps = 3 } }]);
 
-        // Link 1's newest result came untraced; link 2's keeps the span that stored it.
+        // One window's two links stored by two calls: link 1's came untraced; link 2's keeps the span that stored it.
         Assert.Equal([(1, string.Empty), (2, Stored)], repository.LatestLinks(null).Select(l => (l.Link.LinkId, l.TraceParent)));
     }
 
@@ -148,6 +149,31 @@ public abstract class RepositoryContractTests
         Assert.Equal([9L, 1L, 0L], agents.Select(a => a.StoredThrough));
         Assert.Equal([(1, 8.0), (2, 9.0)], links.Select(l => (l.Link.LinkId, l.Link.CapacityGbps)));
         Assert.Empty(repository.LatestLinks("south"));
+    }
+
+    [Fact]
+    public void LatestLinks_AgentRegroupedItsCells_ShowsOnlyTheLinksOfItsLatestPicture()
+    {
+        using var repository = Open();
+        repository.Register(new RegisterRequest { AgentId = "du-a", Site = "s", Version = "1" });
+        repository.Register(new RegisterRequest { AgentId = "du-b", Site = "s", Version = "1" });
+
+        // The first, partial window put cells 7 and 8 on a link 3 of their own; the full window after it has two links.
+        repository.Store("du-a",
+        [
+            new Result { Sequence = 1, ProducedUnixMs = 100, Link = new LinkCapacity { LinkId = 1, Cells = { 5 } } },
+            new Result { Sequence = 2, ProducedUnixMs = 100, Link = new LinkCapacity { LinkId = 2, Cells = { 6 } } },
+            new Result { Sequence = 3, ProducedUnixMs = 100, Link = new LinkCapacity { LinkId = 3, Cells = { 7, 8 } } },
+            new Result { Sequence = 4, ProducedUnixMs = 100, Cell = new CellWindow { CellId = 5 } },
+            new Result { Sequence = 5, ProducedUnixMs = 200, Link = new LinkCapacity { LinkId = 1, Cells = { 1, 2, 3, 4 }, CapacityGbps = 25 } },
+            new Result { Sequence = 6, ProducedUnixMs = 200, Link = new LinkCapacity { LinkId = 2, Cells = { 5, 6, 7, 8 }, CapacityGbps = 29 } },
+            new Result { Sequence = 7, ProducedUnixMs = 200, Cell = new CellWindow { CellId = 5 } },
+        ]);
+        repository.Store("du-b", [new Result { Sequence = 1, ProducedUnixMs = 50, Link = new LinkCapacity { LinkId = 4, Cells = { 1 }, CapacityGbps = 3 } }]);
+
+        var links = repository.LatestLinks(null);
+
+        Assert.Equal([("du-a", 1, 25.0), ("du-a", 2, 29.0), ("du-b", 4, 3.0)], links.Select(l => (l.AgentId, l.Link.LinkId, l.Link.CapacityGbps)));
     }
 
     [Fact]
