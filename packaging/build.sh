@@ -55,6 +55,10 @@ deb() { # service package binary summary rid arch
   cp "packaging/systemd/$name.service" "$stage/lib/systemd/system/"
   cp "packaging/deb/$svc.json" "$stage/etc/networktwin/$svc.json"
   cp packaging/README.md "$stage/usr/share/doc/$name/README.md"
+  if [ "$svc" = agent ]; then
+    mkdir -p "$stage/usr/share/networktwin/mosquitto"
+    cp packaging/mosquitto/networktwin.conf "$stage/usr/share/networktwin/mosquitto/networktwin.conf"
+  fi
   control "$stage" "$name" "$arch" "adduser | passwd, " "$summary" \
     " Part of NetworkTwin, a network digital twin for 5G RAN fronthaul, transport and enterprise
  networks. Self-contained .NET build; runs as the networktwin user under systemd (Type=notify)."
@@ -122,6 +126,9 @@ check() { # service package binary
   # ONNX Runtime (the agent predicts with it, the coordinator judges models with it): the NuGet package's library, beside the binary.
   [ "$(elf_machine "$root/usr/lib/networktwin/$svc/libonnxruntime.so")" = x86-64 ] || fail "libonnxruntime.so (x86-64) is missing beside $bin"
   [ -f "$root/etc/networktwin/$svc.json" ] || fail "the settings file is missing"
+  if [ "$svc" = agent ]; then
+    grep -q '^max_queued_messages' "$root/usr/share/networktwin/mosquitto/networktwin.conf" || fail "the broker settings are missing"
+  fi
   grep -q '^networktwin:' "$root/etc/passwd" || fail "the networktwin user was not created"
   local uid
   uid="$(awk -F: '$1 == "networktwin" { print $3 }' "$root/etc/passwd")"

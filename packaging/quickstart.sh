@@ -23,7 +23,7 @@ work="$scratch/work"
 transcript="$out/quickstart.txt"
 pids=()
 
-fail() { echo "quick start failed: $*" >&2; tail -n 40 "$transcript" >&2 || true; exit 1; }
+fail() { echo "quick start failed: $*" >&2; tail -n 90 "$transcript" >&2 || true; exit 1; }
 cleanup() {
   local pid
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -139,8 +139,10 @@ done
 [ -n "$ready" ] || { cat "$work/central.log" >>"$transcript"; fail "the coordinator did not answer on https://127.0.0.1:$grpc"; }
 step "$cli" version --coordinator "https://127.0.0.1:$grpc" --ca "$pki/ca.pem"
 
-# The site's broker.
-printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\n' "$broker" >"$work/mosquitto.conf"
+# The site's broker, with the settings the agent's package ships for it (README step 4).
+printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\ninclude_dir %s\n' "$broker" "$work/mosquitto.d" >"$work/mosquitto.conf"
+mkdir -p "$work/mosquitto.d"
+step cp "$root/usr/share/networktwin/mosquitto/networktwin.conf" "$work/mosquitto.d/" || fail "the agent's package has no broker settings"
 mosquitto_bin="$(command -v mosquitto || echo /usr/sbin/mosquitto)"
 "$mosquitto_bin" -c "$work/mosquitto.conf" >"$work/mosquitto.log" 2>&1 &
 pids+=($!)
@@ -167,11 +169,28 @@ links=""
 for _ in $(seq 1 60); do
   "$cli" topology --refresh >/dev/null 2>&1 || true
   links="$("$cli" -o json links 2>/dev/null || true)"
+  last="$links"
   if printf '%s' "$links" | python3 -c 'import json,sys; d=json.load(sys.stdin)["links"]; sys.exit(0 if d and all(l["agentId"]=="du-paris-1" and l["link"]["capacityGbps"]>0 and l["discoveredLinkId"]>0 for l in d) else 1)' 2>/dev/null; then break; fi
   links=""
   sleep 1
 done
-[ -n "$links" ] || { cat "$work/agent.log" >>"$transcript"; fail "the links of du-paris-1 did not reach the coordinator's link map"; }
+if [ -z "$links" ]; then
+  # What an operator would look at: the coordinator's view, the agent's own view and logs, the broker's log.
+  {
+    printf '\n# the last answer of networktwin -o json links:\n%s\n' "$last"
+    "$cli" topology 2>&1 || true
+    env NETWORKTWIN_CONFIG_FILE="$root/etc/networktwin/agent.json" COLUMNS=160 "$cli" agent status 2>&1 || true
+    echo "# agent log:"; cat "$root"/var/log/networktwin/agent/*.log 2>/dev/null | tail -n 30
+    echo "# coordinator log:"; cat "$root"/var/log/networktwin/central/*.log 2>/dev/null | tail -n 15
+    echo "# broker log:"; grep -v -i 'new client\|new connection\|disconnect' "$work/mosquitto.log" || true
+  } >>"$transcript"
+  fail "the links of du-paris-1 did not reach the coordinator's link map (diagnostics at the end of $transcript)"
+fi
+# The broker held everything for the agent (its settings from the package, step 4), so the links rest on all of it.
+if grep -q 'being dropped' "$work/mosquitto.log"; then
+  grep 'being dropped' "$work/mosquitto.log" >>"$transcript"
+  fail "the broker dropped telemetry meant for the agent despite the package's broker settings"
+fi
 step "$cli" topology
 step "$cli" -o json links
 step "$cli" links
