@@ -237,27 +237,32 @@ public abstract class CoordinatorRepository : IDisposable
         });
 
     /// <summary>
-    /// Every agent's current link picture, optionally for one site: the capacity results of the agent's latest
-    /// window that sized links (all of a window's results carry its time). A link an agent no longer reports
-    /// (its cells regrouped, say, once the first partial window filled) is not part of it.
+    /// Every agent's current links, optionally for one site: the newest capacity result of each (agent, link),
+    /// less the links whose cells a newer window of the same agent put on another link. A cell is on one link
+    /// at a time, so a link from a first, partial window (cells 7 and 8 alone, say, before the window filled
+    /// and put them with 5 and 6) is gone once a newer result claims its cells.
     /// </summary>
-    public IReadOnlyList<LinkSummary> LatestLinks(string? site) => Query(
-        """
-        SELECT r.agent_id, a.site, r.produced_unix_ms, r.payload, r.trace_parent
-        FROM results r JOIN agents a ON a.agent_id = r.agent_id
-        WHERE r.link_id IS NOT NULL AND (@site = '' OR a.site = @site)
-          AND r.produced_unix_ms = (SELECT r2.produced_unix_ms FROM results r2 WHERE r2.agent_id = r.agent_id AND r2.link_id IS NOT NULL ORDER BY r2.sequence DESC LIMIT 1)
-        ORDER BY a.site, r.agent_id, r.link_id
-        """,
-        reader => new LinkSummary
-        {
-            AgentId = reader.GetString(0),
-            Site = reader.GetString(1),
-            ProducedUnixMs = reader.GetInt64(2),
-            Link = Result.Parser.ParseFrom((byte[])reader.GetValue(3)).Link,
-            TraceParent = reader.IsDBNull(4) ? string.Empty : reader.GetString(4),
-        },
-        ("site", site ?? string.Empty));
+    public IReadOnlyList<LinkSummary> LatestLinks(string? site)
+    {
+        var newest = Query(
+            """
+            SELECT r.agent_id, a.site, r.produced_unix_ms, r.payload, r.trace_parent
+            FROM results r JOIN agents a ON a.agent_id = r.agent_id
+            WHERE r.link_id IS NOT NULL AND (@site = '' OR a.site = @site)
+              AND r.sequence = (SELECT MAX(r2.sequence) FROM results r2 WHERE r2.agent_id = r.agent_id AND r2.link_id = r.link_id)
+            ORDER BY a.site, r.agent_id, r.link_id
+            """,
+            reader => new LinkSummary
+            {
+                AgentId = reader.GetString(0),
+                Site = reader.GetString(1),
+                ProducedUnixMs = reader.GetInt64(2),
+                Link = Result.Parser.ParseFrom((byte[])reader.GetValue(3)).Link,
+                TraceParent = reader.IsDBNull(4) ? string.Empty : reader.GetString(4),
+            },
+            ("site", site ?? string.Empty));
+        return [.. newest.Where(l => !newest.Any(other => other.AgentId == l.AgentId && other.ProducedUnixMs > l.ProducedUnixMs && other.Link.Cells.Intersect(l.Link.Cells).Any()))];
+    }
 
     /// <summary>Every agent's link capacity results produced since <paramref name="sinceUnixMs"/>, oldest first, at most <paramref name="limit"/> (the newest).</summary>
     public IReadOnlyList<LinkSummary> LinkHistory(long sinceUnixMs, int limit) => Query(

@@ -39,7 +39,7 @@ public sealed class CoordinatorCommandsTests : IAsyncLifetime
         for (var s = 1; s <= 4; s++)
         {
             var link = new LinkCapacity { LinkId = 1 + (s % 2), CapacityGbps = 40 + s, PeakGbps = 90, MeanGbps = 18, ObservedLossPercent = 0.9 };
-            link.Cells.AddRange([1, 2, 3]);
+            link.Cells.AddRange(s % 2 == 0 ? [1, 2, 3] : [4, 5, 6]);
             batch.Results.Add(new Result { Sequence = s, ProducedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), Link = link });
         }
 
@@ -145,9 +145,9 @@ public sealed class CoordinatorCommandsTests : IAsyncLifetime
     public async Task Links_ShowTheCoordinatorsLinkId_WithTheAgentsOwnNumberBeside()
     {
         var before = await CliRunner.RunAsync("links", "--coordinator", _address, "--token", "ops-secret-0123456789");
-        // The coordinator's map puts the agent's cells 1-3 on its link 7 (the agent calls them its links 1 and 2).
+        // The coordinator's map puts the agent's cells 1-6 on its link 7 (the agent has them on its links 1 and 2).
         var link = new NetworkTwin.Contracts.Topology.TopologyLink { LinkId = 7, Agents = { "du-paris-1" } };
-        link.Cells.AddRange(Enumerable.Range(1, 3).Select(c => new NetworkTwin.Contracts.Topology.TopologyCell { Cell = new NetworkTwin.Contracts.Topology.CellRef { AgentId = "du-paris-1", Site = "paris", CellId = c } }));
+        link.Cells.AddRange(Enumerable.Range(1, 6).Select(c => new NetworkTwin.Contracts.Topology.TopologyCell { Cell = new NetworkTwin.Contracts.Topology.CellRef { AgentId = "du-paris-1", Site = "paris", CellId = c } }));
         Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<NetworkTwin.Central.Repository.CoordinatorRepository>(_coordinator.Services)
             .SaveTopology(new NetworkTwin.Contracts.Topology.TopologyMap { Links = { link } });
 
