@@ -9,7 +9,8 @@ public sealed record ForecastScore(string Link, double ModelWape, double Coverag
     /// <summary>Chance-constrained capacity of the link, when scored: static (fitted distribution) and predictive.</summary>
     public CapacityScore? Capacity { get; init; }
 
-    public double BestBaselineWape => Math.Min(LastValueWape, Math.Min(PreviousDayWape, EwmaWape));
+    /// <summary>The lowest baseline WAPE; the previous-day baseline counts only where there was a previous day (not NaN).</summary>
+    public double BestBaselineWape => double.IsNaN(PreviousDayWape) ? Math.Min(LastValueWape, EwmaWape) : Math.Min(LastValueWape, Math.Min(PreviousDayWape, EwmaWape));
 }
 
 /// <summary>
@@ -29,7 +30,14 @@ public sealed record HorizonEvaluation(
     int TrainRows,
     int TestRows,
     double Temperature,
-    byte[] Model);
+    byte[] Model)
+{
+    /// <summary>Steps per season the model used (a day), 0 when the training history held too few days for one.</summary>
+    public int SeasonSteps { get; init; }
+
+    /// <summary>How far the model's WAPE is from the best baseline's, and whether the test period supports the claim.</summary>
+    public BaselineComparison? Comparison { get; init; }
+}
 
 /// <summary>
 /// Trains on the first days of the series, predicts the following days at a given horizon through
@@ -39,6 +47,7 @@ public sealed record HorizonEvaluation(
 /// </summary>
 public static class ForecastEvaluation
 {
+    /// <summary>Train on <paramref name="trainDays"/> whole days, test on the <paramref name="testDays"/> after them.</summary>
     public static HorizonEvaluation Run(IReadOnlyList<LoadSeries> series, int horizon, int trainDays, int testDays, BnnOptions options, IProgress<string>? progress = null, double capacityProbability = 0.99)
     {
         var day = series[0].StepsPerDay;
@@ -52,36 +61,52 @@ public static class ForecastEvaluation
             throw new ArgumentException($"every series needs {trainDays + testDays} days ({(trainDays + testDays) * day} steps)", nameof(series));
         }
 
+        return Run(series, horizon, new EvaluationSplit(trainDays * day, testDays * day), options, progress, capacityProbability);
+    }
+
+    /// <summary>
+    /// Train on the split's first steps, test on the ones after them. The daily season (and the
+    /// previous-day baseline) is used only when the step divides a day and the training holds two days.
+    /// </summary>
+    public static HorizonEvaluation Run(IReadOnlyList<LoadSeries> series, int horizon, EvaluationSplit split, BnnOptions options, IProgress<string>? progress = null, double capacityProbability = 0.99)
+    {
+        var trainSteps = split.TrainSteps;
+        var end = split.TrainSteps + split.TestSteps;
+        var day = EvaluationSplit.SeasonFor(series[0], trainSteps);
         var spec = new FeatureSpec
         {
             StepSeconds = series[0].StepSeconds,
             Horizon = horizon,
             SeasonSteps = day,
-            Offset = Offset(series, trainDays * day),
+            Calendar = day > 0,
+            Offset = Offset(series, trainSteps),
         };
+        split.Check(series, spec);
 
         var clock = Stopwatch.StartNew();
-        var train = new TrainingSet(spec).Add(series, 0, (trainDays - 1) * day);
-        var validation = new TrainingSet(spec).Add(series, (trainDays - 1) * day, trainDays * day);
-        progress?.Report($"horizon {horizon}: training on {train.Count} rows, {validation.Count} (the last day) held out for the epoch and the interval");
+        var held = split.HeldOutSteps(day);
+        var train = new TrainingSet(spec).Add(series, 0, trainSteps - held);
+        var validation = new TrainingSet(spec).Add(series, trainSteps - held, trainSteps);
+        progress?.Report($"horizon {horizon}: training on {train.Count} rows, {validation.Count} (the last {held} steps) held out for the epoch and the interval");
         var (net, draws) = Train(train, validation, options, progress, $"horizon {horizon}");
-        var model = BnnExport.ToOnnx(net, spec, draws, version: 1, $"next-{horizon}-step load, trained on days 1-{trainDays}");
+        var model = BnnExport.ToOnnx(net, spec, draws, version: 1, $"next-{horizon}-step load, trained on the first {trainSteps} steps");
         clock.Stop();
 
-        var test = new TrainingSet(spec).Add(series, trainDays * day, (trainDays + testDays) * day);
+        var test = new TrainingSet(spec).Add(series, trainSteps, end);
         using var forecaster = LoadForecaster.Load(model);
         var predictions = forecaster.PredictRows(test);
-        var alpha = TuneEwma(series, horizon, day, trainDays * day);
+        var alpha = TuneEwma(series, horizon, day > 0 ? day : spec.HistoryNeeded, trainSteps);
 
         var perLink = new List<ForecastScore>();
         var totals = new Accumulator();
+        var byStep = new Dictionary<int, StepErrors>();
         for (var s = 0; s < series.Count; s++)
         {
             var acc = new Accumulator();
             var values = series[s].Values;
-            var fit = Distributions.DistributionFitter.Fit(values[..(trainDays * day)]).Best;
+            var fit = Distributions.DistributionFitter.Fit(values[..trainSteps]).Best;
             var staticCapacity = fit.Quantile(capacityProbability);
-            var peak = values[..(trainDays * day)].Max();
+            var peak = values[..trainSteps].Max();
             int staticOver = 0, predictiveOver = 0, peakOver = 0, n = 0;
             var predictiveCapacities = new List<double>();
             for (var i = 0; i < test.Count; i++)
@@ -94,9 +119,11 @@ public static class ForecastEvaluation
                 var t = test.Step[i];
                 var p = predictions[i];
                 var actual = values[t + horizon];
-                var sample = (actual, p.Median, p.Lower, p.Upper, values[t], values[t + horizon - day], Ewma(values, t, alpha));
+                var previousDay = day > 0 ? values[t + horizon - day] : double.NaN;
+                var sample = (actual, p.Median, p.Lower, p.Upper, values[t], previousDay, Ewma(values, t, alpha));
                 acc.Add(sample);
                 totals.Add(sample);
+                byStep[t] = byStep.GetValueOrDefault(t).Add(sample);
                 var predictive = forecaster.Quantile(p, capacityProbability);
                 predictiveCapacities.Add(predictive);
                 predictiveOver += actual > predictive ? 1 : 0;
@@ -110,7 +137,13 @@ public static class ForecastEvaluation
             perLink.Add(acc.Score(series[s].Name) with { Capacity = capacity });
         }
 
-        return new HorizonEvaluation(horizon, spec.StepSeconds, totals.Score("all links"), perLink, alpha, clock.Elapsed.TotalSeconds, train.Count, test.Count, net.Temperature, model);
+        var overall = totals.Score("all links");
+        var steps = byStep.OrderBy(p => p.Key).Select(p => p.Value).ToList();
+        return new HorizonEvaluation(horizon, spec.StepSeconds, overall, perLink, alpha, clock.Elapsed.TotalSeconds, train.Count, test.Count, net.Temperature, model)
+        {
+            SeasonSteps = day,
+            Comparison = BaselineComparison.Of(overall, steps, spec.StepSeconds, day),
+        };
     }
 
     /// <summary>
@@ -183,7 +216,7 @@ public static class ForecastEvaluation
         return e;
     }
 
-    private static double TuneEwma(IReadOnlyList<LoadSeries> series, int horizon, int day, int trainSteps)
+    private static double TuneEwma(IReadOnlyList<LoadSeries> series, int horizon, int fromStep, int trainSteps)
     {
         var best = (Alpha: 1.0, Wape: double.PositiveInfinity);
         foreach (var alpha in new[] { 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0 })
@@ -191,7 +224,7 @@ public static class ForecastEvaluation
             double err = 0, sum = 0;
             foreach (var s in series)
             {
-                for (var t = day; t + horizon < trainSteps; t++)
+                for (var t = fromStep; t + horizon < trainSteps; t++)
                 {
                     err += Math.Abs(s.Values[t + horizon] - Ewma(s.Values, t, alpha));
                     sum += s.Values[t + horizon];
@@ -217,7 +250,7 @@ public static class ForecastEvaluation
             _actual += s.Actual;
             _model += Math.Abs(s.Actual - s.Median);
             _last += Math.Abs(s.Actual - s.Last);
-            _day += Math.Abs(s.Actual - s.Day);
+            _day += double.IsNaN(s.Day) ? double.NaN : Math.Abs(s.Actual - s.Day);
             _ewma += Math.Abs(s.Actual - s.Ewma);
             _covered += s.Actual >= s.Lower && s.Actual <= s.Upper ? 1 : 0;
             _count++;

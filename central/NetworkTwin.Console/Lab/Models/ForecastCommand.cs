@@ -47,7 +47,7 @@ public static class ForecastCommand
                 results.Add(ForecastEvaluation.Run(series, h, trainDays: 7, testDays: 7, options, new Progress<string>(m => console.MarkupLine($"[grey]{Markup.Escape(m)}[/]"))));
             }
 
-            Render(console, results, parse.GetValue(perLink));
+            ForecastReport.Render(console, "Abilene, trained on days 1-7, tested on days 8-14 (all directed links)", results, parse.GetValue(perLink), "Mbit/s");
             if (parse.GetValue(save) is { } folder)
             {
                 folder.Create();
@@ -64,6 +64,7 @@ public static class ForecastCommand
 
         var command = new Command("forecast", "Load forecasts: accuracy on real traffic.");
         command.Add(abilene);
+        command.Add(ForecastEvaluateCommand.Create(console));
         return command;
     }
 
@@ -77,7 +78,7 @@ public static class ForecastCommand
         }
     }
 
-    private static int Positive(int value, string option) => value > 0 ? value : throw new CliUsageException($"{option}: {value} must be positive");
+    internal static int Positive(int value, string option) => value > 0 ? value : throw new CliUsageException($"{option}: {value} must be positive");
 
     public static IReadOnlyList<LoadSeries> LoadAbilene(FileInfo matrices, FileInfo network)
     {
@@ -96,78 +97,4 @@ public static class ForecastCommand
         using var csv = matrices.OpenText();
         return TrafficMatrixLoads.Route(net, csv, matrices.FullName);
     }
-
-    private static void Render(IAnsiConsole console, List<HorizonEvaluation> results, bool perLink)
-    {
-        var table = new Table().Title("Abilene, trained on days 1-7, tested on days 8-14 (all directed links)")
-            .AddColumn("horizon").AddColumn(new TableColumn("model WAPE").RightAligned()).AddColumn(new TableColumn("accuracy").RightAligned())
-            .AddColumn(new TableColumn("90% coverage").RightAligned()).AddColumn(new TableColumn("last value").RightAligned())
-            .AddColumn(new TableColumn("previous day").RightAligned()).AddColumn(new TableColumn("EWMA").RightAligned())
-            .AddColumn(new TableColumn("vs best baseline").RightAligned()).AddColumn(new TableColumn("training").RightAligned());
-        foreach (var r in results)
-        {
-            var o = r.Overall;
-            table.AddRow(
-                Horizon(r), Pct(o.ModelWape), Pct(1 - o.ModelWape), Pct(o.Coverage), Pct(o.LastValueWape), Pct(o.PreviousDayWape),
-                $"{Pct(o.EwmaWape)} (a={r.EwmaAlpha:0.##})", $"{(o.ModelWape / o.BestBaselineWape) - 1:+0.0%;-0.0%}", $"{r.TrainSeconds:0.0} s, {r.TrainRows} rows");
-        }
-
-        console.Write(table);
-        console.MarkupLine("WAPE = sum |actual - forecast| / sum actual over every link and 5-minute test window; the model's forecast is its predictive median, its interval the 5%-95% quantiles.");
-
-        foreach (var r in results)
-        {
-            var capacities = new Table().Title($"capacity that holds with probability 0.99, {Horizon(r)} ahead (test days)")
-                .AddColumn(perLink ? "link" : "")
-                .AddColumn("best fit (KS)").AddColumn(new TableColumn("static Mbit/s").RightAligned()).AddColumn(new TableColumn("exceeded").RightAligned())
-                .AddColumn(new TableColumn("predictive Mbit/s").RightAligned()).AddColumn(new TableColumn("exceeded").RightAligned())
-                .AddColumn(new TableColumn("peak Mbit/s").RightAligned()).AddColumn(new TableColumn("exceeded").RightAligned());
-            var scored = r.Links.Where(l => l.Capacity is not null).ToList();
-            if (perLink)
-            {
-                foreach (var l in scored)
-                {
-                    var c = l.Capacity!;
-                    capacities.AddRow(Markup.Escape(l.Link), $"{c.Distribution} ({c.Ks:0.000})", Mbps(c.StaticCapacity), Pct(c.StaticViolation), Mbps(c.PredictiveMedianCapacity), Pct(c.PredictiveViolation), Mbps(c.TrainingPeak), Pct(c.PeakViolation));
-                }
-            }
-
-            var fits = string.Join(", ", scored.GroupBy(l => l.Capacity!.Distribution).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count()}"));
-            capacities.AddRow(
-                "all links", fits,
-                Mbps(scored.Sum(l => l.Capacity!.StaticCapacity)), Pct(scored.Average(l => l.Capacity!.StaticViolation)),
-                Mbps(scored.Sum(l => l.Capacity!.PredictiveMedianCapacity)), Pct(scored.Average(l => l.Capacity!.PredictiveViolation)),
-                Mbps(scored.Sum(l => l.Capacity!.TrainingPeak)), Pct(scored.Average(l => l.Capacity!.PeakViolation)));
-            console.Write(capacities);
-        }
-
-        console.MarkupLine("static: the 99% quantile of the distribution (normal, lognormal, gamma, Weibull, Pareto by maximum likelihood) with the lowest AIC on days 1-7; predictive: each window's 99% quantile from the model (median over the windows; the 99% tail score is measured on the held-out day); peak: the largest load of days 1-7. exceeded = share of test windows whose load was above it (the target is 1%).");
-        if (!perLink)
-        {
-            return;
-        }
-
-        foreach (var r in results)
-        {
-            var links = new Table().Title($"per link, {Horizon(r)} ahead").AddColumn("link")
-                .AddColumn(new TableColumn("model").RightAligned()).AddColumn(new TableColumn("coverage").RightAligned())
-                .AddColumn(new TableColumn("last value").RightAligned()).AddColumn(new TableColumn("previous day").RightAligned()).AddColumn(new TableColumn("EWMA").RightAligned());
-            foreach (var l in r.Links)
-            {
-                links.AddRow(Markup.Escape(l.Link), Pct(l.ModelWape), Pct(l.Coverage), Pct(l.LastValueWape), Pct(l.PreviousDayWape), Pct(l.EwmaWape));
-            }
-
-            console.Write(links);
-        }
-    }
-
-    private static string Horizon(HorizonEvaluation r)
-    {
-        var minutes = r.Horizon * r.StepSeconds / 60;
-        return minutes >= 60 ? $"{minutes / 60:0.#} h" : $"{minutes:0} min";
-    }
-
-    private static string Mbps(double v) => v.ToString("#,0", CultureInfo.InvariantCulture);
-
-    private static string Pct(double v) => v.ToString("0.0%", CultureInfo.InvariantCulture);
 }
