@@ -50,15 +50,7 @@ public sealed class LoadForecaster : IDisposable
 
     public static LoadForecaster Load(byte[] model, OnnxSessionOptions? options = null)
     {
-        IReadOnlyDictionary<string, string> metadata;
-        try
-        {
-            metadata = OnnxModelBuilder.ReadMetadata(model);
-        }
-        catch (Google.Protobuf.InvalidProtocolBufferException e)
-        {
-            throw new InvalidDataException($"the model is not an ONNX file: {e.Message}", e);
-        }
+        var metadata = OnnxModelBuilder.ReadMetadata(model);
 
         if (metadata.GetValueOrDefault(BnnExport.ModelKindKey) != BnnExport.ModelKind)
         {

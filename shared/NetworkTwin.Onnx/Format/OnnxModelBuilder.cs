@@ -95,7 +95,26 @@ public sealed class OnnxModelBuilder
     /// <summary>The metadata of a serialized model (key to value), for checks before loading it.</summary>
     public static IReadOnlyDictionary<string, string> ReadMetadata(ReadOnlySpan<byte> model)
     {
-        var proto = ModelProto.Parser.ParseFrom(model);
-        return proto.MetadataProps.ToDictionary(p => p.Key, p => p.Value);
+        ModelProto proto;
+        try
+        {
+            proto = ModelProto.Parser.ParseFrom(model);
+        }
+        catch (Google.Protobuf.InvalidProtocolBufferException e)
+        {
+            throw new InvalidDataException($"the model is not an ONNX file: {e.Message}", e);
+        }
+
+        // Found by the fuzzer: a key twice made ToDictionary throw an ArgumentException no caller expected.
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var p in proto.MetadataProps)
+        {
+            if (!metadata.TryAdd(p.Key, p.Value))
+            {
+                throw new InvalidDataException($"the model's metadata has the key '{p.Key}' twice");
+            }
+        }
+
+        return metadata;
     }
 }
