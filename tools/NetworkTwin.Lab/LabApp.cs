@@ -1,6 +1,7 @@
 using System.CommandLine;
 using NetworkTwin.Lab.Bench;
 using NetworkTwin.Lab.Demo;
+using NetworkTwin.Lab.Fuzz;
 using Spectre.Console;
 
 namespace NetworkTwin.Lab;
@@ -10,9 +11,10 @@ public static class LabApp
 {
     public const string Name = "networktwin-lab";
 
-    public static RootCommand Build(IAnsiConsole console) => new("NetworkTwin lab: the demo on a generated capture and the benchmarks, for developers (needs mosquitto, and the build tree).")
+    public static RootCommand Build(IAnsiConsole console) => new("NetworkTwin lab: the demo on a generated capture, the benchmarks and the fuzzer, for developers (needs mosquitto, and the build tree).")
     {
         DemoCommand.Create(console),
         BenchCommand.Create(console),
+        FuzzCommand.Create(console),
     };
 }

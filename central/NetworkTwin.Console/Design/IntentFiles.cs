@@ -25,12 +25,16 @@ public static class IntentFiles
             throw new FileNotFoundException($"Intent file '{path}' does not exist.");
         }
 
-        var name = Path.GetFileName(path);
+        return Parse(File.ReadAllText(path), Path.GetFileName(path), yaml: Path.GetExtension(path).ToLowerInvariant() is ".yaml" or ".yml");
+    }
+
+    /// <summary>Parses and validates an intent's text (YAML or JSON); errors start with <paramref name="name"/>.</summary>
+    public static DesignIntent Parse(string text, string name, bool yaml)
+    {
         DesignIntent? intent;
-        var text = File.ReadAllText(path);
         try
         {
-            intent = Path.GetExtension(path).ToLowerInvariant() is ".yaml" or ".yml"
+            intent = yaml
                 ? new DeserializerBuilder().WithNamingConvention(CamelCaseNamingConvention.Instance).Build().Deserialize<DesignIntent>(text)
                 : JsonSerializer.Deserialize<DesignIntent>(text, Json);
         }
