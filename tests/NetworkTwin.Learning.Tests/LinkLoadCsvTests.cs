@@ -31,7 +31,7 @@ public sealed class LinkLoadCsvTests
     [Theory]
     [InlineData("ts,a\n2024-05-01T00:00:00Z,1\n", "loads.csv line 1: expected 'timestamp_utc,LINK,...'")]
     [InlineData("timestamp_utc,a,a\n", "loads.csv line 1 column 3: link 'a' appears twice")]
-    [InlineData("timestamp_utc,a\n2024-05-01T00:00:00Z,1\n", "loads.csv: 1 row(s) of loads")]
+    [InlineData("timestamp_utc,a\n2024-05-01T00:00:00Z,1\n", "loads.csv: 1 row(s); the step is read from the timestamps")]
     [InlineData("timestamp_utc,a\n2024-05-01T00:00:00Z,1\n2024-05-01T00:05:00Z,1\n2024-05-01T00:15:00Z,1\n", "loads.csv line 4: rows must be evenly spaced (300 s from the first two), found 600 s")]
     [InlineData("timestamp_utc,a\n2024-05-01T00:05:00Z,1\n2024-05-01T00:00:00Z,1\n", "loads.csv line 3: time 2024-05-01T00:00:00Z is not after the previous row's")]
     [InlineData("timestamp_utc,a,b\n2024-05-01T00:00:00Z,1,-2\n", "loads.csv line 2 column 3 (b): '-2' is not a non-negative rate")]
