@@ -37,6 +37,7 @@ public sealed class LinkLoadCsvTests
     [InlineData("timestamp_utc,a,b\n2024-05-01T00:00:00Z,1,-2\n", "loads.csv line 2 column 3 (b): '-2' is not a non-negative rate")]
     [InlineData("timestamp_utc,a\n2024-05-01T00:00:00Z,NaN\n", "loads.csv line 2 column 2 (a): 'NaN' is not a non-negative rate")]
     [InlineData("timestamp_utc,a\nyesterday,1\n", "loads.csv line 2: 'yesterday' is not a timestamp")]
+    [InlineData("timestamp_utc,a\n-70000000000,1\n", "loads.csv line 2: '-70000000000' is not a timestamp")]
     [InlineData("timestamp_utc,a\n2024-05-01T00:00:00Z,1,2\n", "loads.csv line 2: 3 fields, the header has 2")]
     [InlineData("", "loads.csv: empty file")]
     public void Read_MalformedFile_NamesTheLineAndWhatIsWrong(string csv, string expected)

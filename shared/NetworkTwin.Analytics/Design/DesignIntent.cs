@@ -52,6 +52,15 @@ public sealed class DesignIntent
 
     public IReadOnlyList<string> Validate()
     {
+        // A YAML "sites:" with nothing after it, or a JSON null, leaves a field the rest of the checks rely on
+        // unset (found by the fuzzer: a NullReferenceException). Name each such field and check nothing else.
+        var missing = new List<string>();
+        FindNulls(this, string.Empty, missing);
+        if (missing.Count > 0)
+        {
+            return missing;
+        }
+
         var errors = new List<string>();
         if (string.IsNullOrWhiteSpace(Name))
         {
@@ -231,6 +240,58 @@ public sealed class DesignIntent
 
         return errors;
     }
+
+    /// <summary>Every field that is null where the intent's type says it may not be, and every null list item, by path.</summary>
+    private static void FindNulls(object value, string path, List<string> missing)
+    {
+        if (value is System.Collections.IList list)
+        {
+            for (var i = 0; i < list.Count; i++)
+            {
+                if (list[i] is null)
+                {
+                    missing.Add($"{path}[{i}]: must not be empty.");
+                }
+                else
+                {
+                    FindNulls(list[i]!, $"{path}[{i}]", missing);
+                }
+            }
+
+            return;
+        }
+
+        var type = value.GetType();
+        if (type.IsPrimitive || type.IsEnum || value is string || type.Namespace != typeof(DesignIntent).Namespace)
+        {
+            return;
+        }
+
+        var nullability = new System.Reflection.NullabilityInfoContext();
+        foreach (var property in type.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
+        {
+            if (property.GetIndexParameters().Length > 0 || property.PropertyType.IsValueType)
+            {
+                continue;
+            }
+
+            var name = path.Length == 0 ? Camel(property.Name) : $"{path}.{Camel(property.Name)}";
+            var child = property.GetValue(value);
+            if (child is null)
+            {
+                if (nullability.Create(property).ReadState == System.Reflection.NullabilityState.NotNull)
+                {
+                    missing.Add($"{name}: must not be empty.");
+                }
+            }
+            else
+            {
+                FindNulls(child, name, missing);
+            }
+        }
+    }
+
+    private static string Camel(string name) => char.ToLowerInvariant(name[0]) + name[1..];
 }
 
 public sealed class SharedRisk

@@ -82,7 +82,8 @@ public static class TimedRateRows
     private static DateTimeOffset Time(string field, string source, int line)
     {
         var text = field.Trim();
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var unix) && double.IsFinite(unix) && Math.Abs(unix) < 1e11)
+        // Unix seconds from 1970 to year 5138; a negative number is not taken as one (before year 1 it threw).
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var unix) && unix is >= 0 and < 1e11)
         {
             return DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(unix * 1000));
         }
