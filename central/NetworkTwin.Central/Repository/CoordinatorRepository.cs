@@ -261,7 +261,8 @@ public abstract class CoordinatorRepository : IDisposable
                 TraceParent = reader.IsDBNull(4) ? string.Empty : reader.GetString(4),
             },
             ("site", site ?? string.Empty));
-        return [.. newest.Where(l => !newest.Any(other => other.AgentId == l.AgentId && other.ProducedUnixMs > l.ProducedUnixMs && other.Link.Cells.Intersect(l.Link.Cells).Any()))];
+        // Compared within each agent only: the estate's links are not compared with each other.
+        return [.. newest.GroupBy(l => l.AgentId).SelectMany(agent => agent.Where(l => !agent.Any(other => other.ProducedUnixMs > l.ProducedUnixMs && other.Link.Cells.Intersect(l.Link.Cells).Any())))];
     }
 
     /// <summary>Every agent's link capacity results produced since <paramref name="sinceUnixMs"/>, oldest first, at most <paramref name="limit"/> (the newest).</summary>

@@ -55,7 +55,7 @@ public sealed class DesignIntent
         // A YAML "sites:" with nothing after it, or a JSON null, leaves a field the rest of the checks rely on
         // unset (found by the fuzzer: a NullReferenceException). Name each such field and check nothing else.
         var missing = new List<string>();
-        FindNulls(this, string.Empty, missing);
+        FindNulls(this, string.Empty, new System.Reflection.NullabilityInfoContext(), missing);
         if (missing.Count > 0)
         {
             return missing;
@@ -242,7 +242,7 @@ public sealed class DesignIntent
     }
 
     /// <summary>Every field that is null where the intent's type says it may not be, and every null list item, by path.</summary>
-    private static void FindNulls(object value, string path, List<string> missing)
+    private static void FindNulls(object value, string path, System.Reflection.NullabilityInfoContext nullability, List<string> missing)
     {
         if (value is System.Collections.IList list)
         {
@@ -254,7 +254,7 @@ public sealed class DesignIntent
                 }
                 else
                 {
-                    FindNulls(list[i]!, $"{path}[{i}]", missing);
+                    FindNulls(list[i]!, $"{path}[{i}]", nullability, missing);
                 }
             }
 
@@ -267,7 +267,6 @@ public sealed class DesignIntent
             return;
         }
 
-        var nullability = new System.Reflection.NullabilityInfoContext();
         foreach (var property in type.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
         {
             if (property.GetIndexParameters().Length > 0 || property.PropertyType.IsValueType)
@@ -286,7 +285,7 @@ public sealed class DesignIntent
             }
             else
             {
-                FindNulls(child, name, missing);
+                FindNulls(child, name, nullability, missing);
             }
         }
     }

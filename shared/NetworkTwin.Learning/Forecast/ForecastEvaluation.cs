@@ -240,26 +240,23 @@ public static class ForecastEvaluation
         return best.Alpha;
     }
 
+    /// <summary>A link's (or all links') error sums, the same <see cref="StepErrors"/> the comparison sums per step, and the interval's coverage.</summary>
     private sealed class Accumulator
     {
-        private double _actual, _model, _last, _day, _ewma;
+        private StepErrors _errors;
         private int _covered, _count;
 
         public void Add((double Actual, double Median, double Lower, double Upper, double Last, double Day, double Ewma) s)
         {
-            _actual += s.Actual;
-            _model += Math.Abs(s.Actual - s.Median);
-            _last += Math.Abs(s.Actual - s.Last);
-            _day += double.IsNaN(s.Day) ? double.NaN : Math.Abs(s.Actual - s.Day);
-            _ewma += Math.Abs(s.Actual - s.Ewma);
+            _errors = _errors.Add(s);
             _covered += s.Actual >= s.Lower && s.Actual <= s.Upper ? 1 : 0;
             _count++;
         }
 
         public ForecastScore Score(string link)
         {
-            var sum = Math.Max(_actual, 1e-12);
-            return new ForecastScore(link, _model / sum, (double)_covered / Math.Max(1, _count), _last / sum, _day / sum, _ewma / sum);
+            var sum = Math.Max(_errors.Actual, 1e-12);
+            return new ForecastScore(link, _errors.Model / sum, (double)_covered / Math.Max(1, _count), _errors.Last / sum, _errors.Day / sum, _errors.Ewma / sum);
         }
     }
 }

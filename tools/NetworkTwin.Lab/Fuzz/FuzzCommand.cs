@@ -51,11 +51,11 @@ public static class FuzzCommand
             var reports = new List<FuzzReport>();
             foreach (var target in chosen)
             {
-                var report = FuzzRunner.Run(target, limits, new Progress<long>(n => { }));
+                var report = FuzzRunner.Run(target, limits);
                 reports.Add(report);
-                console.MarkupLine($"[grey]{Markup.Escape(target.Name)}: {FuzzTargets.Count(report.Executions)} executions in {report.Elapsed.TotalSeconds:0.0} s, {report.Findings.Count} finding(s)[/]");
+                console.MarkupLine($"[grey]{Markup.Escape(target.Name)}: {Count(report.Executions)} executions in {report.Elapsed.TotalSeconds:0.0} s, {report.Findings.Count} finding(s)[/]");
                 table.AddRow(
-                    Markup.Escape(target.Name), FuzzTargets.Count(report.Executions), FuzzTargets.Count((long)report.PerSecond), FuzzTargets.Count(report.Refused), FuzzTargets.Count(report.Accepted),
+                    Markup.Escape(target.Name), Count(report.Executions), Count((long)report.PerSecond), Count(report.Refused), Count(report.Accepted),
                     $"{report.SlowestMs:0.0} ms", $"{report.MostAllocatedBytes / 1048576.0:0.0} MiB", report.CorpusSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     report.Findings.Count == 0 ? "0" : $"[red]{report.Findings.Count}[/]");
             }
@@ -83,4 +83,6 @@ public static class FuzzCommand
         });
         return command;
     }
+
+    private static string Count(long n) => n.ToString("#,0", System.Globalization.CultureInfo.InvariantCulture);
 }

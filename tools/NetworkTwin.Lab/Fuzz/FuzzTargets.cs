@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text;
 using Google.Protobuf;
 using NetworkTwin.Analytics.Graphs;
@@ -193,7 +192,4 @@ public static class FuzzTargets
         {
         }
     }
-
-    /// <summary>Culture-proof number for reports.</summary>
-    internal static string Count(long n) => n.ToString("#,0", CultureInfo.InvariantCulture);
 }
