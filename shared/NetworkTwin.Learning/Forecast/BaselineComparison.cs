@@ -1,3 +1,5 @@
+using NetworkTwin.Learning.Series;
+
 namespace NetworkTwin.Learning.Forecast;
 
 /// <summary>The absolute errors of every forecaster at one prediction time, summed over the links.</summary>
@@ -86,10 +88,10 @@ public sealed record BaselineComparison(string Baseline, double Relative, double
     /// <summary>One line for people: the claim the test supports, or why it supports none.</summary>
     public string Describe() => Verdict switch
     {
-        ClaimVerdict.ModelBetter => $"the model beats {Baseline}: {Relative:+0.0%;-0.0%} (90% interval {Low:+0.0%;-0.0%} to {High:+0.0%;-0.0%} over {Blocks} blocks of {Span(BlockSeconds)})",
-        ClaimVerdict.BaselineBetter => $"{Baseline} beats the model: {Relative:+0.0%;-0.0%} (90% interval {Low:+0.0%;-0.0%} to {High:+0.0%;-0.0%} over {Blocks} blocks of {Span(BlockSeconds)})",
-        ClaimVerdict.NoDifference => $"no claim: {Relative:+0.0%;-0.0%} against {Baseline}, but the 90% interval {Low:+0.0%;-0.0%} to {High:+0.0%;-0.0%} over {Blocks} blocks of {Span(BlockSeconds)} holds both signs",
-        _ => $"no claim: the test period holds {Blocks} block(s) of {Span(BlockSeconds)}, too few ({MinBlocks} or more) to tell the model from {Baseline}; test on more data",
+        ClaimVerdict.ModelBetter => $"the model beats {Baseline}: {Relative:+0.0%;-0.0%} (90% interval {Low:+0.0%;-0.0%} to {High:+0.0%;-0.0%} over {Blocks} blocks of {Durations.Text(BlockSeconds)})",
+        ClaimVerdict.BaselineBetter => $"{Baseline} beats the model: {Relative:+0.0%;-0.0%} (90% interval {Low:+0.0%;-0.0%} to {High:+0.0%;-0.0%} over {Blocks} blocks of {Durations.Text(BlockSeconds)})",
+        ClaimVerdict.NoDifference => $"no claim: {Relative:+0.0%;-0.0%} against {Baseline}, but the 90% interval {Low:+0.0%;-0.0%} to {High:+0.0%;-0.0%} over {Blocks} blocks of {Durations.Text(BlockSeconds)} holds both signs",
+        _ => $"no claim: the test period holds {Blocks} block(s) of {Durations.Text(BlockSeconds)}, too few ({MinBlocks} or more) to tell the model from {Baseline}; test on more data",
     };
 
     private static (string Name, Func<StepErrors, double> Pick) Best(ForecastScore o)
@@ -99,9 +101,4 @@ public sealed record BaselineComparison(string Baseline, double Relative, double
             : o.EwmaWape == best ? ("EWMA", e => e.Ewma)
             : ("previous day", e => e.Day);
     }
-
-    private static string Span(double seconds) => seconds >= 86400 && seconds % 86400 == 0 ? $"{seconds / 86400:0} day(s)"
-        : seconds >= 3600 ? $"{seconds / 3600:0.#} h"
-        : seconds >= 60 ? $"{seconds / 60:0.#} min"
-        : $"{seconds:0.#} s";
 }

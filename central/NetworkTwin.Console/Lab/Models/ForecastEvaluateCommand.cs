@@ -39,8 +39,8 @@ internal static class ForecastEvaluateCommand
             var season = EvaluationSplit.SeasonFor(first, split.TrainSteps);
             var steps = parse.GetValue(horizons) is { Length: > 0 } given ? given : DefaultHorizons(first.StepSeconds);
             console.MarkupLine(Markup.Escape(
-                $"{what}: {series.Count} link(s), {first.Values.Length} loads each every {ForecastReport.Duration(first.StepSeconds)} from {first.Start:yyyy-MM-dd HH:mm}Z; " +
-                $"training on the first {split.TrainSteps} ({ForecastReport.Duration(split.TrainSteps * first.StepSeconds)}), testing on the next {split.TestSteps} ({ForecastReport.Duration(split.TestSteps * first.StepSeconds)}); " +
+                $"{what}: {series.Count} link(s), {first.Values.Length} loads each every {Durations.Text(first.StepSeconds)} from {first.Start:yyyy-MM-dd HH:mm}Z; " +
+                $"training on the first {split.TrainSteps} ({Durations.Text(split.TrainSteps * first.StepSeconds)}), testing on the next {split.TestSteps} ({Durations.Text(split.TestSteps * first.StepSeconds)}); " +
                 (season > 0 ? $"daily season of {season} steps" : "no daily season (the step does not divide a day or the training holds less than two days)")));
 
             var options = new BnnOptions { Epochs = ForecastCommand.Positive(parse.GetValue(epochs), "--epochs") };
@@ -62,7 +62,7 @@ internal static class ForecastEvaluateCommand
                 }
             }
 
-            ForecastReport.Render(console, $"{what}: trained on {ForecastReport.Duration(split.TrainSteps * first.StepSeconds)}, tested on the next {ForecastReport.Duration(split.TestSteps * first.StepSeconds)} (all links)", results, parse.GetValue(perLink), parse.GetValue(unit) ?? "");
+            ForecastReport.Render(console, $"{what}: trained on {Durations.Text(split.TrainSteps * first.StepSeconds)}, tested on the next {Durations.Text(split.TestSteps * first.StepSeconds)} (all links)", results, parse.GetValue(perLink), parse.GetValue(unit) ?? "");
             return CliApp.ExitOk;
         });
         return command;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using NetworkTwin.Learning.Forecast;
+using NetworkTwin.Learning.Series;
 using Spectre.Console;
 
 namespace NetworkTwin.Console.Lab.Models;
@@ -28,7 +29,7 @@ internal static class ForecastReport
             console.MarkupLine($"{Horizon(r)}: {Markup.Escape(r.Comparison!.Describe())}");
         }
 
-        var step = results.Count > 0 ? Duration(results[0].StepSeconds) : "";
+        var step = results.Count > 0 ? Durations.Text(results[0].StepSeconds) : "";
         console.MarkupLine($"WAPE = sum |actual - forecast| / sum actual over every link and {step} test window; the model's forecast is its predictive median, its interval the 5%-95% quantiles.");
         if (results.Any(r => r.SeasonSteps == 0))
         {
@@ -81,12 +82,7 @@ internal static class ForecastReport
         }
     }
 
-    private static string Horizon(HorizonEvaluation r) => Duration(r.Horizon * r.StepSeconds);
-
-    public static string Duration(double seconds) => seconds >= 86400 ? $"{seconds / 86400:0.#} d"
-        : seconds >= 3600 ? $"{seconds / 3600:0.#} h"
-        : seconds >= 60 ? $"{seconds / 60:0.#} min"
-        : $"{seconds:0.#} s";
+    private static string Horizon(HorizonEvaluation r) => Durations.Text(r.Horizon * r.StepSeconds);
 
     private static string Day(double v) => double.IsNaN(v) ? "n/a" : Pct(v);
 
