@@ -54,6 +54,8 @@ deb() { # service package binary summary rid arch
   cp -a "$out/$rid/$svc/." "$stage/usr/lib/networktwin/$svc/"
   cp "packaging/systemd/$name.service" "$stage/lib/systemd/system/"
   cp "packaging/deb/$svc.json" "$stage/etc/networktwin/$svc.json"
+  # It will hold tokens: not readable by every account (postinst gives it to the networktwin group).
+  chmod 0640 "$stage/etc/networktwin/$svc.json"
   cp packaging/README.md "$stage/usr/share/doc/$name/README.md"
   if [ "$svc" = agent ]; then
     mkdir -p "$stage/usr/share/networktwin/mosquitto"

@@ -103,9 +103,9 @@ sed -e "s/$agent_token/<agent token>/" "$root/etc/networktwin/agent.json" >>"$tr
 uid="$(awk -F: '$1 == "networktwin" { print $3 }' "$root/etc/passwd")"
 gid="$(awk -F: '$1 == "networktwin" { print $3 }' "$root/etc/group")"
 as_unit=()
+chmod 640 "$root/etc/networktwin/central.json" "$root/etc/networktwin/agent.json"
 if [ "$(id -u)" = 0 ]; then
   chown -R "$uid:$gid" "$root/etc/networktwin"
-  chmod 640 "$root/etc/networktwin/central.json" "$root/etc/networktwin/agent.json"
   as_unit=(setpriv --reuid="$uid" --regid="$gid" --clear-groups)
   echo "# services run as the units' user networktwin (uid $uid)" >>"$transcript"
 else

@@ -6,13 +6,25 @@ namespace NetworkTwin.Console.Tests;
 /// <summary>Runs the real command tree in-process and captures what a user would see.</summary>
 internal static class CliRunner
 {
-    public static Task<(int Exit, string Output)> RunAsync(params string[] args) => RunAsync(null, args);
+    public static async Task<(int Exit, string Output)> RunAsync(params string[] args)
+    {
+        var (exit, output, _) = await RunAsync(null, args);
+        return (exit, output);
+    }
+
+    /// <summary>The same, with what went to stderr (warnings) apart from what went to stdout.</summary>
+    public static Task<(int Exit, string Output, string Error)> RunWithErrorAsync(params string[] args) => RunAsync(null, args);
 
     /// <summary>Runs the lab tool's tree (demo, bench) the same way.</summary>
-    public static Task<(int Exit, string Output)> RunLabAsync(params string[] args) => RunAsync(global::NetworkTwin.Lab.LabApp.Build, args);
-
-    private static async Task<(int Exit, string Output)> RunAsync(Func<IAnsiConsole, System.CommandLine.RootCommand>? tree, string[] args)
+    public static async Task<(int Exit, string Output)> RunLabAsync(params string[] args)
     {
+        var (exit, output, _) = await RunAsync(global::NetworkTwin.Lab.LabApp.Build, args);
+        return (exit, output);
+    }
+
+    private static async Task<(int Exit, string Output, string Error)> RunAsync(Func<IAnsiConsole, System.CommandLine.RootCommand>? tree, string[] args)
+    {
+        var error = new StringWriter();
         var writer = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
@@ -23,9 +35,9 @@ internal static class CliRunner
         });
         console.Profile.Width = 200;
         var exit = tree is null
-            ? await CliApp.RunAsync(args, console, writer)
-            : await CliApp.RunAsync(tree(console), global::NetworkTwin.Lab.LabApp.Name, args, console, writer);
-        return (exit, writer.ToString());
+            ? await CliApp.RunAsync(args, console, writer, error)
+            : await CliApp.RunAsync(tree(console), global::NetworkTwin.Lab.LabApp.Name, args, console, writer, error);
+        return (exit, writer.ToString(), error.ToString());
     }
 
     /// <summary>The reference data beside the repository (../shared/data), as CI provides it.</summary>

@@ -50,7 +50,9 @@ public static class AgentHost
             "networktwin-agent",
             [AgentInstruments.MeterName],
             t => t.AddSource(AgentTracing.SourceName).AddHttpClientInstrumentation());
-        return builder.Build();
+        var host = builder.Build();
+        NetworkTwin.Hosting.Security.ConfigurationSecrets.WarnCommandLine(builder.Configuration, host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("NetworkTwin.Agent.Hosting"));
+        return host;
     }
 
     /// <summary>Rolling, size-capped files for field engineers (text or JSON lines) plus the console.</summary>
@@ -105,6 +107,7 @@ public static class AgentHost
         Check<AgentOptions>();
         Check<MqttClientOptions>();
         failures.AddRange(NetworkTwin.Hosting.Observability.ServiceTelemetry.Problems(configuration));
+        failures.AddRange(NetworkTwin.Hosting.Security.ConfigurationSecrets.Problems(configuration));
         return [.. failures.Distinct(StringComparer.Ordinal)];
     }
 

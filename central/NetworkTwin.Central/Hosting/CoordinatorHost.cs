@@ -113,6 +113,7 @@ public static partial class CoordinatorHost
             authenticator.WarnOpen();
         }
 
+        NetworkTwin.Hosting.Security.ConfigurationSecrets.WarnCommandLine(builder.Configuration, logger);
         if (settings.InsecureExposure is { } exposure)
         {
             Log.Insecure(logger, exposure);

@@ -168,6 +168,7 @@ public sealed record CoordinatorSettings
         errors.AddRange(options.Control.Validate());
         errors.AddRange(options.Grpc.Validate());
         errors.AddRange(options.Logging.Validate("Coordinator:Logging"));
+        errors.AddRange(NetworkTwin.Hosting.Security.ConfigurationSecrets.Problems(configuration));
         errors.AddRange(ShortTokens(options.AgentTokens, "AgentTokens"));
         errors.AddRange(ShortTokens(options.OperatorTokens, "OperatorTokens"));
         foreach (var (name, role) in options.OperatorRoles)

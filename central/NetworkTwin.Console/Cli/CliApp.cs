@@ -51,14 +51,15 @@ public static class CliApp
         return root;
     }
 
-    public static Task<int> RunAsync(string[] args, IAnsiConsole console, TextWriter? output = null, CancellationToken cancellationToken = default)
+    public static Task<int> RunAsync(string[] args, IAnsiConsole console, TextWriter? output = null, TextWriter? warnings = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(console);
-        return RunAsync(Build(console), "networktwin", args, console, output, cancellationToken);
+        return RunAsync(Build(console), "networktwin", args, console, output, warnings, cancellationToken);
     }
 
     /// <summary>Runs a command tree (this CLI's, or the lab tool's) with the CLI's usage errors and exit codes.</summary>
-    public static async Task<int> RunAsync(RootCommand root, string toolName, string[] args, IAnsiConsole console, TextWriter? output = null, CancellationToken cancellationToken = default)
+    /// <param name="warnings">Where warnings go, apart from -o json on the output (stderr, or <paramref name="output"/> when only that is given).</param>
+    public static async Task<int> RunAsync(RootCommand root, string toolName, string[] args, IAnsiConsole console, TextWriter? output = null, TextWriter? warnings = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(root);
         ArgumentNullException.ThrowIfNull(console);
@@ -68,6 +69,11 @@ public static class CliApp
         {
             config.Output = output;
             config.Error = output;
+        }
+
+        if (warnings is not null)
+        {
+            config.Error = warnings;
         }
 
         if (parse.Errors.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAction)
@@ -91,6 +97,12 @@ public static class CliApp
 
             console.MarkupLine($"usage: see {Markup.Escape(CommandPath(toolName, parse.CommandResult))} --help");
             return ExitUsage;
+        }
+
+        // On stderr, so that -o json on stdout stays clean for scripts.
+        if (parse.CommandResult.Children.OfType<System.CommandLine.Parsing.OptionResult>().Any(o => o.Option.Name == "--token" && o.Tokens.Count > 0))
+        {
+            await config.Error.WriteLineAsync("warning: --token shows the operator token to every account on this machine (ps) and keeps it in the shell's history; use a context's token file (networktwin context set --token-file, mode 600) or NETWORKTWIN_TOKEN instead.").ConfigureAwait(false);
         }
 
         try

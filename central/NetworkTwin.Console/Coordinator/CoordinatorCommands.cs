@@ -33,7 +33,7 @@ public static partial class CoordinatorCommands
         _ => Invariant($"{discovered} (agent: {agentLink})"),
     };
 
-    internal static Option<string?> Token() => new("--token") { Description = "Operator token (else NETWORKTWIN_TOKEN, else the current context's token file)." };
+    internal static Option<string?> Token() => new("--token") { Description = "Operator token; shown to everyone by ps, so warned about: prefer NETWORKTWIN_TOKEN or the current context's token file, which are used without it." };
 
     internal static readonly Option<FileInfo?> CaFile = new("--ca") { Description = "PEM file of the CA that signed the coordinator's certificate (https://; else the current context's)." };
 

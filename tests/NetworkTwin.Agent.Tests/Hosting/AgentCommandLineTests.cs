@@ -7,10 +7,30 @@ public sealed class AgentCommandLineTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private Task<(int Exit, string Output)> RunAsync(params string[] args) => NetworkTwin.Testing.ToolProcess.RunAsync(
+    private Task<(int Exit, string Output)> RunAsync(params string[] args) => RunWithSiteFileAsync(Path.Combine(_dir, "none.json"), args);
+
+    private Task<(int Exit, string Output)> RunWithSiteFileAsync(string siteFile, params string[] args) => NetworkTwin.Testing.ToolProcess.RunAsync(
         "networktwin-agent.dll",
-        new Dictionary<string, string?> { ["NETWORKTWIN_CONFIG_FILE"] = Path.Combine(_dir, "none.json"), ["NETWORKTWIN_Agent__DataDirectory"] = Path.Combine(_dir, "state") },
+        new Dictionary<string, string?> { ["NETWORKTWIN_CONFIG_FILE"] = siteFile, ["NETWORKTWIN_Agent__DataDirectory"] = Path.Combine(_dir, "state") },
         args);
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task ValidateConfig_SiteFileWithATokenReadableByEveryone_Refused_Exit2()
+    {
+        var site = Path.Combine(_dir, "agent.json");
+        File.WriteAllText(site, """{"Agent":{"Coordinator":{"Address":"http://127.0.0.1:7070","Token":"s3cret-token-of-16"}}}""");
+        File.SetUnixFileMode(site, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        var (exit, output) = await RunWithSiteFileAsync(site, "--validate-config");
+        File.SetUnixFileMode(site, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
+        var (fixedExit, fixedOutput) = await RunWithSiteFileAsync(site, "--validate-config");
+
+        Assert.Equal(2, exit);
+        Assert.Contains($"{site} holds a secret (Agent:Coordinator:Token) and every account on this machine can read it; run 'chmod 640 {site}'", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", output, StringComparison.Ordinal);
+        Assert.True(fixedExit == 0, fixedOutput);
+    }
 
     [Fact]
     public async Task ValidateConfig_WrongTypesUnknownKeysAndBadValues_AllReportedWithTheirKeys_Exit2()

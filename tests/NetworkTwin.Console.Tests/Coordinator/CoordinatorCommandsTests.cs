@@ -66,6 +66,18 @@ public sealed class CoordinatorCommandsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TokenOnTheCommandLine_WarnedOnStderr_JsonOnStdoutStaysClean()
+    {
+        var (exit, output, error) = await CliRunner.RunWithErrorAsync("agents", "-o", "json", "--coordinator", _address, "--token", "ops-secret-0123456789");
+
+        Assert.True(exit == 0, output + error);
+        Assert.Contains("warning: --token shows the operator token to every account on this machine (ps)", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("ops-secret", error, StringComparison.Ordinal);
+        using var json = System.Text.Json.JsonDocument.Parse(output);
+        Assert.Contains("du-paris-1", json.RootElement.GetRawText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AgentsAndLinks_ShowWhatTheAgentSynced_LatestResultPerLink()
     {
         var (exit, agents) = await CliRunner.RunAsync("agents", "--coordinator", _address, "--token", "ops-secret-0123456789");

@@ -216,10 +216,10 @@ public static class LiveDemo
         // The coordinator's view, over its operators' API, once the agent's outbox has drained.
         var synced = await agent.WaitForStatusAsync(s => s.Coordinator is { Connected: true } && s.Outbox is { Pending: 0 }, "the outbox drained to the coordinator", TimeSpan.FromSeconds(60), ct).ConfigureAwait(false);
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"5. The coordinator stored results 1..{synced.Outbox!.LastSequence:N0} from the agent; 'networktwin links' shows:"));
-        await CliApp.RunAsync(["links", "--coordinator", coordinatorAddress], console, null, ct).ConfigureAwait(false);
+        await CliApp.RunAsync(["links", "--coordinator", coordinatorAddress], console, cancellationToken: ct).ConfigureAwait(false);
         console.MarkupLine("6. The coordinator's own link map from the agent's loss evidence ('networktwin topology --refresh') and its capacities:");
-        await CliApp.RunAsync(["topology", "--refresh", "--coordinator", coordinatorAddress], console, null, ct).ConfigureAwait(false);
-        await CliApp.RunAsync(["capacities", "--coordinator", coordinatorAddress], console, null, ct).ConfigureAwait(false);
+        await CliApp.RunAsync(["topology", "--refresh", "--coordinator", coordinatorAddress], console, cancellationToken: ct).ConfigureAwait(false);
+        await CliApp.RunAsync(["capacities", "--coordinator", coordinatorAddress], console, cancellationToken: ct).ConfigureAwait(false);
         var delivered = right == truth.LinkOfCell.Count && status.Ingest.Rows == published;
         var stored = await operators.ListAgentsAsync(new ListAgentsRequest(), cancellationToken: ct).ResponseAsync.ConfigureAwait(false);
         delivered &= Step(console, stored.Agents.Any(a => a.StoredThrough >= synced.Outbox.LastSequence), "the coordinator holds every result the agent sent");
@@ -240,15 +240,15 @@ public static class LiveDemo
             console.MarkupLine(trained
                 ? string.Create(CultureInfo.InvariantCulture, $"7. The coordinator learned forecast model v{model!.Version} from the agent's link history once {LearnAfterWindows} windows per link were in, and shipped it on the downlink ('networktwin models'); the agent forecast the windows after that ('networktwin predictions'):")
                 : $"7. The coordinator did not train a forecast model: {Markup.Escape(model?.Detail ?? "it was never asked")}");
-            await CliApp.RunAsync(["models", "--coordinator", coordinatorAddress], console, null, ct).ConfigureAwait(false);
-            await CliApp.RunAsync(["predictions", "--coordinator", coordinatorAddress], console, null, ct).ConfigureAwait(false);
+            await CliApp.RunAsync(["models", "--coordinator", coordinatorAddress], console, cancellationToken: ct).ConfigureAwait(false);
+            await CliApp.RunAsync(["predictions", "--coordinator", coordinatorAddress], console, cancellationToken: ct).ConfigureAwait(false);
             delivered &= Step(console, trained, "a forecast model was trained and shipped");
             var forecasting = trained && status.Forecast is { Forecasts: > 0 } f && f.ModelVersion == model!.Version;
             var refusal = forecasting ? null : (await operators.ListCommandsAsync(new ListCommandsRequest(), cancellationToken: ct).ResponseAsync.ConfigureAwait(false))
                 .Commands.FirstOrDefault(c => c.Command.BodyCase == Command.BodyOneofCase.Model && c.State == "refused")?.Detail;
             delivered &= Step(console, forecasting, string.Create(CultureInfo.InvariantCulture, $"the agent forecast with it ({status.Forecast?.Forecasts ?? 0} forecasts, model v{status.Forecast?.ModelVersion ?? 0}){(refusal is null ? string.Empty : "; the agent refused it: " + refusal)}"));
             console.MarkupLine("8. What the twin advises per link from its sizing and forecasts ('networktwin recommendations'):");
-            await CliApp.RunAsync(["recommendations", "--coordinator", coordinatorAddress], console, null, ct).ConfigureAwait(false);
+            await CliApp.RunAsync(["recommendations", "--coordinator", coordinatorAddress], console, cancellationToken: ct).ConfigureAwait(false);
             var advice = await operators.ListRecommendationsAsync(new RecommendationsRequest(), cancellationToken: ct).ResponseAsync.ConfigureAwait(false);
             var forecastBacked = advice.Links.Count(l => l.Action != "no-forecast");
             delivered &= Step(console, forecastBacked > 0, $"recommendations backed by forecasts ({forecastBacked} of {advice.Links.Count} links)");
@@ -257,9 +257,9 @@ public static class LiveDemo
         // Governed control: what the twin decided, what the policy and the operator said, what the agent measured.
         var decisions = await WaitForVerdictsAsync(operators, ct).ConfigureAwait(false);
         console.MarkupLine("9. The links were provisioned at 75% of their need: the coordinator proposed raising them, its policy applied the cheap ones and held the rest, the demo's operator approved those, the agent's actuator applied them and measured the effect ('networktwin decisions'):");
-        await CliApp.RunAsync(["decisions", "--coordinator", coordinatorAddress], console, null, ct).ConfigureAwait(false);
+        await CliApp.RunAsync(["decisions", "--coordinator", coordinatorAddress], console, cancellationToken: ct).ConfigureAwait(false);
         console.MarkupLine("   The audit trail of every step ('networktwin audit'):");
-        await CliApp.RunAsync(["audit", "--coordinator", coordinatorAddress], console, null, ct).ConfigureAwait(false);
+        await CliApp.RunAsync(["audit", "--coordinator", coordinatorAddress], console, cancellationToken: ct).ConfigureAwait(false);
         if (learn)
         {
             var measured = decisions.Count(d => d.State is "confirmed" or "violated" or "rolled-back");
