@@ -104,6 +104,9 @@ public static partial class CoordinatorHost
         builder.Services.AddSingleton(sp => new AgentAuthenticator(settings.AgentTokens, sp.GetRequiredService<ILogger<AgentAuthenticator>>(), clientCa));
         builder.Services.AddKeyedSingleton(Operators.OperatorAuthInterceptor.Tokens, (sp, _) => new AgentAuthenticator(settings.OperatorTokens, sp.GetRequiredService<ILogger<AgentAuthenticator>>()));
         builder.Services.AddSingleton(new Operators.OperatorRoles(settings.OperatorRoles));
+        builder.Services.AddSingleton(settings.Limits);
+        builder.Services.AddSingleton<Limits.AgentLimits>();
+        builder.Services.AddSingleton<Limits.OperatorLimits>();
         AddGrpc(builder.Services, settings.Grpc);
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("NetworkTwin.Central.Sync");
@@ -142,10 +145,16 @@ public static partial class CoordinatorHost
             o.MaxSendMessageSize = wire.MaxSendMessageBytes;
             o.ResponseCompressionAlgorithm = wire.ResponseCompression == "gzip" ? "gzip" : null;
             o.EnableDetailedErrors = wire.DetailedErrors;
-        }).AddServiceOptions<Operators.OperatorService>(o => o.Interceptors.Add<Operators.OperatorAuthInterceptor>());
+        }).AddServiceOptions<Operators.OperatorService>(o =>
+        {
+            // In this order: who is calling, then that caller's limits.
+            o.Interceptors.Add<Operators.OperatorAuthInterceptor>();
+            o.Interceptors.Add<Operators.OperatorLimitInterceptor>();
+        });
 
-        // Registered, the interceptor is made once; unregistered, grpc-dotnet would make one per call.
+        // Registered, the interceptors are made once; unregistered, grpc-dotnet would make one per call.
         services.AddSingleton<Operators.OperatorAuthInterceptor>();
+        services.AddSingleton<Operators.OperatorLimitInterceptor>();
         services.AddGrpcHealthChecks().AddCheck<RepositoryHealthCheck>("repository");
         services.AddGrpcReflection();
     }

@@ -52,6 +52,8 @@ public sealed class CoordinatorOptions
 
     public GrpcWireOptions Grpc { get; set; } = new();
 
+    public Limits.LimitOptions Limits { get; set; } = new();
+
     /// <summary>Rolling log files (default: "logs" under the data directory) and the console.</summary>
     public NetworkTwin.Hosting.LogSettings Logging { get; set; } = new();
 

@@ -37,6 +37,9 @@ public sealed record CoordinatorSettings
 
     public GrpcWireOptions Grpc { get; init; } = new();
 
+    /// <summary>What one agent and one operator may take (Coordinator:Limits).</summary>
+    public Limits.LimitOptions Limits { get; init; } = new();
+
     /// <summary>Where /metrics, /healthz and /readyz are served (HTTP/1.1); port 0 = not at all.</summary>
     public string MetricsAddress { get; init; } = "127.0.0.1";
 
@@ -167,6 +170,7 @@ public sealed record CoordinatorSettings
         errors.AddRange(options.Learning.Validate());
         errors.AddRange(options.Control.Validate());
         errors.AddRange(options.Grpc.Validate());
+        errors.AddRange(options.Limits.Validate());
         errors.AddRange(options.Logging.Validate("Coordinator:Logging"));
         errors.AddRange(NetworkTwin.Hosting.Security.ConfigurationSecrets.Problems(configuration));
         errors.AddRange(ShortTokens(options.AgentTokens, "AgentTokens"));
@@ -206,6 +210,7 @@ public sealed record CoordinatorSettings
             Learning = options.Learning,
             Control = options.Control,
             Grpc = options.Grpc,
+            Limits = options.Limits,
             MetricsAddress = metrics.Address,
             MetricsPort = metrics.Port,
             Logging = options.Logging,

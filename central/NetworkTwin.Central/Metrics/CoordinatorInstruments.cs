@@ -31,6 +31,11 @@ internal sealed class CoordinatorInstruments
         _meter.CreateObservableCounter("networktwin_central_results_stored", () => metrics.ResultsStored, null, "Results stored (each (agent, sequence) once).");
         _meter.CreateObservableCounter("networktwin_central_results_duplicate", () => metrics.Duplicates, null, "Results resent after a lost acknowledgement and kept once.");
         _meter.CreateObservableCounter("networktwin_central_commands_acknowledged", () => metrics.CommandsAcknowledged, null, "Command outcomes received from agents.");
+        _meter.CreateObservableCounter(
+            "networktwin_central_throttled",
+            () => Enum.GetValues<Limits.ThrottleKind>().Select(k => new Measurement<long>(metrics.ThrottledCount(k), new KeyValuePair<string, object?>("limit", k.ToString().ToLowerInvariant()))),
+            null,
+            "Times a limit of Coordinator:Limits acted: an agent's results slowed, an agent's call or stream refused, an operator's call refused.");
         _meter.CreateObservableUpDownCounter("networktwin_central_uplinks_open", () => metrics.UplinksOpen, null, "Agents streaming results now.");
         _meter.CreateObservableUpDownCounter("networktwin_central_downlinks_open", () => metrics.DownlinksOpen, null, "Agents listening for commands now.");
         _meter.CreateObservableGauge(

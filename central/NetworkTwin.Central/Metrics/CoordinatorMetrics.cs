@@ -11,6 +11,7 @@ public sealed class CoordinatorMetrics
     private long _downlinksOpen;
     private long _commandsAcknowledged;
     private long _lastStoredUnixMs;
+    private readonly long[] _throttled = new long[Enum.GetValues<Limits.ThrottleKind>().Length];
 
     public long Registrations => Interlocked.Read(ref _registrations);
 
@@ -48,4 +49,10 @@ public sealed class CoordinatorMetrics
     public void DownlinkClosed() => Interlocked.Decrement(ref _downlinksOpen);
 
     public void CommandAcknowledged() => Interlocked.Increment(ref _commandsAcknowledged);
+
+    /// <summary>One act of a limit (Coordinator:Limits): a batch slowed or a call refused.</summary>
+    public void Throttled(Limits.ThrottleKind kind) => Interlocked.Increment(ref _throttled[(int)kind]);
+
+    /// <summary>How often each limit acted since start.</summary>
+    public long ThrottledCount(Limits.ThrottleKind kind) => Interlocked.Read(ref _throttled[(int)kind]);
 }

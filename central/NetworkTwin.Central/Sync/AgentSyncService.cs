@@ -12,6 +12,7 @@ namespace NetworkTwin.Central.Sync;
 internal sealed partial class AgentSyncService(
     CoordinatorRepository repository,
     AgentAuthenticator authenticator,
+    Limits.AgentLimits limits,
     CommandSignal signal,
     CoordinatorMetrics metrics,
     TimeProvider time,
@@ -31,6 +32,7 @@ internal sealed partial class AgentSyncService(
         }
 
         authenticator.Check(context, request.AgentId);
+        limits.Call(request.AgentId, "register");
         repository.Register(request);
         metrics.Registered();
         var stored = repository.StoredThrough(request.AgentId);
@@ -41,6 +43,7 @@ internal sealed partial class AgentSyncService(
     public override async Task Uplink(IAsyncStreamReader<UplinkBatch> requestStream, IServerStreamWriter<UplinkAck> responseStream, ServerCallContext context)
     {
         metrics.UplinkOpened();
+        IDisposable? stream = null;
         try
         {
             await foreach (var batch in requestStream.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
@@ -51,6 +54,11 @@ internal sealed partial class AgentSyncService(
                 }
 
                 authenticator.Check(context, batch.AgentId);
+
+                // The stream counts against its agent from the first batch (the first message names the agent); a
+                // flooding agent waits here for its own tokens, so only its acknowledgements slow.
+                stream ??= limits.Stream(batch.AgentId, "uplink");
+                await limits.ResultsAsync(batch.AgentId, batch.Results.Count, context.CancellationToken).ConfigureAwait(false);
 
                 // Under the agent's span for the batch; the link results keep this span's context for the decisions made from them.
                 using var span = TraceContext.StartFrom(CoordinatorTracing.Source, "store uplink batch", ActivityKind.Consumer, batch.TraceParent);
@@ -70,6 +78,7 @@ internal sealed partial class AgentSyncService(
         }
         finally
         {
+            stream?.Dispose();
             metrics.UplinkClosed();
         }
     }
@@ -77,6 +86,7 @@ internal sealed partial class AgentSyncService(
     public override async Task Downlink(DownlinkRequest request, IServerStreamWriter<Command> responseStream, ServerCallContext context)
     {
         authenticator.Check(context, request.AgentId);
+        using var stream = limits.Stream(request.AgentId, "command downlink");
         Log.DownlinkOpened(logger, request.AgentId);
         metrics.DownlinkOpened();
         try
@@ -106,6 +116,7 @@ internal sealed partial class AgentSyncService(
     public override Task<CommandAckReply> Acknowledge(CommandAck request, ServerCallContext context)
     {
         authenticator.Check(context, request.AgentId);
+        limits.Call(request.AgentId, "command acknowledgement");
         var known = repository.AcknowledgeCommand(request.AgentId, request.CommandId, request.Applied, request.Detail);
         metrics.CommandAcknowledged();
         Log.CommandOutcome(logger, request.AgentId, request.CommandId, request.Applied ? "applied" : "refused", request.Detail, known);

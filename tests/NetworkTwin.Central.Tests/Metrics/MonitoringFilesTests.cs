@@ -37,7 +37,7 @@ public sealed partial class MonitoringFilesTests : IDisposable
         await promtool.WaitForExitAsync();
 
         Assert.True(promtool.ExitCode == 0, output);
-        Assert.Contains("SUCCESS: 8 rules found", output, StringComparison.Ordinal);
+        Assert.Contains("SUCCESS: 9 rules found", output, StringComparison.Ordinal);
     }
 
     [Fact]

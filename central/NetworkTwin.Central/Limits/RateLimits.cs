@@ -1,0 +1,46 @@
+using System.Collections.Concurrent;
+using System.Threading.RateLimiting;
+using Grpc.Core;
+
+namespace NetworkTwin.Central.Limits;
+
+/// <summary>The System.Threading.RateLimiting shapes the limits use: per-key token buckets and concurrency caps, and the refusal callers see.</summary>
+internal static class RateLimits
+{
+    /// <summary>A token bucket per key: <paramref name="perSecond"/> sustained, <paramref name="burst"/> at once; waits queue up to one burst.</summary>
+    public static PartitionedRateLimiter<string> TokenBuckets(int perSecond, int burst) => PartitionedRateLimiter.Create<string, string>(key =>
+        RateLimitPartition.GetTokenBucketLimiter(key, _ =>
+        {
+            // Refilled ten times a second where the rate allows, so a wait is short and even; else one token at a time.
+            var (period, tokens) = perSecond >= 10 ? (TimeSpan.FromMilliseconds(100), perSecond / 10) : (TimeSpan.FromSeconds(1.0 / perSecond), 1);
+            return new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = burst,
+                TokensPerPeriod = tokens,
+                ReplenishmentPeriod = period,
+                QueueLimit = burst,
+                QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+                AutoReplenishment = true,
+            };
+        }));
+
+    /// <summary>At most <paramref name="permits"/> at once per key, no queue.</summary>
+    public static PartitionedRateLimiter<string> Concurrency(int permits) => PartitionedRateLimiter.Create<string, string>(key =>
+        RateLimitPartition.GetConcurrencyLimiter(key, _ => new ConcurrencyLimiterOptions { PermitLimit = permits, QueueLimit = 0 }));
+
+    /// <summary>A call refused for a limit: RESOURCE_EXHAUSTED, which gRPC clients treat as "retry later".</summary>
+    public static RpcException Refused(string detail) => new(new Status(StatusCode.ResourceExhausted, detail));
+
+    /// <summary>True at most once a minute per key: a throttled party is logged, not logged per call.</summary>
+    public static bool ShouldLog(ConcurrentDictionary<string, long> lastLogged, string key, TimeProvider time)
+    {
+        var now = time.GetTimestamp();
+        var last = lastLogged.GetOrAdd(key, 0);
+        if (last != 0 && time.GetElapsedTime(last, now) < TimeSpan.FromMinutes(1))
+        {
+            return false;
+        }
+
+        return lastLogged.TryUpdate(key, now, last);
+    }
+}
