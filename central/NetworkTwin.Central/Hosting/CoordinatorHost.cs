@@ -58,12 +58,14 @@ public static partial class CoordinatorHost
         builder.WebHost.ConfigureKestrel(k => k.Listen(settings.Address, settings.Port, l =>
         {
             l.Protocols = HttpProtocols.Http2;
-            if (settings.CertificateFile is { } certificateFile)
+            if (settings.CertificateFile is not null)
             {
                 // TLS (HTTP/2 by ALPN); the agents validate this certificate against their CA file.
+                // The pair is re-read when renewed (ServerCertificate), so a new certificate needs no restart.
+                var certificate = k.ApplicationServices.GetRequiredService<ServerCertificate>();
                 l.UseHttps(new Microsoft.AspNetCore.Server.Kestrel.Https.HttpsConnectionAdapterOptions
                 {
-                    ServerCertificate = X509Certificate2.CreateFromPemFile(certificateFile, settings.KeyFile),
+                    ServerCertificateSelector = (_, _) => certificate.Current(),
                     SslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13,
 
                     // Agents may present a certificate; the authenticator checks it against the client CA per call,
@@ -77,6 +79,10 @@ public static partial class CoordinatorHost
         // Agents hold uplink streams open for good: on shutdown end them quickly (they resend what was not acknowledged).
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(settings.ShutdownSeconds));
         builder.Services.AddSingleton(settings);
+        if (settings.CertificateFile is not null)
+        {
+            builder.Services.AddSingleton<ServerCertificate>();
+        }
         builder.Services.AddSingleton(_ => OpenRepository(settings));
         builder.Services.AddSingleton(settings.Topology);
         builder.Services.AddSingleton(TimeProvider.System);

@@ -75,6 +75,72 @@ public sealed class TlsTests : IDisposable
     }
 
     [Fact]
+    public async Task Certificate_RenewedOnDisk_ServedToNewConnectionsWithoutARestart_ABrokenPairKeepsTheOld()
+    {
+        var first = DevelopmentCertificates.Write(Path.Combine(_dir, "first"));
+        var renewed = DevelopmentCertificates.Write(Path.Combine(_dir, "renewed"));
+        var live = Directory.CreateDirectory(Path.Combine(_dir, "live")).FullName;
+        var (certificateFile, keyFile) = (Path.Combine(live, "server.pem"), Path.Combine(live, "server.key"));
+        File.Copy(first.ServerCertificate, certificateFile);
+        File.Copy(first.ServerKey, keyFile);
+        var port = LoopbackPort.Free();
+        await using var coordinator = CoordinatorHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Coordinator:Port"] = port.ToString(CultureInfo.InvariantCulture),
+            ["Coordinator:DataDirectory"] = Path.Combine(_dir, "central"),
+            ["Coordinator:Tls:CertificateFile"] = certificateFile,
+            ["Coordinator:Tls:KeyFile"] = keyFile,
+            ["Logging:LogLevel:Default"] = "Warning",
+        }));
+        await coordinator.StartAsync();
+        string Thumbprint(string pem) => System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(pem)).Thumbprint;
+
+        var before = await ServedThumbprint(port);
+        File.Copy(renewed.ServerKey, keyFile, overwrite: true);
+        File.Copy(renewed.ServerCertificate, certificateFile, overwrite: true);
+        var after = await ServedThumbprint(port, until: Thumbprint(renewed.ServerCertificate));
+        await File.WriteAllTextAsync(certificateFile, "-----BEGIN CERTIFICATE-----\nnot a certificate\n-----END CERTIFICATE-----\n");
+        var broken = new List<string>();
+        for (var clock = Stopwatch.StartNew(); clock.Elapsed < TimeSpan.FromSeconds(2.5);)
+        {
+            broken.Add(await ServedThumbprint(port));
+        }
+
+        Assert.Equal(Thumbprint(first.ServerCertificate), before);
+        Assert.Equal(Thumbprint(renewed.ServerCertificate), after);
+        Assert.All(broken, t => Assert.Equal(after, t));
+    }
+
+    /// <summary>
+    /// The thumbprint of the certificate a new TLS connection gets (any HTTP answer will do); with <paramref name="until"/>,
+    /// new connections are tried for up to 10 s until that one is served.
+    /// </summary>
+    private static async Task<string> ServedThumbprint(int port, string? until = null)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            string? served = null;
+            using var handler = new SocketsHttpHandler();
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+            {
+                // Only which certificate is served matters here, not whom it is from.
+                served = certificate?.GetCertHashString();
+                return served is not null;
+            };
+            using var client = new HttpClient(handler) { DefaultRequestVersion = System.Net.HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
+            using var response = await client.GetAsync(new Uri($"https://localhost:{port}/"));
+            Assert.NotNull(served);
+            if (until is null || served == until || clock.Elapsed > TimeSpan.FromSeconds(10))
+            {
+                return served;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    [Fact]
     public async Task Tls_AgentTrustingTheCaConnects_AgentWithoutItIsRefused()
     {
         var certificates = DevelopmentCertificates.Write(Path.Combine(_dir, "pki"));
