@@ -15,7 +15,7 @@ using Serilog;
 namespace NetworkTwin.Agent.Hosting;
 
 /// <summary>Composes the agent: configuration, logging and one registration per feature.</summary>
-public static class AgentHost
+public static partial class AgentHost
 {
     /// <summary>Environment variables with this prefix override the files (NETWORKTWIN_Mqtt__Port=1884).</summary>
     public const string EnvironmentPrefix = NetworkTwin.Hosting.ServiceConfiguration.EnvironmentPrefix;
@@ -30,7 +30,7 @@ public static class AgentHost
         });
         NetworkTwin.Hosting.ServiceConfiguration.Layer(builder.Configuration, "agent", args);
         configure?.Invoke(builder.Configuration);
-        AddRemoteSettings(builder.Configuration);
+        var remoteIgnored = AddRemoteSettings(builder.Configuration);
 
         builder.Logging.ClearProviders();
         NetworkTwin.Hosting.ServiceLogging.Add(builder.Services, CreateLogger(builder.Configuration));
@@ -51,7 +51,13 @@ public static class AgentHost
             [AgentInstruments.MeterName],
             t => t.AddSource(AgentTracing.SourceName).AddHttpClientInstrumentation());
         var host = builder.Build();
-        NetworkTwin.Hosting.Security.ConfigurationSecrets.WarnCommandLine(builder.Configuration, host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("NetworkTwin.Agent.Hosting"));
+        var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("NetworkTwin.Agent.Hosting");
+        NetworkTwin.Hosting.Security.ConfigurationSecrets.WarnCommandLine(builder.Configuration, logger);
+        if (remoteIgnored is not null)
+        {
+            Log.RemoteSettingsIgnored(logger, remoteIgnored);
+        }
+
         return host;
     }
 
@@ -153,16 +159,29 @@ public static class AgentHost
     /// go above appsettings.json and below environment variables and the command line, so a field
     /// engineer's explicit local setting still wins.
     /// </summary>
-    private static void AddRemoteSettings(ConfigurationManager configuration)
+    /// <returns>Why the file was left out (damaged, or values this agent's configuration does not accept), else null.</returns>
+    private static string? AddRemoteSettings(ConfigurationManager configuration)
     {
         var agent = StartupOptions(configuration);
-        var remote = Sync.CommandApplier.LoadRemoteSettings(agent.ResolvedDataDirectory);
-        if (remote.Count == 0)
+        var path = Path.Combine(agent.ResolvedDataDirectory, Sync.CommandApplier.SettingsFileName);
+        if (!File.Exists(path))
         {
-            return;
+            return null;
         }
 
-        NetworkTwin.Hosting.ServiceConfiguration.InsertBelowEnvironment(configuration, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = remote });
+        try
+        {
+            // Checked on top of the local settings before it is layered in: a file that does not fit (damaged, or written
+            // by another version) must not keep the agent from starting on its own configuration.
+            var remote = Sync.CommandApplier.ParseRemoteSettings(File.ReadAllBytes(path), path);
+            _ = Sync.CommandApplier.Proposed(configuration, remote);
+            NetworkTwin.Hosting.ServiceConfiguration.InsertBelowEnvironment(configuration, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = remote });
+            return null;
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            return ex.Message;
+        }
     }
 
     private static void AddUplink(this IServiceCollection services)
@@ -200,5 +219,11 @@ public static class AgentHost
             var errors = options.Validate("Mqtt");
             return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
         }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(8005, LogLevel.Warning, "The settings the coordinator set earlier were left out: {Reason}. The agent runs on its own configuration until the coordinator sends them again")]
+        public static partial void RemoteSettingsIgnored(Microsoft.Extensions.Logging.ILogger logger, string reason);
     }
 }

@@ -30,19 +30,81 @@ internal sealed partial class CommandApplier(IOptions<AgentOptions> options, ICo
 
     public long LastApplied => ReadState().LastApplied;
 
-    /// <summary>The settings the coordinator set earlier, for the configuration to load at start (empty when none).</summary>
+    /// <summary>The settings the coordinator set earlier, for the configuration to load at start (empty when none or unreadable).</summary>
     public static Dictionary<string, string?> LoadRemoteSettings(string dataDirectory)
     {
         var path = Path.Combine(dataDirectory, SettingsFileName);
         try
         {
-            return File.Exists(path) ? JsonSerializer.Deserialize<Dictionary<string, string?>>(File.ReadAllText(path)) ?? [] : [];
+            return File.Exists(path) ? ParseRemoteSettings(File.ReadAllBytes(path), path) : new(StringComparer.OrdinalIgnoreCase);
         }
-        catch (JsonException)
+        catch (InvalidDataException)
         {
             // A damaged file must not stop the agent: it starts on its own configuration.
-            return [];
+            return new(StringComparer.OrdinalIgnoreCase);
         }
+    }
+
+    /// <summary>
+    /// coordinator-settings.json: an object of remote keys to text values. Anything else in it (a key the coordinator may
+    /// not change, a value that is not text) is refused with <see cref="InvalidDataException"/> naming <paramref name="where"/>:
+    /// the file only ever holds what <see cref="Configure"/> accepted, so a different one was damaged or edited.
+    /// </summary>
+    public static Dictionary<string, string?> ParseRemoteSettings(ReadOnlySpan<byte> json, string where)
+    {
+        Dictionary<string, string?>? settings;
+        try
+        {
+            settings = JsonSerializer.Deserialize<Dictionary<string, string?>>(json);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"{where}: not an object of settings to text values ({ex.Message})", ex);
+        }
+
+        var foreign = (settings ?? []).Keys.Where(k => !IsRemoteKey(k)).ToList();
+        if (foreign.Count > 0)
+        {
+            throw new InvalidDataException($"{where}: {string.Join(", ", foreign.Take(3))} cannot be set remotely; allowed: {AllowedKeys}");
+        }
+
+        // Configuration keys ignore case: two spellings of one key are one setting, and the configuration would refuse both.
+        var keyed = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in settings ?? [])
+        {
+            if (!keyed.TryAdd(key, value))
+            {
+                throw new InvalidDataException($"{where}: {key} is there twice, in different case");
+            }
+        }
+
+        return keyed;
+    }
+
+    /// <summary>
+    /// The agent's options with <paramref name="remote"/> on top of <paramref name="configuration"/>, bound and validated
+    /// like at start; <see cref="InvalidDataException"/> with every problem when they do not fit.
+    /// </summary>
+    public static AgentOptions Proposed(IConfiguration configuration, IReadOnlyDictionary<string, string?> remote)
+    {
+        var proposed = new ConfigurationBuilder().AddConfiguration(configuration).AddInMemoryCollection(remote).Build();
+        AgentOptions candidate;
+        try
+        {
+            candidate = proposed.GetSection(AgentOptions.Section).Get<AgentOptions>() ?? new AgentOptions();
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new InvalidDataException($"a value does not fit its setting: {ex.Message}", ex);
+        }
+
+        var result = new AgentOptionsValidator().Validate(null, candidate);
+        if (result.Failed)
+        {
+            throw new InvalidDataException(string.Join(" ", result.Failures));
+        }
+
+        return candidate;
     }
 
     /// <summary>Applies (or recognises as already applied) one command; returns the acknowledgement to send.</summary>
@@ -105,23 +167,7 @@ internal sealed partial class CommandApplier(IOptions<AgentOptions> options, ICo
         }
 
         // The agent's configuration with the change on top, bound and validated like at start.
-        var proposed = new ConfigurationBuilder().AddConfiguration(configuration).AddInMemoryCollection(remote).Build();
-        AgentOptions candidate;
-        try
-        {
-            candidate = proposed.GetSection(AgentOptions.Section).Get<AgentOptions>() ?? new AgentOptions();
-        }
-        catch (InvalidOperationException ex)
-        {
-            throw new InvalidDataException($"a value does not fit its setting: {ex.Message}", ex);
-        }
-
-        var result = new AgentOptionsValidator().Validate(null, candidate);
-        if (result.Failed)
-        {
-            throw new InvalidDataException(string.Join(" ", result.Failures));
-        }
-
+        var candidate = Proposed(configuration, remote);
         AtomicFile.Write(Path.Combine(directory, SettingsFileName), JsonSerializer.SerializeToUtf8Bytes(remote));
         twin.Reconfigure(candidate.Analysis);
         return "analysis now " + string.Join(", ", change.Settings.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key}={s.Value}"));

@@ -59,6 +59,22 @@ public sealed class AgentCommandLineTests : IDisposable
     }
 
     [Theory]
+    [InlineData("""{"Agent:Coordinator:Address":"http://elsewhere:7070"}""", "Agent:Coordinator:Address cannot be set remotely")]
+    [InlineData("""{"Agent:Analysis:LossTarget":"7"}""", "LossTarget")]
+    [InlineData("""{"Agent:Analysis:LossTarget":""", "not an object of settings to text values")]
+    public async Task Start_CoordinatorSettingsFileDamaged_LeftOutWithAWarning_AgentStartsOnItsOwnConfiguration(string file, string reason)
+    {
+        Directory.CreateDirectory(Path.Combine(_dir, "state"));
+        File.WriteAllText(Path.Combine(_dir, "state", "coordinator-settings.json"), file);
+
+        var (exit, output) = await RunAsync("--validate-config");
+
+        Assert.True(exit == 0, output);
+        Assert.Contains("The settings the coordinator set earlier were left out", output, StringComparison.Ordinal);
+        Assert.Contains(reason, output, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("--help", "--validate-config")]
     [InlineData("--version", ".")]
     public async Task HelpAndVersion_AnswerWithoutStartingTheAgentOrWritingState(string ask, string expected)
