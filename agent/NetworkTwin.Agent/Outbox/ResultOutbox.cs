@@ -14,9 +14,16 @@ namespace NetworkTwin.Agent.Outbox;
 /// </summary>
 internal sealed partial class ResultOutbox : IDisposable
 {
+    /// <summary>Results held in memory while the outbox cannot be written (a full disk), at most.</summary>
+    public const int MaxHeld = 20_000;
+
     private readonly SqliteConnection _connection;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
+
+    // Results produced while the file could not be written: stored first, in order, once it can.
+    private readonly List<Result> _held = [];
+    private long _droppedHeld;
 
     public ResultOutbox(string path, long maxResults, ILogger logger)
     {
@@ -43,36 +50,75 @@ internal sealed partial class ResultOutbox : IDisposable
 
     public long MaxResults { get; }
 
-    /// <summary>Stores results in one transaction and returns the sequences they were given.</summary>
+    /// <summary>
+    /// Stores results in one transaction and returns the sequences they were given. When the file cannot be written
+    /// (a full disk, an I/O error), the results wait in memory (at most <see cref="MaxHeld"/>, the oldest go beyond
+    /// that) and are stored before the next ones, so that the agent keeps analysing and nothing is reordered; the
+    /// sequences returned are then those of whatever was stored, possibly none.
+    /// </summary>
     public IReadOnlyList<long> Append(IReadOnlyList<Result> results)
     {
         lock (_gate)
         {
-            using var transaction = _connection.BeginTransaction();
-            var sequences = new List<long>(results.Count);
-            using (var insert = _connection.CreateCommand())
+            var batch = _held.Count == 0 ? results : [.. _held, .. results];
+            try
             {
-                insert.Transaction = transaction;
-                insert.CommandText = "INSERT INTO outbox (produced_unix_ms, payload) VALUES ($produced, $payload); SELECT last_insert_rowid();";
-                var produced = insert.Parameters.Add("$produced", SqliteType.Integer);
-                var payload = insert.Parameters.Add("$payload", SqliteType.Blob);
-                foreach (var result in results)
+                var sequences = Insert(batch);
+                if (_held.Count > 0)
                 {
-                    produced.Value = result.ProducedUnixMs;
-                    payload.Value = result.ToByteArray();
-                    sequences.Add((long)insert.ExecuteScalar()!);
+                    Log.Writable(_logger, Path, _held.Count);
+                    _held.Clear();
                 }
-            }
 
-            var dropped = EnforceBound(transaction);
-            transaction.Commit();
-            if (dropped > 0)
+                return sequences;
+            }
+            catch (SqliteException ex) when (ex.SqliteErrorCode is SQLitePCL.raw.SQLITE_FULL or SQLitePCL.raw.SQLITE_IOERR or SQLitePCL.raw.SQLITE_CANTOPEN or SQLitePCL.raw.SQLITE_READONLY)
             {
-                Log.Dropped(_logger, dropped, MaxResults, Path);
-            }
+                if (_held.Count == 0)
+                {
+                    Log.NotWritable(_logger, Path, ex.Message, MaxHeld);
+                }
 
-            return sequences;
+                _held.AddRange(results);
+                if (_held.Count > MaxHeld)
+                {
+                    var excess = _held.Count - MaxHeld;
+                    _held.RemoveRange(0, excess);
+                    _droppedHeld += excess;
+                    Log.Dropped(_logger, excess, MaxHeld, Path + " (memory, while the file cannot be written)");
+                }
+
+                return [];
+            }
         }
+    }
+
+    private List<long> Insert(IReadOnlyList<Result> results)
+    {
+        using var transaction = _connection.BeginTransaction();
+        var sequences = new List<long>(results.Count);
+        using (var insert = _connection.CreateCommand())
+        {
+            insert.Transaction = transaction;
+            insert.CommandText = "INSERT INTO outbox (produced_unix_ms, payload) VALUES ($produced, $payload); SELECT last_insert_rowid();";
+            var produced = insert.Parameters.Add("$produced", SqliteType.Integer);
+            var payload = insert.Parameters.Add("$payload", SqliteType.Blob);
+            foreach (var result in results)
+            {
+                produced.Value = result.ProducedUnixMs;
+                payload.Value = result.ToByteArray();
+                sequences.Add((long)insert.ExecuteScalar()!);
+            }
+        }
+
+        var dropped = EnforceBound(transaction);
+        transaction.Commit();
+        if (dropped > 0)
+        {
+            Log.Dropped(_logger, dropped, MaxResults, Path);
+        }
+
+        return sequences;
     }
 
     /// <summary>The oldest pending results, with their sequences set.</summary>
@@ -104,7 +150,16 @@ internal sealed partial class ResultOutbox : IDisposable
             using var command = _connection.CreateCommand();
             command.CommandText = "DELETE FROM outbox WHERE sequence <= $seq";
             command.Parameters.AddWithValue("$seq", sequence);
-            return command.ExecuteNonQuery();
+            try
+            {
+                return command.ExecuteNonQuery();
+            }
+            catch (SqliteException ex) when (ex.SqliteErrorCode is SQLitePCL.raw.SQLITE_FULL or SQLitePCL.raw.SQLITE_IOERR or SQLitePCL.raw.SQLITE_READONLY)
+            {
+                // Deleting needs room in the log too. The results stay and are sent again; the coordinator keeps each once.
+                Log.AcknowledgeFailed(_logger, Path, sequence, ex.Message);
+                return 0;
+            }
         }
     }
 
@@ -121,7 +176,9 @@ internal sealed partial class ResultOutbox : IDisposable
                 """;
             using var reader = command.ExecuteReader();
             reader.Read();
-            return new OutboxCounts(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
+
+            // What waits in memory is pending too; its sequences are given when it is stored.
+            return new OutboxCounts(reader.GetInt64(0) + _held.Count, reader.GetInt64(1), reader.GetInt64(2) + _droppedHeld, reader.GetInt64(3));
         }
     }
 
@@ -161,5 +218,14 @@ internal sealed partial class ResultOutbox : IDisposable
     {
         [LoggerMessage(6001, LogLevel.Error, "Outbox full: dropped the {Count} oldest result(s) never acknowledged by the coordinator (limit {Limit} results in {Path}). Check the link to the coordinator, or raise Agent:Outbox:MaxResults")]
         public static partial void Dropped(ILogger logger, long count, long limit, string path);
+
+        [LoggerMessage(6002, LogLevel.Error, "Cannot write the outbox {Path}: {Reason}. New results wait in memory (at most {Limit}) and are written, in order, once the disk has room")]
+        public static partial void NotWritable(ILogger logger, string path, string reason, int limit);
+
+        [LoggerMessage(6003, LogLevel.Information, "The outbox {Path} is writable again: {Count} result(s) held in memory are stored")]
+        public static partial void Writable(ILogger logger, string path, int count);
+
+        [LoggerMessage(6004, LogLevel.Warning, "Cannot remove acknowledged results through sequence {Sequence} from the outbox {Path}: {Reason}. They are sent again later and the coordinator keeps each once")]
+        public static partial void AcknowledgeFailed(ILogger logger, string path, long sequence, string reason);
     }
 }

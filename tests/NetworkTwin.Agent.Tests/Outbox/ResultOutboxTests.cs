@@ -20,6 +20,77 @@ public sealed class ResultOutboxTests : IDisposable
 
     private static Result Link(int id) => new() { ProducedUnixMs = 1000 + id, Link = new LinkCapacity { LinkId = id, CapacityGbps = id * 1.5 } };
 
+    /// <summary>
+    /// A real full disk: the outbox on a 512 KiB tmpfs, the rest of it filled. Mounting needs root, as CI and the
+    /// packaged service have; elsewhere the test has nothing to stand on and says so in its output.
+    /// </summary>
+    [Fact]
+    public async Task Append_DiskFull_ResultsWaitInMemory_StoredInOrderOnceThereIsRoom()
+    {
+        if (Environment.UserName != "root")
+        {
+            return;
+        }
+
+        var disk = Directory.CreateDirectory(Path.Combine(_dir, "small")).FullName;
+        Assert.Equal(0, await RunAsync("mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", disk));
+        try
+        {
+            var logger = new ListLogger();
+            using (var outbox = new ResultOutbox(Path.Combine(disk, "outbox.db"), 1_000_000, logger))
+            {
+                outbox.Append([Link(1)]);
+                var filler = Path.Combine(disk, "filler");
+                await using (var fill = new FileStream(filler, FileMode.Create))
+                {
+                    try
+                    {
+                        for (var block = new byte[4096]; ;)
+                        {
+                            fill.Write(block);
+                            fill.Flush();
+                        }
+                    }
+                    catch (IOException)
+                    {
+                        // The disk is full.
+                    }
+                }
+
+                var whileFull = new List<long>();
+                for (var i = 2; i <= 400; i++)
+                {
+                    whileFull.AddRange(outbox.Append([Link(i)]));
+                }
+
+                var pendingWhileFull = outbox.Counts().Pending;
+                System.IO.File.Delete(filler);
+                var afterwards = outbox.Append([Link(401)]);
+                var stored = outbox.Peek(1000);
+
+                Assert.True(whileFull.Count < 399, $"the disk was not full: {whileFull.Count} results stored");
+                Assert.Equal(400, pendingWhileFull);
+                Assert.Equal(Enumerable.Range(1, 401), stored.Select(r => r.Link.LinkId));
+                Assert.Equal(Enumerable.Range(1, 401).Select(i => (long)i), stored.Select(r => r.Sequence));
+                Assert.Equal(401, afterwards[^1]);
+                Assert.True(logger.Contains("Cannot write the outbox"));
+                Assert.True(logger.Contains("is writable again: 399 result(s) held in memory are stored"));
+            }
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            await RunAsync("umount", "-l", disk);
+        }
+    }
+
+    private static async Task<int> RunAsync(string file, params string[] args)
+    {
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(file, args) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+        await process.WaitForExitAsync();
+        return process.ExitCode;
+    }
+
     [Fact]
     public void Append_AssignsIncreasingSequences_PeekReturnsOldestFirst()
     {
