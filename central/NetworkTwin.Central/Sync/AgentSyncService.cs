@@ -21,6 +21,9 @@ internal sealed partial class AgentSyncService(
     /// <summary>Results in one batch at most; a bigger batch is refused with RESOURCE_EXHAUSTED.</summary>
     public const int MaxBatch = 5000;
 
+    /// <summary>When each agent's clock was last warned about (the service is made per call).</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> ClockWarned = new(StringComparer.Ordinal);
+
     /// <summary>How often an open downlink looks for commands even without a signal (another coordinator may have issued them).</summary>
     private static readonly TimeSpan DownlinkPoll = TimeSpan.FromSeconds(5);
 
@@ -55,6 +58,8 @@ internal sealed partial class AgentSyncService(
 
                 authenticator.Check(context, batch.AgentId);
 
+                ClockAhead(batch);
+
                 // The stream counts against its agent from the first batch (the first message names the agent); a
                 // flooding agent waits here for its own tokens, so only its acknowledgements slow.
                 stream ??= limits.Stream(batch.AgentId, "uplink");
@@ -80,6 +85,25 @@ internal sealed partial class AgentSyncService(
         {
             stream?.Dispose();
             metrics.UplinkClosed();
+        }
+    }
+
+    /// <summary>
+    /// Results stamped more than a minute after the coordinator's own time come from an agent whose clock runs ahead
+    /// (stepped, or NTP gone): logged once per ten minutes per agent. Stamps behind are not judged: a backlog sent after
+    /// an outage is old by right.
+    /// </summary>
+    private void ClockAhead(UplinkBatch batch)
+    {
+        if (batch.Results.Count == 0)
+        {
+            return;
+        }
+
+        var ahead = (batch.Results.Max(r => r.ProducedUnixMs) - time.GetUtcNow().ToUnixTimeMilliseconds()) / 1000.0;
+        if (ahead > 60 && Limits.RateLimits.ShouldLog(ClockWarned, batch.AgentId, time, TimeSpan.FromMinutes(10)))
+        {
+            Log.ClockAhead(logger, batch.AgentId, ahead);
         }
     }
 
@@ -133,6 +157,9 @@ internal sealed partial class AgentSyncService(
 
         [LoggerMessage(7001, LogLevel.Information, "Agent {AgentId} (site {Site}, version {Version}) registered from {Peer}; stored through sequence {Stored}")]
         public static partial void Registered(ILogger logger, string agentId, string site, string version, long stored, string peer);
+
+        [LoggerMessage(7005, LogLevel.Warning, "Agent {AgentId} stamps its results {Seconds:0} s ahead of the coordinator's clock: its clock was stepped or has lost NTP. Times on its results, forecasts and decisions are off by as much (logged once per ten minutes per agent)")]
+        public static partial void ClockAhead(ILogger logger, string agentId, double seconds);
 
         [LoggerMessage(7002, LogLevel.Information, "Agent {AgentId} resent {Count} result(s) already stored (a lost acknowledgement); kept once")]
         public static partial void Duplicates(ILogger logger, string agentId, int count);
