@@ -16,5 +16,6 @@ public static class LabApp
         DemoCommand.Create(console),
         BenchCommand.Create(console),
         FuzzCommand.Create(console),
+        Soak.SoakCommand.Create(console),
     };
 }

@@ -102,6 +102,13 @@ public sealed class PostgresCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Restarts the server as an operator's <c>systemctl restart postgresql</c> does (fast shutdown: open connections are
+    /// cut, then it starts again on the same port and data), for the soak's failures.
+    /// </summary>
+    public Task RestartAsync(CancellationToken cancellationToken = default) =>
+        PgAsync("pg_ctl", ["-D", Path.Combine(Directory, "data"), "-l", Path.Combine(Directory, "postgres.log"), "-m", "fast", "-w", "-t", "60", "restart"], cancellationToken);
+
     /// <summary>The server's log (for failure messages).</summary>
     public string Log()
     {

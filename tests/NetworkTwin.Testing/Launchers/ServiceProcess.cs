@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace NetworkTwin.Testing.Launchers;
+
+/// <summary>
+/// One of the product's services (networktwin-agent, networktwin-central) as a real process, for the demo, the
+/// benchmarks and the soak: configured through NETWORKTWIN_ environment variables, its console kept in a file,
+/// stopped with SIGTERM as systemd stops it, or killed as a crash is.
+/// </summary>
+public sealed class ServiceProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StreamWriter _console;
+    private bool _disposed;
+
+    private ServiceProcess(Process process, StreamWriter console, string consolePath)
+    {
+        _process = process;
+        _console = console;
+        ConsolePath = consolePath;
+    }
+
+    public int ProcessId => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Where the service's console output goes.</summary>
+    public string ConsolePath { get; }
+
+    /// <summary>
+    /// The service binary: <paramref name="explicitPath"/>, else the variable <paramref name="variable"/>, else
+    /// <paramref name="fileName"/> beside this program, else the Release (then Debug) build of <paramref name="project"/>
+    /// in the source tree.
+    /// </summary>
+    public static string Locate(string fileName, string project, string variable, string? explicitPath)
+    {
+        var candidates = new List<string?> { explicitPath, Environment.GetEnvironmentVariable(variable), Path.Combine(AppContext.BaseDirectory, fileName) };
+        if (SourceTree.Root() is { } root)
+        {
+            candidates.Add(Path.Combine(root, project, "bin", "Release", "net10.0", fileName));
+            candidates.Add(Path.Combine(root, project, "bin", "Debug", "net10.0", fileName));
+        }
+
+        return candidates.FirstOrDefault(c => !string.IsNullOrEmpty(c) && File.Exists(c)) is { } found
+            ? Path.GetFullPath(found)
+            : throw new FileNotFoundException(explicitPath is not null
+                ? $"'{explicitPath}' does not exist."
+                : $"Cannot find {fileName}: build it with ./build.sh, or set {variable}.");
+    }
+
+    /// <param name="settings">Configuration keys ("Mqtt:Port") and values, passed as NETWORKTWIN_ variables.</param>
+    /// <param name="environment">Other variables as they are (LD_PRELOAD, FAKETIME).</param>
+    public static ServiceProcess Start(string path, string consolePath, IReadOnlyDictionary<string, string> settings, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(consolePath))!);
+        var isDll = path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
+        var info = new ProcessStartInfo(isDll ? "dotnet" : path)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (isDll)
+        {
+            info.ArgumentList.Add(path);
+        }
+
+        foreach (var (key, value) in settings)
+        {
+            info.Environment["NETWORKTWIN_" + key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
+        var console = new StreamWriter(consolePath, append: true) { AutoFlush = true };
+        var process = new Process { StartInfo = info };
+        process.OutputDataReceived += (_, e) => Write(console, e.Data);
+        process.ErrorDataReceived += (_, e) => Write(console, e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new ServiceProcess(process, console, consolePath);
+    }
+
+    /// <summary>Resident and peak resident memory of the process (Linux /proc), in bytes; zeros once it is gone.</summary>
+    public (long Rss, long Peak) Memory()
+    {
+        long rss = 0, peak = 0;
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+            {
+                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                {
+                    rss = Kilobytes(line) * 1024;
+                }
+                else if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                {
+                    peak = Kilobytes(line) * 1024;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return (0, 0);
+        }
+
+        return (rss, peak);
+
+        static long Kilobytes(string line) => long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Kills the process at once (SIGKILL): a crash, as kill -9 is.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>SIGTERM (what systemd sends), then a kill after 10 s. Safe to call more than once.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        if (!_process.HasExited)
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                _process.Kill();
+            }
+            else
+            {
+                using var term = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false });
+                if (term is not null)
+                {
+                    await term.WaitForExitAsync().ConfigureAwait(false);
+                }
+            }
+
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try
+            {
+                await _process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+
+        _process.Dispose();
+        lock (_console)
+        {
+            _console.Dispose();
+        }
+    }
+
+    private static void Write(StreamWriter writer, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (writer)
+        {
+            try
+            {
+                writer.WriteLine(line);
+            }
+            catch (ObjectDisposedException)
+            {
+                // Output after the process was stopped.
+            }
+        }
+    }
+}
