@@ -36,9 +36,12 @@ internal sealed partial class AgentSyncService(
 
         authenticator.Check(context, request.AgentId);
         limits.Call(request.AgentId, "register");
-        repository.Register(request);
+        var stored = Repository(request.AgentId, "register", () =>
+        {
+            repository.Register(request);
+            return repository.StoredThrough(request.AgentId);
+        });
         metrics.Registered();
-        var stored = repository.StoredThrough(request.AgentId);
         Log.Registered(logger, request.AgentId, request.Site, request.Version, stored, context.Peer ?? "?");
         return Task.FromResult(new RegisterReply { LastSequenceStored = stored, ServerTimeUnixMs = time.GetUtcNow().ToUnixTimeMilliseconds() });
     }
@@ -67,7 +70,7 @@ internal sealed partial class AgentSyncService(
 
                 // Under the agent's span for the batch; the link results keep this span's context for the decisions made from them.
                 using var span = TraceContext.StartFrom(CoordinatorTracing.Source, "store uplink batch", ActivityKind.Consumer, batch.TraceParent);
-                var (inserted, through) = repository.Store(batch.AgentId, batch.Results, TraceContext.Of(span));
+                var (inserted, through) = Repository(batch.AgentId, "store a batch", () => repository.Store(batch.AgentId, batch.Results, TraceContext.Of(span)));
                 span?.SetTag("networktwin.agent_id", batch.AgentId)
                     .SetTag("networktwin.results", batch.Results.Count)
                     .SetTag("networktwin.inserted", inserted)
@@ -85,6 +88,24 @@ internal sealed partial class AgentSyncService(
         {
             stream?.Dispose();
             metrics.UplinkClosed();
+        }
+    }
+
+    /// <summary>
+    /// A repository call for an agent. When the database is away (restarting, unreachable) the agent gets UNAVAILABLE,
+    /// which it retries with back-off while its outbox keeps the results, and the log gets one line naming the cause
+    /// rather than a handler's stack trace.
+    /// </summary>
+    private T Repository<T>(string agentId, string what, Func<T> call)
+    {
+        try
+        {
+            return call();
+        }
+        catch (System.Data.Common.DbException ex)
+        {
+            Log.RepositoryUnavailable(logger, what, agentId, ex.Message);
+            throw new RpcException(new Status(StatusCode.Unavailable, $"the coordinator's repository is unavailable ({ex.GetType().Name}); results stay in the agent's outbox"));
         }
     }
 
@@ -160,6 +181,9 @@ internal sealed partial class AgentSyncService(
 
         [LoggerMessage(7005, LogLevel.Warning, "Agent {AgentId} stamps its results {Seconds:0} s ahead of the coordinator's clock: its clock was stepped or has lost NTP. Times on its results, forecasts and decisions are off by as much (logged once per ten minutes per agent)")]
         public static partial void ClockAhead(ILogger logger, string agentId, double seconds);
+
+        [LoggerMessage(7006, LogLevel.Error, "Cannot {What} for agent {AgentId}: the repository failed ({Reason}). The agent is told UNAVAILABLE and resends; check the database")]
+        public static partial void RepositoryUnavailable(ILogger logger, string what, string agentId, string reason);
 
         [LoggerMessage(7002, LogLevel.Information, "Agent {AgentId} resent {Count} result(s) already stored (a lost acknowledgement); kept once")]
         public static partial void Duplicates(ILogger logger, string agentId, int count);
