@@ -89,33 +89,14 @@ public sealed class MosquittoBroker : IAsyncDisposable
         }
 
         _process = null;
-        if (!process.HasExited)
+        if (kill && !process.HasExited)
         {
-            if (kill || OperatingSystem.IsWindows())
-            {
-                process.Kill();
-            }
-            else
-            {
-                using var term = Process.Start(new ProcessStartInfo("kill", ["-TERM", process.Id.ToString()]) { UseShellExecute = false });
-                if (term is not null)
-                {
-                    await term.WaitForExitAsync().ConfigureAwait(false);
-                }
-            }
-
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            try
-            {
-                await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill();
-                await process.WaitForExitAsync().ConfigureAwait(false);
-            }
+            process.Kill();
+            await process.WaitForExitAsync().ConfigureAwait(false);
         }
 
+        // SIGTERM lets it save its database.
+        await ServiceProcess.TerminateAsync(process).ConfigureAwait(false);
         process.Dispose();
     }
 

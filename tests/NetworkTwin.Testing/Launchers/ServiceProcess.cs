@@ -135,36 +135,44 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
 
         _disposed = true;
-        if (!_process.HasExited)
-        {
-            if (OperatingSystem.IsWindows())
-            {
-                _process.Kill();
-            }
-            else
-            {
-                using var term = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false });
-                if (term is not null)
-                {
-                    await term.WaitForExitAsync().ConfigureAwait(false);
-                }
-            }
-
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            try
-            {
-                await _process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-        }
-
+        await TerminateAsync(_process).ConfigureAwait(false);
         _process.Dispose();
         lock (_console)
         {
             _console.Dispose();
+        }
+    }
+
+    /// <summary>SIGTERM, as systemd stops a service, then a kill when it is still there after 10 s.</summary>
+    internal static async Task TerminateAsync(Process process)
+    {
+        if (process.HasExited)
+        {
+            return;
+        }
+
+        if (OperatingSystem.IsWindows())
+        {
+            process.Kill();
+        }
+        else
+        {
+            using var term = Process.Start(new ProcessStartInfo("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false });
+            if (term is not null)
+            {
+                await term.WaitForExitAsync().ConfigureAwait(false);
+            }
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync().ConfigureAwait(false);
         }
     }
 
