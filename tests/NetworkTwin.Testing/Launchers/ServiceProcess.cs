@@ -23,7 +23,8 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
-    public bool HasExited => _process.HasExited;
+    /// <summary>True once the process is gone, or stopped through <see cref="DisposeAsync"/>.</summary>
+    public bool HasExited => _disposed || _process.HasExited;
 
     public int ExitCode => _process.ExitCode;
 
@@ -91,6 +92,11 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>Resident and peak resident memory of the process (Linux /proc), in bytes; zeros once it is gone.</summary>
     public (long Rss, long Peak) Memory()
     {
+        if (HasExited)
+        {
+            return (0, 0);
+        }
+
         long rss = 0, peak = 0;
         try
         {

@@ -33,7 +33,7 @@ internal sealed class SoakRun : IAsyncDisposable
     private readonly List<FaultRecord> _faults = [];
     private readonly List<(TimeSpan At, Dictionary<string, long> Rss)> _samples = [];
     private readonly List<string> _crashes = [];
-    private readonly HashSet<string> _killing = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _killing = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _pendingPeak = new(StringComparer.Ordinal);
     private PostgresCluster _database = null!;
     private MosquittoBroker _broker = null!;
@@ -244,19 +244,19 @@ internal sealed class SoakRun : IAsyncDisposable
             new("proxy drops everything for 45 s (agent-a to coordinator)", "agent-a", "Cannot reach the coordinator", async ct => await ProxyAsync(ProxyFault.Drop, TimeSpan.FromSeconds(45), ct).ConfigureAwait(false)),
             new("coordinator restarted (SIGTERM, start)", "agent-a", "Cannot reach the coordinator", async ct =>
             {
-                _killing.Add("coordinator");
+                _killing["coordinator"] = true;
                 await _coordinator.DisposeAsync().ConfigureAwait(false);
                 await Task.Delay(TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
                 StartCoordinator();
-                _killing.Remove("coordinator");
+                _killing.TryRemove("coordinator", out _);
             }),
             new("agent-b killed (kill -9), started again", "coordinator", "Agent agent-b (site b", async ct =>
             {
-                _killing.Add("agent-b");
+                _killing["agent-b"] = true;
                 await _agents["b"].KillAsync().ConfigureAwait(false);
                 await Task.Delay(TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
                 StartAgent("b");
-                _killing.Remove("agent-b");
+                _killing.TryRemove("agent-b", out _);
             }),
             new("proxy delays every chunk 800 ms for 60 s", "metrics", "agent-a's outbox held results", async ct => await ProxyAsync(ProxyFault.Delay, TimeSpan.FromSeconds(60), ct).ConfigureAwait(false)),
             new("proxy resets every connection for 30 s", "agent-a", "Cannot reach the coordinator", async ct => await ProxyAsync(ProxyFault.Reset, TimeSpan.FromSeconds(30), ct).ConfigureAwait(false)),
@@ -292,16 +292,17 @@ internal sealed class SoakRun : IAsyncDisposable
     /// <summary>Resident memory of every process, and any that exited without being told to (restarted, as systemd would).</summary>
     private async Task SampleAsync(CancellationToken ct)
     {
+        // A process the chaos is restarting right now counts as 0 in this sample.
         var rss = new Dictionary<string, long>(StringComparer.Ordinal)
         {
-            ["coordinator"] = _coordinator.Memory().Rss,
+            ["coordinator"] = _killing.ContainsKey("coordinator") ? 0 : _coordinator.Memory().Rss,
             ["agent-a"] = _agents["a"].Memory().Rss,
-            ["agent-b"] = _agents["b"].Memory().Rss,
+            ["agent-b"] = _killing.ContainsKey("agent-b") ? 0 : _agents["b"].Memory().Rss,
             ["mosquitto"] = _broker.ProcessId is { } broker ? Rss(broker) : 0,
             ["postgres"] = PostmasterRss(),
         };
         _samples.Add((_clock.Elapsed, rss));
-        if (_coordinator.HasExited && !_killing.Contains("coordinator"))
+        if (_coordinator.HasExited && !_killing.ContainsKey("coordinator"))
         {
             _crashes.Add(Invariant($"{_clock.Elapsed:hh\\:mm\\:ss} coordinator exited with code {_coordinator.ExitCode}"));
             StartCoordinator();
@@ -309,7 +310,7 @@ internal sealed class SoakRun : IAsyncDisposable
 
         foreach (var name in new[] { "a", "b" })
         {
-            if (_agents[name].HasExited && !_killing.Contains("agent-" + name))
+            if (_agents[name].HasExited && !_killing.ContainsKey("agent-" + name))
             {
                 _crashes.Add(Invariant($"{_clock.Elapsed:hh\\:mm\\:ss} agent-{name} exited on its own"));
                 StartAgent(name);
