@@ -23,6 +23,16 @@ fi
 
 rm -rf "$bin"
 dotnet publish "$root/tools/NetworkTwin.Fuzz.Afl" -c Release -o "$bin" -nologo -v quiet
+if [ "$*" = all ]; then
+  set -- $(dotnet "$bin/networktwin-afl.dll" --list | awk '{ print $1 }')
+fi
+
+# Seeds first: instrumented code may only run under afl-fuzz (it writes to afl's shared memory).
+for target in "$@"; do
+  rm -rf "${out:?}/$target"
+  dotnet "$bin/networktwin-afl.dll" --seeds "$target" "$out/$target/in" >/dev/null
+done
+
 # The product's assemblies (the CLI's is networktwin.dll); not test support, not the harness.
 for dll in "$bin"/NetworkTwin.*.dll "$bin/networktwin.dll"; do
   case "$dll" in *NetworkTwin.Testing.dll) continue ;; esac
@@ -30,15 +40,9 @@ for dll in "$bin"/NetworkTwin.*.dll "$bin/networktwin.dll"; do
 done
 echo "instrumented: $(cd "$bin" && ls NetworkTwin.*.dll networktwin.dll | grep -v Testing | tr '\n' ' ')"
 
-if [ "$*" = all ]; then
-  set -- $(dotnet "$bin/networktwin-afl.dll" --list | awk '{ print $1 }')
-fi
-
 failed=0
 for target in "$@"; do
   work="$out/$target"
-  rm -rf "$work"
-  dotnet "$bin/networktwin-afl.dll" --seeds "$target" "$work/in" >/dev/null
   # afl++ on a .NET program: no afl-compiled binary to check, and the machine's CPU governor is not ours to set.
   AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1 \
     afl-fuzz -V "$seconds" -i "$work/in" -o "$work/findings" -t 5000 -m none -- dotnet "$bin/networktwin-afl.dll" "$target" \
