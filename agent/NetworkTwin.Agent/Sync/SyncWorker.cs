@@ -56,7 +56,8 @@ internal sealed partial class SyncWorker(IOptions<AgentOptions> options, ResultO
             }
             catch (RpcException ex)
             {
-                failures++;
+                // A connection that was up ends an outage: this failure starts a new one, logged, with a short back-off.
+                failures = Volatile.Read(ref _connected) ? 1 : failures + 1;
                 Failed(ex.StatusCode == StatusCode.Unavailable ? CoordinatorChannel.Describe(ex) : $"{ex.StatusCode}: {CoordinatorChannel.Describe(ex)}", failures, settings.Address);
             }
 

@@ -114,7 +114,14 @@ public sealed class StoreAndForwardTests : IDisposable
         await using var again = Coordinator(port);
         await again.StartAsync();
         var final = await Status(s => s.Coordinator is { Connected: true } && s.Outbox!.Pending == 0 && s.Outbox.LastSequence > down.Outbox!.LastSequence, "outbox drained after the restart");
+
+        // Phase 4: a second outage is a new one for a field engineer: logged again, not folded into the first.
+        await again.StopAsync();
+        await Status(s => s.Coordinator is { Connected: false }, "agent notices the second outage");
         await agent.StopAsync();
+        agent.Dispose();
+        var outages = Directory.GetFiles(Path.Combine(_dir, "agent", "logs")).SelectMany(File.ReadLines).Count(l => l.Contains("Cannot reach the coordinator", StringComparison.Ordinal));
+        Assert.Equal(2, outages);
 
         var stored = again.Services.GetRequiredService<CoordinatorRepository>().Sequences("agent-1");
         var last = stored[^1];

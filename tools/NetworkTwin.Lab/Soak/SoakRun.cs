@@ -213,7 +213,7 @@ internal sealed class SoakRun : IAsyncDisposable
         var faults = new List<Fault>();
         if (_smallDisk)
         {
-            faults.Add(new("agent-a's disk full for 60 s", "agent-a", "Cannot write the outbox", async ct =>
+            faults.Add(new("agent-a's disk full for 60 s", "agent-a", "Cannot write the", async ct =>
             {
                 var filler = Path.Combine(DiskOfA, "filler");
                 await FillAsync(filler).ConfigureAwait(false);
