@@ -199,6 +199,10 @@ public sealed class ServiceProcess : IAsyncDisposable
             {
                 // Output after the process was stopped.
             }
+            catch (IOException)
+            {
+                // The console file's disk is full (the soak fills it on purpose): the line is lost, the run goes on.
+            }
         }
     }
 }
