@@ -4,16 +4,35 @@ namespace NetworkTwin.Analytics.Parsing;
 
 /// <summary>
 /// Parses the wide per-slot CSV: a header <c>slot_index,cell_1,...,cell_N</c> (any column name
-/// ending in a cell number) and rows of a slot index followed by kbit per cell.
+/// ending in a cell number) and rows of a slot index followed by kbit per cell. A gap in slot indices is
+/// silence. Memory is 8 bytes per cell per slot of span, so the span is bounded both in time and in values
+/// (cells x slots): rows beyond it are malformed, and a short file cannot claim hours of silence for thousands
+/// of cells.
 /// </summary>
-public sealed class SlotCsvParser(string source, double startSeconds, int maxLineBytes = SlotCsvParser.DefaultWideLineBytes)
+public sealed class SlotCsvParser(
+    string source,
+    double startSeconds,
+    double maxSpanSeconds = SlotCsvParser.DefaultMaxSpanSeconds,
+    long maxValues = SlotCsvParser.DefaultMaxValues,
+    int maxLineBytes = SlotCsvParser.DefaultWideLineBytes)
     : TelemetryTextParser(source, maxLineBytes)
 {
     public const int DefaultWideLineBytes = 1 << 16;
     public const int MaxCells = 4096;
 
+    /// <summary>Ten minutes of slots (1.2 million), as for the throughput files.</summary>
+    public const double DefaultMaxSpanSeconds = 600;
+
+    /// <summary>64 million values (512 MB): 24 cells for the full ten minutes, 200 cells for five.</summary>
+    public const long DefaultMaxValues = 64L << 20;
+
+    private readonly long _maxSpanSlots = maxSpanSeconds > 0
+        ? (long)(maxSpanSeconds / SymbolGrid.SlotSeconds)
+        : throw new ArgumentOutOfRangeException(nameof(maxSpanSeconds), maxSpanSeconds, "must be positive");
+
     private int[]? _cellIds;
     private List<double>[] _columns = [];
+    private long _firstSlot = -1;
     private long _lastSlot = -1;
 
     protected override string FormatName => "per-slot CSV (slot_index,cell_...)";
@@ -62,11 +81,16 @@ public sealed class SlotCsvParser(string source, double startSeconds, int maxLin
             }
         }
 
+        if (_firstSlot >= 0 && slot - _firstSlot >= Math.Min(_maxSpanSlots, maxValues / _columns.Length))
+        {
+            return $"slot_index {slot} is too far after the first row's {_firstSlot}: the table holds at most {_maxSpanSlots * SymbolGrid.SlotSeconds:0} s of slots and {maxValues:N0} values across its {_columns.Length} cells";
+        }
+
         // A gap in slot indices is silence, not missing data.
         var gap = _lastSlot < 0 ? 0 : slot - _lastSlot - 1;
-        if (gap > 10_000_000)
+        if (_firstSlot < 0)
         {
-            return $"slot_index {slot} jumps too far ahead (previous {_lastSlot})";
+            _firstSlot = slot;
         }
 
         for (var c = 0; c < _columns.Length; c++)
@@ -116,7 +140,7 @@ public sealed class SlotCsvParser(string source, double startSeconds, int maxLin
         }
 
         _cellIds = ids;
-        _columns = [.. ids.Select(_ => new List<double>(1 << 15))];
+        _columns = [.. ids.Select(_ => new List<double>())];
         return null;
     }
 }

@@ -51,4 +51,55 @@ public class SlotCsvParserTests
             parser.Complete();
         });
     }
+
+    [Fact]
+    public void Parse_HeaderOfManyCellsAndNoRows_AllocatesByTheInputNotByTheCellCount()
+    {
+        // Found by the fuzzer: each column reserved room for 32,768 slots up front, so a 30 KB header naming
+        // 4,096 cells allocated a gigabyte before a single row arrived.
+        var header = "slot_index," + string.Join(',', Enumerable.Range(1, SlotCsvParser.MaxCells).Select(i => $"c{i}")) + "\n0," + string.Join(',', Enumerable.Repeat("1", SlotCsvParser.MaxCells)) + "\n";
+        var parser = new SlotCsvParser("wide.csv", 0);
+        var sequence = new ReadOnlySequence<byte>(Encoding.ASCII.GetBytes(header));
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        parser.Parse(ref sequence, isFinalBlock: true);
+        parser.Complete();
+        var table = parser.ToTable();
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(SlotCsvParser.MaxCells, table.CellIds.Length);
+        Assert.All(table.KbitByCell, c => Assert.Equal([1.0], c));
+        Assert.True(allocated < 8 << 20, $"{allocated / 1048576.0:0.0} MiB allocated for a {header.Length / 1024} KB input");
+    }
+
+    [Fact]
+    public void Parse_SlotFarAfterTheFirst_IsMalformedNotAHugeAllocation()
+    {
+        // Found by the fuzzer: a row may jump ahead (the gap is silence), and a 25 KB file of such rows made the
+        // parser fill 63 MiB of zeros; jumps of 10 million slots, one after another, had no bound at all.
+        var text = "slot_index,cell_1,cell_2\n7,1,2\n9,3,4\n120007,5,6\n9000000,7,8\n";
+        var parser = new SlotCsvParser("t.csv", 0, maxSpanSeconds: 60);
+        var sequence = new ReadOnlySequence<byte>(Encoding.ASCII.GetBytes(text));
+
+        parser.Parse(ref sequence, isFinalBlock: true);
+        var table = parser.ToTable();
+
+        Assert.Equal(2, parser.MalformedLines);
+        Assert.Contains("too far after the first row's 7: the table holds at most 60 s of slots", parser.MalformedSamples[0].Reason, StringComparison.Ordinal);
+        Assert.Equal([1.0, 0, 3], table.KbitByCell[0]);
+    }
+
+    [Fact]
+    public void Parse_ManyCellsAndALongGap_IsBoundedByValuesNotOnlyByTime()
+    {
+        var text = "slot_index,cell_1,cell_2,cell_3,cell_4\n0,1,1,1,1\n99,2,2,2,2\n250,3,3,3,3\n";
+        var parser = new SlotCsvParser("t.csv", 0, maxValues: 1000);
+        var sequence = new ReadOnlySequence<byte>(Encoding.ASCII.GetBytes(text));
+
+        parser.Parse(ref sequence, isFinalBlock: true);
+
+        Assert.Equal(1, parser.MalformedLines);
+        Assert.Contains("1,000 values across its 4 cells", parser.MalformedSamples[0].Reason, StringComparison.Ordinal);
+        Assert.Equal(100, parser.ToTable().KbitByCell[3].Length);
+    }
 }

@@ -61,7 +61,7 @@ public static class FuzzCommand
             }
 
             console.Write(table);
-            console.MarkupLine("Targets: >= 1,000,000 executions each, no crash, no input over 1 s, no input allocating more than 64 MiB + 256 x its size.");
+            console.MarkupLine("Targets: >= 1,000,000 executions each, no crash, no input over 1 s, no input allocating more than 16 MiB + 256 x its size.");
             var all = reports.SelectMany(r => r.Findings).ToList();
             if (all.Count == 0)
             {

@@ -21,8 +21,12 @@ public sealed record FuzzLimits
     /// <summary>An input still running after this is a hang (the bound: 1 s per input).</summary>
     public TimeSpan HangAfter { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Bytes one input may make the parser allocate: this much plus 256 times its own size.</summary>
-    public long AllocationAllowance { get; init; } = 64L * 1024 * 1024;
+    /// <summary>
+    /// Bytes one input may make the parser allocate: this much plus 256 times its own size. 16 MiB is above what
+    /// any parser needs for its fixed buffers (the packet-count parser's 1.25 MiB, a 10 s throughput grid); 64 MiB
+    /// let a slot-CSV header reserve 57 MiB for columns it never filled.
+    /// </summary>
+    public long AllocationAllowance { get; init; } = 16L * 1024 * 1024;
 
     public int Seed { get; init; } = 1;
 
