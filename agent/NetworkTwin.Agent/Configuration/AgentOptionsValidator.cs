@@ -102,6 +102,8 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             }
         }
 
+        errors.AddRange(TlsFileProblems(coordinator));
+
         if (options.Metrics.Port is < 0 or > 65535)
         {
             errors.Add($"Agent:Metrics:Port must be 0..65535, 0 for no metrics endpoint (got {options.Metrics.Port}).");
@@ -171,4 +173,54 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
         MaxClockOffsetSeconds = analysis.MaxClockOffsetSeconds,
         MaxParallelism = analysis.MaxParallelism,
     };
+
+    /// <summary>The TLS files that exist but do not load: a CA file with no certificate, a certificate and key that are not a pair.</summary>
+    private static IEnumerable<string> TlsFileProblems(AgentOptions.CoordinatorOptions coordinator)
+    {
+        if (!string.IsNullOrWhiteSpace(coordinator.CaFile) && File.Exists(coordinator.CaFile))
+        {
+            var bundle = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+            string? problem = null;
+            try
+            {
+                bundle.ImportFromPemFile(coordinator.CaFile);
+                problem = bundle.Count == 0 ? "it holds no PEM certificate" : null;
+            }
+            catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException)
+            {
+                problem = ex.Message.TrimEnd('.');
+            }
+            finally
+            {
+                foreach (var certificate in bundle)
+                {
+                    certificate.Dispose();
+                }
+            }
+
+            if (problem is not null)
+            {
+                yield return $"Agent:Coordinator:CaFile \"{coordinator.CaFile}\" does not load: {problem}.";
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(coordinator.ClientCertificateFile) && File.Exists(coordinator.ClientCertificateFile)
+            && !string.IsNullOrWhiteSpace(coordinator.ClientKeyFile) && File.Exists(coordinator.ClientKeyFile))
+        {
+            string? problem = null;
+            try
+            {
+                using var pair = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(coordinator.ClientCertificateFile, coordinator.ClientKeyFile);
+            }
+            catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException or ArgumentException)
+            {
+                problem = ex.Message.TrimEnd('.');
+            }
+
+            if (problem is not null)
+            {
+                yield return $"Agent:Coordinator:ClientCertificateFile and ClientKeyFile (\"{coordinator.ClientCertificateFile}\", \"{coordinator.ClientKeyFile}\") do not load as a pair: {problem}.";
+            }
+        }
+    }
 }

@@ -54,6 +54,13 @@ internal sealed partial class SyncWorker(IOptions<AgentOptions> options, ResultO
             {
                 break;
             }
+            catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException)
+            {
+                // The TLS files are read again on every connection, so a renewal is picked up; one caught half written
+                // (or broken) is an outage with its reason, retried, not the end of the agent.
+                failures++;
+                Failed($"the TLS files (Agent:Coordinator:CaFile, ClientCertificateFile, ClientKeyFile) do not load: {ex.Message}", failures, settings.Address);
+            }
             catch (RpcException ex)
             {
                 // A connection that was up ends an outage: this failure starts a new one, logged, with a short back-off.

@@ -48,13 +48,6 @@ public static partial class CoordinatorHost
 
         builder.Logging.ClearProviders();
         NetworkTwin.Hosting.ServiceLogging.Add(builder.Services, NetworkTwin.Hosting.ServiceLogging.Create(settings.Logging, Path.Combine(settings.DataDirectory, "logs"), "central-", builder.Configuration));
-        X509Certificate2Collection? clientCa = null;
-        if (settings.ClientCaFile is { } clientCaFile)
-        {
-            clientCa = [];
-            clientCa.ImportFromPemFile(clientCaFile);
-        }
-
         builder.WebHost.ConfigureKestrel(k => k.Listen(settings.Address, settings.Port, l =>
         {
             l.Protocols = HttpProtocols.Http2;
@@ -70,7 +63,7 @@ public static partial class CoordinatorHost
 
                     // Agents may present a certificate; the authenticator checks it against the client CA per call,
                     // so a wrong one gets UNAUTHENTICATED (and a log line) rather than a failed handshake.
-                    ClientCertificateMode = clientCa is null ? Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.NoCertificate : Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate,
+                    ClientCertificateMode = settings.ClientCaFile is null ? Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.NoCertificate : Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate,
                     ClientCertificateValidation = (_, _, _) => true,
                 });
             }
@@ -82,6 +75,11 @@ public static partial class CoordinatorHost
         if (settings.CertificateFile is not null)
         {
             builder.Services.AddSingleton<ServerCertificate>();
+        }
+
+        if (settings.ClientCaFile is { } clientCaFile)
+        {
+            builder.Services.AddSingleton(sp => new ClientCertificateAuthority(clientCaFile, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ClientCertificateAuthority>>()));
         }
         builder.Services.AddSingleton(_ => OpenRepository(settings));
         builder.Services.AddSingleton(settings.Topology);
@@ -107,7 +105,7 @@ public static partial class CoordinatorHost
         builder.Services.AddSingleton<Metrics.CoordinatorInstruments>();
         builder.Services.AddSingleton<Metrics.CoordinatorMetricsServer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Metrics.CoordinatorMetricsServer>());
-        builder.Services.AddSingleton(sp => new AgentAuthenticator(settings.AgentTokens, sp.GetRequiredService<ILogger<AgentAuthenticator>>(), clientCa));
+        builder.Services.AddSingleton(sp => new AgentAuthenticator(settings.AgentTokens, sp.GetRequiredService<ILogger<AgentAuthenticator>>(), sp.GetService<ClientCertificateAuthority>()));
         builder.Services.AddKeyedSingleton(Operators.OperatorAuthInterceptor.Tokens, (sp, _) => new AgentAuthenticator(settings.OperatorTokens, sp.GetRequiredService<ILogger<AgentAuthenticator>>()));
         builder.Services.AddSingleton(new Operators.OperatorRoles(settings.OperatorRoles));
         builder.Services.AddSingleton(settings.Limits);

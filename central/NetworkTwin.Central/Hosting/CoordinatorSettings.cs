@@ -155,6 +155,18 @@ public sealed record CoordinatorSettings
             }
         }
 
+        if (!string.IsNullOrWhiteSpace(clientCa) && File.Exists(clientCa))
+        {
+            try
+            {
+                _ = ClientCertificateAuthority.Load(clientCa);
+            }
+            catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException)
+            {
+                errors.Add($"Coordinator:Tls:ClientCaFile \"{clientCa}\" does not load: {ex.Message.TrimEnd('.')}.");
+            }
+        }
+
         var metrics = options.Metrics;
         if (!IPAddress.TryParse(metrics.Address, out _))
         {

@@ -11,80 +11,28 @@ namespace NetworkTwin.Central.Hosting;
 /// </summary>
 internal sealed partial class ServerCertificate : IDisposable
 {
-    private static readonly TimeSpan CheckEvery = TimeSpan.FromSeconds(1);
-    private readonly string _certificateFile;
-    private readonly string _keyFile;
-    private readonly TimeProvider _time;
-    private readonly ILogger<ServerCertificate> _logger;
-    private readonly Lock _gate = new();
-    private X509Certificate2 _current;
-    private (DateTime Certificate, DateTime Key) _loadedStamps;
-    private (DateTime Certificate, DateTime Key) _refusedStamps;
-    private long _checkedAt;
+    private readonly ReloadingFiles<X509Certificate2> _files;
 
     public ServerCertificate(CoordinatorSettings settings, TimeProvider time, ILogger<ServerCertificate> logger)
     {
-        _certificateFile = settings.CertificateFile ?? throw new ArgumentException("TLS is not configured", nameof(settings));
-        _keyFile = settings.KeyFile ?? throw new ArgumentException("TLS is not configured", nameof(settings));
-        _time = time;
-        _logger = logger;
-        _loadedStamps = Stamps();
-        _current = X509Certificate2.CreateFromPemFile(_certificateFile, _keyFile);
-        _checkedAt = time.GetTimestamp();
-        Log.Serving(_logger, _current.Subject, _current.NotAfter.ToUniversalTime(), _current.Thumbprint);
+        var certificateFile = settings.CertificateFile ?? throw new ArgumentException("TLS is not configured", nameof(settings));
+        var keyFile = settings.KeyFile ?? throw new ArgumentException("TLS is not configured", nameof(settings));
+
+        // Open connections hold their own reference to a replaced certificate's key, so it is not disposed under them.
+        _files = new(
+            [certificateFile, keyFile],
+            () => X509Certificate2.CreateFromPemFile(certificateFile, keyFile),
+            time,
+            (next, previous) => Log.Reloaded(logger, next.Subject, next.NotAfter.ToUniversalTime(), next.Thumbprint, previous.Thumbprint),
+            (ex, current) => Log.ReloadFailed(logger, certificateFile, keyFile, ex.Message, current.Thumbprint));
+        var first = _files.Current();
+        Log.Serving(logger, first.Subject, first.NotAfter.ToUniversalTime(), first.Thumbprint);
     }
 
     /// <summary>The certificate for a new handshake: the files' latest pair that loads.</summary>
-    public X509Certificate2 Current()
-    {
-        lock (_gate)
-        {
-            var now = _time.GetTimestamp();
-            if (_time.GetElapsedTime(_checkedAt, now) < CheckEvery)
-            {
-                return _current;
-            }
+    public X509Certificate2 Current() => _files.Current();
 
-            _checkedAt = now;
-            var stamps = Stamps();
-            if (stamps == _loadedStamps || stamps == _refusedStamps)
-            {
-                return _current;
-            }
-
-            try
-            {
-                var next = X509Certificate2.CreateFromPemFile(_certificateFile, _keyFile);
-                var previous = _current;
-                _current = next;
-                _loadedStamps = stamps;
-
-                // Open connections hold their own reference to the old certificate's key; not disposed under them.
-                Log.Reloaded(_logger, next.Subject, next.NotAfter.ToUniversalTime(), next.Thumbprint, previous.Thumbprint);
-            }
-            catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or IOException or ArgumentException or UnauthorizedAccessException)
-            {
-                _refusedStamps = stamps;
-                Log.ReloadFailed(_logger, _certificateFile, _keyFile, ex.Message, _current.Thumbprint);
-            }
-
-            return _current;
-        }
-    }
-
-    public void Dispose() => _current.Dispose();
-
-    private (DateTime, DateTime) Stamps()
-    {
-        try
-        {
-            return (File.GetLastWriteTimeUtc(_certificateFile), File.GetLastWriteTimeUtc(_keyFile));
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return (DateTime.MinValue, DateTime.MinValue);
-        }
-    }
+    public void Dispose() => _files.Current().Dispose();
 
     private static partial class Log
     {

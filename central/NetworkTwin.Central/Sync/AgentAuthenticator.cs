@@ -9,13 +9,13 @@ namespace NetworkTwin.Central.Sync;
 
 /// <summary>
 /// Checks that a call comes from the agent it claims to be: over TLS with a client certificate
-/// that chains to the configured client CA (Coordinator:Tls:ClientCaFile) and whose common name is
+/// that chains to the configured client CA (Coordinator:Tls:ClientCaFile, reloaded when it changes) and whose common name is
 /// the agent id, or with the agent's own token (<c>authorization: Bearer ...</c>, configured under
 /// Coordinator:AgentTokens:&lt;agent id&gt;). A call with neither gets UNAUTHENTICATED and is logged
 /// with the peer and the claimed id; tokens never reach the log. With no tokens and no client CA
 /// configured, authentication is off (development) and that is logged at start.
 /// </summary>
-public sealed partial class AgentAuthenticator(IReadOnlyDictionary<string, string> tokens, ILogger logger, X509Certificate2Collection? clientCa = null)
+internal sealed partial class AgentAuthenticator(IReadOnlyDictionary<string, string> tokens, ILogger logger, Hosting.ClientCertificateAuthority? clientCa = null)
 {
     private static readonly Oid ClientAuthentication = new("1.3.6.1.5.5.7.3.2");
 
@@ -61,10 +61,11 @@ public sealed partial class AgentAuthenticator(IReadOnlyDictionary<string, strin
             return false;
         }
 
+        var authorities = clientCa.Current();
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.CustomTrustStore.AddRange(clientCa);
+        chain.ChainPolicy.CustomTrustStore.AddRange(authorities);
         chain.ChainPolicy.ApplicationPolicy.Add(ClientAuthentication);
         if (!chain.Build(certificate) || chain.ChainElements.Count < 2)
         {
@@ -73,7 +74,7 @@ public sealed partial class AgentAuthenticator(IReadOnlyDictionary<string, strin
 
         // The root must be one of the client CA certificates itself, not merely share its name.
         var root = chain.ChainElements[^1].Certificate;
-        return clientCa.Any(ca => ca.RawDataMemory.Span.SequenceEqual(root.RawDataMemory.Span));
+        return authorities.Any(ca => ca.RawDataMemory.Span.SequenceEqual(root.RawDataMemory.Span));
     }
 
     /// <summary>Logs, once at start, that any agent may sync.</summary>

@@ -21,6 +21,10 @@ public static class DevelopmentCertificates
         var caRequest = new CertificateRequest("CN=NetworkTwin Development CA", caKey, HashAlgorithmName.SHA256);
         caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+
+        // Key identifiers (RFC 5280 4.2.1.1-2) tie each leaf to its own CA, so a bundle of two CAs of the same name,
+        // as during a rotation, still chains each certificate to the right one.
+        caRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(caRequest.PublicKey, false));
         // One validity for the CA and everything it signs: read the clock once, so a leaf never outlives its
         // issuer by the second that passed between two reads (certificate times are whole seconds).
         var now = DateTimeOffset.UtcNow;
@@ -51,6 +55,7 @@ public static class DevelopmentCertificates
             }
 
             request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(server ? "1.3.6.1.5.5.7.3.1" : "1.3.6.1.5.5.7.3.2")], false));
+            request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, includeKeyIdentifier: true, includeIssuerAndSerial: false));
             using var cert = request.Create(ca, notBefore, notAfter, RandomNumberGenerator.GetBytes(8));
             keyPem = key.ExportPkcs8PrivateKeyPem();
             return cert.ExportCertificatePem();
@@ -62,11 +67,12 @@ public static class DevelopmentCertificates
             Path.Combine(folder, "server.key"),
             Path.Combine(folder, "client.pem"),
             Path.Combine(folder, "client.key"));
-        File.WriteAllText(files.CaCertificate, ca.ExportCertificatePem());
-        File.WriteAllText(files.ServerCertificate, Issue(hostNames is { Count: > 0 } ? hostNames[0] : "localhost", true, out var serverKey));
-        File.WriteAllText(files.ServerKey, serverKey);
-        File.WriteAllText(files.ClientCertificate, Issue(clientName, false, out var clientKey));
-        File.WriteAllText(files.ClientKey, clientKey);
+        // Each file ends with a newline, as PEM files do, so 'cat old-ca.pem new-ca.pem > bundle.pem' makes a bundle.
+        File.WriteAllText(files.CaCertificate, ca.ExportCertificatePem() + "\n");
+        File.WriteAllText(files.ServerCertificate, Issue(hostNames is { Count: > 0 } ? hostNames[0] : "localhost", true, out var serverKey) + "\n");
+        File.WriteAllText(files.ServerKey, serverKey + "\n");
+        File.WriteAllText(files.ClientCertificate, Issue(clientName, false, out var clientKey) + "\n");
+        File.WriteAllText(files.ClientKey, clientKey + "\n");
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(files.ServerKey, UnixFileMode.UserRead | UnixFileMode.UserWrite);

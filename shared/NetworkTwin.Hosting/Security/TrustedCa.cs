@@ -3,13 +3,21 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace NetworkTwin.Hosting.Security;
 
-/// <summary>Server certificate validation against one CA (PEM) instead of the system's roots; host names still checked.</summary>
+/// <summary>
+/// Server certificate validation against the CA certificates of one PEM file (a bundle of several during a rotation)
+/// instead of the system's roots; host names still checked. A file with no certificate is refused, not trusted as empty.
+/// </summary>
 public static class TrustedCa
 {
     public static RemoteCertificateValidationCallback From(string caPemFile)
     {
         var roots = new X509Certificate2Collection();
         roots.ImportFromPemFile(caPemFile);
+        if (roots.Count == 0)
+        {
+            throw new System.Security.Cryptography.CryptographicException($"{caPemFile} holds no PEM certificate");
+        }
+
         return (_, certificate, _, errors) =>
         {
             if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0 || (errors & SslPolicyErrors.RemoteCertificateNotAvailable) != 0)

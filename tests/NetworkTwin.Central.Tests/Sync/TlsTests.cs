@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using NetworkTwin.Agent.Hosting;
 using NetworkTwin.Central.Hosting;
@@ -191,5 +193,151 @@ public sealed class TlsTests : IDisposable
             Assert.False(s.Connected, $"a certificate {what} was accepted");
             Assert.Contains("Unauthenticated", s.LastError, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task ClientCa_ChangedOnDisk_TrustsTheNewBundleWithoutARestart_ABrokenFileKeepsTheOld()
+    {
+        var current = DevelopmentCertificates.Write(Path.Combine(_dir, "pki"), clientName: "du-old");
+        var next = DevelopmentCertificates.Write(Path.Combine(_dir, "next-pki"), clientName: "du-new");
+        var caFile = Path.Combine(_dir, "client-ca.pem");
+        File.Copy(current.CaCertificate, caFile);
+        var port = LoopbackPort.Free();
+        await using var coordinator = CoordinatorHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Coordinator:Port"] = port.ToString(CultureInfo.InvariantCulture),
+            ["Coordinator:DataDirectory"] = Path.Combine(_dir, "central"),
+            ["Coordinator:Tls:CertificateFile"] = current.ServerCertificate,
+            ["Coordinator:Tls:KeyFile"] = current.ServerKey,
+            ["Coordinator:Tls:ClientCaFile"] = caFile,
+            ["Logging:LogLevel:Default"] = "Warning",
+        }));
+        await coordinator.StartAsync();
+        var newAgent = next with { CaCertificate = current.CaCertificate };
+
+        var beforeRotation = await AgentStatus(port, "du-new", current.CaCertificate, newAgent, folder: "before");
+
+        // Rotation: the next CA beside the current one (agents on either authenticate), then the old one's agents renewed.
+        await File.WriteAllTextAsync(caFile, await File.ReadAllTextAsync(current.CaCertificate) + await File.ReadAllTextAsync(next.CaCertificate));
+        await Task.Delay(1100);
+        var bothNew = await AgentStatus(port, "du-new", current.CaCertificate, newAgent, folder: "both-new");
+        var bothOld = await AgentStatus(port, "du-old", current.CaCertificate, current, folder: "both-old");
+
+        await File.WriteAllTextAsync(caFile, "-----BEGIN CERTIFICATE-----\nnot a certificate\n-----END CERTIFICATE-----\n");
+        await Task.Delay(1100);
+        var broken = await AgentStatus(port, "du-new", current.CaCertificate, newAgent, folder: "broken");
+
+        Assert.False(beforeRotation.Connected, "an agent of a CA not yet trusted was accepted");
+        Assert.Contains("Unauthenticated", beforeRotation.LastError, StringComparison.Ordinal);
+        Assert.True(bothNew.Connected, bothNew.LastError);
+        Assert.True(bothOld.Connected, bothOld.LastError);
+        Assert.True(broken.Connected, broken.LastError);
+    }
+
+    [Fact]
+    public void Settings_ClientCaFileWithoutACertificate_IsRefusedAtStart()
+    {
+        var certificates = DevelopmentCertificates.Write(Path.Combine(_dir, "pki"));
+        var caFile = Path.Combine(_dir, "empty-ca.pem");
+        File.WriteAllText(caFile, "not PEM at all\n");
+
+        var error = Assert.Throws<ArgumentException>(() => CoordinatorHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Coordinator:DataDirectory"] = Path.Combine(_dir, "central"),
+            ["Coordinator:Tls:CertificateFile"] = certificates.ServerCertificate,
+            ["Coordinator:Tls:KeyFile"] = certificates.ServerKey,
+            ["Coordinator:Tls:ClientCaFile"] = caFile,
+        })));
+
+        Assert.Contains($"Coordinator:Tls:ClientCaFile \"{caFile}\" does not load: {caFile} holds no PEM certificate.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AgentCertificate_BrokenAtAReconnect_IsAnOutageWithItsReason_AndPickedUpOnceFixed()
+    {
+        var certificates = DevelopmentCertificates.Write(Path.Combine(_dir, "pki"), clientName: "du-renew");
+        var live = Directory.CreateDirectory(Path.Combine(_dir, "agent-tls")).FullName;
+        var clientCertificate = Path.Combine(live, "client.pem");
+        File.Copy(certificates.ClientCertificate, clientCertificate);
+        var port = LoopbackPort.Free();
+        WebApplication Coordinator() => CoordinatorHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Coordinator:Port"] = port.ToString(CultureInfo.InvariantCulture),
+            ["Coordinator:DataDirectory"] = Path.Combine(_dir, "central"),
+            ["Coordinator:Tls:CertificateFile"] = certificates.ServerCertificate,
+            ["Coordinator:Tls:KeyFile"] = certificates.ServerKey,
+            ["Coordinator:Tls:ClientCaFile"] = certificates.CaCertificate,
+            ["Logging:LogLevel:Default"] = "Warning",
+        }));
+        using var agent = AgentHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Agent:Site"] = "tls",
+            ["Agent:DataDirectory"] = Path.Combine(_dir, "agent"),
+            ["Agent:Ingest:MqttEnabled"] = "false",
+            ["Agent:Ingest:TailDirectory"] = _dir,
+            ["Agent:Coordinator:Address"] = $"https://localhost:{port}",
+            ["Agent:Coordinator:AgentId"] = "du-renew",
+            ["Agent:Coordinator:CaFile"] = certificates.CaCertificate,
+            ["Agent:Coordinator:ClientCertificateFile"] = clientCertificate,
+            ["Agent:Coordinator:ClientKeyFile"] = certificates.ClientKey,
+            ["Agent:Coordinator:ReconnectMaxSeconds"] = "1",
+            ["Agent:Logging:ConsoleLevel"] = "None",
+        }));
+        var statusFile = Path.Combine(_dir, "agent", AgentStatusDocument.FileName);
+        async Task<CoordinatorStatus> Await(Func<CoordinatorStatus, bool> wanted)
+        {
+            for (var clock = Stopwatch.StartNew(); clock.Elapsed < TimeSpan.FromSeconds(30); await Task.Delay(100))
+            {
+                if (File.Exists(statusFile)
+                    && JsonSerializer.Deserialize<AgentStatusDocument>(await File.ReadAllBytesAsync(statusFile), AgentStatusDocument.JsonOptions)?.Coordinator is { } c
+                    && wanted(c))
+                {
+                    return c;
+                }
+            }
+
+            Assert.Fail("the agent never reported the state awaited");
+            return null!;
+        }
+
+        var first = Coordinator();
+        await first.StartAsync();
+        await agent.StartAsync();
+        await Await(c => c.Connected);
+
+        // A renewal caught half written when the connection is made again.
+        await File.WriteAllTextAsync(clientCertificate, "-----BEGIN CERTIFICATE-----\nhalf");
+        await first.DisposeAsync();
+        await using var second = Coordinator();
+        await second.StartAsync();
+        var broken = await Await(c => !c.Connected && c.LastError?.Contains("do not load", StringComparison.Ordinal) == true);
+        File.Copy(certificates.ClientCertificate, clientCertificate, overwrite: true);
+        var fixedAgain = await Await(c => c.Connected);
+        var stopping = agent.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested;
+        await agent.StopAsync();
+
+        Assert.StartsWith("the TLS files (Agent:Coordinator:CaFile, ClientCertificateFile, ClientKeyFile) do not load", broken.LastError, StringComparison.Ordinal);
+        Assert.True(fixedAgain.Connected);
+        Assert.False(stopping, "the agent stopped over a broken certificate file");
+    }
+
+    [Fact]
+    public void AgentSettings_CertificateAndKeyThatAreNotAPair_AreRefusedAtStart()
+    {
+        var certificates = DevelopmentCertificates.Write(Path.Combine(_dir, "pki"));
+
+        var error = Assert.ThrowsAny<Exception>(() => AgentHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Agent:Site"] = "tls",
+            ["Agent:DataDirectory"] = Path.Combine(_dir, "agent"),
+            ["Agent:Coordinator:Address"] = "https://localhost:7070",
+            ["Agent:Coordinator:CaFile"] = certificates.ServerKey,
+            ["Agent:Coordinator:ClientCertificateFile"] = certificates.ClientCertificate,
+            ["Agent:Coordinator:ClientKeyFile"] = certificates.ServerKey,
+        })).Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<NetworkTwin.Agent.Configuration.AgentOptions>>().Value);
+
+        Assert.Contains($"Agent:Coordinator:CaFile \"{certificates.ServerKey}\" does not load: it holds no PEM certificate.", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Agent:Coordinator:ClientCertificateFile and ClientKeyFile (", error.Message, StringComparison.Ordinal);
+        Assert.Contains("do not load as a pair", error.Message, StringComparison.Ordinal);
     }
 }
