@@ -3,6 +3,8 @@
 #   ./build.sh demo   build, then run the whole fronthaul job on a generated capture
 #   ./build.sh test   build, then run every test (prints "tests: N passed, N failed")
 #   ./build.sh bench  build, then print the speed figures (uses ../shared/data/fronthaul if present)
+#   ./build.sh soak   build, then run the 30-minute soak with failing parts (bench tooling; options as
+#                     networktwin-lab soak; also installs Debian faketime)
 #   ./build.sh package  self-contained publishes (linux-x64, linux-arm64, win-x64) and .deb packages (amd64,
 #                       arm64), each checked (packaging/build.sh)
 # It installs what it needs when missing: Debian mosquitto, mosquitto-clients, postgresql and systemd
@@ -162,6 +164,22 @@ case "$command" in
       dotnet "$lab" bench design --network ../shared/data/topology_zoo/graphml/Kdl.graphml
     fi
     ;;
+  soak)
+    # The 30-minute soak with failing parts (bench tooling, not CI): it needs the broker and PostgreSQL, and
+    # libfaketime for the clock step. It runs from a copy of the binaries, so a rebuild meanwhile cannot pull them away.
+    ensure_debian_packages
+    if ! compgen -G "/usr/lib/*-linux-gnu/faketime/libfaketime.so.1" >/dev/null; then
+      ensure_command faketime faketime "the soak's clock step"
+    fi
+    build
+    bin="out/soak-bin"
+    rm -rf "$bin" && mkdir -p "$bin"
+    cp -r agent/NetworkTwin.Agent/bin/Release/net10.0 "$bin/agent"
+    cp -r central/NetworkTwin.Central/bin/Release/net10.0 "$bin/central"
+    cp -r tools/NetworkTwin.Lab/bin/Release/net10.0 "$bin/lab"
+    NETWORKTWIN_AGENT="$bin/agent/networktwin-agent.dll" NETWORKTWIN_CENTRAL="$bin/central/networktwin-central.dll" \
+      dotnet "$bin/lab/networktwin-lab.dll" soak "$@"
+    ;;
   docs)
     # The generated pages (docs/configuration.md from the options classes), rewritten by the test that checks them.
     build
@@ -178,7 +196,7 @@ case "$command" in
     bash packaging/build.sh
     ;;
   *)
-    echo "usage: ./build.sh demo|test|bench|docs|package [options passed to the command]" >&2
+    echo "usage: ./build.sh demo|test|bench|soak|docs|package [options passed to the command]" >&2
     exit 2
     ;;
 esac

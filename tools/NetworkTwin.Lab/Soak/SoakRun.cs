@@ -560,7 +560,9 @@ internal sealed class SoakRun : IAsyncDisposable
             // The logs and outbox of agent-a are copied out before the tmpfs goes.
             var kept = Path.Combine(_settings.Folder, "agent-a-kept");
             Directory.CreateDirectory(kept);
-            foreach (var file in Directory.GetFiles(Path.Combine(DiskOfA, "logs")))
+            // A run that stopped before agent-a started has no logs to keep.
+            var logs = Path.Combine(DiskOfA, "logs");
+            foreach (var file in Directory.Exists(logs) ? Directory.GetFiles(logs) : [])
             {
                 File.Copy(file, Path.Combine(kept, Path.GetFileName(file)), overwrite: true);
             }
