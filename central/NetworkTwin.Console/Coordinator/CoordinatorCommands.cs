@@ -48,12 +48,7 @@ public static partial class CoordinatorCommands
         var context = token is null || ca is null ? CliContext.Current() : null;
         token ??= Environment.GetEnvironmentVariable("NETWORKTWIN_TOKEN") is { Length: > 0 } fromEnvironment ? fromEnvironment : context?.Token();
         ca ??= context?.Ca is { Length: > 0 } contextCa ? new FileInfo(contextCa) : null;
-        if (ca is not null && !ca.Exists)
-        {
-            throw new CliUsageException($"--ca {ca.FullName} does not exist.");
-        }
-
-        using var channel = CoordinatorChannel.Create(new CoordinatorChannelSettings { Address = uri, CaFile = ca?.FullName });
+        using var channel = Channel(uri, ca);
         try
         {
             return await call(new Operators.OperatorsClient(channel), new OperatorCall(CoordinatorChannel.Bearer(token), TimeSpan.FromSeconds(10), ct)).ConfigureAwait(false);
@@ -61,6 +56,24 @@ public static partial class CoordinatorCommands
         catch (RpcException ex)
         {
             throw new IOException($"The coordinator at {address} answered {ex.StatusCode}: {CoordinatorChannel.Describe(ex)}", ex);
+        }
+    }
+
+    /// <summary>A channel to the coordinator trusting <paramref name="ca"/> (or the system's roots); a --ca that is missing or holds no certificate is the user's to fix.</summary>
+    internal static Grpc.Net.Client.GrpcChannel Channel(Uri address, FileInfo? ca)
+    {
+        if (ca is not null && !ca.Exists)
+        {
+            throw new CliUsageException($"--ca {ca.FullName} does not exist.");
+        }
+
+        try
+        {
+            return CoordinatorChannel.Create(new CoordinatorChannelSettings { Address = address, CaFile = ca?.FullName });
+        }
+        catch (System.Security.Cryptography.CryptographicException ex)
+        {
+            throw new CliUsageException($"--ca {ca?.FullName}: {ex.Message.TrimEnd('.')}; it must hold the PEM certificate of the CA that signed the coordinator's.");
         }
     }
 }

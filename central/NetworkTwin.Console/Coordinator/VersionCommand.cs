@@ -27,7 +27,7 @@ public static class VersionCommand
             string? problem = null;
             try
             {
-                using var channel = CoordinatorChannel.Create(new CoordinatorChannelSettings { Address = uri, CaFile = parse.GetValue(CoordinatorCommands.CaFile)?.FullName });
+                using var channel = CoordinatorCommands.Channel(uri, parse.GetValue(CoordinatorCommands.CaFile));
                 var reply = await new Diagnostics.DiagnosticsClient(channel).PingAsync(new PingRequest(), deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: ct).ConfigureAwait(false);
                 server = reply.ServerVersion.Length > 0 ? reply.ServerVersion : "(older than 0.5: it does not say)";
             }

@@ -77,6 +77,21 @@ public sealed class CoordinatorCommandsTests : IAsyncLifetime
         Assert.Contains("du-paris-1", json.RootElement.GetRawText(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("agents")]
+    [InlineData("version")]
+    public async Task CaFileWithoutACertificate_IsAUsageErrorNamingIt_NotAStackTrace(string command)
+    {
+        var notACa = Path.Combine(_dir, "notes.txt");
+        await File.WriteAllTextAsync(notACa, "the coordinator's CA is in the vault\n");
+
+        var (exit, output) = await CliRunner.RunAsync(command, "--coordinator", "https://127.0.0.1:1", "--ca", notACa);
+
+        Assert.Equal(2, exit);
+        Assert.Contains($"error: --ca {notACa}: {notACa} holds no PEM certificate", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task AgentsAndLinks_ShowWhatTheAgentSynced_LatestResultPerLink()
     {
