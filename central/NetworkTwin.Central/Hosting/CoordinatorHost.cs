@@ -111,6 +111,7 @@ public static partial class CoordinatorHost
         builder.Services.AddSingleton(settings.Limits);
         builder.Services.AddSingleton<Limits.AgentLimits>();
         builder.Services.AddSingleton<Limits.OperatorLimits>();
+        builder.Services.AddKeyedSingleton(AgentSyncService.ClockWarnings, (sp, _) => new NetworkTwin.Hosting.Observability.KeyedLogGate(TimeSpan.FromMinutes(10), sp.GetRequiredService<TimeProvider>()));
         AddGrpc(builder.Services, settings.Grpc);
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("NetworkTwin.Central.Sync");

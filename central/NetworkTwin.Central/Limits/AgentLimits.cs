@@ -1,7 +1,7 @@
-using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Logging;
 using NetworkTwin.Central.Metrics;
+using NetworkTwin.Hosting.Observability;
 
 namespace NetworkTwin.Central.Limits;
 
@@ -17,16 +17,15 @@ internal sealed partial class AgentLimits : IDisposable
     private readonly PartitionedRateLimiter<string> _streams;
     private readonly PartitionedRateLimiter<string> _calls;
     private readonly PartitionedRateLimiter<string> _results;
-    private readonly ConcurrentDictionary<string, long> _lastLogged = new(StringComparer.Ordinal);
+    private readonly KeyedLogGate _logGate;
     private readonly CoordinatorMetrics _metrics;
-    private readonly TimeProvider _time;
     private readonly ILogger<AgentLimits> _logger;
 
     public AgentLimits(LimitOptions options, CoordinatorMetrics metrics, TimeProvider time, ILogger<AgentLimits> logger)
     {
         _options = options;
         _metrics = metrics;
-        _time = time;
+        _logGate = new(TimeSpan.FromMinutes(1), time);
         _logger = logger;
         _streams = RateLimits.Concurrency(options.AgentStreams);
         _calls = RateLimits.TokenBuckets(options.AgentCallsPerSecond, options.AgentCallsPerSecond * 5);
@@ -94,7 +93,7 @@ internal sealed partial class AgentLimits : IDisposable
     private void Throttled(string agentId, ThrottleKind kind, string why)
     {
         _metrics.Throttled(kind);
-        if (RateLimits.ShouldLog(_lastLogged, agentId, _time))
+        if (_logGate.ShouldLog(agentId))
         {
             Log.Throttled(_logger, agentId, why);
         }

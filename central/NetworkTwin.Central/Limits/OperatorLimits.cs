@@ -1,7 +1,7 @@
-using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Logging;
 using NetworkTwin.Central.Metrics;
+using NetworkTwin.Hosting.Observability;
 
 namespace NetworkTwin.Central.Limits;
 
@@ -15,16 +15,15 @@ internal sealed partial class OperatorLimits : IDisposable
     private readonly LimitOptions _options;
     private readonly PartitionedRateLimiter<string> _rate;
     private readonly PartitionedRateLimiter<string> _running;
-    private readonly ConcurrentDictionary<string, long> _lastLogged = new(StringComparer.Ordinal);
+    private readonly KeyedLogGate _logGate;
     private readonly CoordinatorMetrics _metrics;
-    private readonly TimeProvider _time;
     private readonly ILogger<OperatorLimits> _logger;
 
     public OperatorLimits(LimitOptions options, CoordinatorMetrics metrics, TimeProvider time, ILogger<OperatorLimits> logger)
     {
         _options = options;
         _metrics = metrics;
-        _time = time;
+        _logGate = new(TimeSpan.FromMinutes(1), time);
         _logger = logger;
         _rate = RateLimits.TokenBuckets(options.OperatorCallsPerSecond, options.OperatorCallsPerSecond * 5);
         _running = RateLimits.Concurrency(options.OperatorConcurrentCalls);
@@ -62,7 +61,7 @@ internal sealed partial class OperatorLimits : IDisposable
     private void Throttled(string who, string method, string why)
     {
         _metrics.Throttled(ThrottleKind.Operator);
-        if (RateLimits.ShouldLog(_lastLogged, who, _time))
+        if (_logGate.ShouldLog(who))
         {
             Log.Throttled(_logger, who, method, why);
         }

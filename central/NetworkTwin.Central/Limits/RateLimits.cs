@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
 using Grpc.Core;
 
@@ -30,17 +29,4 @@ internal static class RateLimits
 
     /// <summary>A call refused for a limit: RESOURCE_EXHAUSTED, which gRPC clients treat as "retry later".</summary>
     public static RpcException Refused(string detail) => new(new Status(StatusCode.ResourceExhausted, detail));
-
-    /// <summary>True at most once per <paramref name="every"/> (a minute) per key: a throttled party is logged, not logged per call.</summary>
-    public static bool ShouldLog(ConcurrentDictionary<string, long> lastLogged, string key, TimeProvider time, TimeSpan? every = null)
-    {
-        var now = time.GetTimestamp();
-        var last = lastLogged.GetOrAdd(key, 0);
-        if (last != 0 && time.GetElapsedTime(last, now) < (every ?? TimeSpan.FromMinutes(1)))
-        {
-            return false;
-        }
-
-        return lastLogged.TryUpdate(key, now, last);
-    }
 }

@@ -16,13 +16,14 @@ internal sealed partial class AgentSyncService(
     CommandSignal signal,
     CoordinatorMetrics metrics,
     TimeProvider time,
+    [Microsoft.Extensions.DependencyInjection.FromKeyedServices(AgentSyncService.ClockWarnings)] KeyedLogGate clockWarnings,
     ILogger<AgentSyncService> logger) : AgentSync.AgentSyncBase
 {
     /// <summary>Results in one batch at most; a bigger batch is refused with RESOURCE_EXHAUSTED.</summary>
     public const int MaxBatch = 5000;
 
-    /// <summary>When each agent's clock was last warned about (the service is made per call).</summary>
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> ClockWarned = new(StringComparer.Ordinal);
+    /// <summary>The key of the gate that warns about each agent's clock at most every 10 minutes (the service is made per call).</summary>
+    public const string ClockWarnings = "agent-clock-warnings";
 
     /// <summary>How often an open downlink looks for commands even without a signal (another coordinator may have issued them).</summary>
     private static readonly TimeSpan DownlinkPoll = TimeSpan.FromSeconds(5);
@@ -122,7 +123,7 @@ internal sealed partial class AgentSyncService(
         }
 
         var ahead = (batch.Results.Max(r => r.ProducedUnixMs) - time.GetUtcNow().ToUnixTimeMilliseconds()) / 1000.0;
-        if (ahead > 60 && Limits.RateLimits.ShouldLog(ClockWarned, batch.AgentId, time, TimeSpan.FromMinutes(10)))
+        if (ahead > 60 && clockWarnings.ShouldLog(batch.AgentId))
         {
             Log.ClockAhead(logger, batch.AgentId, ahead);
         }

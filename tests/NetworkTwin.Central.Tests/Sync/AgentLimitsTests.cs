@@ -129,10 +129,50 @@ public sealed class AgentLimitsTests : IAsyncLifetime
         Assert.Contains("peer 127.0.0.1 calls the operators' API faster than 2/s", refused.Status.Detail, StringComparison.Ordinal);
     }
 
-    private static UplinkBatch Batch(string agent, long first, int count)
+    [Fact]
+    public async Task Uplink_AgentClockAnHourAhead_IsWarnedOncePerAgentNotPerBatch()
+    {
+        using var channel = CoordinatorClients.Channel(_port);
+        using (var call = channel.AgentSync().Uplink())
+        {
+            for (var b = 0; b < 3; b++)
+            {
+                await call.RequestStream.WriteAsync(Batch("stepped", (b * 10) + 1, 10, TimeSpan.FromHours(1)));
+                Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
+            }
+
+            await call.RequestStream.CompleteAsync();
+        }
+
+        string[] warnings = [];
+        for (var clock = Stopwatch.StartNew(); warnings.Length == 0 && clock.Elapsed < TimeSpan.FromSeconds(10); await Task.Delay(100))
+        {
+            warnings = [.. Directory.GetFiles(Path.Combine(_dir, "logs"), "central-*.log").SelectMany(ReadShared).Where(l => l.Contains("Agent stepped stamps its results", StringComparison.Ordinal))];
+        }
+
+        var warning = Assert.Single(warnings);
+        var seconds = System.Text.RegularExpressions.Regex.Match(warning, @"stamps its results (\d+) s ahead of the coordinator's clock");
+        Assert.True(seconds.Success, warning);
+        Assert.InRange(int.Parse(seconds.Groups[1].Value, CultureInfo.InvariantCulture), 3590, 3600);
+    }
+
+    private static IEnumerable<string> ReadShared(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream);
+        var lines = new List<string>();
+        while (reader.ReadLine() is { } line)
+        {
+            lines.Add(line);
+        }
+
+        return lines;
+    }
+
+    private static UplinkBatch Batch(string agent, long first, int count, TimeSpan clockAhead = default)
     {
         var batch = new UplinkBatch { AgentId = agent };
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var now = DateTimeOffset.UtcNow.Add(clockAhead).ToUnixTimeMilliseconds();
         for (var s = first; s < first + count; s++)
         {
             var link = new LinkCapacity { LinkId = 1, CapacityGbps = 40, PeakGbps = 90, MeanGbps = 18, ObservedLossPercent = 0.1 };
