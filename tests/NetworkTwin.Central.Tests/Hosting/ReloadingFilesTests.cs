@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using NetworkTwin.Central.Hosting;
 
 namespace NetworkTwin.Central.Tests.Hosting;
@@ -8,21 +9,12 @@ public sealed class ReloadingFilesTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private sealed class ManualClock : TimeProvider
-    {
-        public long Ticks { get; set; }
-
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-        public override long GetTimestamp() => Ticks;
-    }
-
     [Fact]
     public void Current_FilesChanged_LoadsAgainAtMostOnceASecond_AndKeepsTheOldWhenTheNewDoesNotLoad()
     {
         var file = Path.Combine(_dir, "value.txt");
         File.WriteAllText(file, "1");
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider();
         var events = new List<string>();
         var files = new ReloadingFiles<string>(
             [file],
@@ -37,12 +29,12 @@ public sealed class ReloadingFilesTests : IDisposable
         // As a copy that keeps the write time (cp -p, rsync -t) leaves it.
         File.SetLastWriteTimeUtc(file, stamp);
         var withinTheSecond = files.Current();
-        clock.Ticks += TimeSpan.TicksPerSecond;
+        clock.Advance(TimeSpan.FromSeconds(1));
         var afterIt = files.Current();
         File.WriteAllText(file, "half");
-        clock.Ticks += TimeSpan.TicksPerSecond;
+        clock.Advance(TimeSpan.FromSeconds(1));
         var broken = files.Current();
-        clock.Ticks += TimeSpan.TicksPerSecond;
+        clock.Advance(TimeSpan.FromSeconds(1));
         var brokenAgain = files.Current();
 
         Assert.Equal(["1", "2", "2", "2"], [withinTheSecond, afterIt, broken, brokenAgain]);

@@ -25,6 +25,18 @@ public sealed class TlsTests : IDisposable
         Directory.Delete(_dir, recursive: true);
     }
 
+    /// <summary>A coordinator on TLS with <paramref name="certificateFile"/>, and agents' certificates checked against <paramref name="clientCaFile"/> when given.</summary>
+    private WebApplication Coordinator(int port, string certificateFile, string keyFile, string? clientCaFile = null) =>
+        CoordinatorHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Coordinator:Port"] = port.ToString(CultureInfo.InvariantCulture),
+            ["Coordinator:DataDirectory"] = Path.Combine(_dir, "central"),
+            ["Coordinator:Tls:CertificateFile"] = certificateFile,
+            ["Coordinator:Tls:KeyFile"] = keyFile,
+            ["Coordinator:Tls:ClientCaFile"] = clientCaFile,
+            ["Logging:LogLevel:Default"] = "Warning",
+        }));
+
     private async Task<CoordinatorStatus> AgentStatus(int port, string name, string? caFile, DevelopmentCertificateFiles? client = null, string? folder = null)
     {
         folder ??= name;
@@ -86,14 +98,7 @@ public sealed class TlsTests : IDisposable
         File.Copy(first.ServerCertificate, certificateFile);
         File.Copy(first.ServerKey, keyFile);
         var port = LoopbackPort.Free();
-        await using var coordinator = CoordinatorHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Coordinator:Port"] = port.ToString(CultureInfo.InvariantCulture),
-            ["Coordinator:DataDirectory"] = Path.Combine(_dir, "central"),
-            ["Coordinator:Tls:CertificateFile"] = certificateFile,
-            ["Coordinator:Tls:KeyFile"] = keyFile,
-            ["Logging:LogLevel:Default"] = "Warning",
-        }));
+        await using var coordinator = Coordinator(port, certificateFile, keyFile);
         await coordinator.StartAsync();
         string Thumbprint(string pem) => System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(pem)).Thumbprint;
 
@@ -147,14 +152,7 @@ public sealed class TlsTests : IDisposable
     {
         var certificates = DevelopmentCertificates.Write(Path.Combine(_dir, "pki"));
         var port = LoopbackPort.Free();
-        await using var coordinator = CoordinatorHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Coordinator:Port"] = port.ToString(CultureInfo.InvariantCulture),
-            ["Coordinator:DataDirectory"] = Path.Combine(_dir, "central"),
-            ["Coordinator:Tls:CertificateFile"] = certificates.ServerCertificate,
-            ["Coordinator:Tls:KeyFile"] = certificates.ServerKey,
-            ["Logging:LogLevel:Default"] = "Warning",
-        }));
+        await using var coordinator = Coordinator(port, certificates.ServerCertificate, certificates.ServerKey);
         await coordinator.StartAsync();
 
         var trusted = await AgentStatus(port, "trusted", certificates.CaCertificate);
@@ -171,15 +169,7 @@ public sealed class TlsTests : IDisposable
         var certificates = DevelopmentCertificates.Write(Path.Combine(_dir, "pki"), clientName: "du-cert");
         var stranger = DevelopmentCertificates.Write(Path.Combine(_dir, "other-pki"), clientName: "du-cert");
         var port = LoopbackPort.Free();
-        await using var coordinator = CoordinatorHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Coordinator:Port"] = port.ToString(CultureInfo.InvariantCulture),
-            ["Coordinator:DataDirectory"] = Path.Combine(_dir, "central"),
-            ["Coordinator:Tls:CertificateFile"] = certificates.ServerCertificate,
-            ["Coordinator:Tls:KeyFile"] = certificates.ServerKey,
-            ["Coordinator:Tls:ClientCaFile"] = certificates.CaCertificate,
-            ["Logging:LogLevel:Default"] = "Warning",
-        }));
+        await using var coordinator = Coordinator(port, certificates.ServerCertificate, certificates.ServerKey, certificates.CaCertificate);
         await coordinator.StartAsync();
 
         var named = await AgentStatus(port, "du-cert", certificates.CaCertificate, certificates);
@@ -203,15 +193,7 @@ public sealed class TlsTests : IDisposable
         var caFile = Path.Combine(_dir, "client-ca.pem");
         File.Copy(current.CaCertificate, caFile);
         var port = LoopbackPort.Free();
-        await using var coordinator = CoordinatorHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Coordinator:Port"] = port.ToString(CultureInfo.InvariantCulture),
-            ["Coordinator:DataDirectory"] = Path.Combine(_dir, "central"),
-            ["Coordinator:Tls:CertificateFile"] = current.ServerCertificate,
-            ["Coordinator:Tls:KeyFile"] = current.ServerKey,
-            ["Coordinator:Tls:ClientCaFile"] = caFile,
-            ["Logging:LogLevel:Default"] = "Warning",
-        }));
+        await using var coordinator = Coordinator(port, current.ServerCertificate, current.ServerKey, caFile);
         await coordinator.StartAsync();
         var newAgent = next with { CaCertificate = current.CaCertificate };
 
@@ -260,15 +242,7 @@ public sealed class TlsTests : IDisposable
         var clientCertificate = Path.Combine(live, "client.pem");
         File.Copy(certificates.ClientCertificate, clientCertificate);
         var port = LoopbackPort.Free();
-        WebApplication Coordinator() => CoordinatorHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Coordinator:Port"] = port.ToString(CultureInfo.InvariantCulture),
-            ["Coordinator:DataDirectory"] = Path.Combine(_dir, "central"),
-            ["Coordinator:Tls:CertificateFile"] = certificates.ServerCertificate,
-            ["Coordinator:Tls:KeyFile"] = certificates.ServerKey,
-            ["Coordinator:Tls:ClientCaFile"] = certificates.CaCertificate,
-            ["Logging:LogLevel:Default"] = "Warning",
-        }));
+        WebApplication NewCoordinator() => Coordinator(port, certificates.ServerCertificate, certificates.ServerKey, certificates.CaCertificate);
         using var agent = AgentHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Agent:Site"] = "tls",
@@ -300,7 +274,7 @@ public sealed class TlsTests : IDisposable
             return null!;
         }
 
-        var first = Coordinator();
+        var first = NewCoordinator();
         await first.StartAsync();
         await agent.StartAsync();
         await Await(c => c.Connected);
@@ -308,7 +282,7 @@ public sealed class TlsTests : IDisposable
         // A renewal caught half written when the connection is made again.
         await File.WriteAllTextAsync(clientCertificate, "-----BEGIN CERTIFICATE-----\nhalf");
         await first.DisposeAsync();
-        await using var second = Coordinator();
+        await using var second = NewCoordinator();
         await second.StartAsync();
         var broken = await Await(c => !c.Connected && c.LastError?.Contains("do not load", StringComparison.Ordinal) == true);
         File.Copy(certificates.ClientCertificate, clientCertificate, overwrite: true);
