@@ -140,7 +140,7 @@ internal sealed partial class AgentSyncService(
             var sentThrough = 0L;
             while (!context.CancellationToken.IsCancellationRequested)
             {
-                foreach (var command in repository.PendingCommands(request.AgentId, sentThrough))
+                foreach (var command in Repository(request.AgentId, "read pending commands", () => repository.PendingCommands(request.AgentId, sentThrough)))
                 {
                     await responseStream.WriteAsync(command, context.CancellationToken).ConfigureAwait(false);
                     sentThrough = command.CommandId;
@@ -163,7 +163,7 @@ internal sealed partial class AgentSyncService(
     {
         authenticator.Check(context, request.AgentId);
         limits.Call(request.AgentId, "command acknowledgement");
-        var known = repository.AcknowledgeCommand(request.AgentId, request.CommandId, request.Applied, request.Detail);
+        var known = Repository(request.AgentId, "record a command acknowledgement", () => repository.AcknowledgeCommand(request.AgentId, request.CommandId, request.Applied, request.Detail));
         metrics.CommandAcknowledged();
         Log.CommandOutcome(logger, request.AgentId, request.CommandId, request.Applied ? "applied" : "refused", request.Detail, known);
         return Task.FromResult(new CommandAckReply { Known = known });

@@ -27,6 +27,8 @@ public sealed class PostgresCluster : IAsyncDisposable
 
     public string Directory { get; }
 
+    private string _serverOptions = string.Empty;
+
     public int Port { get; }
 
     public string Password { get; }
@@ -82,9 +84,8 @@ public sealed class PostgresCluster : IAsyncDisposable
             var data = Path.Combine(directory, "data");
             await cluster.PgAsync("initdb", ["-D", data, "-U", User, "-A", "scram-sha-256", $"--pwfile={passwordFile}", "-E", "UTF8", "--no-sync"], cancellationToken).ConfigureAwait(false);
             File.Delete(passwordFile);
-            var settings = $"-p {port} -c listen_addresses=127.0.0.1 -k {directory} -c fsync=off -c max_connections=100";
-            await cluster.PgAsync("pg_ctl", ["-D", data, "-l", Path.Combine(directory, "postgres.log"), "-o", settings, "-w", "-t", "60", "start"], cancellationToken).ConfigureAwait(false);
-            cluster._running = true;
+            cluster._serverOptions = $"-p {port} -c listen_addresses=127.0.0.1 -k {directory} -c fsync=off -c max_connections=100";
+            await cluster.StartServerAsync(cancellationToken).ConfigureAwait(false);
             var admin = new NpgsqlConnectionStringBuilder(cluster.ConnectionString) { Database = "postgres", Pooling = false };
             await using (var connection = new NpgsqlConnection(admin.ToString()))
             {
@@ -108,6 +109,20 @@ public sealed class PostgresCluster : IAsyncDisposable
     /// </summary>
     public Task RestartAsync(CancellationToken cancellationToken = default) =>
         PgAsync("pg_ctl", ["-D", Path.Combine(Directory, "data"), "-l", Path.Combine(Directory, "postgres.log"), "-m", "fast", "-w", "-t", "60", "restart"], cancellationToken);
+
+    /// <summary>Stops the server (fast shutdown: open connections are cut) until <see cref="StartServerAsync"/>: the database away.</summary>
+    public async Task StopServerAsync(CancellationToken cancellationToken = default)
+    {
+        await PgAsync("pg_ctl", ["-D", Path.Combine(Directory, "data"), "-m", "fast", "-w", "-t", "60", "stop"], cancellationToken).ConfigureAwait(false);
+        _running = false;
+    }
+
+    /// <summary>Starts the server on its port and data (again, after <see cref="StopServerAsync"/>).</summary>
+    public async Task StartServerAsync(CancellationToken cancellationToken = default)
+    {
+        await PgAsync("pg_ctl", ["-D", Path.Combine(Directory, "data"), "-l", Path.Combine(Directory, "postgres.log"), "-o", _serverOptions, "-w", "-t", "60", "start"], cancellationToken).ConfigureAwait(false);
+        _running = true;
+    }
 
     /// <summary>The server's log (for failure messages).</summary>
     public string Log()
