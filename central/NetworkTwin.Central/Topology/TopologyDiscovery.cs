@@ -79,7 +79,9 @@ public static class TopologyDiscovery
         var cells = slotsOf.Values.OrderBy(c => c.Ref.AgentId, StringComparer.Ordinal).ThenBy(c => c.Ref.CellId).ToList();
         var (grid, length, outliers) = Grid(cells.Select(c => c.Slots).ToList(), options);
         var result = LossEvidence.Correlate(grid, length, options.MaxClockOffsetSeconds, options.MinPeakZ, new ParallelOptions { MaxDegreeOfParallelism = options.MaxParallelism });
-        var clusters = LinkClustering.Cluster(result.Similarity, new Dictionary<int, int>(), null, options.MinCorrelation).Clusters
+        // Cells of one RU clock (one radio unit, one port) are clustered as a whole, as in the agents' own analysis.
+        var units = ClockGroups.Find(result.Peaks, result.Evidence, result.Similarity, options.MinCorrelation).Where(g => g.Count > 1).Select(g => (IReadOnlyList<int>)g).ToList();
+        var clusters = LinkClustering.Cluster(result.Similarity, new Dictionary<int, int>(), null, options.MinCorrelation, units).Clusters
             .Select(c => c.Select(a => result.Evidence[a]).Order().ToList())
             .OrderBy(c => cells[c[0]].Ref.AgentId, StringComparer.Ordinal).ThenBy(c => cells[c[0]].Ref.CellId)
             .ToList();

@@ -12,9 +12,13 @@ public static partial class FronthaulAnalyzer
 
     private sealed record Placement(int? Link, double Confidence, string Evidence);
 
+    /// <summary>What the loss evidence says about one link: its clock groups (cell ids) and how far it stands from the next link.</summary>
+    private sealed record LinkEvidence(int[][] ClockGroups, double? MeanCorrelation, int? NextLink, double? NextLinkCorrelation);
+
     private sealed record DiscoveryResult(
         Dictionary<int, Placement> Placements,
         SortedDictionary<int, List<int>> LinkMembers,
+        Dictionary<int, LinkEvidence> LinkEvidence,
         int[] EvidenceCells,
         CorrelationPeak[,] Peaks,
         double OriginSeconds,
@@ -37,23 +41,30 @@ public static partial class FronthaulAnalyzer
             }
         }
 
-        var natural = LinkClustering.Cluster(similarity, pins, null, options.MinLinkCorrelation);
+        // Cells of one RU clock are one radio unit on one port: clustered and split as a whole.
+        var groups = ClockGroups.Find(peaks, evidence, similarity, options.MinLinkCorrelation);
+        var units = groups.Where(g => g.Count > 1).Select(g => (IReadOnlyList<int>)g).ToList();
+        var natural = LinkClustering.Cluster(similarity, pins, null, options.MinLinkCorrelation, units);
         var supported = natural.Clusters.Count;
-        var final = options.DeclaredLinks is { } declared
-            ? LinkClustering.Cluster(similarity, pins, Math.Max(1, declared - CountEmptyPinnedLinks(options, stats, loss)), options.MinLinkCorrelation)
-            : natural;
+        var target = options.DeclaredLinks is { } declared ? Math.Max(1, declared - CountEmptyPinnedLinks(options, stats, loss)) : (int?)null;
+        var final = target is { } t ? LinkClustering.Cluster(similarity, pins, t, options.MinLinkCorrelation, units) : natural;
 
         var linkMembers = AssignLinkIds(final, options, evidence, stats);
         var placements = Place(cellIds, stats, evidence, similarity, peaks, linkMembers, options);
+        var linkEvidence = DescribeLinks(linkMembers, groups, evidence, stats, similarity);
         var withoutEvidence = cellIds.Length - evidence.Length;
         var statement = Statement(options.DeclaredLinks, supported, linkMembers.Count, withoutEvidence, options.MinLinkCorrelation);
+        if (target is { } wanted && final.Clusters.Count < wanted)
+        {
+            statement += $" The {groups.Count} clock group(s) with loss evidence (cells that share an RU clock, kept on one link) allow only {final.Clusters.Count} link(s) with loss evidence, not {wanted}: no radio unit is cut in two to reach the declared count.";
+        }
         if (options.DeclaredLinks is { } n && n != supported)
         {
             warnings.Add(statement);
         }
 
         var report = new DiscoveryReport(options.DeclaredLinks, supported, withoutEvidence, options.MinLinkCorrelation, statement);
-        return new DiscoveryResult(placements, linkMembers, [.. evidence.Select(i => stats[i].CellId)], peaks, origin, gridLength, report);
+        return new DiscoveryResult(placements, linkMembers, linkEvidence, [.. evidence.Select(i => stats[i].CellId)], peaks, origin, gridLength, report);
     }
 
     private static bool IsEvidence(CorrelationPeak p, FronthaulOptions options) => LossEvidence.IsEvidence(p, options.MinPeakZ);
@@ -205,6 +216,26 @@ public static partial class FronthaulAnalyzer
         return placements;
     }
 
+    /// <summary>Each link's clock groups, the mean loss correlation among its cells, and the closest other link with its mean.</summary>
+    private static Dictionary<int, LinkEvidence> DescribeLinks(SortedDictionary<int, List<int>> links, List<List<int>> groups, int[] evidence, PacketStatsSeries[] stats, double[,] similarity)
+    {
+        var indexOfCell = evidence.Select((statIndex, a) => (stats[statIndex].CellId, a)).ToDictionary(x => x.CellId, x => x.a);
+        var rows = links.ToDictionary(l => l.Key, l => l.Value.Where(indexOfCell.ContainsKey).Select(c => indexOfCell[c]).ToList());
+        var result = new Dictionary<int, LinkEvidence>();
+        foreach (var (link, members) in rows)
+        {
+            var clockGroups = groups.Where(g => g.Any(members.Contains))
+                .Select(g => g.Where(members.Contains).Select(a => stats[evidence[a]].CellId).Order().ToArray()).ToArray();
+            double? within = members.Count > 1 ? Math.Round(LinkClustering.Average(similarity, members, members), 3) : null;
+            var next = rows.Where(o => o.Key != link && o.Value.Count > 0 && members.Count > 0)
+                .Select(o => (Link: o.Key, Mean: LinkClustering.Average(similarity, members, o.Value)))
+                .OrderByDescending(o => o.Mean).ThenBy(o => o.Link).FirstOrDefault();
+            result[link] = new LinkEvidence(clockGroups, within, next.Link == 0 ? null : next.Link, next.Link == 0 ? null : Math.Round(next.Mean, 3));
+        }
+
+        return result;
+    }
+
     private static string Statement(int? declared, int supported, int placedLinks, int withoutEvidence, double minCorrelation)
     {
         var basis = string.Create(CultureInfo.InvariantCulture, $"groups whose loss patterns line up with mean r >= {minCorrelation:0.00}");
@@ -214,7 +245,8 @@ public static partial class FronthaulAnalyzer
             { } d when d == supported => $"Loss correlation supports {supported} link(s) ({basis}), as declared.",
             { } d when d > supported =>
                 $"The data supports {supported} link(s) ({basis}), not the {d} declared: to honour the declared count the least coherent group(s) " +
-                "were split, and the cells of the split links have low confidence. A link whose cells never congest leaves no loss evidence.",
+                "were split between their clock groups (a radio unit is never cut), and the cells of the split links have low confidence. " +
+                "A link whose cells never congest leaves no loss evidence.",
             { } d => $"The data supports {supported} link(s) ({basis}), more than the {d} declared: groups with unrelated loss patterns were merged.",
         };
         if (withoutEvidence > 0)

@@ -21,6 +21,7 @@ public static partial class FronthaulAnalyzer
             var stats = RateStatistics.FromKbit(series, interval);
             var capacity = CapacitySearch.MinimumCapacity(series, interval, options.BufferMicros * 1e-6, options.LossTarget);
             System.Buffers.ArrayPool<double>.Shared.Return(buffer);
+            var evidence = discovery.LinkEvidence.GetValueOrDefault(link.Key);
             reports.Add(new LinkReport(
                 link.Key,
                 cells,
@@ -33,7 +34,13 @@ public static partial class FronthaulAnalyzer
                 Round(capacity.PeakBitsPerSecond / 1e9),
                 Math.Round(capacity.SavingPercent, 1),
                 Math.Round(capacity.LossAtCapacity * 100, 3),
-                withTraffic.Length == 0 ? "none" : resolution));
+                withTraffic.Length == 0 ? "none" : resolution)
+            {
+                ClockGroups = evidence?.ClockGroups ?? [],
+                MeanCorrelation = evidence?.MeanCorrelation,
+                NextLink = evidence?.NextLink,
+                NextLinkCorrelation = evidence?.NextLinkCorrelation,
+            });
         });
 
         var missing = discovery.LinkMembers.SelectMany(l => l.Value).Where(c => !traffic.Has(c)).ToArray();

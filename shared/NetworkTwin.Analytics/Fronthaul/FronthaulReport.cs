@@ -27,7 +27,11 @@ public sealed record CellReport(
 /// <summary>How the cell's RU packet counts line up with its DU throughput.</summary>
 public sealed record DuAlignment(double OffsetMs, double Correlation, double ZScore, bool Trusted);
 
-/// <summary>One link: its cells, its traffic and the capacity it needs.</summary>
+/// <summary>
+/// One link: its cells, its traffic and the capacity it needs; and what the loss evidence says of it: its clock groups
+/// (the cells of each RU clock, never split between links), how strongly its cells' losses line up (mean r) and how
+/// strongly with the closest other link's (the smaller that is beside the first, the clearer the two are apart).
+/// </summary>
 public sealed record LinkReport(
     int Id,
     int[] Cells,
@@ -40,7 +44,19 @@ public sealed record LinkReport(
     double CapacityNoBufferGbps,
     double SavingPercent,
     double ModelLossPercent,
-    string Resolution);
+    string Resolution)
+{
+    /// <summary>The cells of each RU clock on this link (those with loss evidence), each sorted.</summary>
+    public int[][] ClockGroups { get; init; } = [];
+
+    /// <summary>Mean loss correlation among this link's cells; null with fewer than two cells of evidence.</summary>
+    public double? MeanCorrelation { get; init; }
+
+    /// <summary>The link whose cells' losses line up best with this link's, and that mean correlation.</summary>
+    public int? NextLink { get; init; }
+
+    public double? NextLinkCorrelation { get; init; }
+}
 
 /// <summary>What cleaning did.</summary>
 public sealed record CleaningReport(long OutliersRemoved, long MalformedLines, long MergedRows, string Rule);

@@ -3,7 +3,9 @@ namespace NetworkTwin.Analytics.Topology;
 /// <summary>
 /// Groups cells into links by average-linkage agglomerative clustering of a similarity matrix
 /// (lag-aligned loss correlation), with pins as constraints: a pinned cell lands on its link and
-/// cells pinned to different links are never merged.
+/// cells pinned to different links are never merged. Clustering may start from units instead of single
+/// cells (the cells of one radio unit, <see cref="ClockGroups"/>): a unit is never split, so a declared
+/// link count above what the units allow leaves fewer links rather than a radio unit cut in two.
 /// </summary>
 public static class LinkClustering
 {
@@ -11,12 +13,13 @@ public static class LinkClustering
     /// <param name="pins">Cell index to link id (1-based link ids).</param>
     /// <param name="targetClusters">Stop at this many clusters; null: stop when the best merge is below <paramref name="minSimilarity"/>.</param>
     /// <param name="minSimilarity">Weakest average similarity that still counts as one link.</param>
+    /// <param name="units">Groups of cell indices that start as one cluster each (every other cell starts alone); null: every cell alone.
+    /// Cells of one unit pinned to different links are the one reason a unit is split: the operator's pin wins.</param>
     /// <returns>Clusters as lists of cell indices, and the similarity of each merge made.</returns>
-    public static ClusteringResult Cluster(double[,] similarity, IReadOnlyDictionary<int, int> pins, int? targetClusters, double minSimilarity)
+    public static ClusteringResult Cluster(double[,] similarity, IReadOnlyDictionary<int, int> pins, int? targetClusters, double minSimilarity, IReadOnlyList<IReadOnlyList<int>>? units = null)
     {
         var n = similarity.GetLength(0);
-        var clusters = Enumerable.Range(0, n).Select(i => new List<int> { i }).ToList();
-        var pinned = Enumerable.Range(0, n).Select(i => pins.TryGetValue(i, out var l) ? l : (int?)null).ToList();
+        var (clusters, pinned) = Start(n, pins, units);
         var merges = new List<double>();
         while (clusters.Count > 1 && (targetClusters is null || clusters.Count > targetClusters))
         {
@@ -56,6 +59,52 @@ public static class LinkClustering
         }
 
         return new ClusteringResult(clusters, pinned, merges);
+    }
+
+    /// <summary>The starting clusters: each unit (split by conflicting pins only), then every cell in no unit alone.</summary>
+    private static (List<List<int>> Clusters, List<int?> Pinned) Start(int n, IReadOnlyDictionary<int, int> pins, IReadOnlyList<IReadOnlyList<int>>? units)
+    {
+        var clusters = new List<List<int>>();
+        var pinned = new List<int?>();
+        var placed = new bool[n];
+        foreach (var unit in units ?? [])
+        {
+            var members = unit.Where(i => i >= 0 && i < n && !placed[i]).Distinct().ToList();
+            var byPin = members.Where(pins.ContainsKey).GroupBy(i => pins[i]).ToList();
+            var free = members.Where(i => !pins.ContainsKey(i)).ToList();
+            foreach (var part in byPin)
+            {
+                clusters.Add([.. part]);
+                pinned.Add(part.Key);
+            }
+
+            // The unit's unpinned cells share its radio unit: they go with its (first) pinned part, or form the unit alone.
+            if (byPin.Count > 0)
+            {
+                clusters[^byPin.Count].AddRange(free);
+            }
+            else if (free.Count > 0)
+            {
+                clusters.Add(free);
+                pinned.Add(null);
+            }
+
+            foreach (var i in members)
+            {
+                placed[i] = true;
+            }
+        }
+
+        for (var i = 0; i < n; i++)
+        {
+            if (!placed[i])
+            {
+                clusters.Add([i]);
+                pinned.Add(pins.TryGetValue(i, out var l) ? l : null);
+            }
+        }
+
+        return (clusters, pinned);
     }
 
     /// <summary>Mean similarity between the members of two groups.</summary>

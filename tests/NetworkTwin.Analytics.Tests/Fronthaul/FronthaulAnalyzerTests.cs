@@ -53,6 +53,40 @@ public class FronthaulAnalyzerTests
         Assert.Contains(report.Discovery.Statement, report.Warnings);
     }
 
+    [Theory]
+    [InlineData(21)]
+    [InlineData(22)]
+    [InlineData(23)]
+    [InlineData(24)]
+    [InlineData(25)]
+    public void Analyze_OneLinkMoreDeclaredThanTwoRadioUnitsSharing_KeepsEveryRadioUnitWhole(int seed)
+    {
+        // Two links of two radio units each (4 cells per RU clock); the operator declares 3.
+        var scenario = FronthaulScenarioGenerator.Generate(new ScenarioSpec { Cells = 16, Links = 2, CellsPerRu = 4, DurationSeconds = 4, Seed = seed });
+        var dataset = new FronthaulDataset(scenario.Symbols, scenario.PacketStats, null, 0);
+
+        var report = FronthaulAnalyzer.Analyze(dataset, new FronthaulOptions { DeclaredLinks = 3 });
+
+        var radioUnits = scenario.Truth.LinkOfCell.GroupBy(p => (Link: p.Value, Clock: scenario.Truth.ClockOffsetMsOfCell[p.Key]))
+            .Select(g => g.Select(p => p.Key).Order().ToArray()).ToList();
+        Assert.Equal(4, radioUnits.Count);
+        foreach (var unit in radioUnits)
+        {
+            var links = unit.Select(c => report.Cells.Single(r => r.Id == c).Link).Distinct().ToList();
+            Assert.True(links.Count == 1, $"radio unit {string.Join(',', unit)} was cut between links {string.Join(", ", links)}");
+        }
+
+        Assert.Equal(3, report.Links.Count);
+        Assert.Equal(radioUnits.Select(u => string.Join(',', u)).Order(), report.Links.SelectMany(l => l.ClockGroups).Select(g => string.Join(',', g)).Order());
+
+        // The link left whole stands apart from the others; the two halves of the split one are each other's closest.
+        var whole = report.Links.Single(l => l.Cells.Length == 8);
+        var halves = report.Links.Where(l => l != whole).ToList();
+        Assert.True(whole.MeanCorrelation > whole.NextLinkCorrelation, $"link {whole.Id}: r {whole.MeanCorrelation} within, {whole.NextLinkCorrelation} with link {whole.NextLink}");
+        Assert.Equal(halves[1].Id, halves[0].NextLink);
+        Assert.Equal(halves[0].Id, halves[1].NextLink);
+    }
+
     [Fact]
     public void Analyze_PinnedCell_LandsOnItsPinnedLinkId()
     {

@@ -40,6 +40,21 @@ public static class ReportRenderer
         }
 
         console.Write(links);
+
+        // Which radio units each link holds and how clearly the loss evidence sets it apart from its closest neighbour.
+        var evidence = new Table().Title("[bold]Loss evidence per link[/]: clock groups (cells of one RU clock, never split) and mean loss correlation").Border(TableBorder.Rounded);
+        evidence.AddColumns("link", "clock groups", "r within", "closest link", "r with it");
+        foreach (var l in report.Links)
+        {
+            evidence.AddRow(
+                l.Id.ToString(CultureInfo.InvariantCulture),
+                l.ClockGroups.Length == 0 ? "- (no loss evidence)" : string.Join(' ', l.ClockGroups.Select(g => $"({string.Join(' ', g)})")),
+                l.MeanCorrelation is { } r ? r.ToString("0.00", CultureInfo.InvariantCulture) : "-",
+                l.NextLink is { } next ? next.ToString(CultureInfo.InvariantCulture) : "-",
+                l.NextLinkCorrelation is { } n ? (l.MeanCorrelation is { } w && n >= w ? $"[yellow]{n:0.00}[/] (not apart)" : n.ToString("0.00", CultureInfo.InvariantCulture)) : "-");
+        }
+
+        console.Write(evidence);
         var chart = new BarChart().Label($"[bold]capacity with {run.Options.BufferMicros:0} us buffer at {run.Options.LossTarget:P1} loss (Gbit/s)[/]").Width(70);
         foreach (var l in report.Links.Where(l => l.CapacityGbps > 0))
         {
