@@ -76,6 +76,13 @@ public static class CliApp
             config.Error = warnings;
         }
 
+        if (parse.Errors.Count == 0 && parse.Action is not System.CommandLine.Help.HelpAction && DecimalComma(parse) is { } comma)
+        {
+            console.MarkupLine($"[red]error:[/] {Markup.Escape(comma)}");
+            console.MarkupLine($"usage: see {Markup.Escape(CommandPath(toolName, parse.CommandResult))} --help");
+            return ExitUsage;
+        }
+
         if (parse.Errors.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAction)
         {
             // A missing or malformed option is a usage error (exit 2), named with the command's usage.
@@ -125,6 +132,31 @@ public static class CliApp
             console.MarkupLine("[yellow]cancelled[/]");
             return 130;
         }
+    }
+
+    /// <summary>
+    /// A number option given with a comma ("--wait 1,5"): the invariant culture reads the comma as a thousands separator,
+    /// so it would be taken as 15 without a word. Refused, naming the option, rather than silently ten times off.
+    /// </summary>
+    private static string? DecimalComma(ParseResult parse)
+    {
+        for (var result = parse.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            foreach (var option in result.Children.OfType<System.CommandLine.Parsing.OptionResult>())
+            {
+                var type = Nullable.GetUnderlyingType(option.Option.ValueType) ?? option.Option.ValueType;
+                type = type.IsArray ? type.GetElementType()! : type;
+                if (type == typeof(double) || type == typeof(float) || type == typeof(decimal) || type == typeof(int) || type == typeof(long))
+                {
+                    if (option.Tokens.FirstOrDefault(t => t.Value.Contains(',', StringComparison.Ordinal)) is { } token)
+                    {
+                        return $"{option.Option.Name} takes a number with '.' as the decimal point and no thousands separator (got '{token.Value}').";
+                    }
+                }
+            }
+        }
+
+        return null;
     }
 
     /// <summary>System.CommandLine's "as expected type 'System.Int32'" in the words of the option's values.</summary>
