@@ -102,7 +102,14 @@ internal sealed partial class StatusFileWriter(
         {
             LastEvaluationAllocatedBytes = evaluation?.AllocatedBytes ?? 0,
         };
-        var links = report?.Links.Select(l => new LinkStatus(l.Id, l.Cells, l.CapacityGbps, l.CapacityNoBufferGbps, l.PeakGbps, l.MeanGbps, l.ObservedLossPercent) { TargetGbps = targets.TargetGbps(l.Id) }).ToList() ?? [];
+        var links = report?.Links.Select(l => new LinkStatus(l.Id, l.Cells, l.CapacityGbps, l.CapacityNoBufferGbps, l.PeakGbps, l.MeanGbps, l.ObservedLossPercent)
+        {
+            TargetGbps = targets.TargetGbps(l.Id),
+            ClockGroups = l.ClockGroups,
+            MeanCorrelation = l.MeanCorrelation,
+            NextLink = l.NextLink,
+            NextLinkCorrelation = l.NextLinkCorrelation,
+        }).ToList() ?? [];
         var placed = report?.Cells.ToDictionary(c => c.Id) ?? [];
         var cells = twin.Cells.Select(c =>
         {

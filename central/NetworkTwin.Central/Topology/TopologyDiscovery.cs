@@ -80,7 +80,8 @@ public static class TopologyDiscovery
         var (grid, length, outliers) = Grid(cells.Select(c => c.Slots).ToList(), options);
         var result = LossEvidence.Correlate(grid, length, options.MaxClockOffsetSeconds, options.MinPeakZ, new ParallelOptions { MaxDegreeOfParallelism = options.MaxParallelism });
         // Cells of one RU clock (one radio unit, one port) are clustered as a whole, as in the agents' own analysis.
-        var units = ClockGroups.Find(result.Peaks, result.Evidence, result.Similarity, options.MinCorrelation).Where(g => g.Count > 1).Select(g => (IReadOnlyList<int>)g).ToList();
+        var groups = ClockGroups.Find(result.Peaks, result.Evidence, result.Similarity, options.MinCorrelation);
+        var units = groups.Where(g => g.Count > 1).Select(g => (IReadOnlyList<int>)g).ToList();
         var clusters = LinkClustering.Cluster(result.Similarity, new Dictionary<int, int>(), null, options.MinCorrelation, units).Clusters
             .Select(c => c.Select(a => result.Evidence[a]).Order().ToList())
             .OrderBy(c => cells[c[0]].Ref.AgentId, StringComparer.Ordinal).ThenBy(c => cells[c[0]].Ref.CellId)
@@ -110,6 +111,19 @@ public static class TopologyDiscovery
             }
 
             link.Agents.AddRange(members.Select(i => cells[i].Ref.AgentId).Distinct().Order(StringComparer.Ordinal));
+            var rows = members.Select(i => row[i]).ToList();
+            foreach (var group in groups.Where(g => g.Any(rows.Contains)))
+            {
+                var clockGroup = new ClockGroup();
+                clockGroup.Cells.AddRange(group.Where(rows.Contains).Select(a => cells[result.Evidence[a]].Ref));
+                link.ClockGroups.Add(clockGroup);
+            }
+
+            link.MeanCorrelation = Math.Round(LinkClustering.Average(result.Similarity, rows, rows), 3);
+            var next = Enumerable.Range(0, clusters.Count).Where(o => o != k)
+                .Select(o => (Link: ids[o], Mean: LinkClustering.Average(result.Similarity, rows, [.. clusters[o].Select(i => row[i])])))
+                .OrderByDescending(o => o.Mean).ThenBy(o => o.Link).FirstOrDefault();
+            (link.NextLinkId, link.NextLinkCorrelation) = (next.Link, Math.Round(next.Mean, 3));
             links.Add(link);
         }
 

@@ -122,6 +122,16 @@ public sealed record LinkStatus(
 {
     /// <summary>The capacity target the actuator has in force for the link (null: none known).</summary>
     public double? TargetGbps { get; init; }
+
+    /// <summary>The cells of each RU clock on this link (one radio unit each, never split between links).</summary>
+    public int[][] ClockGroups { get; init; } = [];
+
+    /// <summary>Mean loss correlation among the link's cells, and with its closest other link (the lower beside the first, the clearer apart).</summary>
+    public double? MeanCorrelation { get; init; }
+
+    public int? NextLink { get; init; }
+
+    public double? NextLinkCorrelation { get; init; }
 }
 
 public sealed record CellStatus(

@@ -100,6 +100,17 @@ public sealed class AgentEndToEndTests : IDisposable
         }
 
         Assert.Equal(12, status.Links.Sum(l => l.Cells.Length));
+
+        // The live windows report clock groups: each radio unit (3 cells of one RU clock) whole in one group, each group
+        // on one true link. Two radio units whose clocks agree within 3 slots (link 1's here, 1.5 ms apart) are one group.
+        var groups = status.Links.SelectMany(l => l.ClockGroups).ToList();
+        foreach (var unit in scenario.Truth.LinkOfCell.GroupBy(p => (Link: p.Value, Clock: scenario.Truth.ClockOffsetMsOfCell[p.Key])))
+        {
+            Assert.Single(groups, g => unit.All(p => g.Contains(p.Key)));
+        }
+
+        Assert.All(groups, g => Assert.Single(g.Select(c => scenario.Truth.LinkOfCell[c]).Distinct()));
+        Assert.Equal(12, groups.Sum(g => g.Length));
         Assert.True(status.Latency.Samples > 0, "binary batches carry send stamps");
         Assert.True(status.Outbox!.LastSequence >= 14, "every evaluation's link and cell results are in the outbox");
         var log = Directory.GetFiles(Path.Combine(_dir, "agent", "logs"));

@@ -123,6 +123,11 @@ public sealed class TwoAgentTopologyTests(PostgresClusterFixture postgres) : ICl
         }
 
         Assert.Contains(map.Links, l => l.Agents.Count == 2);
+
+        // Each radio unit (cells of one link and one RU clock) is one clock group of its link, and links stand apart.
+        var radioUnits = truth.GroupBy(p => (Link: p.Value, Clock: scenario.Truth.ClockOffsetMsOfCell[p.Key])).Select(g => string.Join(',', g.Select(p => p.Key).Order()));
+        Assert.Equal(radioUnits.Order(), map.Links.SelectMany(l => l.ClockGroups).Select(g => string.Join(',', g.Cells.Select(c => c.CellId).Order())).Order());
+        Assert.All(map.Links, l => Assert.True(l.NextLinkId != 0 && l.NextLinkCorrelation < l.MeanCorrelation, $"link {l.LinkId}: r {l.MeanCorrelation} within, {l.NextLinkCorrelation} with link {l.NextLinkId}"));
         Assert.Equal(3, capacities.Links.Count);
         Assert.All(capacities.Links, l => Assert.True(l.CapacityGbps > 0 && l.MeanGbps > 0, $"link {l.LinkId}: capacity {l.CapacityGbps}, mean {l.MeanGbps}"));
         Assert.Equal(map.Version, capacities.TopologyVersion);
