@@ -33,16 +33,20 @@ public static partial class CoordinatorCommands
                 return CliApp.ExitOk;
             }
 
-            var table = new Table().Border(TableBorder.Rounded).AddColumns("link", "agents", "cells (agent:cell, mean r, clock lag ms)");
+            var table = new Table().Border(TableBorder.Rounded).AddColumns("link", "agents", "cells (agent:cell, mean r, clock lag ms)", "clock groups (a radio unit each)", "r within / with closest link");
             foreach (var link in map.Links)
             {
                 var cells = string.Join("  ", link.Cells.Select(c => Invariant($"{c.Cell.AgentId}:{c.Cell.CellId} ({c.MeanCorrelation:0.00}, {(double.IsNaN(c.ClockLagMs) ? "?" : c.ClockLagMs.ToString("0.0", CultureInfo.InvariantCulture))})")));
-                table.AddRow(Invariant($"{link.LinkId}"), Markup.Escape(string.Join(", ", link.Agents)), Markup.Escape(cells));
+                var groups = string.Join(' ', link.ClockGroups.Select(g => "(" + string.Join(' ', g.Cells.Select(c => Invariant($"{c.AgentId}:{c.CellId}"))) + ")"));
+                var apart = link.NextLinkId == 0
+                    ? Invariant($"{link.MeanCorrelation:0.00}")
+                    : Invariant($"{link.MeanCorrelation:0.00} / {link.NextLinkCorrelation:0.00} (link {link.NextLinkId})");
+                table.AddRow(Invariant($"{link.LinkId}"), Markup.Escape(string.Join(", ", link.Agents)), Markup.Escape(cells), Markup.Escape(groups.Length == 0 ? "-" : groups), Markup.Escape(apart));
             }
 
             if (map.Unplaced.Count > 0)
             {
-                table.AddRow("-", "unplaced", Markup.Escape(string.Join("  ", map.Unplaced.Select(c => Invariant($"{c.AgentId}:{c.CellId}")))));
+                table.AddRow("-", "unplaced", Markup.Escape(string.Join("  ", map.Unplaced.Select(c => Invariant($"{c.AgentId}:{c.CellId}")))), string.Empty, string.Empty);
             }
 
             console.Write(table);

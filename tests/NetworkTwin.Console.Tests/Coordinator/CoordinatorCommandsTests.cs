@@ -190,6 +190,29 @@ public sealed class CoordinatorCommandsTests : IAsyncLifetime
         Assert.All(document.RootElement.GetProperty("links").EnumerateArray(), l => Assert.Equal(7, l.GetProperty("discoveredLinkId").GetInt32()));
     }
 
+    [Fact]
+    public async Task Topology_ShowsEachLinksClockGroupsAndHowFarItStandsFromTheNext()
+    {
+        NetworkTwin.Contracts.Topology.CellRef Cell(int id) => new() { AgentId = "du-paris-1", Site = "paris", CellId = id };
+        NetworkTwin.Contracts.Topology.TopologyLink Link(int id, int next, params int[][] groups)
+        {
+            var link = new NetworkTwin.Contracts.Topology.TopologyLink { LinkId = id, Agents = { "du-paris-1" }, MeanCorrelation = 0.61, NextLinkId = next, NextLinkCorrelation = 0.02 };
+            link.Cells.AddRange(groups.SelectMany(g => g).Select(c => new NetworkTwin.Contracts.Topology.TopologyCell { Cell = Cell(c), MeanCorrelation = 0.6 }));
+            link.ClockGroups.AddRange(groups.Select(g => new NetworkTwin.Contracts.Topology.ClockGroup { Cells = { g.Select(Cell) } }));
+            return link;
+        }
+
+        Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<NetworkTwin.Central.Repository.CoordinatorRepository>(_coordinator.Services)
+            .SaveTopology(new NetworkTwin.Contracts.Topology.TopologyMap { Links = { Link(1, 2, [1, 2, 3]), Link(2, 1, [4, 5], [6]) }, Statement = "2 link(s)" });
+
+        var (exit, table) = await CliRunner.RunAsync("topology", "--coordinator", _address, "--token", "ops-secret-0123456789");
+
+        Assert.True(exit == 0, table);
+        Assert.Contains("(du-paris-1:1 du-paris-1:2 du-paris-1:3)", table, StringComparison.Ordinal);
+        Assert.Contains("(du-paris-1:4 du-paris-1:5) (du-paris-1:6)", table, StringComparison.Ordinal);
+        Assert.Contains("0.61 / 0.02 (link 2)", table, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("agents", "agents")]
     [InlineData("links", "links")]
