@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using NetworkTwin.Contracts.Telemetry;
+using NetworkTwin.Hosting.Security;
 using NetworkTwin.Mqtt;
 
 namespace NetworkTwin.Agent.Configuration;
@@ -177,50 +178,16 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
     /// <summary>The TLS files that exist but do not load: a CA file with no certificate, a certificate and key that are not a pair.</summary>
     private static IEnumerable<string> TlsFileProblems(AgentOptions.CoordinatorOptions coordinator)
     {
-        if (!string.IsNullOrWhiteSpace(coordinator.CaFile) && File.Exists(coordinator.CaFile))
+        if (!string.IsNullOrWhiteSpace(coordinator.CaFile) && File.Exists(coordinator.CaFile) && PemFiles.BundleProblem(coordinator.CaFile) is { } ca)
         {
-            var bundle = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
-            string? problem = null;
-            try
-            {
-                bundle.ImportFromPemFile(coordinator.CaFile);
-                problem = bundle.Count == 0 ? "it holds no PEM certificate" : null;
-            }
-            catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException)
-            {
-                problem = ex.Message.TrimEnd('.');
-            }
-            finally
-            {
-                foreach (var certificate in bundle)
-                {
-                    certificate.Dispose();
-                }
-            }
-
-            if (problem is not null)
-            {
-                yield return $"Agent:Coordinator:CaFile \"{coordinator.CaFile}\" does not load: {problem}.";
-            }
+            yield return $"Agent:Coordinator:CaFile \"{coordinator.CaFile}\" does not load: {ca}.";
         }
 
         if (!string.IsNullOrWhiteSpace(coordinator.ClientCertificateFile) && File.Exists(coordinator.ClientCertificateFile)
-            && !string.IsNullOrWhiteSpace(coordinator.ClientKeyFile) && File.Exists(coordinator.ClientKeyFile))
+            && !string.IsNullOrWhiteSpace(coordinator.ClientKeyFile) && File.Exists(coordinator.ClientKeyFile)
+            && PemFiles.PairProblem(coordinator.ClientCertificateFile, coordinator.ClientKeyFile) is { } pair)
         {
-            string? problem = null;
-            try
-            {
-                using var pair = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(coordinator.ClientCertificateFile, coordinator.ClientKeyFile);
-            }
-            catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException or ArgumentException)
-            {
-                problem = ex.Message.TrimEnd('.');
-            }
-
-            if (problem is not null)
-            {
-                yield return $"Agent:Coordinator:ClientCertificateFile and ClientKeyFile (\"{coordinator.ClientCertificateFile}\", \"{coordinator.ClientKeyFile}\") do not load as a pair: {problem}.";
-            }
+            yield return $"Agent:Coordinator:ClientCertificateFile and ClientKeyFile (\"{coordinator.ClientCertificateFile}\", \"{coordinator.ClientKeyFile}\") do not load as a pair: {pair}.";
         }
     }
 }

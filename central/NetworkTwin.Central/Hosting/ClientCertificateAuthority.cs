@@ -1,6 +1,6 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
+using NetworkTwin.Hosting.Security;
 
 namespace NetworkTwin.Central.Hosting;
 
@@ -18,7 +18,7 @@ internal sealed partial class ClientCertificateAuthority
     {
         _files = new(
             [caFile],
-            () => Load(caFile),
+            () => PemFiles.LoadBundle(caFile),
             time,
             (next, previous) => Log.Reloaded(logger, caFile, Describe(next), Describe(previous)),
             (ex, current) => Log.ReloadFailed(logger, caFile, ex.Message, Describe(current)));
@@ -27,14 +27,6 @@ internal sealed partial class ClientCertificateAuthority
 
     /// <summary>The CA certificates to check a client certificate against now.</summary>
     public X509Certificate2Collection Current() => _files.Current();
-
-    /// <summary>The certificates of a PEM bundle; a file with none is refused rather than trusting nobody.</summary>
-    public static X509Certificate2Collection Load(string caFile)
-    {
-        var bundle = new X509Certificate2Collection();
-        bundle.ImportFromPemFile(caFile);
-        return bundle.Count > 0 ? bundle : throw new CryptographicException($"{caFile} holds no PEM certificate");
-    }
 
     private static string Describe(X509Certificate2Collection bundle) =>
         string.Join(", ", bundle.Select(c => $"{c.GetNameInfo(X509NameType.SimpleName, false)} ({c.Thumbprint[..12]}, until {c.NotAfter.ToUniversalTime():yyyy-MM-dd})"));

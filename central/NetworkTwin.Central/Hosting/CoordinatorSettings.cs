@@ -155,16 +155,9 @@ public sealed record CoordinatorSettings
             }
         }
 
-        if (!string.IsNullOrWhiteSpace(clientCa) && File.Exists(clientCa))
+        if (!string.IsNullOrWhiteSpace(clientCa) && File.Exists(clientCa) && NetworkTwin.Hosting.Security.PemFiles.BundleProblem(clientCa) is { } problem)
         {
-            try
-            {
-                _ = ClientCertificateAuthority.Load(clientCa);
-            }
-            catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException)
-            {
-                errors.Add($"Coordinator:Tls:ClientCaFile \"{clientCa}\" does not load: {ex.Message.TrimEnd('.')}.");
-            }
+            errors.Add($"Coordinator:Tls:ClientCaFile \"{clientCa}\" does not load: {problem}.");
         }
 
         var metrics = options.Metrics;

@@ -63,7 +63,7 @@ internal sealed class ReloadingFiles<T>
                 _loadedFingerprint = fingerprint;
                 _reloaded(next, previous);
             }
-            catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or IOException or ArgumentException or UnauthorizedAccessException)
+            catch (Exception ex) when (NetworkTwin.Hosting.Security.PemFiles.IsLoadFailure(ex))
             {
                 _refusedFingerprint = fingerprint;
                 _refused(ex, _current);

@@ -11,13 +11,7 @@ public static class TrustedCa
 {
     public static RemoteCertificateValidationCallback From(string caPemFile)
     {
-        var roots = new X509Certificate2Collection();
-        roots.ImportFromPemFile(caPemFile);
-        if (roots.Count == 0)
-        {
-            throw new System.Security.Cryptography.CryptographicException($"{caPemFile} holds no PEM certificate");
-        }
-
+        var roots = PemFiles.LoadBundle(caPemFile);
         return (_, certificate, _, errors) =>
         {
             if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0 || (errors & SslPolicyErrors.RemoteCertificateNotAvailable) != 0)

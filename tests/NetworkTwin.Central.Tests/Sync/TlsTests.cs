@@ -310,7 +310,7 @@ public sealed class TlsTests : IDisposable
             ["Agent:Coordinator:ClientKeyFile"] = certificates.ServerKey,
         })).Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<NetworkTwin.Agent.Configuration.AgentOptions>>().Value);
 
-        Assert.Contains($"Agent:Coordinator:CaFile \"{certificates.ServerKey}\" does not load: it holds no PEM certificate.", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"Agent:Coordinator:CaFile \"{certificates.ServerKey}\" does not load: {certificates.ServerKey} holds no PEM certificate.", error.Message, StringComparison.Ordinal);
         Assert.Contains("Agent:Coordinator:ClientCertificateFile and ClientKeyFile (", error.Message, StringComparison.Ordinal);
         Assert.Contains("do not load as a pair", error.Message, StringComparison.Ordinal);
     }
