@@ -81,8 +81,7 @@ public static class TopologyDiscovery
         var result = LossEvidence.Correlate(grid, length, options.MaxClockOffsetSeconds, options.MinPeakZ, new ParallelOptions { MaxDegreeOfParallelism = options.MaxParallelism });
         // Cells of one RU clock (one radio unit, one port) are clustered as a whole, as in the agents' own analysis.
         var groups = ClockGroups.Find(result.Peaks, result.Evidence, result.Similarity, options.MinCorrelation);
-        var units = groups.Where(g => g.Count > 1).Select(g => (IReadOnlyList<int>)g).ToList();
-        var clusters = LinkClustering.Cluster(result.Similarity, new Dictionary<int, int>(), null, options.MinCorrelation, units).Clusters
+        var clusters = LinkClustering.Cluster(result.Similarity, new Dictionary<int, int>(), null, options.MinCorrelation, groups).Clusters
             .Select(c => c.Select(a => result.Evidence[a]).Order().ToList())
             .OrderBy(c => cells[c[0]].Ref.AgentId, StringComparer.Ordinal).ThenBy(c => cells[c[0]].Ref.CellId)
             .ToList();
@@ -91,6 +90,7 @@ public static class TopologyDiscovery
         var ids = StableIds(clusters.Select(c => c.Select(i => cells[i].Ref).ToList()).ToList(), previous);
         var links = new List<TopologyLink>();
         var row = result.Evidence.Select((cell, a) => (cell, a)).ToDictionary(x => x.cell, x => x.a);   // cell index -> similarity row
+        var separation = LinkSeparation.Describe([.. clusters.Select((c, k) => (ids[k], c.Select(i => row[i]).ToList()))], groups, result.Similarity);
         for (var k = 0; k < clusters.Count; k++)
         {
             var members = clusters[k];
@@ -111,19 +111,15 @@ public static class TopologyDiscovery
             }
 
             link.Agents.AddRange(members.Select(i => cells[i].Ref.AgentId).Distinct().Order(StringComparer.Ordinal));
-            var rows = members.Select(i => row[i]).ToList();
-            foreach (var group in groups.Where(g => g.Any(rows.Contains)))
+            var apart = separation[ids[k]];
+            foreach (var group in apart.ClockGroups)
             {
                 var clockGroup = new ClockGroup();
-                clockGroup.Cells.AddRange(group.Where(rows.Contains).Select(a => cells[result.Evidence[a]].Ref));
+                clockGroup.Cells.AddRange(group.Select(a => cells[result.Evidence[a]].Ref));
                 link.ClockGroups.Add(clockGroup);
             }
 
-            link.MeanCorrelation = Math.Round(LinkClustering.Average(result.Similarity, rows, rows), 3);
-            var next = Enumerable.Range(0, clusters.Count).Where(o => o != k)
-                .Select(o => (Link: ids[o], Mean: LinkClustering.Average(result.Similarity, rows, [.. clusters[o].Select(i => row[i])])))
-                .OrderByDescending(o => o.Mean).ThenBy(o => o.Link).FirstOrDefault();
-            (link.NextLinkId, link.NextLinkCorrelation) = (next.Link, Math.Round(next.Mean, 3));
+            (link.MeanCorrelation, link.NextLinkId, link.NextLinkCorrelation) = (apart.MeanCorrelation ?? 0, apart.NextLink ?? 0, apart.NextLinkCorrelation ?? 0);
             links.Add(link);
         }
 

@@ -43,11 +43,10 @@ public static partial class FronthaulAnalyzer
 
         // Cells of one RU clock are one radio unit on one port: clustered and split as a whole.
         var groups = ClockGroups.Find(peaks, evidence, similarity, options.MinLinkCorrelation);
-        var units = groups.Where(g => g.Count > 1).Select(g => (IReadOnlyList<int>)g).ToList();
-        var natural = LinkClustering.Cluster(similarity, pins, null, options.MinLinkCorrelation, units);
+        var natural = LinkClustering.Cluster(similarity, pins, null, options.MinLinkCorrelation, groups);
         var supported = natural.Clusters.Count;
         var target = options.DeclaredLinks is { } declared ? Math.Max(1, declared - CountEmptyPinnedLinks(options, stats, loss)) : (int?)null;
-        var final = target is { } t ? LinkClustering.Cluster(similarity, pins, t, options.MinLinkCorrelation, units) : natural;
+        var final = target is { } t ? LinkClustering.Cluster(similarity, pins, t, options.MinLinkCorrelation, groups) : natural;
 
         var linkMembers = AssignLinkIds(final, options, evidence, stats);
         var placements = Place(cellIds, stats, evidence, similarity, peaks, linkMembers, options);
@@ -216,24 +215,18 @@ public static partial class FronthaulAnalyzer
         return placements;
     }
 
-    /// <summary>Each link's clock groups, the mean loss correlation among its cells, and the closest other link with its mean.</summary>
+    /// <summary>Each link's clock groups (cell ids), the mean loss correlation among its cells, and the closest other link with its mean.</summary>
     private static Dictionary<int, LinkEvidence> DescribeLinks(SortedDictionary<int, List<int>> links, List<List<int>> groups, int[] evidence, PacketStatsSeries[] stats, double[,] similarity)
     {
         var indexOfCell = evidence.Select((statIndex, a) => (stats[statIndex].CellId, a)).ToDictionary(x => x.CellId, x => x.a);
-        var rows = links.ToDictionary(l => l.Key, l => l.Value.Where(indexOfCell.ContainsKey).Select(c => indexOfCell[c]).ToList());
-        var result = new Dictionary<int, LinkEvidence>();
-        foreach (var (link, members) in rows)
-        {
-            var clockGroups = groups.Where(g => g.Any(members.Contains))
-                .Select(g => g.Where(members.Contains).Select(a => stats[evidence[a]].CellId).Order().ToArray()).ToArray();
-            double? within = members.Count > 1 ? Math.Round(LinkClustering.Average(similarity, members, members), 3) : null;
-            var next = rows.Where(o => o.Key != link && o.Value.Count > 0 && members.Count > 0)
-                .Select(o => (Link: o.Key, Mean: LinkClustering.Average(similarity, members, o.Value)))
-                .OrderByDescending(o => o.Mean).ThenBy(o => o.Link).FirstOrDefault();
-            result[link] = new LinkEvidence(clockGroups, within, next.Link == 0 ? null : next.Link, next.Link == 0 ? null : Math.Round(next.Mean, 3));
-        }
-
-        return result;
+        var rows = links.Select(l => (l.Key, l.Value.Where(indexOfCell.ContainsKey).Select(c => indexOfCell[c]).ToList())).ToList();
+        return LinkSeparation.Describe(rows, groups, similarity).ToDictionary(
+            l => l.Key,
+            l => new LinkEvidence(
+                [.. l.Value.ClockGroups.Select(g => g.Select(a => stats[evidence[a]].CellId).Order().ToArray())],
+                l.Value.MeanCorrelation,
+                l.Value.NextLink,
+                l.Value.NextLinkCorrelation));
     }
 
     private static string Statement(int? declared, int supported, int placedLinks, int withoutEvidence, double minCorrelation)

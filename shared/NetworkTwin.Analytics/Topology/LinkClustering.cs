@@ -13,7 +13,7 @@ public static class LinkClustering
     /// <param name="pins">Cell index to link id (1-based link ids).</param>
     /// <param name="targetClusters">Stop at this many clusters; null: stop when the best merge is below <paramref name="minSimilarity"/>.</param>
     /// <param name="minSimilarity">Weakest average similarity that still counts as one link.</param>
-    /// <param name="units">Groups of cell indices that start as one cluster each (every other cell starts alone); null: every cell alone.
+    /// <param name="units">Groups of cell indices that start as one cluster each (every other cell, and a group of one, starts alone); null: every cell alone.
     /// Cells of one unit pinned to different links are the one reason a unit is split: the operator's pin wins.</param>
     /// <returns>Clusters as lists of cell indices, and the similarity of each merge made.</returns>
     public static ClusteringResult Cluster(double[,] similarity, IReadOnlyDictionary<int, int> pins, int? targetClusters, double minSimilarity, IReadOnlyList<IReadOnlyList<int>>? units = null)
@@ -67,7 +67,7 @@ public static class LinkClustering
         var clusters = new List<List<int>>();
         var pinned = new List<int?>();
         var placed = new bool[n];
-        foreach (var unit in units ?? [])
+        foreach (var unit in (units ?? []).Where(u => u.Count > 1))
         {
             var members = unit.Where(i => i >= 0 && i < n && !placed[i]).Distinct().ToList();
             var byPin = members.Where(pins.ContainsKey).GroupBy(i => pins[i]).ToList();
