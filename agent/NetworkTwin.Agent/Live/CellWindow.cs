@@ -162,20 +162,32 @@ internal sealed class CellWindow : ITelemetryRowSink
                 return false;
             }
 
+            // The symbols held are (newest - length, newest]; the rest of the destination reads 0. The held part
+            // is at most two runs of the ring, copied as blocks (every cell is copied twice per analysis).
             var length = _symbols.Length;
-            for (var k = 0; k < destination.Length; k++)
+            var from = Math.Max(firstSymbol, _newestSymbol - length + 1);
+            var to = Math.Min(firstSymbol + destination.Length - 1, _newestSymbol);
+            if (from > to)
             {
-                var s = firstSymbol + k;
-                destination[k] = s <= _newestSymbol && s > _newestSymbol - length ? _symbols[Index(s, length)] : 0;
+                destination.Clear();
+                return true;
             }
 
+            destination[..(int)(from - firstSymbol)].Clear();
+            destination[(int)(to - firstSymbol + 1)..].Clear();
+            var target = destination[(int)(from - firstSymbol)..(int)(to - firstSymbol + 1)];
+            var start = Index(from, length);
+            var run = Math.Min(target.Length, length - start);
+            _symbols.AsSpan(start, run).CopyTo(target);
+            _symbols.AsSpan(0, target.Length - run).CopyTo(target[run..]);
             return true;
         }
     }
 
     /// <summary>
-    /// The packet-count rows in the window, in time order, in arrays this cell reuses while the
-    /// row count stays the same (the steady state): valid until the next call.
+    /// The packet-count rows in the window, in time order, one per slot from the oldest row held to the newest: a slot
+    /// without a row inside that span reads as a slot with no packets (which is what it tells the analysis). The
+    /// arrays are reused while that span keeps its length, as it does once the window is full: valid until the next call.
     /// </summary>
     public PacketStatsSeries? SnapshotPackets()
     {
@@ -187,16 +199,14 @@ internal sealed class CellWindow : ITelemetryRowSink
             }
 
             var length = _slotTimes.Length;
-            var count = 0;
-            for (var s = _newestSlot - length + 1; s <= _newestSlot; s++)
+            var oldest = _newestSlot - length + 1;
+            while (oldest <= _newestSlot && double.IsNaN(_slotTimes[Index(oldest, length)]))
             {
-                if (!double.IsNaN(_slotTimes[Index(s, length)]))
-                {
-                    count++;
-                }
+                oldest++;
             }
 
-            if (count == 0)
+            var count = (int)(_newestSlot - oldest + 1);
+            if (count <= 0)
             {
                 return null;
             }
@@ -206,20 +216,15 @@ internal sealed class CellWindow : ITelemetryRowSink
                 _packetSnapshot = new PacketStatsSeries(CellId, new double[count], new int[count], new int[count], new int[count]);
             }
 
-            var k = 0;
-            for (var s = _newestSlot - length + 1; s <= _newestSlot; s++)
+            var start = Index(oldest, length);
+            for (var k = 0; k < count; k++)
             {
-                var i = Index(s, length);
-                if (double.IsNaN(_slotTimes[i]))
-                {
-                    continue;
-                }
-
-                _packetSnapshot.TimesSeconds[k] = _slotTimes[i];
-                _packetSnapshot.TxPackets[k] = _tx[i];
-                _packetSnapshot.RxPackets[k] = _rx[i];
-                _packetSnapshot.TooLatePackets[k] = _late[i];
-                k++;
+                var i = start + k < length ? start + k : start + k - length;
+                var held = !double.IsNaN(_slotTimes[i]);
+                _packetSnapshot.TimesSeconds[k] = held ? _slotTimes[i] : (oldest + k + 0.5) * SymbolGrid.SlotSeconds;
+                _packetSnapshot.TxPackets[k] = held ? _tx[i] : 0;
+                _packetSnapshot.RxPackets[k] = held ? _rx[i] : 0;
+                _packetSnapshot.TooLatePackets[k] = held ? _late[i] : 0;
             }
 
             return _packetSnapshot;

@@ -17,14 +17,19 @@ namespace NetworkTwin.Agent.Live;
 /// <item>each link is then re-sized at symbol resolution: its cells' cleaned symbols are summed
 ///   into one reused series and the buffer model finds the capacity.</item>
 /// </list>
-/// Not thread-safe; <see cref="LiveTwin"/> runs one evaluation at a time.
+/// Cells (steps 1) and links (step 3) are worked on in parallel as the analysis' parallelism allows, each worker
+/// with its own reused buffers. Not thread-safe; <see cref="LiveTwin"/> runs one evaluation at a time.
 /// </summary>
 internal sealed class WindowEvaluator(int windowSymbols, FronthaulOptions options)
 {
-    private readonly float[] _scratch = new float[windowSymbols];
-    private readonly double[] _linkSeries = new double[windowSymbols];
+    private readonly System.Collections.Concurrent.ConcurrentBag<Buffers> _buffers = [];
     private readonly Dictionary<int, double[]> _slotColumns = [];
     private readonly OutlierRule _rule = new(options.OutlierFactor);
+    // At most one worker per core, so at most that many buffer sets (each 12 bytes per symbol of the window) exist.
+    private readonly ParallelOptions _parallel = new()
+    {
+        MaxDegreeOfParallelism = options.MaxParallelism > 0 ? Math.Min(options.MaxParallelism, Environment.ProcessorCount) : Environment.ProcessorCount,
+    };
 
     /// <param name="targetGbps">A link's capacity target, if it has one: the link's traffic is also run through the buffer model at it.</param>
     public (FronthaulReport Report, double DataTimeSeconds, Dictionary<int, double> LossAtTargetPercent)? Evaluate(IReadOnlyList<CellWindow> cells, Func<int, double?>? targetGbps = null)
@@ -43,19 +48,33 @@ internal sealed class WindowEvaluator(int windowSymbols, FronthaulOptions option
         {
             // Window aligned to whole slots, ending with the newest symbol seen on any cell.
             first = Math.Max(0, ((end + 1) / SymbolGrid.SymbolsPerSlot * SymbolGrid.SymbolsPerSlot) - windowSymbols);
+            foreach (var cell in cells.Where(c => !_slotColumns.ContainsKey(c.CellId)))
+            {
+                _slotColumns[cell.CellId] = new double[windowSymbols / SymbolGrid.SymbolsPerSlot];
+            }
+
+            var cleaned = new (double Kbit, int Removed)?[cells.Count];
+            ForEachWithBuffers(cells.Count, (c, buffers) =>
+            {
+                var cell = cells[c];
+                if (cell.CopySymbols(first, buffers.Scratch))
+                {
+                    var result = _rule.Apply(buffers.Scratch.AsSpan());
+                    cleaned[c] = (result.ThresholdKbit, result.Removed);
+                    BinIntoSlots(buffers.Scratch, _slotColumns[cell.CellId]);
+                }
+            });
+
             var ids = new List<int>();
             var columns = new List<double[]>();
-            foreach (var cell in cells)
+            for (var c = 0; c < cells.Count; c++)
             {
-                if (!cell.CopySymbols(first, _scratch))
+                if (cleaned[c] is { } threshold)
                 {
-                    continue;
+                    thresholds[cells[c].CellId] = threshold;
+                    ids.Add(cells[c].CellId);
+                    columns.Add(_slotColumns[cells[c].CellId]);
                 }
-
-                var cleaned = _rule.Apply(_scratch.AsSpan());
-                thresholds[cell.CellId] = (cleaned.ThresholdKbit, cleaned.Removed);
-                ids.Add(cell.CellId);
-                columns.Add(BinIntoSlots(cell.CellId));
             }
 
             table = ids.Count > 0 ? new SlotTable([.. ids], [.. columns], first * SymbolGrid.SymbolSeconds) : null;
@@ -68,45 +87,61 @@ internal sealed class WindowEvaluator(int windowSymbols, FronthaulOptions option
             return (report, 0, lossAtTarget);
         }
 
-        var links = report.Links.Select(l => SizeAtSymbols(l, cells, first, thresholds, targetGbps?.Invoke(l.Id), lossAtTarget)).ToList();
-        var outliers = report.Cells.Select(c => c with { OutliersRemoved = thresholds.GetValueOrDefault(c.Id).Removed }).ToList();
-        var cleaning = report.Cleaning with { OutliersRemoved = thresholds.Values.Sum(t => (long)t.Removed) };
-        return (report with { Links = links, Cells = outliers, Cleaning = cleaning }, (end + 1) * SymbolGrid.SymbolSeconds, lossAtTarget);
-    }
-
-    private double[] BinIntoSlots(int cellId)
-    {
-        var slots = windowSymbols / SymbolGrid.SymbolsPerSlot;
-        if (!_slotColumns.TryGetValue(cellId, out var column))
+        var links = report.Links.ToArray();
+        var targets = links.Select(l => targetGbps?.Invoke(l.Id)).ToArray();
+        var lossAtTargets = new double?[links.Length];
+        ForEachWithBuffers(links.Length, (l, buffers) => (links[l], lossAtTargets[l]) = SizeAtSymbols(links[l], cells, first, thresholds, targets[l], buffers));
+        for (var l = 0; l < links.Length; l++)
         {
-            column = new double[slots];
-            _slotColumns[cellId] = column;
+            if (lossAtTargets[l] is { } loss)
+            {
+                lossAtTarget[links[l].Id] = loss;
+            }
         }
 
-        for (var k = 0; k < slots; k++)
+        var outliers = report.Cells.Select(c => c with { OutliersRemoved = thresholds.GetValueOrDefault(c.Id).Removed }).ToList();
+        var cleaning = report.Cleaning with { OutliersRemoved = thresholds.Values.Sum(t => (long)t.Removed) };
+        return (report with { Links = [.. links], Cells = outliers, Cleaning = cleaning }, (end + 1) * SymbolGrid.SymbolSeconds, lossAtTarget);
+    }
+
+    private static void BinIntoSlots(float[] symbols, double[] column)
+    {
+        for (var k = 0; k < column.Length; k++)
         {
             var sum = 0.0;
-            var symbols = _scratch.AsSpan(k * SymbolGrid.SymbolsPerSlot, SymbolGrid.SymbolsPerSlot);
-            foreach (var v in symbols)
+            foreach (var v in symbols.AsSpan(k * SymbolGrid.SymbolsPerSlot, SymbolGrid.SymbolsPerSlot))
             {
                 sum += v;
             }
 
             column[k] = sum;
         }
-
-        return column;
     }
 
+    /// <summary>Runs <paramref name="body"/> for 0..count-1 in parallel, each worker with a set of buffers kept for the next evaluation.</summary>
+    private void ForEachWithBuffers(int count, Action<int, Buffers> body) =>
+        Parallel.For(
+            0,
+            count,
+            _parallel,
+            () => _buffers.TryTake(out var b) ? b : new Buffers(windowSymbols),
+            (i, _, buffers) =>
+            {
+                body(i, buffers);
+                return buffers;
+            },
+            _buffers.Add);
+
     /// <summary>The link's cleaned symbol series, summed over its cells, through the buffer model (and at its target, if it has one).</summary>
-    private LinkReport SizeAtSymbols(LinkReport link, IReadOnlyList<CellWindow> cells, long first, Dictionary<int, (double Kbit, int Removed)> thresholds, double? targetGbps, Dictionary<int, double> lossAtTarget)
+    private (LinkReport Link, double? LossAtTargetPercent) SizeAtSymbols(LinkReport link, IReadOnlyList<CellWindow> cells, long first, Dictionary<int, (double Kbit, int Removed)> thresholds, double? targetGbps, Buffers buffers)
     {
-        var series = _linkSeries.AsSpan();
+        var series = buffers.LinkSeries.AsSpan();
+        var scratch = buffers.Scratch;
         series.Clear();
         var any = false;
         foreach (var cell in cells.Where(c => link.Cells.Contains(c.CellId) && thresholds.ContainsKey(c.CellId)))
         {
-            if (!cell.CopySymbols(first, _scratch))
+            if (!cell.CopySymbols(first, scratch))
             {
                 continue;
             }
@@ -114,7 +149,7 @@ internal sealed class WindowEvaluator(int windowSymbols, FronthaulOptions option
             var threshold = thresholds[cell.CellId].Kbit;
             for (var i = 0; i < series.Length; i++)
             {
-                var v = _scratch[i];
+                var v = scratch[i];
                 series[i] += v > threshold ? 0 : v;
             }
 
@@ -123,17 +158,15 @@ internal sealed class WindowEvaluator(int windowSymbols, FronthaulOptions option
 
         if (!any)
         {
-            return link;
+            return (link, null);
         }
 
         var stats = RateStatistics.FromKbit(series, SymbolGrid.SymbolSeconds);
         var capacity = CapacitySearch.MinimumCapacity(series, SymbolGrid.SymbolSeconds, options.BufferMicros * 1e-6, options.LossTarget);
-        if (targetGbps is > 0 and var target)
-        {
-            lossAtTarget[link.Id] = FluidBufferModel.LossRatio(series, SymbolGrid.SymbolSeconds, target * 1e9, options.BufferMicros * 1e-6) * 100;
-        }
-
-        return link with
+        double? lossAtTarget = targetGbps is > 0 and var target
+            ? FluidBufferModel.LossRatio(series, SymbolGrid.SymbolSeconds, target * 1e9, options.BufferMicros * 1e-6) * 100
+            : null;
+        return (link with
         {
             PeakGbps = Math.Round(stats.PeakGbps, 3),
             P99Gbps = Math.Round(stats.P99Gbps, 3),
@@ -144,6 +177,14 @@ internal sealed class WindowEvaluator(int windowSymbols, FronthaulOptions option
             SavingPercent = Math.Round(capacity.SavingPercent, 1),
             ModelLossPercent = Math.Round(capacity.LossAtCapacity * 100, 3),
             Resolution = "symbol",
-        };
+        }, lossAtTarget);
+    }
+
+    /// <summary>One worker's buffers: a cell's symbols and a link's summed series, each a window long.</summary>
+    private sealed class Buffers(int windowSymbols)
+    {
+        public float[] Scratch { get; } = new float[windowSymbols];
+
+        public double[] LinkSeries { get; } = new double[windowSymbols];
     }
 }

@@ -92,9 +92,7 @@ public static partial class FronthaulAnalyzer
             var duKbit = duBuffer.AsSpan(0, length);
             SlotBinning.TxPerSlot(stats, origin, ru);
             traffic.KbitPerSlot(stats.CellId, origin, duKbit);
-            var coarse = correlator.Correlate(
-                correlator.Prepare(SlotBinning.Coarsen(ru, Factor)),
-                correlator.Prepare(SlotBinning.Coarsen(duKbit, Factor)));
+            var coarse = correlator.Correlate(SlotBinning.Coarsen(ru, Factor), SlotBinning.Coarsen(duKbit, Factor));
             var fine = LagSearch.RefineDense(ru, duKbit, coarse, Factor);
             System.Buffers.ArrayPool<double>.Shared.Return(ruBuffer);
             System.Buffers.ArrayPool<double>.Shared.Return(duBuffer);

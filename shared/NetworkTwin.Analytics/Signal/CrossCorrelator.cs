@@ -30,49 +30,42 @@ public sealed class CrossCorrelator
     /// <summary>Spectrum of the series after removing its mean and scaling to unit norm.</summary>
     public PreparedSeries Prepare(ReadOnlySpan<double> series)
     {
-        if (series.Length != Length)
-        {
-            throw new ArgumentException($"Series must have {Length} samples, not {series.Length}.", nameof(series));
-        }
-
-        var mean = 0.0;
-        foreach (var v in series)
-        {
-            mean += v;
-        }
-
-        mean /= series.Length;
-        var norm = 0.0;
-        foreach (var v in series)
-        {
-            norm += (v - mean) * (v - mean);
-        }
-
         var re = new double[_plan.Size];
         var im = new double[_plan.Size];
-        if (norm <= 0)
-        {
-            return new PreparedSeries(re, im, IsFlat: true);
-        }
+        var flat = !PrepareInto(series, re, im);
+        return new PreparedSeries(re, im, flat);
+    }
 
-        var scale = 1.0 / Math.Sqrt(norm);
-        for (var i = 0; i < series.Length; i++)
+    /// <summary>
+    /// Best lag of <paramref name="a"/> against <paramref name="b"/> for a pair correlated once: the spectra live in
+    /// pooled buffers for the call (a live agent aligns every cell against its DU traffic every few seconds). Thread-safe.
+    /// </summary>
+    public CorrelationPeak Correlate(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
+        var n = _plan.Size;
+        var buffers = new[] { ArrayPool<double>.Shared.Rent(n), ArrayPool<double>.Shared.Rent(n), ArrayPool<double>.Shared.Rent(n), ArrayPool<double>.Shared.Rent(n) };
+        try
         {
-            re[i] = (series[i] - mean) * scale;
+            var (aRe, aIm, bRe, bIm) = (buffers[0], buffers[1], buffers[2], buffers[3]);
+            return PrepareInto(a, aRe.AsSpan(0, n), aIm.AsSpan(0, n)) && PrepareInto(b, bRe.AsSpan(0, n), bIm.AsSpan(0, n))
+                ? Correlate(aRe, aIm, bRe, bIm)
+                : CorrelationPeak.None;
         }
-
-        _plan.Forward(re, im);
-        return new PreparedSeries(re, im, IsFlat: false);
+        finally
+        {
+            foreach (var buffer in buffers)
+            {
+                ArrayPool<double>.Shared.Return(buffer);
+            }
+        }
     }
 
     /// <summary>Best lag of <paramref name="a"/> against <paramref name="b"/>; thread-safe.</summary>
-    public CorrelationPeak Correlate(PreparedSeries a, PreparedSeries b)
-    {
-        if (a.IsFlat || b.IsFlat)
-        {
-            return CorrelationPeak.None;
-        }
+    public CorrelationPeak Correlate(PreparedSeries a, PreparedSeries b) =>
+        a.IsFlat || b.IsFlat ? CorrelationPeak.None : Correlate(a.Re, a.Im, b.Re, b.Im);
 
+    private CorrelationPeak Correlate(ReadOnlySpan<double> aRe, ReadOnlySpan<double> aIm, ReadOnlySpan<double> bRe, ReadOnlySpan<double> bIm)
+    {
         var n = _plan.Size;
 
         // Pooled: a live agent correlates every pair of cells every few seconds.
@@ -84,8 +77,8 @@ public sealed class CrossCorrelator
             for (var k = 0; k < n; k++)
             {
                 // A * conj(B)
-                re[k] = (a.Re[k] * b.Re[k]) + (a.Im[k] * b.Im[k]);
-                im[k] = (a.Im[k] * b.Re[k]) - (a.Re[k] * b.Im[k]);
+                re[k] = (aRe[k] * bRe[k]) + (aIm[k] * bIm[k]);
+                im[k] = (aIm[k] * bRe[k]) - (aRe[k] * bIm[k]);
             }
 
             _plan.Inverse(re.AsSpan(0, n), im.AsSpan(0, n));
@@ -104,6 +97,44 @@ public sealed class CrossCorrelator
         }
     }
 
+    /// <summary>Writes the zero-padded spectrum of the mean-removed, unit-norm series; false when the series is flat.</summary>
+    private bool PrepareInto(ReadOnlySpan<double> series, Span<double> re, Span<double> im)
+    {
+        if (series.Length != Length)
+        {
+            throw new ArgumentException($"Series must have {Length} samples, not {series.Length}.", nameof(series));
+        }
+
+        re.Clear();
+        im.Clear();
+        var mean = 0.0;
+        foreach (var v in series)
+        {
+            mean += v;
+        }
+
+        mean /= series.Length;
+        var norm = 0.0;
+        foreach (var v in series)
+        {
+            norm += (v - mean) * (v - mean);
+        }
+
+        if (norm <= 0)
+        {
+            return false;
+        }
+
+        var scale = 1.0 / Math.Sqrt(norm);
+        for (var i = 0; i < series.Length; i++)
+        {
+            re[i] = (series[i] - mean) * scale;
+        }
+
+        _plan.Forward(re, im);
+        return true;
+    }
+
     /// <summary>Picks the peak of a correlation curve indexed from -centre and scores it against the rest.</summary>
     public static CorrelationPeak PeakOf(ReadOnlySpan<double> curve, int centre, int samples)
     {
@@ -116,17 +147,27 @@ public sealed class CrossCorrelator
             }
         }
 
-        var sorted = curve.ToArray();
-        Array.Sort(sorted);
-        var median = sorted[sorted.Length / 2];
-        for (var i = 0; i < sorted.Length; i++)
+        // Median and median absolute deviation by selection: the same elements a sort would give, in linear time
+        // (every pair of cells is scored every few seconds on a live agent).
+        var buffer = ArrayPool<double>.Shared.Rent(curve.Length);
+        try
         {
-            sorted[i] = Math.Abs(sorted[i] - median);
-        }
+            var values = buffer.AsSpan(0, curve.Length);
+            curve.CopyTo(values);
+            var middle = values.Length / 2;
+            var median = Statistics.Quantile.NthElement(values, middle);
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = Math.Abs(values[i] - median);
+            }
 
-        Array.Sort(sorted);
-        // Floor the spread at what white noise of this length gives, so a flat curve is not "infinitely" significant.
-        var sigma = Math.Max(1.4826 * sorted[sorted.Length / 2], 1.0 / Math.Sqrt(samples));
-        return new CorrelationPeak(best - centre, curve[best], (curve[best] - median) / sigma);
+            // Floor the spread at what white noise of this length gives, so a flat curve is not "infinitely" significant.
+            var sigma = Math.Max(1.4826 * Statistics.Quantile.NthElement(values, middle), 1.0 / Math.Sqrt(samples));
+            return new CorrelationPeak(best - centre, curve[best], (curve[best] - median) / sigma);
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(buffer);
+        }
     }
 }

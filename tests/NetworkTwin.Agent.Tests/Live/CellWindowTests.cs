@@ -43,6 +43,61 @@ public class CellWindowTests
         Assert.Equal(2000, kbit.Sum());
     }
 
+    [Theory]
+    [InlineData(-100)]
+    [InlineData(0)]
+    [InlineData(37)]
+    [InlineData(5000)]
+    public void CopySymbols_RingHasWrapped_ReadsEachSymbolWhereItIsAndZeroOutsideTheWindow(int shift)
+    {
+        // 1.3 windows of symbols, each holding its own number: the ring has wrapped once.
+        var window = new CellWindow(1, windowSeconds: 0.1, maxClockOffsetSeconds: 0);
+        var count = window.WindowSymbols * 13 / 10;
+        for (var s = 1; s <= count; s++)
+        {
+            window.Throughput(s * SymbolGrid.SymbolSeconds, s);
+        }
+
+        var first = window.NewestSymbol - window.WindowSymbols + 1 + shift;
+        var kbit = new float[window.WindowSymbols];
+        Assert.True(window.CopySymbols(first, kbit));
+
+        for (var k = 0; k < kbit.Length; k++)
+        {
+            var symbol = first + k;
+            var held = symbol <= window.NewestSymbol && symbol > window.NewestSymbol - window.WindowSymbols;
+            Assert.Equal(held ? symbol : 0, kbit[k]);
+        }
+    }
+
+    [Fact]
+    public void SnapshotPackets_GapBetweenRows_ReadsAsEmptySlotsAndReusesItsArraysOnceFull()
+    {
+        var window = new CellWindow(1, windowSeconds: 0.01, maxClockOffsetSeconds: 0);
+        window.PacketStats(1.0001, 10, 9, 0);
+        window.PacketStats(1.0021, 10, 10, 1);
+
+        var series = window.SnapshotPackets()!;
+
+        // Slots 2000..2004: the two rows and three empty slots between them.
+        Assert.Equal(5, series.TimesSeconds.Length);
+        Assert.Equal([10, 0, 0, 0, 10], series.TxPackets);
+        Assert.Equal((2, 20L), (series.TimesSeconds.Count(t => t is 1.0001 or 1.0021), series.Totals().Tx));
+        Assert.Equal([2000, 2001, 2002, 2003, 2004], series.TimesSeconds.Select(t => (int)Math.Floor(t / SymbolGrid.SlotSeconds)));
+
+        // A full window keeps its span, so the next snapshot is the same arrays with the new rows.
+        for (var s = 2005; s < 2100; s++)
+        {
+            window.PacketStats((s + 0.2) * SymbolGrid.SlotSeconds, 5, 5, 0);
+        }
+
+        var full = window.SnapshotPackets()!;
+        window.PacketStats(2100.2 * SymbolGrid.SlotSeconds, 7, 7, 0);
+        var next = window.SnapshotPackets()!;
+        Assert.Same(full.TxPackets, next.TxPackets);
+        Assert.Equal(7, next.TxPackets[^1]);
+    }
+
     [Fact]
     public void PacketStats_LossOverTheWindow_IsLiveAndSnapshotsInTimeOrder()
     {
