@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using NetworkTwin.Analytics.Alignment;
 using NetworkTwin.Analytics.Capacity;
 using NetworkTwin.Analytics.Fronthaul;
 using NetworkTwin.Analytics.Parsing;
@@ -31,6 +32,7 @@ public static class BenchCommand
             var table = new Table().Border(TableBorder.Rounded).AddColumns("figure", "median", "best", "target");
             Parse(table, runs);
             Capacity(table, runs);
+            PairwiseLoss(table, Math.Min(runs, 3));
             if (parse.GetValue(data) is { } folder)
             {
                 await EndToEndAsync(table, folder.FullName, Math.Min(runs, 5), ct).ConfigureAwait(false);
@@ -103,6 +105,27 @@ public static class BenchCommand
             evaluations = CapacitySearch.MinimumCapacity(link, SymbolGrid.SlotSeconds, 143e-6, 0.01).Evaluations;
         });
         table.AddRow($"capacity search, 12 cells x {slots[0].Length:N0} slots ({evaluations} buffer runs)", Ms(times.Median), Ms(times.Best), "< 10 ms");
+    }
+
+    /// <summary>
+    /// Loss correlation of every pair of 200 cells over an agent's 8 s window (plus the 3 s of clock offsets it keeps),
+    /// one core: every pair by FFT (the method before the sparse path) and the cheapest way per pair (same peaks).
+    /// </summary>
+    private static void PairwiseLoss(Table table, int runs)
+    {
+        var scenario = FronthaulScenarioGenerator.Generate(new ScenarioSpec { Cells = 200, Links = 25, DurationSeconds = 11, Seed = 5 });
+        var stats = scenario.PacketStats.OrderBy(p => p.CellId).ToArray();
+        var origin = stats.Min(s => s.TimesSeconds.Min());
+        var grid = SlotBinning.SlotOf(stats.Max(s => s.TimesSeconds.Max()), origin) + 2;
+        var loss = stats.Select(s => SlotBinning.LossSlots(s, origin, grid)).ToArray();
+        var maxLag = (int)Math.Ceiling(3.0 / SlotBinning.SlotSeconds);
+        var one = new ParallelOptions { MaxDegreeOfParallelism = 1 };
+        var pairs = loss.Length * (loss.Length - 1) / 2;
+        foreach (var (method, name) in new[] { (PairCorrelation.Fft, "every pair by FFT (before)"), (PairCorrelation.Cheapest, "sparse pairs from their loss events (now)") })
+        {
+            var times = Measure(runs, () => PairwiseLossCorrelation.Compute(loss, grid, maxLag, one, method));
+            table.AddRow($"loss correlation, 200 cells x {grid:N0} slots ({pairs:N0} pairs, {loss.Average(l => l.Length):0} loss slots per cell), 1 core, {name}", Ms(times.Median), Ms(times.Best), "-");
+        }
     }
 
     private static async Task EndToEndAsync(Table table, string folder, int runs, CancellationToken ct)
