@@ -1,18 +1,26 @@
 namespace NetworkTwin.Analytics.Fronthaul;
 
 /// <summary>
-/// Accumulates (time, kbit) rows into a <see cref="SymbolGrid"/> in O(1) per row, growing at
-/// either end. The span is capped so one absurd timestamp cannot claim unbounded memory.
+/// Accumulates (time, kbit) rows into a <see cref="SymbolGrid"/> in O(1) per row, in either direction of time. The
+/// symbols live in chunks of <see cref="ChunkSymbols"/> allocated as rows reach them, so a growing span is never
+/// copied (an array grown by doubling allocated and copied the span several times over, most of a file's parse time);
+/// <see cref="Build"/> copies them into one array once. The span is capped so one absurd timestamp cannot claim
+/// unbounded memory.
 /// </summary>
 public sealed class SymbolGridBuilder
 {
-    private float[] _kbit = new float[1 << 16];
-    private long _base;
-    private int _lowUsed = int.MaxValue;
-    private int _highUsed = -1;
+    /// <summary>Symbols per chunk (2.3 s of one cell, 256 KB).</summary>
+    public const int ChunkSymbols = 1 << ChunkBits;
+
+    private const int ChunkBits = 16;
+
+    private readonly long _maxSpanSymbols;
+    private float[]?[] _chunks = new float[]?[4];
+    private long _firstChunk;
+    private long _low = long.MaxValue;
+    private long _high = long.MinValue;
     private int _rows;
     private int _merged;
-    private readonly long _maxSpanSymbols;
 
     public SymbolGridBuilder(double maxSpanSeconds)
     {
@@ -26,71 +34,79 @@ public sealed class SymbolGridBuilder
     public string? TryAdd(double timeSeconds, double kbit)
     {
         var symbol = (long)Math.Round(timeSeconds * SymbolGrid.SymbolsPerSecond);
-        if (_highUsed < 0)
+        if (_rows == 0)
         {
-            _base = symbol - (_kbit.Length / 4);
+            _firstChunk = (symbol >> ChunkBits) - 1;
         }
-        else
+        else if (Math.Max(_high, symbol) - Math.Min(_low, symbol) >= _maxSpanSymbols)
         {
-            var low = Math.Min(_base + _lowUsed, symbol);
-            var high = Math.Max(_base + _highUsed, symbol);
-            if (high - low >= _maxSpanSymbols)
-            {
-                return $"time {timeSeconds:0.######} s is more than {MaxSpanSeconds:0} s away from the other rows";
-            }
+            return TooFar(timeSeconds);
         }
 
-        var index = symbol - _base;
-        if (index < 0 || index >= _kbit.Length)
-        {
-            Grow(symbol);
-            index = symbol - _base;
-        }
-
-        var i = (int)index;
-        if (_kbit[i] != 0)
+        var chunk = Chunk(symbol >> ChunkBits);
+        var i = (int)(symbol & (ChunkSymbols - 1));
+        if (chunk[i] != 0)
         {
             _merged++;
         }
 
-        _kbit[i] += (float)kbit;
-        _lowUsed = Math.Min(_lowUsed, i);
-        _highUsed = Math.Max(_highUsed, i);
+        chunk[i] += (float)kbit;
+        _low = Math.Min(_low, symbol);
+        _high = Math.Max(_high, symbol);
         _rows++;
         return null;
     }
 
+    /// <summary>The grid from the first row's symbol to the last's; symbols without a row are 0.</summary>
     public SymbolGrid Build(int cellId)
     {
-        if (_highUsed < 0)
+        if (_rows == 0)
         {
             return new SymbolGrid(cellId, 0, [], 0, 0);
         }
 
-        return new SymbolGrid(cellId, _base + _lowUsed, _kbit[_lowUsed..(_highUsed + 1)], _rows, _merged);
-    }
-
-    private void Grow(long symbol)
-    {
-        // Only called once a row is stored, so _lowUsed.._highUsed is valid.
-        var low = Math.Min(_base + _lowUsed, symbol);
-        var high = Math.Max(_base + _highUsed, symbol);
-        var needed = high - low + 1;
-        var size = (long)_kbit.Length;
-        while (size < needed * 2)
+        var kbit = GC.AllocateUninitializedArray<float>((int)(_high - _low + 1));
+        for (var symbol = _low; symbol <= _high;)
         {
-            size *= 2;
+            var offset = (int)(symbol & (ChunkSymbols - 1));
+            var run = (int)Math.Min(ChunkSymbols - offset, _high - symbol + 1);
+            var target = kbit.AsSpan((int)(symbol - _low), run);
+            if (_chunks[(symbol >> ChunkBits) - _firstChunk] is { } chunk)
+            {
+                chunk.AsSpan(offset, run).CopyTo(target);
+            }
+            else
+            {
+                target.Clear();
+            }
+
+            symbol += run;
         }
 
-        size = Math.Min(size, _maxSpanSymbols * 2);
-        var newBase = low - ((size - needed) / 2);
-        var grown = new float[size];
-        var offset = (int)(_base - newBase);
-        Array.Copy(_kbit, _lowUsed, grown, _lowUsed + offset, _highUsed - _lowUsed + 1);
-        _lowUsed += offset;
-        _highUsed += offset;
+        return new SymbolGrid(cellId, _low, kbit, _rows, _merged);
+    }
 
-        _kbit = grown;
-        _base = newBase;
+    // Out of line: formatting the message in the row path would weigh on every row.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private string TooFar(double timeSeconds) => $"time {timeSeconds:0.######} s is more than {MaxSpanSeconds:0} s away from the other rows";
+
+    private float[] Chunk(long number)
+    {
+        var index = number - _firstChunk;
+        if (index < 0 || index >= _chunks.Length)
+        {
+            // Room for the span cap at most (the caller checked the span): the table of chunks doubles, the chunks stay.
+            var first = Math.Min(_firstChunk, number);
+            var last = Math.Max(_firstChunk + _chunks.Length - 1, number);
+            var length = Math.Max((last - first + 1) * 2, _chunks.Length * 2);
+            var grown = new float[]?[length];
+            var newFirst = number < _firstChunk ? last - length + 1 : first;
+            Array.Copy(_chunks, 0, grown, _firstChunk - newFirst, _chunks.Length);
+            _chunks = grown;
+            _firstChunk = newFirst;
+            index = number - _firstChunk;
+        }
+
+        return _chunks[index] ??= new float[ChunkSymbols];
     }
 }
