@@ -37,8 +37,8 @@ public static class AgentBench
         };
         var only = new Option<string[]>("--only")
         {
-            Description = "Figures to measure: ingest, latency, memory (default: all).",
-            DefaultValueFactory = _ => ["ingest", "latency", "memory"],
+            Description = "Figures to measure: ingest, latency, memory (the live agent with --cells), analysis (its window analysis in process, one core, with --cells) (default: all).",
+            DefaultValueFactory = _ => ["ingest", "latency", "memory", "analysis"],
             AllowMultipleArgumentsPerToken = true,
         };
         var command = new Command("agent", "Ingest rate vs mosquitto_sub, latency at 10k rows/s, and memory and window analysis with live cells (24 by default), on a real mosquitto.")
@@ -61,9 +61,9 @@ public static class AgentBench
             }
 
             var figures = (parse.GetValue(only) ?? []).ToHashSet(StringComparer.OrdinalIgnoreCase);
-            if (figures.Count == 0 || figures.Except(["ingest", "latency", "memory"], StringComparer.OrdinalIgnoreCase).FirstOrDefault() is { } unknown)
+            if (figures.Count == 0 || figures.Except(["ingest", "latency", "memory", "analysis"], StringComparer.OrdinalIgnoreCase).FirstOrDefault() is { } unknown)
             {
-                throw new CliUsageException($"--only takes ingest, latency and memory (got {string.Join(' ', figures)}).");
+                throw new CliUsageException($"--only takes ingest, latency, memory and analysis (got {string.Join(' ', figures)}).");
             }
 
             var work = Directory.CreateTempSubdirectory("nt-bench-agent-").FullName;
@@ -85,6 +85,14 @@ public static class AgentBench
                     for (var i = 0; i < counts.Length; i++)
                     {
                         await MemoryAsync(console, table, path, work, parse.GetValue(window), counts[i], first: i == 0, ct).ConfigureAwait(false);
+                    }
+                }
+
+                if (figures.Contains("analysis"))
+                {
+                    foreach (var count in counts)
+                    {
+                        AnalysisBench.Measure(console, table, parse.GetValue(window), count);
                     }
                 }
             }
