@@ -185,9 +185,11 @@ internal sealed class CellWindow : ITelemetryRowSink
     }
 
     /// <summary>
-    /// The packet-count rows in the window, in time order, one per slot from the oldest row held to the newest: a slot
-    /// without a row inside that span reads as a slot with no packets (which is what it tells the analysis). The
-    /// arrays are reused while that span keeps its length, as it does once the window is full: valid until the next call.
+    /// The packet-count rows in the window, in time order, in arrays this cell reuses while their length stays the same:
+    /// valid until the next call. Where rows come every slot (a radio's counters), a slot without a row between the
+    /// oldest and the newest reads as a slot with no packets, which is what it tells the analysis, so the length stays
+    /// the window's once it is full instead of changing, with a new set of arrays, on nearly every call. Sparse rows
+    /// (less than 7/8 of the slots) are handed over as they are.
     /// </summary>
     public PacketStatsSeries? SnapshotPackets()
     {
@@ -199,32 +201,45 @@ internal sealed class CellWindow : ITelemetryRowSink
             }
 
             var length = _slotTimes.Length;
-            var oldest = _newestSlot - length + 1;
-            while (oldest <= _newestSlot && double.IsNaN(_slotTimes[Index(oldest, length)]))
+            long oldest = long.MinValue;
+            var held = 0;
+            for (var s = _newestSlot - length + 1; s <= _newestSlot; s++)
             {
-                oldest++;
+                if (!double.IsNaN(_slotTimes[Index(s, length)]))
+                {
+                    oldest = oldest == long.MinValue ? s : oldest;
+                    held++;
+                }
             }
 
-            var count = (int)(_newestSlot - oldest + 1);
-            if (count <= 0)
+            if (held == 0)
             {
                 return null;
             }
 
+            var span = (int)(_newestSlot - oldest + 1);
+            var dense = held * 8L >= span * 7L;
+            var count = dense ? span : held;
             if (_packetSnapshot is null || _packetSnapshot.TimesSeconds.Length != count)
             {
                 _packetSnapshot = new PacketStatsSeries(CellId, new double[count], new int[count], new int[count], new int[count]);
             }
 
-            var start = Index(oldest, length);
-            for (var k = 0; k < count; k++)
+            var k = 0;
+            for (var s = oldest; s <= _newestSlot; s++)
             {
-                var i = start + k < length ? start + k : start + k - length;
-                var held = !double.IsNaN(_slotTimes[i]);
-                _packetSnapshot.TimesSeconds[k] = held ? _slotTimes[i] : (oldest + k + 0.5) * SymbolGrid.SlotSeconds;
-                _packetSnapshot.TxPackets[k] = held ? _tx[i] : 0;
-                _packetSnapshot.RxPackets[k] = held ? _rx[i] : 0;
-                _packetSnapshot.TooLatePackets[k] = held ? _late[i] : 0;
+                var i = Index(s, length);
+                var isHeld = !double.IsNaN(_slotTimes[i]);
+                if (!isHeld && !dense)
+                {
+                    continue;
+                }
+
+                _packetSnapshot.TimesSeconds[k] = isHeld ? _slotTimes[i] : (s + 0.5) * SymbolGrid.SlotSeconds;
+                _packetSnapshot.TxPackets[k] = isHeld ? _tx[i] : 0;
+                _packetSnapshot.RxPackets[k] = isHeld ? _rx[i] : 0;
+                _packetSnapshot.TooLatePackets[k] = isHeld ? _late[i] : 0;
+                k++;
             }
 
             return _packetSnapshot;

@@ -118,8 +118,25 @@ internal sealed class WindowEvaluator(int windowSymbols, FronthaulOptions option
         }
     }
 
-    /// <summary>Runs <paramref name="body"/> for 0..count-1 in parallel, each worker with a set of buffers kept for the next evaluation.</summary>
-    private void ForEachWithBuffers(int count, Action<int, Buffers> body) =>
+    /// <summary>
+    /// Runs <paramref name="body"/> for 0..count-1, each worker with a set of buffers kept for the next evaluation. On one
+    /// core (the agent's default) it stays on the calling thread: the evaluation thread runs at a lower priority than
+    /// ingest, and a pool thread would not.
+    /// </summary>
+    private void ForEachWithBuffers(int count, Action<int, Buffers> body)
+    {
+        if (_parallel.MaxDegreeOfParallelism == 1)
+        {
+            var buffers = _buffers.TryTake(out var b) ? b : new Buffers(windowSymbols);
+            for (var i = 0; i < count; i++)
+            {
+                body(i, buffers);
+            }
+
+            _buffers.Add(buffers);
+            return;
+        }
+
         Parallel.For(
             0,
             count,
@@ -131,6 +148,7 @@ internal sealed class WindowEvaluator(int windowSymbols, FronthaulOptions option
                 return buffers;
             },
             _buffers.Add);
+    }
 
     /// <summary>The link's cleaned symbol series, summed over its cells, through the buffer model (and at its target, if it has one).</summary>
     private (LinkReport Link, double? LossAtTargetPercent) SizeAtSymbols(LinkReport link, IReadOnlyList<CellWindow> cells, long first, Dictionary<int, (double Kbit, int Removed)> thresholds, double? targetGbps, Buffers buffers)

@@ -71,7 +71,7 @@ public class CellWindowTests
     }
 
     [Fact]
-    public void SnapshotPackets_GapBetweenRows_ReadsAsEmptySlotsAndReusesItsArraysOnceFull()
+    public void SnapshotPackets_SparseRows_AreHandedOverAsTheyAre()
     {
         var window = new CellWindow(1, windowSeconds: 0.01, maxClockOffsetSeconds: 0);
         window.PacketStats(1.0001, 10, 9, 0);
@@ -79,19 +79,31 @@ public class CellWindowTests
 
         var series = window.SnapshotPackets()!;
 
-        // Slots 2000..2004: the two rows and three empty slots between them.
-        Assert.Equal(5, series.TimesSeconds.Length);
-        Assert.Equal([10, 0, 0, 0, 10], series.TxPackets);
-        Assert.Equal((2, 20L), (series.TimesSeconds.Count(t => t is 1.0001 or 1.0021), series.Totals().Tx));
-        Assert.Equal([2000, 2001, 2002, 2003, 2004], series.TimesSeconds.Select(t => (int)Math.Floor(t / SymbolGrid.SlotSeconds)));
+        Assert.Equal([1.0001, 1.0021], series.TimesSeconds);
+        Assert.Equal([10, 10], series.TxPackets);
+    }
 
-        // A full window keeps its span, so the next snapshot is the same arrays with the new rows.
-        for (var s = 2005; s < 2100; s++)
+    [Fact]
+    public void SnapshotPackets_RowEverySlotButOne_GapReadsAsAnEmptySlotAndTheArraysAreReused()
+    {
+        var window = new CellWindow(1, windowSeconds: 0.05, maxClockOffsetSeconds: 0);
+        for (var s = 2000; s < 2100; s++)
         {
-            window.PacketStats((s + 0.2) * SymbolGrid.SlotSeconds, 5, 5, 0);
+            if (s != 2090)
+            {
+                window.PacketStats((s + 0.2) * SymbolGrid.SlotSeconds, 5, 4, 0);
+            }
         }
 
         var full = window.SnapshotPackets()!;
+
+        // The window holds 100 slots: 99 rows and the empty slot 2090 between them.
+        Assert.Equal(100, full.TimesSeconds.Length);
+        Assert.Equal(0, full.TxPackets[90]);
+        Assert.Equal(2090, (int)Math.Floor(full.TimesSeconds[90] / SymbolGrid.SlotSeconds));
+        Assert.Equal((495L, 99L), full.Totals());
+
+        // The next row slides the window by one slot: same length, so the same arrays with the new row at the end.
         window.PacketStats(2100.2 * SymbolGrid.SlotSeconds, 7, 7, 0);
         var next = window.SnapshotPackets()!;
         Assert.Same(full.TxPackets, next.TxPackets);
