@@ -234,13 +234,18 @@ public sealed class TlsTests : IDisposable
         Assert.Contains($"Coordinator:Tls:ClientCaFile \"{caFile}\" does not load: {caFile} holds no PEM certificate.", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task AgentCertificate_BrokenAtAReconnect_IsAnOutageWithItsReason_AndPickedUpOnceFixed()
+    [Theory]
+    [InlineData("certificate", "-----BEGIN CERTIFICATE-----\nhalf")]
+    [InlineData("key", "renewal pending\n")]
+    public async Task AgentCertificate_BrokenAtAReconnect_IsAnOutageWithItsReason_AndPickedUpOnceFixed(string broken, string content)
     {
         var certificates = DevelopmentCertificates.Write(Path.Combine(_dir, "pki"), clientName: "du-renew");
         var live = Directory.CreateDirectory(Path.Combine(_dir, "agent-tls")).FullName;
         var clientCertificate = Path.Combine(live, "client.pem");
+        var clientKey = Path.Combine(live, "client.key");
         File.Copy(certificates.ClientCertificate, clientCertificate);
+        File.Copy(certificates.ClientKey, clientKey);
+        var (file, original) = broken == "certificate" ? (clientCertificate, certificates.ClientCertificate) : (clientKey, certificates.ClientKey);
         var port = LoopbackPort.Free();
         WebApplication NewCoordinator() => Coordinator(port, certificates.ServerCertificate, certificates.ServerKey, certificates.CaCertificate);
         using var agent = AgentHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
@@ -253,7 +258,7 @@ public sealed class TlsTests : IDisposable
             ["Agent:Coordinator:AgentId"] = "du-renew",
             ["Agent:Coordinator:CaFile"] = certificates.CaCertificate,
             ["Agent:Coordinator:ClientCertificateFile"] = clientCertificate,
-            ["Agent:Coordinator:ClientKeyFile"] = certificates.ClientKey,
+            ["Agent:Coordinator:ClientKeyFile"] = clientKey,
             ["Agent:Coordinator:ReconnectMaxSeconds"] = "1",
             ["Agent:Logging:ConsoleLevel"] = "None",
         }));
@@ -279,18 +284,18 @@ public sealed class TlsTests : IDisposable
         await agent.StartAsync();
         await Await(c => c.Connected);
 
-        // A renewal caught half written when the connection is made again.
-        await File.WriteAllTextAsync(clientCertificate, "-----BEGIN CERTIFICATE-----\nhalf");
+        // A renewal caught half written (or a key file without its key yet) when the connection is made again.
+        await File.WriteAllTextAsync(file, content);
         await first.DisposeAsync();
         await using var second = NewCoordinator();
         await second.StartAsync();
-        var broken = await Await(c => !c.Connected && c.LastError?.Contains("do not load", StringComparison.Ordinal) == true);
-        File.Copy(certificates.ClientCertificate, clientCertificate, overwrite: true);
+        var outage = await Await(c => !c.Connected && c.LastError?.Contains("do not load", StringComparison.Ordinal) == true);
+        File.Copy(original, file, overwrite: true);
         var fixedAgain = await Await(c => c.Connected);
         var stopping = agent.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested;
         await agent.StopAsync();
 
-        Assert.StartsWith("the TLS files (Agent:Coordinator:CaFile, ClientCertificateFile, ClientKeyFile) do not load", broken.LastError, StringComparison.Ordinal);
+        Assert.StartsWith("the TLS files (Agent:Coordinator:CaFile, ClientCertificateFile, ClientKeyFile) do not load", outage.LastError, StringComparison.Ordinal);
         Assert.True(fixedAgain.Connected);
         Assert.False(stopping, "the agent stopped over a broken certificate file");
     }
