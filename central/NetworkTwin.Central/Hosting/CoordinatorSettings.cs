@@ -160,6 +160,12 @@ public sealed record CoordinatorSettings
             errors.Add($"Coordinator:Tls:ClientCaFile \"{clientCa}\" does not load: {problem}.");
         }
 
+        if (!string.IsNullOrWhiteSpace(certificate) && File.Exists(certificate) && !string.IsNullOrWhiteSpace(key) && File.Exists(key)
+            && NetworkTwin.Hosting.Security.PemFiles.PairProblem(certificate, key) is { } pair)
+        {
+            errors.Add($"Coordinator:Tls:CertificateFile and KeyFile (\"{certificate}\", \"{key}\") do not load as a pair: {pair}.");
+        }
+
         var metrics = options.Metrics;
         if (!IPAddress.TryParse(metrics.Address, out _))
         {

@@ -31,7 +31,7 @@ public static class PemFiles
         }
         catch (Exception ex) when (IsLoadFailure(ex))
         {
-            return ex.Message.TrimEnd('.');
+            return Reason(ex);
         }
     }
 
@@ -45,8 +45,15 @@ public static class PemFiles
         }
         catch (Exception ex) when (IsLoadFailure(ex))
         {
-            return ex.Message.TrimEnd('.');
+            return Reason(ex);
         }
+    }
+
+    /// <summary>The exception's message for a sentence of ours: without the final period or an argument's "(Parameter 'x')".</summary>
+    private static string Reason(Exception ex)
+    {
+        var message = ex is ArgumentException { ParamName: { } name } ? ex.Message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal) : ex.Message;
+        return message.TrimEnd().TrimEnd('.');
     }
 
     /// <summary>

@@ -234,6 +234,24 @@ public sealed class TlsTests : IDisposable
         Assert.Contains($"Coordinator:Tls:ClientCaFile \"{caFile}\" does not load: {caFile} holds no PEM certificate.", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void CoordinatorSettings_CertificateAndKeyThatAreNotAPair_AreRefusedAtStart()
+    {
+        var certificates = DevelopmentCertificates.Write(Path.Combine(_dir, "pki"));
+
+        var error = Assert.Throws<ArgumentException>(() => CoordinatorHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Coordinator:DataDirectory"] = Path.Combine(_dir, "central"),
+            ["Coordinator:Tls:CertificateFile"] = certificates.ServerCertificate,
+            ["Coordinator:Tls:KeyFile"] = certificates.ClientKey,
+        })));
+
+        Assert.Contains(
+            $"Coordinator:Tls:CertificateFile and KeyFile (\"{certificates.ServerCertificate}\", \"{certificates.ClientKey}\") do not load as a pair:",
+            error.Message,
+            StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("certificate", "-----BEGIN CERTIFICATE-----\nhalf")]
     [InlineData("key", "renewal pending\n")]
