@@ -134,29 +134,16 @@ public static class LagSearch
     /// <summary>Writes x minus its mean, scaled to unit norm, into <paramref name="result"/>; false when x is flat.</summary>
     private static bool Normalise(ReadOnlySpan<double> x, Span<double> result)
     {
-        var mean = 0.0;
-        foreach (var v in x)
-        {
-            mean += v;
-        }
-
-        mean /= x.Length;
-        var norm = 0.0;
-        for (var i = 0; i < x.Length; i++)
-        {
-            result[i] = x[i] - mean;
-            norm += result[i] * result[i];
-        }
-
+        var (mean, norm) = CrossCorrelator.MeanAndNorm(x);
         if (norm <= 0)
         {
             return false;
         }
 
         var scale = 1.0 / Math.Sqrt(norm);
-        for (var i = 0; i < result.Length; i++)
+        for (var i = 0; i < x.Length; i++)
         {
-            result[i] *= scale;
+            result[i] = (x[i] - mean) * scale;
         }
 
         return true;

@@ -107,19 +107,7 @@ public sealed class CrossCorrelator
 
         re.Clear();
         im.Clear();
-        var mean = 0.0;
-        foreach (var v in series)
-        {
-            mean += v;
-        }
-
-        mean /= series.Length;
-        var norm = 0.0;
-        foreach (var v in series)
-        {
-            norm += (v - mean) * (v - mean);
-        }
-
+        var (mean, norm) = MeanAndNorm(series);
         if (norm <= 0)
         {
             return false;
@@ -133,6 +121,28 @@ public sealed class CrossCorrelator
 
         _plan.Forward(re, im);
         return true;
+    }
+
+    /// <summary>
+    /// The mean of the series and its squared norm about that mean, summed in sample order: every normalised
+    /// correlation here (FFT, sparse, dense refinement) scales by the same figures, so they give the same curve.
+    /// </summary>
+    internal static (double Mean, double Norm) MeanAndNorm(ReadOnlySpan<double> series)
+    {
+        var mean = 0.0;
+        foreach (var v in series)
+        {
+            mean += v;
+        }
+
+        mean /= series.Length;
+        var norm = 0.0;
+        foreach (var v in series)
+        {
+            norm += (v - mean) * (v - mean);
+        }
+
+        return (mean, norm);
     }
 
     /// <summary>Picks the peak of a correlation curve indexed from -centre and scores it against the rest.</summary>

@@ -27,7 +27,7 @@ public sealed class SparseCrossCorrelator
 
     public int MaxLag { get; }
 
-    /// <summary>The non-zero samples of the series with its prefix sums, mean and scale.</summary>
+    /// <summary>The non-zero samples of the series with the sums of its first and last samples, its mean and scale.</summary>
     public SparseSeries Prepare(ReadOnlySpan<double> series)
     {
         if (series.Length != Length)
@@ -35,21 +35,9 @@ public sealed class SparseCrossCorrelator
             throw new ArgumentException($"Series must have {Length} samples, not {series.Length}.", nameof(series));
         }
 
-        // Mean and norm exactly as CrossCorrelator.Prepare computes them, so both give the same curve.
-        var mean = 0.0;
-        var nonZero = 0;
-        foreach (var v in series)
-        {
-            mean += v;
-            nonZero += v != 0 ? 1 : 0;
-        }
-
-        mean /= series.Length;
-        var norm = 0.0;
-        foreach (var v in series)
-        {
-            norm += (v - mean) * (v - mean);
-        }
+        // Mean and norm as the FFT path computes them, so both give the same curve.
+        var (mean, norm) = CrossCorrelator.MeanAndNorm(series);
+        var nonZero = series.Length - series.Count(0.0);
 
         var index = new int[nonZero];
         var value = new double[nonZero];
