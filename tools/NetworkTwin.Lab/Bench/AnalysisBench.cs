@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using NetworkTwin.Agent.Configuration;
 using NetworkTwin.Agent.Live;
 using NetworkTwin.Analytics.Fronthaul;
 using NetworkTwin.Analytics.Scenario;
@@ -15,16 +16,16 @@ namespace NetworkTwin.Lab.Bench;
 /// </summary>
 internal static class AnalysisBench
 {
-    private const double MaxClockOffsetSeconds = 1.5;
-
     public static void Measure(IAnsiConsole console, Table table, double windowSeconds, int cells)
     {
         console.MarkupLine(Invariant($"analysis: {cells} cells in process, one core, window {windowSeconds:0.#} s..."));
         var duration = (int)Math.Ceiling(windowSeconds) + 12;
         var scenario = FronthaulScenarioGenerator.Generate(new ScenarioSpec { Cells = cells, Links = cells / 8, DurationSeconds = duration, Seed = 5 });
-        var windows = scenario.Symbols.Select(s => new CellWindow(s.CellId, windowSeconds, MaxClockOffsetSeconds)).ToList();
+        // The agent's analysis settings as shipped, made into the analysis' options as the agent makes them.
+        var shipped = new AgentOptions.AnalysisOptions();
+        var windows = scenario.Symbols.Select(s => new CellWindow(s.CellId, windowSeconds, shipped.MaxClockOffsetSeconds)).ToList();
         var byCell = windows.ToDictionary(w => w.CellId);
-        var evaluator = new WindowEvaluator(windows[0].WindowSymbols, new FronthaulOptions { MaxParallelism = 1, MaxClockOffsetSeconds = MaxClockOffsetSeconds });
+        var evaluator = new WindowEvaluator(windows[0].WindowSymbols, AgentOptionsValidator.ToFronthaulOptions(shipped));
         var nextRow = new int[scenario.PacketStats.Count];
         var times = new List<double>();
         var allocated = new List<long>();
