@@ -24,6 +24,24 @@ public sealed class AnalyzeFronthaulCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task AnalyzeFronthaul_ThroughputFilesOnly_SaysNoLinkIsSized_NotAStackTrace()
+    {
+        var capture = Path.Combine(_out, "one-kind");
+        var (generated, generation) = await CliRunner.RunAsync("lab", "generate", "fronthaul", "--out", capture, "--cells", "2", "--links", "1", "--cells-per-ru", "1", "--seconds", "4");
+        Assert.True(generated == 0, generation);
+        foreach (var pktStats in Directory.GetFiles(capture, "pkt-stats-*"))
+        {
+            File.Delete(pktStats);
+        }
+
+        var (exit, output) = await CliRunner.RunAsync("lab", "analyze", "fronthaul", "--data", capture);
+
+        Assert.True(exit == 0, output);
+        Assert.Contains("Capacity: no link to size (discovery found none; see below).", output, StringComparison.Ordinal);
+        Assert.Contains("no pkt-stats file for this cell", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AnalyzeFronthaul_RealCapture_FindsTheTwoCoherentGroupsAndSizesTheLinks()
     {
         var data = CliRunner.ReferenceData("fronthaul");

@@ -55,13 +55,22 @@ public static class ReportRenderer
         }
 
         console.Write(evidence);
-        var chart = new BarChart().Label($"[bold]capacity with {run.Options.BufferMicros:0} us buffer at {run.Options.LossTarget:P1} loss (Gbit/s)[/]").Width(70);
-        foreach (var l in report.Links.Where(l => l.CapacityGbps > 0))
+        var sized = report.Links.Where(l => l.CapacityGbps > 0).ToList();
+        if (sized.Count == 0)
         {
-            chart.AddItem($"link {l.Id}", Math.Round(l.CapacityGbps, 2), Color.SteelBlue);
+            // Spectre's bar chart cannot draw no bars: say so instead.
+            console.MarkupLine("[bold]Capacity[/]: no link to size (discovery found none; see below).");
         }
+        else
+        {
+            var chart = new BarChart().Label($"[bold]capacity with {run.Options.BufferMicros:0} us buffer at {run.Options.LossTarget:P1} loss (Gbit/s)[/]").Width(70);
+            foreach (var l in sized)
+            {
+                chart.AddItem($"link {l.Id}", Math.Round(l.CapacityGbps, 2), Color.SteelBlue);
+            }
 
-        console.Write(chart);
+            console.Write(chart);
+        }
 
         var cells = new Table().Title("[bold]Cells[/] (full evidence in the JSON report)").Border(TableBorder.Simple);
         foreach (var header in new[] { "cell", "link", "offset ms", "vs", "conf", "lost/tx", "best match" })
