@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Security.Cryptography.X509Certificates;
 using Grpc.Core;
+using Grpc.Net.Client;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -46,26 +48,35 @@ internal sealed partial class SyncWorker(IOptions<AgentOptions> options, ResultO
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
-            try
-            {
-                await RunAsync(new Uri(settings.Address), agentId, settings.BatchSize, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException)
+            var channel = Open(settings, out var certificate, out var tlsProblem);
+            if (channel is null)
             {
                 // The TLS files are read again on every connection, so a renewal is picked up; one caught half written
                 // (or broken) is an outage with its reason, retried, not the end of the agent.
                 failures++;
-                Failed($"the TLS files (Agent:Coordinator:CaFile, ClientCertificateFile, ClientKeyFile) do not load: {ex.Message}", failures, settings.Address);
+                Failed($"the TLS files (Agent:Coordinator:CaFile, ClientCertificateFile, ClientKeyFile) do not load: {tlsProblem}", failures, settings.Address);
             }
-            catch (RpcException ex)
+            else
             {
-                // A connection that was up ends an outage: this failure starts a new one, logged, with a short back-off.
-                failures = Volatile.Read(ref _connected) ? 1 : failures + 1;
-                Failed(ex.StatusCode == StatusCode.Unavailable ? CoordinatorChannel.Describe(ex) : $"{ex.StatusCode}: {CoordinatorChannel.Describe(ex)}", failures, settings.Address);
+                try
+                {
+                    await RunAsync(channel, agentId, settings.BatchSize, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    break;
+                }
+                catch (Exception ex) when (OutageReason(ex) is { } reason)
+                {
+                    // A connection that was up ends an outage: this failure starts a new one, logged, with a short back-off.
+                    failures = Volatile.Read(ref _connected) ? 1 : failures + 1;
+                    Failed(reason, failures, settings.Address);
+                }
+                finally
+                {
+                    channel.Dispose();
+                    certificate?.Dispose();
+                }
             }
 
             Volatile.Write(ref _connected, false);
@@ -81,6 +92,19 @@ internal sealed partial class SyncWorker(IOptions<AgentOptions> options, ResultO
         }
     }
 
+    /// <summary>
+    /// Why a connection that was tried ended, in words: the call's status, or the transport's own error, which
+    /// grpc-dotnet lets through unwrapped when a stream breaks in the middle of a write (an HTTP/2 reset, a closed
+    /// socket). Null for anything else: a fault of the agent, which stops the worker.
+    /// </summary>
+    internal static string? OutageReason(Exception ex) => ex switch
+    {
+        RpcException { StatusCode: StatusCode.Unavailable } rpc => CoordinatorChannel.Describe(rpc),
+        RpcException rpc => $"{rpc.StatusCode}: {CoordinatorChannel.Describe(rpc)}",
+        IOException or HttpRequestException => $"the connection broke: {ex.GetBaseException().Message}",
+        _ => null,
+    };
+
     private void Failed(string reason, int failures, string address)
     {
         Volatile.Write(ref _lastError, reason);
@@ -91,18 +115,34 @@ internal sealed partial class SyncWorker(IOptions<AgentOptions> options, ResultO
         }
     }
 
-    private async Task RunAsync(Uri address, string agentId, int batchSize, CancellationToken stoppingToken)
+    /// <summary>A channel with the TLS files as they are now, or null and why they do not load.</summary>
+    private static GrpcChannel? Open(AgentOptions.CoordinatorOptions settings, out X509Certificate2? certificate, out string? problem)
     {
-        var settings = options.Value.Coordinator;
-        using var certificate = string.IsNullOrWhiteSpace(settings.ClientCertificateFile)
-            ? null
-            : System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(settings.ClientCertificateFile, settings.ClientKeyFile);
-        using var channel = CoordinatorChannel.Create(new CoordinatorChannelSettings
+        certificate = null;
+        try
         {
-            Address = address,
-            CaFile = string.IsNullOrWhiteSpace(settings.CaFile) ? null : settings.CaFile,
-            ClientCertificate = certificate,
-        });
+            certificate = string.IsNullOrWhiteSpace(settings.ClientCertificateFile)
+                ? null
+                : X509Certificate2.CreateFromPemFile(settings.ClientCertificateFile, settings.ClientKeyFile);
+            problem = null;
+            return CoordinatorChannel.Create(new CoordinatorChannelSettings
+            {
+                Address = new Uri(settings.Address),
+                CaFile = string.IsNullOrWhiteSpace(settings.CaFile) ? null : settings.CaFile,
+                ClientCertificate = certificate,
+            });
+        }
+        catch (Exception ex) when (NetworkTwin.Hosting.Security.PemFiles.IsLoadFailure(ex))
+        {
+            certificate?.Dispose();
+            certificate = null;
+            problem = NetworkTwin.Hosting.Security.PemFiles.Reason(ex);
+            return null;
+        }
+    }
+
+    private async Task RunAsync(GrpcChannel channel, string agentId, int batchSize, CancellationToken stoppingToken)
+    {
         var client = new AgentSync.AgentSyncClient(channel);
         var registration = new RegisterRequest { AgentId = agentId, Site = options.Value.Site, Version = NetworkTwin.Hosting.ProductVersion.Text };
         registration.Capabilities.AddRange(["fronthaul-window", "capacity-sizing"]);
@@ -113,7 +153,7 @@ internal sealed partial class SyncWorker(IOptions<AgentOptions> options, ResultO
         outbox.AcknowledgeThrough(reply.LastSequenceStored);
         Volatile.Write(ref _connected, true);
         Volatile.Write(ref _lastError, null);
-        Log.Connected(logger, address.ToString(), agentId, reply.LastSequenceStored, outbox.Counts().Pending);
+        Log.Connected(logger, options.Value.Coordinator.Address, agentId, reply.LastSequenceStored, outbox.Counts().Pending);
 
         // Either stream failing ends both; the outer loop reconnects.
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);

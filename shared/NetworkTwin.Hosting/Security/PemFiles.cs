@@ -50,7 +50,7 @@ public static class PemFiles
     }
 
     /// <summary>The exception's message for a sentence of ours: without the final period or an argument's "(Parameter 'x')".</summary>
-    private static string Reason(Exception ex)
+    public static string Reason(Exception ex)
     {
         var message = ex is ArgumentException { ParamName: { } name } ? ex.Message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal) : ex.Message;
         return message.TrimEnd().TrimEnd('.');
