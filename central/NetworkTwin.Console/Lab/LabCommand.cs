@@ -4,6 +4,7 @@ using NetworkTwin.Console.Lab.Fronthaul;
 using NetworkTwin.Console.Lab.Models;
 using NetworkTwin.Console.Lab.Replay;
 using NetworkTwin.Console.Lab.Scenario;
+using NetworkTwin.Console.Lab.Validation;
 using Spectre.Console;
 
 namespace NetworkTwin.Console.Lab;
@@ -17,7 +18,7 @@ public static class LabCommand
     /// </summary>
     public static Command Create(IAnsiConsole console)
     {
-        var lab = new Command("lab", "Evaluation and data tools: analyse captures, generate and replay telemetry, allocate, forecast public traffic, scenario templates, ONNX conformance.");
+        var lab = new Command("lab", "Evaluation and data tools: analyse captures, generate and replay telemetry, allocate, forecast public traffic, scenario templates, ONNX conformance, the sizing against ns-3.");
         var analyze = new Command("analyze", "Analyse captured telemetry.");
         analyze.Add(AnalyzeFronthaulCommand.Create(console));
         lab.Add(analyze);
@@ -32,6 +33,9 @@ public static class LabCommand
         scenario.Add(LeoCommand.Create(console));
         lab.Add(scenario);
         lab.Add(OnnxCommand.Create(console));
+        var validate = new Command("validate", "Hold the twin's answers against an established packet-level simulator.");
+        validate.Add(ValidateNs3Command.Create(console));
+        lab.Add(validate);
         return lab;
     }
 }

@@ -70,13 +70,68 @@ public static partial class FronthaulAnalyzer
         return new FronthaulReport(cells, links, cleaning, discovery.Report, warnings);
     }
 
+    /// <summary>
+    /// The traffic the sizing of <paramref name="link"/> saw: each of its cells' DU kilobits per interval on one grid,
+    /// symbols when every cell has them, slots otherwise (their sum is the series the buffer model sized). Pass the
+    /// dataset <see cref="Analyze"/> ran on: the analysis cleans the dataset's series in place, so this is the
+    /// cleaned traffic, not cleaned twice.
+    /// </summary>
+    public static LinkTraffic TrafficOf(FronthaulDataset analysed, LinkReport link)
+    {
+        ArgumentNullException.ThrowIfNull(analysed);
+        ArgumentNullException.ThrowIfNull(link);
+        var traffic = Traffic(analysed);
+        var cells = link.Cells.Where(traffic.Has).ToArray();
+        if (cells.Length == 0)
+        {
+            return new LinkTraffic(link.Id, [], SymbolGrid.SlotSeconds, "none", 0, []);
+        }
+
+        if (cells.All(traffic.Symbols.ContainsKey))
+        {
+            var grids = cells.Select(c => traffic.Symbols[c]).ToArray();
+            var first = grids.Min(g => g.FirstSymbol);
+            var length = (int)(grids.Max(g => g.EndSymbol) - first);
+            var series = grids.Select(g =>
+            {
+                var kbit = new double[length];
+                var offset = (int)(g.FirstSymbol - first);
+                for (var i = 0; i < g.Kbit.Length; i++)
+                {
+                    kbit[offset + i] = g.Kbit[i];
+                }
+
+                return kbit;
+            }).ToArray();
+            return new LinkTraffic(link.Id, cells, SymbolGrid.SymbolSeconds, "symbol", first * SymbolGrid.SymbolSeconds, series);
+        }
+
+        var origin = cells.Min(traffic.StartSeconds);
+        var slots = Alignment.SlotBinning.SlotOf(cells.Max(traffic.EndSeconds), origin) + 1;
+        var perSlot = cells.Select(c =>
+        {
+            var kbit = new double[slots];
+            traffic.KbitPerSlot(c, origin, kbit);
+            return kbit;
+        }).ToArray();
+        return new LinkTraffic(link.Id, cells, SymbolGrid.SlotSeconds, "slot", origin, perSlot);
+    }
+
     /// <summary>The DU traffic of each cell after cleaning: symbols where the raw files exist, slots otherwise.</summary>
     private static CellTraffic CleanTraffic(FronthaulDataset dataset, OutlierRule rule, ParallelOptions parallel, out Dictionary<int, int> outliersByCell)
     {
         var removed = new System.Collections.Concurrent.ConcurrentDictionary<int, int>();
-        var symbols = dataset.Symbols.ToDictionary(s => s.CellId);
-        Parallel.ForEach(symbols.Values, parallel, grid => removed[grid.CellId] = rule.Apply(grid.Kbit).Removed);
+        var traffic = Traffic(dataset);
+        Parallel.ForEach(traffic.Symbols.Values, parallel, grid => removed[grid.CellId] = rule.Apply(grid.Kbit).Removed);
+        Parallel.ForEach(traffic.SlotColumns, parallel, pair => removed[pair.Key] = rule.Apply(traffic.Slots!.KbitByCell[pair.Value].AsSpan()).Removed);
+        outliersByCell = new Dictionary<int, int>(removed);
+        return traffic;
+    }
 
+    /// <summary>Where each cell's DU traffic comes from: its symbol grid where the raw file exists, the slot table otherwise.</summary>
+    private static CellTraffic Traffic(FronthaulDataset dataset)
+    {
+        var symbols = dataset.Symbols.ToDictionary(s => s.CellId);
         var slotColumns = new Dictionary<int, int>();
         if (dataset.Slots is { } table)
         {
@@ -88,11 +143,8 @@ public static partial class FronthaulAnalyzer
                     slotColumns[table.CellIds[c]] = c;
                 }
             }
-
-            Parallel.ForEach(slotColumns, parallel, pair => removed[pair.Key] = rule.Apply(table.KbitByCell[pair.Value].AsSpan()).Removed);
         }
 
-        outliersByCell = new Dictionary<int, int>(removed);
         return new CellTraffic(symbols, dataset.Slots, slotColumns);
     }
 

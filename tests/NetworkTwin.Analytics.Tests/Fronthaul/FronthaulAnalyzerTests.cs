@@ -40,6 +40,34 @@ public class FronthaulAnalyzerTests
     }
 
     [Fact]
+    public void TrafficOf_EachLink_IsTheCleanedTrafficTheSizingSaw()
+    {
+        var scenario = FronthaulScenarioGenerator.Generate(Spec);
+        var dataset = new FronthaulDataset(scenario.Symbols, scenario.PacketStats, null, 0);
+        var options = new FronthaulOptions { DeclaredLinks = 3 };
+        var report = FronthaulAnalyzer.Analyze(dataset, options);
+
+        foreach (var link in report.Links)
+        {
+            var traffic = FronthaulAnalyzer.TrafficOf(dataset, link);
+
+            Assert.Equal(link.Cells.Order(), traffic.Cells.Order());
+            Assert.Equal("symbol", traffic.Resolution);
+            Assert.All(traffic.KbitPerCell, k => Assert.Equal(traffic.Intervals, k.Length));
+
+            // Sized again from it, the link needs what the report says: the same series, cleaned once.
+            var again = NetworkTwin.Analytics.Capacity.CapacitySearch.MinimumCapacity(traffic.Sum(), traffic.IntervalSeconds, options.BufferMicros * 1e-6, options.LossTarget);
+            Assert.Equal(link.CapacityGbps, Math.Round(again.CapacityBitsPerSecond / 1e9, 3));
+            Assert.Equal(link.PeakGbps, Math.Round(again.PeakBitsPerSecond / 1e9, 3));
+        }
+
+        var first = FronthaulAnalyzer.TrafficOf(dataset, report.Links[0]);
+        var second = first.Take(1.0);
+        Assert.Equal(28_000, second.Intervals);
+        Assert.Equal(first.KbitPerCell[0][..28_000], second.KbitPerCell[0]);
+    }
+
+    [Fact]
     public void Analyze_FewerLinksDeclaredThanTheDataShows_SaysSoPlainly()
     {
         var scenario = FronthaulScenarioGenerator.Generate(Spec);
