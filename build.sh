@@ -3,8 +3,8 @@
 #   ./build.sh demo   build, then run the whole fronthaul job on a generated capture
 #   ./build.sh test   build, then run every test (prints "tests: N passed, N failed")
 #   ./build.sh bench  build, then print the speed figures (uses ../shared/data/fronthaul if present)
-#   ./build.sh ns3    build, then hold the real capture's link sizing against ns-3 (Debian libns3-dev; options as
-#                     networktwin lab validate ns3)
+#   ./build.sh ns3    build, then hold the real capture's link sizing and Abilene's worst failure against ns-3
+#                     (Debian libns3-dev; options as networktwin lab validate fronthaul)
 #   ./build.sh soak   build, then run the 30-minute soak with failing parts (bench tooling; options as
 #                     networktwin-lab soak; also installs Debian faketime)
 #   ./build.sh package  self-contained publishes (linux-x64, linux-arm64, win-x64) and .deb packages (amd64,
@@ -100,10 +100,9 @@ ensure_interop_peer() {
   fi
 }
 
-# ns-3, the packet-level simulator the twin's sizing is checked against: Debian's libns3-dev (3.37) and g++, and the
-# repository's small ns-3 program (tools/NetworkTwin.Ns3), compiled when missing or older than its source.
-ensure_ns3_program() {
-  local src=tools/NetworkTwin.Ns3/fronthaul-queue.cc out=tools/NetworkTwin.Ns3/bin/fronthaul-queue
+# ns-3, the packet-level simulator the twin's answers are checked against: Debian's libns3-dev (3.37) and g++, and
+# the repository's two small ns-3 programs (tools/NetworkTwin.Ns3), each compiled when missing or older than its source.
+ensure_ns3_programs() {
   if [ ! -f /usr/include/ns3/point-to-point-module.h ] || ! command -v g++ >/dev/null 2>&1; then
     local sudo=""
     if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
@@ -111,11 +110,15 @@ ensure_ns3_program() {
     $sudo apt-get update -qq >/dev/null
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends libns3-dev g++ >/dev/null
   fi
-  if [ ! -x "$out" ] || [ "$src" -nt "$out" ]; then
-    mkdir -p "$(dirname "$out")"
-    # Linked by name: Debian's ns3 .pc files also list libgsl.so, which only the -dev package of GSL ships.
-    g++ -O2 -std=c++17 -Wall -o "$out" "$src" -lns3-point-to-point -lns3-network -lns3-core
-  fi
+  local program
+  for program in fronthaul-queue backbone-ecmp; do
+    local src="tools/NetworkTwin.Ns3/$program.cc" out="tools/NetworkTwin.Ns3/bin/$program"
+    if [ ! -x "$out" ] || [ "$src" -nt "$out" ]; then
+      mkdir -p "$(dirname "$out")"
+      # Linked by name: Debian's ns3 .pc files also list libgsl.so, which only the -dev package of GSL ships.
+      g++ -O2 -std=c++17 -Wall -o "$out" "$src" -lns3-point-to-point -lns3-network -lns3-core
+    fi
+  done
 }
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -141,7 +144,7 @@ case "$command" in
     ensure_browser
     ensure_promtool
     ensure_onnx_testdata
-    ensure_ns3_program
+    ensure_ns3_programs
     build
     log="$(mktemp)"
     status=0
@@ -202,11 +205,14 @@ case "$command" in
       dotnet "$bin/lab/networktwin-lab.dll" soak "$@"
     ;;
   ns3)
-    # The twin's link sizing against ns-3 on the real capture's links (the full runs; the test runs a short one).
+    # The twin against ns-3, the full runs (the tests run short ones): the real capture's links as the analysis finds
+    # them, then Abilene's busiest matrix of day 8 with its worst single-link failure.
     ensure_debian_packages
-    ensure_ns3_program
+    ensure_ns3_programs
     build
-    dotnet "$cli" lab validate ns3 --data ../shared/data/fronthaul --links 3 --pin 1=2 --pin 2=3 "$@"
+    dotnet "$cli" lab validate fronthaul --data ../shared/data/fronthaul --links 3 --pin 1=2 --pin 2=3 "$@"
+    dotnet "$cli" lab validate backbone --network ../shared/data/sndlib/abilene/abilene.txt \
+      --traffic ../shared/data/traffic/abilene_tm_5min_20040301_20040314.csv --day 8
     ;;
   docs)
     # The generated pages (docs/configuration.md from the options classes), rewritten by the test that checks them.

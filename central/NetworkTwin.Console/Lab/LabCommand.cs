@@ -33,8 +33,9 @@ public static class LabCommand
         scenario.Add(LeoCommand.Create(console));
         lab.Add(scenario);
         lab.Add(OnnxCommand.Create(console));
-        var validate = new Command("validate", "Hold the twin's answers against an established packet-level simulator.");
-        validate.Add(ValidateNs3Command.Create(console));
+        var validate = new Command("validate", "Hold the twin's answers against ns-3, the packet-level simulator: fronthaul link sizing, backbone what-ifs.");
+        validate.Add(ValidateFronthaulCommand.Create(console));
+        validate.Add(ValidateBackboneCommand.Create(console));
         lab.Add(validate);
         return lab;
     }

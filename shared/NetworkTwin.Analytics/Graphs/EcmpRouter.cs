@@ -41,7 +41,6 @@ public sealed class EcmpRouter
         var unreachable = 0.0;
         var start = _graph.Start;
         var neighbour = _graph.Neighbour;
-        var linkOf = _graph.LinkOf;
         for (var t = 0; t < _graph.NodeCount; t++)
         {
             var demands = _byTarget[t];
@@ -56,28 +55,7 @@ public sealed class EcmpRouter
                 continue;
             }
 
-            // BFS from the destination over live arcs.
-            Array.Fill(_distance, -1);
-            _distance[t] = 0;
-            var head = 0;
-            var tail = 0;
-            _queue[tail++] = t;
-            while (head < tail)
-            {
-                var u = _queue[head++];
-                for (var a = start[u]; a < start[u + 1]; a++)
-                {
-                    var v = neighbour[a];
-                    if (_distance[v] >= 0 || (!linkDown.IsEmpty && linkDown[linkOf[a]]) || (!nodeDown.IsEmpty && nodeDown[v]))
-                    {
-                        continue;
-                    }
-
-                    _distance[v] = _distance[u] + 1;
-                    _queue[tail++] = v;
-                }
-            }
-
+            var tail = DistancesTo(t, linkDown, nodeDown);
             Array.Clear(_inflow);
             foreach (var d in demands)
             {
@@ -122,6 +100,74 @@ public sealed class EcmpRouter
         }
 
         return unreachable;
+    }
+
+    /// <summary>
+    /// The forwarding <see cref="Route"/> does, as tables: for each destination and each node that reaches it, the
+    /// links it splits that traffic over equally ([destination][node], empty where the node is the destination or
+    /// has no path). A packet-level simulator fed these routes exactly as the twin does.
+    /// </summary>
+    public int[][][] NextHops(ReadOnlySpan<bool> linkDown, ReadOnlySpan<bool> nodeDown)
+    {
+        var tables = new int[_graph.NodeCount][][];
+        for (var t = 0; t < _graph.NodeCount; t++)
+        {
+            tables[t] = new int[_graph.NodeCount][];
+            var live = nodeDown.IsEmpty || !nodeDown[t];
+            if (live)
+            {
+                DistancesTo(t, linkDown, nodeDown);
+            }
+
+            for (var v = 0; v < _graph.NodeCount; v++)
+            {
+                var hops = new List<int>();
+                if (live && v != t && _distance[v] > 0)
+                {
+                    for (var a = _graph.Start[v]; a < _graph.Start[v + 1]; a++)
+                    {
+                        if (IsNextHop(a, v, linkDown))
+                        {
+                            hops.Add(_graph.LinkOf[a]);
+                        }
+                    }
+                }
+
+                tables[t][v] = [.. hops];
+            }
+        }
+
+        return tables;
+    }
+
+    /// <summary>Hop counts to <paramref name="target"/> over live arcs (BFS) into the distance buffer, -1 where there is no path; the visit order is left in the queue buffer, and its length is returned.</summary>
+    private int DistancesTo(int target, ReadOnlySpan<bool> linkDown, ReadOnlySpan<bool> nodeDown)
+    {
+        var start = _graph.Start;
+        var neighbour = _graph.Neighbour;
+        var linkOf = _graph.LinkOf;
+        Array.Fill(_distance, -1);
+        _distance[target] = 0;
+        var head = 0;
+        var tail = 0;
+        _queue[tail++] = target;
+        while (head < tail)
+        {
+            var u = _queue[head++];
+            for (var a = start[u]; a < start[u + 1]; a++)
+            {
+                var v = neighbour[a];
+                if (_distance[v] >= 0 || (!linkDown.IsEmpty && linkDown[linkOf[a]]) || (!nodeDown.IsEmpty && nodeDown[v]))
+                {
+                    continue;
+                }
+
+                _distance[v] = _distance[u] + 1;
+                _queue[tail++] = v;
+            }
+        }
+
+        return tail;
     }
 
     private bool IsNextHop(int arc, int from, ReadOnlySpan<bool> linkDown) =>

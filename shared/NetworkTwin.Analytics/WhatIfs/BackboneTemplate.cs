@@ -242,6 +242,13 @@ public sealed class BackboneTemplate : IScenarioTemplate
         return total;
     }
 
+    /// <summary>The index of the link a what-if names (SITE-SITE or SITE->SITE, either way round) in <paramref name="network"/>.</summary>
+    public static int LinkIndexOf(Network network, string name)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        return LinkIndex(name, [.. network.Nodes], [.. network.Links]);
+    }
+
     private string LinkName(int i) => $"{_network.Nodes[_network.Links[i].A].Id}-{_network.Nodes[_network.Links[i].B].Id}";
 
     private static int NodeIndex(string id, List<NetworkNode> nodes)

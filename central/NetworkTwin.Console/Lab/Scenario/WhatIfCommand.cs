@@ -117,26 +117,7 @@ public static class WhatIfCommand
 
     private static BackboneTemplate Backbone(string kind, FileInfo? networkFile, FileInfo? trafficFile, int day, double lossTarget, double cost, double groundGbps)
     {
-        if (networkFile is not { Exists: true } || trafficFile is not { Exists: true })
-        {
-            throw new CliUsageException($"--template {kind} needs --network (SNDlib) and --traffic (matrices CSV), for example ../shared/data/sndlib/abilene/abilene.txt and ../shared/data/traffic/abilene_tm_5min_20040301_20040314.csv");
-        }
-
-        Analytics.Graphs.Network net;
-        using (var networkReader = new StreamReader(networkFile.FullName))
-        {
-            net = SndlibReader.Read(networkReader, networkFile.FullName).Network;
-        }
-
-        using var reader = new StreamReader(trafficFile.FullName);
-        var matrices = TrafficMatrixCsv.Read(net, reader, trafficFile.FullName);
-        var perDay = (int)Math.Round(86400 / matrices.StepSeconds);
-        var days = matrices.Rows.Count / Math.Max(1, perDay);
-        if (day < 1 || day > days)
-        {
-            throw new CliUsageException(Invariant($"--day must be 1..{days} (the matrices cover {days} days)"));
-        }
-
+        var (net, matrices, first, perDay) = BackboneFiles.Read(networkFile, trafficFile, day, $"--template {kind}");
         BackboneTemplate.SatelliteBackup? backup = null;
         if (kind == "hybrid")
         {
@@ -146,7 +127,7 @@ public static class WhatIfCommand
             backup = new BackboneTemplate.SatelliteBackup(reachable, groundGbps, Invariant($"Walker {spec.Satellites} satellites, {groundGbps:0.#} Gbit/s per site, in view {reachable.Average(r => r.Count) / (net.NodeCount * (net.NodeCount - 1) / 2.0):P0} of site pairs on average"));
         }
 
-        return new BackboneTemplate(net, matrices, (day - 1) * perDay, perDay, 1e-3, lossTarget, cost, backup);
+        return new BackboneTemplate(net, matrices, first, perDay, 1e-3, lossTarget, cost, backup);
     }
 
     private static void Render(IAnsiConsole console, IScenarioTemplate model, ScenarioRunner.Run run)

@@ -45,7 +45,7 @@ internal static class Ns3LinkValidator
 
     public static async Task<Ns3LinkValidation> ValidateAsync(
         LinkTraffic traffic,
-        Ns3QueueProgram program,
+        Ns3Program program,
         Ns3ValidationSettings settings,
         string workFolder,
         IProgress<(int Done, int Planned)>? progress,
@@ -72,7 +72,7 @@ internal static class Ns3LinkValidator
                 await gate.WaitAsync(ct).ConfigureAwait(false);
                 try
                 {
-                    var result = await program.RunAsync(arrivals, capacity, (long)(capacity * settings.BufferSeconds / 8), ct).ConfigureAwait(false);
+                    var result = await program.QueueAsync(arrivals, capacity, (long)(capacity * settings.BufferSeconds / 8), ct).ConfigureAwait(false);
                     lock (ns3)
                     {
                         ns3[capacity] = result.Loss;

@@ -6,7 +6,7 @@ namespace NetworkTwin.Console.Tests.Lab;
 /// The twin's link sizing against ns-3 (Debian's libns3-dev; the program is built by ./build.sh test) on a short
 /// generated capture: the two models must agree within the stated bounds.
 /// </summary>
-public sealed class ValidateNs3CommandTests : IDisposable
+public sealed class ValidateFronthaulCommandTests : IDisposable
 {
     // The bounds this test holds the fluid model to on symbol-resolution traffic: ns-3's capacity for the loss target
     // within 0.75% of the twin's, and ns-3's loss at the twin's capacity within 0.05 percentage points of the fluid
@@ -28,12 +28,12 @@ public sealed class ValidateNs3CommandTests : IDisposable
     }
 
     [Fact]
-    public async Task ValidateNs3_GeneratedLink_Ns3AgreesWithTheFluidModelWithinTheBounds()
+    public async Task ValidateFronthaul_GeneratedLink_Ns3AgreesWithTheFluidModelWithinTheBounds()
     {
         var capture = await Capture(cells: 4, seconds: 2);
         var json = Path.Combine(_out, "ns3.json");
 
-        var (exit, output) = await CliRunner.RunAsync("lab", "validate", "ns3", "--data", capture, "--json", json);
+        var (exit, output) = await CliRunner.RunAsync("lab", "validate", "fronthaul", "--data", capture, "--json", json);
 
         Assert.True(exit == 0, output);
         using var document = JsonDocument.Parse(await File.ReadAllTextAsync(json));
@@ -57,9 +57,9 @@ public sealed class ValidateNs3CommandTests : IDisposable
     }
 
     [Fact]
-    public async Task ValidateNs3_ProgramMissing_SaysHowToBuildIt_BeforeAnyWork()
+    public async Task ValidateFronthaul_ProgramMissing_SaysHowToBuildIt_BeforeAnyWork()
     {
-        var (exit, output) = await CliRunner.RunAsync("lab", "validate", "ns3", "--data", _out, "--ns3-program", Path.Combine(_out, "no-such-program"));
+        var (exit, output) = await CliRunner.RunAsync("lab", "validate", "fronthaul", "--data", _out, "--ns3-program", Path.Combine(_out, "no-such-program"));
 
         Assert.Equal(2, exit);
         Assert.Contains("fronthaul-queue program was not found", output, StringComparison.Ordinal);
@@ -67,11 +67,11 @@ public sealed class ValidateNs3CommandTests : IDisposable
     }
 
     [Fact]
-    public async Task ValidateNs3_LinkTheAnalysisDidNotFind_IsAUsageErrorNamingTheLinksFound()
+    public async Task ValidateFronthaul_LinkTheAnalysisDidNotFind_IsAUsageErrorNamingTheLinksFound()
     {
         var capture = await Capture(cells: 2, seconds: 1);
 
-        var (exit, output) = await CliRunner.RunAsync("lab", "validate", "ns3", "--data", capture, "--link", "7");
+        var (exit, output) = await CliRunner.RunAsync("lab", "validate", "fronthaul", "--data", capture, "--link", "7");
 
         Assert.Equal(2, exit);
         Assert.Contains("--link 7: the analysis found link(s) 1 only.", output, StringComparison.Ordinal);

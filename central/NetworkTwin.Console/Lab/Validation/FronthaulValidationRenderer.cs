@@ -6,7 +6,7 @@ using Spectre.Console;
 namespace NetworkTwin.Console.Lab.Validation;
 
 /// <summary>Prints a validation for a person (a table, then loss against capacity per link as a chart) and writes it as JSON.</summary>
-internal static class Ns3ValidationRenderer
+internal static class FronthaulValidationRenderer
 {
     /// <summary>ns-3's capacity for the loss target is called in agreement with the twin's within this many %.</summary>
     public const double AgreementPercent = 2.0;
@@ -54,7 +54,7 @@ internal static class Ns3ValidationRenderer
         }
 
         console.Write(table);
-        console.MarkupLine($"Targets: ns-3's loss at the twin's capacity at most the loss target ([green]green[/]); ns-3's capacity for the target within {AgreementPercent:0}% of the twin's.");
+        console.MarkupLine($"Targets: ns-3's loss at the twin's capacity at most the loss target ([green]green[/]); ns-3's capacity for the target within {AgreementPercent:0}% of the twin's (found by bisection to {settings.RelativeTolerance:0.0%}: the smallest capacity ns-3 was seen to meet the target at).");
         foreach (var l in links.Where(l => l.Points.Count > 1))
         {
             console.Write(Chart(l));

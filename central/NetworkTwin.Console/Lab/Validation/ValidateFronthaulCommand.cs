@@ -8,10 +8,10 @@ using Spectre.Console;
 namespace NetworkTwin.Console.Lab.Validation;
 
 /// <summary>
-/// <c>networktwin lab validate ns3</c>: the capture analysed as <c>lab analyze fronthaul</c> does, then each link's
+/// <c>networktwin lab validate fronthaul</c>: the capture analysed as <c>lab analyze fronthaul</c> does, then each link's
 /// sizing held against ns-3 (packet by packet through a drop-tail switch port) beside the fluid model.
 /// </summary>
-public static class ValidateNs3Command
+public static class ValidateFronthaulCommand
 {
     public static Command Create(IAnsiConsole console)
     {
@@ -25,9 +25,9 @@ public static class ValidateNs3Command
         var frame = new Option<int>("--frame-bytes") { Description = "Largest eCPRI frame in bytes (9000: jumbo frames; 1500: standard).", DefaultValueFactory = _ => EcpriPacketizer.DefaultMaxFrameBytes };
         var header = new Option<int>("--header-bytes") { Description = "Ethernet, eCPRI and O-RAN header bytes added to every frame in ns-3 (0: the twin's bytes exactly).", DefaultValueFactory = _ => 0 };
         var parallel = new Option<int>("--parallel") { Description = "ns-3 runs at once.", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var program = new Option<FileInfo?>("--ns3-program") { Description = $"The ns-3 program (default: tools/NetworkTwin.Ns3/bin/{Ns3QueueProgram.FileName} in the repository, or ${Ns3QueueProgram.EnvironmentVariable})." };
+        var program = new Option<FileInfo?>("--ns3-program") { Description = $"The ns-3 program (default: tools/NetworkTwin.Ns3/bin/{Ns3Program.FronthaulQueue} in the repository, or in the folder ${Ns3Program.EnvironmentVariable} names)." };
         var json = new Option<FileInfo?>("--json") { Description = "Write every link's figures and loss curves as JSON to this file." };
-        var command = new Command("ns3", "Hold each link's capacity against ns-3: packet-level loss at the twin's capacity and 5% either side, and the capacity ns-3 needs for the loss target, beside the fluid model.")
+        var command = new Command("fronthaul", "Hold each fronthaul link's capacity against ns-3: packet-level loss at the twin's capacity and 5% either side, and the capacity ns-3 needs for the loss target, beside the fluid model.")
         {
             data, links, pins, buffer, loss, only, seconds, frame, header, parallel, program, json,
         };
@@ -45,7 +45,7 @@ public static class ValidateNs3Command
                 throw new CliUsageException($"--parallel must be at least 1 and --seconds above 0 (got {settings.Parallel} and {span}).");
             }
 
-            var ns3 = Ns3QueueProgram.Locate(parse.GetValue(program)?.FullName);
+            var ns3 = Ns3Program.Locate(Ns3Program.FronthaulQueue, parse.GetValue(program)?.FullName);
             var options = new FronthaulOptions
             {
                 DeclaredLinks = parse.GetValue(links),
@@ -63,10 +63,10 @@ public static class ValidateNs3Command
 
             var chosen = run.Report.Links.Where(l => wanted.Length == 0 || wanted.Contains(l.Id)).ToList();
             var results = await ValidateAsync(console, run.Capture.Dataset, chosen, ns3, settings, span, ct).ConfigureAwait(false);
-            Ns3ValidationRenderer.Render(console, run.Folder, settings, results);
+            FronthaulValidationRenderer.Render(console, run.Folder, settings, results);
             if (parse.GetValue(json) is { } file)
             {
-                await Ns3ValidationRenderer.WriteJsonAsync(file.FullName, settings, results, ct).ConfigureAwait(false);
+                await FronthaulValidationRenderer.WriteJsonAsync(file.FullName, settings, results, ct).ConfigureAwait(false);
             }
 
             return CliApp.ExitOk;
@@ -78,7 +78,7 @@ public static class ValidateNs3Command
         IAnsiConsole console,
         FronthaulDataset dataset,
         IReadOnlyList<LinkReport> links,
-        Ns3QueueProgram ns3,
+        Ns3Program ns3,
         Ns3ValidationSettings settings,
         double? seconds,
         CancellationToken ct)
