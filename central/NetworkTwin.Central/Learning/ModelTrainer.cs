@@ -134,12 +134,11 @@ public sealed partial class ModelTrainer(CoordinatorRepository repository, Comma
 
         if (better)
         {
-            var update = new ModelUpdate { Name = ModelName, Version = record.Version, Onnx = ByteString.CopyFrom(onnx), Sha256 = Convert.ToHexString(SHA256.HashData(onnx)) };
-            foreach (var agent in series.Select(x => x.AgentId).Distinct(StringComparer.Ordinal))
-            {
-                repository.IssueCommand(new Command { AgentId = agent, Model = update, Reason = $"model {ModelName} v{record.Version}: {record.Detail}" });
-                record.Agents.Add(agent);
-            }
+            // One command per agent naming the stored version; the bytes are stored once, with the model.
+            var update = new ModelUpdate { Name = ModelName, Version = record.Version, Sha256 = Convert.ToHexString(SHA256.HashData(onnx)) };
+            var agents = series.Select(x => x.AgentId).Distinct(StringComparer.Ordinal).ToList();
+            repository.IssueModelUpdate(agents, update, $"model {ModelName} v{record.Version}: {record.Detail}");
+            record.Agents.AddRange(agents);
 
             record.Sha256 = update.Sha256;
             repository.UpdateModel(record);

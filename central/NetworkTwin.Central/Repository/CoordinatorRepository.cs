@@ -26,6 +26,8 @@ public abstract class CoordinatorRepository : IDisposable
     /// The schema migrations, applied in order, each once; every dialect fills in its types for
     /// <c>{int64}</c>, <c>{bytes}</c> and <c>{identity}</c> (an auto-numbered primary key).
     /// </summary>
+    private readonly Dictionary<long, ByteString> _modelBytes = [];
+
     private static readonly string[] GenericMigrations =
     [
         // 1: agents and their results, keyed by (agent id, sequence).
@@ -337,12 +339,69 @@ public abstract class CoordinatorRepository : IDisposable
             (c, id) => c.CommandId = id);
     }
 
-    /// <summary>An agent's pending commands with an id above <paramref name="afterId"/>, oldest first.</summary>
-    public IReadOnlyList<Command> PendingCommands(string agentId, long afterId) => Query(
-        "SELECT payload FROM commands WHERE agent_id = @agent AND state = 'pending' AND command_id > @after ORDER BY command_id",
-        reader => Command.Parser.ParseFrom((byte[])reader.GetValue(0)),
-        ("agent", agentId),
-        ("after", afterId));
+    /// <summary>
+    /// Rolls a stored model out to agents: one command each that names the model's version, not a copy of its bytes
+    /// (those stay once, in the models table, and are put back when an agent's command is read for sending).
+    /// </summary>
+    public IReadOnlyList<Command> IssueModelUpdate(IEnumerable<string> agentIds, ModelUpdate reference, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(agentIds);
+        ArgumentNullException.ThrowIfNull(reference);
+        var update = reference.Clone();
+        update.Onnx = ByteString.Empty;
+        return [.. agentIds.Select(agent => IssueCommand(new Command { AgentId = agent, Model = update, Reason = reason }))];
+    }
+
+    /// <summary>
+    /// An agent's pending commands with an id above <paramref name="afterId"/>, oldest first, each as it is sent: a
+    /// model update carries its version's bytes (when the version is no longer stored it goes without, and the agent
+    /// refuses it saying so).
+    /// </summary>
+    public IReadOnlyList<Command> PendingCommands(string agentId, long afterId)
+    {
+        var commands = Query(
+            "SELECT payload FROM commands WHERE agent_id = @agent AND state = 'pending' AND command_id > @after ORDER BY command_id",
+            reader => Command.Parser.ParseFrom((byte[])reader.GetValue(0)),
+            ("agent", agentId),
+            ("after", afterId));
+        foreach (var command in commands.Where(c => c.BodyCase == Command.BodyOneofCase.Model && c.Model.Onnx.IsEmpty))
+        {
+            if (ModelBytes(command.Model.Version) is { } onnx)
+            {
+                command.Model.Onnx = onnx;
+            }
+        }
+
+        return commands;
+    }
+
+    /// <summary>A stored model's bytes, kept for the newest few versions read (every agent's rollout reads the same one).</summary>
+    private ByteString? ModelBytes(long version)
+    {
+        lock (_modelBytes)
+        {
+            if (_modelBytes.TryGetValue(version, out var cached))
+            {
+                return cached;
+            }
+        }
+
+        var stored = Query("SELECT onnx FROM models WHERE version = @version", reader => ByteString.CopyFrom((byte[])reader.GetValue(0)), ("version", version)).FirstOrDefault();
+        if (stored is not null)
+        {
+            lock (_modelBytes)
+            {
+                if (_modelBytes.Count >= 4)
+                {
+                    _modelBytes.Remove(_modelBytes.Keys.Min());
+                }
+
+                _modelBytes[version] = stored;
+            }
+        }
+
+        return stored;
+    }
 
     /// <summary>Records an agent's outcome of its pending command; false when there is no such pending command.</summary>
     public bool AcknowledgeCommand(string agentId, long commandId, bool applied, string detail) => Run(connection => Execute(
@@ -423,7 +482,21 @@ public abstract class CoordinatorRepository : IDisposable
         (r, version) => r.Version = version);
 
     /// <summary>Replaces a stored model's record (its state, detail and the agents it went to), and its ONNX bytes when given.</summary>
-    public void UpdateModel(ModelRecord record, byte[]? onnx = null) => Run(connection => Execute(
+    public void UpdateModel(ModelRecord record, byte[]? onnx = null)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (onnx is not null)
+        {
+            lock (_modelBytes)
+            {
+                _modelBytes.Remove(record.Version);
+            }
+        }
+
+        UpdateModelRow(record, onnx);
+    }
+
+    private void UpdateModelRow(ModelRecord record, byte[]? onnx) => Run(connection => Execute(
         connection,
         null,
         "UPDATE models SET state = @state, payload = @payload, onnx = COALESCE(@onnx, onnx) WHERE version = @version",

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using Google.Protobuf;
 using NetworkTwin.Central.Repository;
 using NetworkTwin.Contracts.Operators;
 using NetworkTwin.Contracts.Sync;
@@ -239,5 +241,36 @@ public abstract class RepositoryContractTests
         Assert.Equal([other.CommandId, issued.CommandId], records.Select(r => r.Command.CommandId));
         Assert.Equal(("applied", "done"), (records[1].State, records[1].Detail));
         Assert.Equal("pending", records[0].State);
+    }
+
+    [Fact]
+    public void IssueModelUpdate_ToManyAgents_StoresTheBytesOnce_AndEachAgentGetsThemWithItsCommand()
+    {
+        using var repository = Open();
+        var onnx = Enumerable.Range(0, 200_000).Select(i => (byte)(i * 7)).ToArray();
+        var model = repository.SaveModel(new ModelRecord { Name = "link-load", State = "shipped" }, onnx);
+        var sha = Convert.ToHexString(SHA256.HashData(onnx));
+        var agents = Enumerable.Range(0, 40).Select(i => $"du-{i}").ToList();
+
+        var issued = repository.IssueModelUpdate(agents, new ModelUpdate { Name = "link-load", Version = model.Version, Sha256 = sha, Onnx = ByteString.CopyFrom(onnx) }, "roll out");
+
+        // Stored: 40 references to the version, none with a copy of its 200 kB.
+        Assert.Equal(agents, issued.Select(c => c.AgentId));
+        Assert.All(repository.Commands(null, 100), r => Assert.True(r.Command.Model.Onnx.IsEmpty && r.Command.Model.Version == model.Version));
+
+        // Sent: every agent's command carries the version's bytes, whole.
+        foreach (var agent in agents)
+        {
+            var pending = Assert.Single(repository.PendingCommands(agent, 0));
+            Assert.Equal(sha, Convert.ToHexString(SHA256.HashData(pending.Model.Onnx.Span)));
+        }
+
+        // New bytes for the version (the trainer re-exports when another coordinator took its number) are what goes out.
+        repository.UpdateModel(model, [9, 9, 9]);
+        Assert.Equal([9, 9, 9], repository.PendingCommands("du-0", 0)[0].Model.Onnx.ToByteArray());
+
+        // A version that is not stored goes without bytes: the agent refuses it, saying so.
+        repository.IssueModelUpdate(["du-x"], new ModelUpdate { Name = "link-load", Version = model.Version + 100, Sha256 = sha }, "gone");
+        Assert.True(Assert.Single(repository.PendingCommands("du-x", 0)).Model.Onnx.IsEmpty);
     }
 }
