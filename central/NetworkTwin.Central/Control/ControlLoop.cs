@@ -26,7 +26,7 @@ namespace NetworkTwin.Central.Control;
 /// Every step is in the append-only audit trail. The repository holds all state, so a restarted
 /// coordinator carries on where it stopped.
 /// </summary>
-public sealed partial class ControlLoop(CoordinatorRepository repository, ControlOptions options, CommandSignal signal, ILogger<ControlLoop> logger, TimeProvider time) : BackgroundService
+public sealed partial class ControlLoop(CoordinatorRepository repository, ControlOptions options, CommandSignal signal, Replicas.SingletonLease lease, ILogger<ControlLoop> logger, TimeProvider time) : BackgroundService
 {
     /// <summary>The most link results one pass reads for the lookback (the newest ones).</summary>
     private const int MaxLookbackResults = 50_000;
@@ -95,7 +95,7 @@ public sealed partial class ControlLoop(CoordinatorRepository repository, Contro
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        PeriodicRounds.RunAsync(TimeSpan.FromSeconds(options.EverySeconds), time, RunOnceAsync, ex => Log.Failed(logger, ex.Message, ex), stoppingToken);
+        PeriodicRounds.RunAsync(TimeSpan.FromSeconds(options.EverySeconds), time, lease.Only(RunOnceAsync), ex => Log.Failed(logger, ex.Message, ex), stoppingToken);
 
     private bool Advance(Decision decision)
     {

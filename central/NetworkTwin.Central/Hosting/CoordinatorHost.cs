@@ -84,6 +84,11 @@ public static partial class CoordinatorHost
         builder.Services.AddSingleton(_ => OpenRepository(settings));
         builder.Services.AddSingleton(settings.Topology);
         builder.Services.AddSingleton(TimeProvider.System);
+
+        // The lease first: the singleton loops below run only on the replica that holds it.
+        builder.Services.AddSingleton(settings.Replicas);
+        builder.Services.AddSingleton<Replicas.SingletonLease>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Replicas.SingletonLease>());
         builder.Services.AddSingleton<TopologyService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TopologyService>());
         builder.Services.AddSingleton(settings.Learning);

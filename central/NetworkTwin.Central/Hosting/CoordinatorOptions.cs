@@ -54,6 +54,8 @@ public sealed class CoordinatorOptions
 
     public Limits.LimitOptions Limits { get; set; } = new();
 
+    public Replicas.ReplicaOptions Replicas { get; set; } = new();
+
     /// <summary>Rolling log files (default: "logs" under the data directory) and the console.</summary>
     public NetworkTwin.Hosting.LogSettings Logging { get; set; } = new();
 

@@ -40,6 +40,9 @@ public sealed record CoordinatorSettings
     /// <summary>What one agent and one operator may take (Coordinator:Limits).</summary>
     public Limits.LimitOptions Limits { get; init; } = new();
 
+    /// <summary>The lease on the singleton loops (Coordinator:Replicas).</summary>
+    public Replicas.ReplicaOptions Replicas { get; init; } = new();
+
     /// <summary>Where /metrics, /healthz and /readyz are served (HTTP/1.1); port 0 = not at all.</summary>
     public string MetricsAddress { get; init; } = "127.0.0.1";
 
@@ -182,6 +185,7 @@ public sealed record CoordinatorSettings
         errors.AddRange(options.Control.Validate());
         errors.AddRange(options.Grpc.Validate());
         errors.AddRange(options.Limits.Validate());
+        errors.AddRange(options.Replicas.Validate());
         errors.AddRange(options.Logging.Validate("Coordinator:Logging"));
         errors.AddRange(NetworkTwin.Hosting.Security.ConfigurationSecrets.Problems(configuration));
         errors.AddRange(ShortTokens(options.AgentTokens, "AgentTokens"));
@@ -222,6 +226,7 @@ public sealed record CoordinatorSettings
             Control = options.Control,
             Grpc = options.Grpc,
             Limits = options.Limits,
+            Replicas = options.Replicas,
             MetricsAddress = metrics.Address,
             MetricsPort = metrics.Port,
             Logging = options.Logging,

@@ -21,7 +21,7 @@ namespace NetworkTwin.Central.Learning;
 /// candidate is stored as a version; it is shipped (a model update to every agent it learned from)
 /// only when it beats the shipped model on those windows.
 /// </summary>
-public sealed partial class ModelTrainer(CoordinatorRepository repository, CommandSignal signal, LearningOptions options, ILogger<ModelTrainer> logger, TimeProvider time) : BackgroundService
+public sealed partial class ModelTrainer(CoordinatorRepository repository, CommandSignal signal, LearningOptions options, Replicas.SingletonLease lease, ILogger<ModelTrainer> logger, TimeProvider time) : BackgroundService
 {
     public const string ModelName = "link-load";
 
@@ -234,7 +234,7 @@ public sealed partial class ModelTrainer(CoordinatorRepository repository, Comma
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        PeriodicRounds.RunAsync(TimeSpan.FromMinutes(options.EveryMinutes), time, TrainAsync, ex => Log.Failed(logger, ex.Message, ex), stoppingToken);
+        PeriodicRounds.RunAsync(TimeSpan.FromMinutes(options.EveryMinutes), time, lease.Only(TrainAsync), ex => Log.Failed(logger, ex.Message, ex), stoppingToken);
 
     private static partial class Log
     {

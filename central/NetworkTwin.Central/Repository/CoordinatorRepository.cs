@@ -26,8 +26,6 @@ public abstract class CoordinatorRepository : IDisposable
     /// The schema migrations, applied in order, each once; every dialect fills in its types for
     /// <c>{int64}</c>, <c>{bytes}</c> and <c>{identity}</c> (an auto-numbered primary key).
     /// </summary>
-    private readonly Dictionary<long, ByteString> _modelBytes = [];
-
     private static readonly string[] GenericMigrations =
     [
         // 1: agents and their results, keyed by (agent id, sequence).
@@ -138,7 +136,17 @@ public abstract class CoordinatorRepository : IDisposable
         """
         ALTER TABLE results ADD COLUMN trace_parent TEXT;
         """,
+
+        // 10: leases: which coordinator replica runs the singleton loops, until when (the database's clock).
+        """
+        CREATE TABLE leases (
+            name TEXT PRIMARY KEY,
+            holder TEXT NOT NULL,
+            expires_unix_ms {int64} NOT NULL);
+        """,
     ];
+
+    private readonly Dictionary<long, ByteString> _modelBytes = [];
 
     public int SchemaVersion => Run(c => Convert.ToInt32(Scalar(c, null, "SELECT version FROM schema_version"), CultureInfo.InvariantCulture));
 
@@ -148,6 +156,9 @@ public abstract class CoordinatorRepository : IDisposable
     /// <summary>Inserts the results that are not stored yet; returns how many were new.</summary>
     /// <param name="traceParent">Kept with the link results (null: not traced).</param>
     protected abstract int InsertResults(DbConnection connection, DbTransaction transaction, string agentId, IReadOnlyList<Result> results, string now, string? traceParent);
+
+    /// <summary>The database's own clock in Unix milliseconds, as SQL: every replica reads one clock for leases.</summary>
+    protected abstract string NowUnixMsSql { get; }
 
     /// <summary>Taken inside the migration transaction so that two coordinators starting together migrate once (null: not needed).</summary>
     protected virtual string? MigrationLock => null;
@@ -639,6 +650,42 @@ public abstract class CoordinatorRepository : IDisposable
 
     /// <summary>How many commands wait for their agent's acknowledgement.</summary>
     public long PendingCommandCount() => Run(connection => Convert.ToInt64(Scalar(connection, null, "SELECT COUNT(*) FROM commands WHERE state = 'pending'"), CultureInfo.InvariantCulture));
+
+    /// <summary>
+    /// Takes or renews the lease <paramref name="name"/> for <paramref name="holder"/> until <paramref name="ttl"/> from
+    /// now on the database's clock: granted when it is free, expired or already the holder's, or in any case with
+    /// <paramref name="takeOver"/>. Returns the holder after the attempt (the caller holds it when that is itself). One
+    /// statement, so two replicas cannot both win.
+    /// </summary>
+    public string TryHoldLease(string name, string holder, TimeSpan ttl, bool takeOver = false) => Run(connection =>
+    {
+        Execute(
+            connection,
+            null,
+            $"""
+            INSERT INTO leases (name, holder, expires_unix_ms) VALUES (@name, @holder, {NowUnixMsSql} + @ttl)
+            ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_unix_ms = excluded.expires_unix_ms
+            WHERE @takeOver = 1 OR leases.holder = excluded.holder OR leases.expires_unix_ms < {NowUnixMsSql}
+            """,
+            ("name", name),
+            ("holder", holder),
+            ("ttl", (long)ttl.TotalMilliseconds),
+            ("takeOver", takeOver ? 1 : 0));
+        return (string)Scalar(connection, null, "SELECT holder FROM leases WHERE name = @name", ("name", name))!;
+    });
+
+    /// <summary>Who holds the lease and for how many more milliseconds (negative: expired), or null when nobody has taken it.</summary>
+    public (string Holder, long RemainingMs)? LeaseHolder(string name) => Query(
+        $"SELECT holder, expires_unix_ms - {NowUnixMsSql} FROM leases WHERE name = @name",
+        reader => (reader.GetString(0), Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture)),
+        ("name", name)).Cast<(string, long)?>().FirstOrDefault();
+
+    /// <summary>Whether several coordinators can share this repository as replicas (PostgreSQL), or it is one node's own (SQLite).</summary>
+    public virtual bool SharedByReplicas => false;
+
+    /// <summary>Gives the lease up (a replica stopping cleanly), so another takes it at its next renewal instead of at expiry.</summary>
+    public void ReleaseLease(string name, string holder) =>
+        Run(connection => Execute(connection, null, "DELETE FROM leases WHERE name = @name AND holder = @holder", ("name", name), ("holder", holder)));
 
     /// <summary>Commands with their state, newest first, optionally for one agent.</summary>
     public IReadOnlyList<CommandRecord> Commands(string? agentId, int limit) => Query(

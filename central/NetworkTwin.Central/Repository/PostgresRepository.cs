@@ -44,6 +44,10 @@ public sealed class PostgresRepository : CoordinatorRepository
     /// <summary>A transaction-scoped advisory lock: a second coordinator waits for the first one's migration.</summary>
     protected override string? MigrationLock => "SELECT pg_advisory_xact_lock(7070)";
 
+    public override bool SharedByReplicas => true;
+
+    protected override string NowUnixMsSql => "(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::bigint";
+
     protected override T Run<T>(Func<DbConnection, T> work)
     {
         using var connection = _source.OpenConnection();

@@ -45,6 +45,8 @@ public sealed class SqliteRepository : CoordinatorRepository
             """,
     });
 
+    protected override string NowUnixMsSql => "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
+
     protected override T Run<T>(Func<DbConnection, T> work)
     {
         lock (_gate)

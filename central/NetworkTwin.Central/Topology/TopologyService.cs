@@ -12,7 +12,7 @@ namespace NetworkTwin.Central.Topology;
 /// <see cref="TopologyOptions.EverySeconds"/> (and on an operator's request), stores a new
 /// version only when the membership changed, and derives the per-link capacity view.
 /// </summary>
-public sealed partial class TopologyService(CoordinatorRepository repository, TopologyOptions options, ILogger<TopologyService> logger, TimeProvider time) : BackgroundService
+public sealed partial class TopologyService(CoordinatorRepository repository, TopologyOptions options, Replicas.SingletonLease lease, ILogger<TopologyService> logger, TimeProvider time) : BackgroundService
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
@@ -63,7 +63,7 @@ public sealed partial class TopologyService(CoordinatorRepository repository, To
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        PeriodicRounds.RunAsync(TimeSpan.FromSeconds(options.EverySeconds), time, RefreshAsync, ex => Log.Failed(logger, ex.Message, ex), stoppingToken);
+        PeriodicRounds.RunAsync(TimeSpan.FromSeconds(options.EverySeconds), time, lease.Only(RefreshAsync), ex => Log.Failed(logger, ex.Message, ex), stoppingToken);
 
     public override void Dispose()
     {

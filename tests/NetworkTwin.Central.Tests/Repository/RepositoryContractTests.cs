@@ -273,4 +273,28 @@ public abstract class RepositoryContractTests
         repository.IssueModelUpdate(["du-x"], new ModelUpdate { Name = "link-load", Version = model.Version + 100, Sha256 = sha }, "gone");
         Assert.True(Assert.Single(repository.PendingCommands("du-x", 0)).Model.Onnx.IsEmpty);
     }
+
+    [Fact]
+    public void TryHoldLease_OneHolderAtATime_UntilItExpiresOrIsGivenUp()
+    {
+        using var repository = Open();
+        var ttl = TimeSpan.FromMilliseconds(600);
+
+        Assert.Null(repository.LeaseHolder("loops"));
+        Assert.Equal("a", repository.TryHoldLease("loops", "a", ttl));
+        Assert.Equal("a", repository.TryHoldLease("loops", "b", ttl));   // b waits while a's lease runs
+        Assert.Equal("a", repository.TryHoldLease("loops", "a", ttl));   // a renews
+        Assert.True(repository.LeaseHolder("loops")!.Value.RemainingMs > 0);
+
+        Thread.Sleep(900);
+        Assert.True(repository.LeaseHolder("loops")!.Value.RemainingMs < 0);
+        Assert.Equal("b", repository.TryHoldLease("loops", "b", ttl));   // a stopped renewing: b takes over
+        Assert.Equal("b", repository.TryHoldLease("loops", "a", ttl));
+
+        repository.ReleaseLease("loops", "a");                         // not a's to give up
+        Assert.Equal("b", repository.LeaseHolder("loops")!.Value.Holder);
+        repository.ReleaseLease("loops", "b");
+        Assert.Equal("a", repository.TryHoldLease("loops", "a", ttl));   // given up: the next one takes it at once
+        Assert.Equal("c", repository.TryHoldLease("loops", "c", ttl, takeOver: true));
+    }
 }
