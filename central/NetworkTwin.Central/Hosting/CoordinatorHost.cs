@@ -93,6 +93,7 @@ public static partial class CoordinatorHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TopologyService>());
         builder.Services.AddSingleton(settings.Learning);
         builder.Services.AddSingleton<CommandSignal>();
+        builder.Services.AddHostedService<CommandNotifications>();
         builder.Services.AddSingleton<Learning.ModelTrainer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Learning.ModelTrainer>());
         builder.Services.AddSingleton(settings.Control);

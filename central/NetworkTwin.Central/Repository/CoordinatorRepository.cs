@@ -337,17 +337,41 @@ public abstract class CoordinatorRepository : IDisposable
         "SELECT payload FROM topology_maps ORDER BY version DESC LIMIT 1",
         reader => TopologyMap.Parser.ParseFrom((byte[])reader.GetValue(0))).FirstOrDefault();
 
-    /// <summary>Records a command for an agent as pending; returns it with its id and issue time.</summary>
+    /// <summary>
+    /// Records a command for an agent as pending and announces it to the other coordinators sharing the repository (so
+    /// the one the agent's downlink is on sends it at once); returns it with its id and issue time.
+    /// </summary>
     public Command IssueCommand(Command command)
     {
+        ArgumentNullException.ThrowIfNull(command);
         var issued = command.Clone();
         issued.IssuedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        return InsertNumbered(
+        var stored = InsertNumbered(
             issued,
             "commands",
             "command_id",
             [("agent_id", issued.AgentId), ("kind", issued.BodyCase.ToString()), ("issued_at", Now()), ("state", "pending"), ("detail", string.Empty)],
             (c, id) => c.CommandId = id);
+        AnnounceCommand(stored.AgentId);
+        return stored;
+    }
+
+    /// <summary>Tells the coordinators listening (<see cref="ListenForCommandsAsync"/>) that the agent has a new command; nothing where the repository is one node's.</summary>
+    protected virtual void AnnounceCommand(string agentId)
+    {
+    }
+
+    /// <summary>
+    /// Calls <paramref name="agentHasCommands"/> with the agent of every command issued on any coordinator sharing the
+    /// repository, until cancelled or the connection fails (the caller listens again); <paramref name="listening"/> is
+    /// called once the subscription is in place. Where the repository is one node's there is nothing to hear: it
+    /// waits for the cancellation.
+    /// </summary>
+    public virtual async Task ListenForCommandsAsync(Action<string> agentHasCommands, Action listening, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(listening);
+        listening();
+        await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

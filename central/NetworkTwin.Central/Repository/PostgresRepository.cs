@@ -46,6 +46,34 @@ public sealed class PostgresRepository : CoordinatorRepository
 
     public override bool SharedByReplicas => true;
 
+    /// <summary>The PostgreSQL channel that carries the agent id of each command issued.</summary>
+    internal const string CommandChannel = "networktwin_commands";
+
+    protected override void AnnounceCommand(string agentId) =>
+        Run(connection => Execute(connection, null, $"SELECT pg_notify('{CommandChannel}', @agent)", ("agent", agentId)));
+
+    public override async Task ListenForCommandsAsync(Action<string> agentHasCommands, Action listening, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(agentHasCommands);
+        ArgumentNullException.ThrowIfNull(listening);
+        var connection = await _source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            connection.Notification += (_, e) => agentHasCommands(e.Payload);
+            var listen = new NpgsqlCommand($"LISTEN {CommandChannel}", connection);
+            await using (listen.ConfigureAwait(false))
+            {
+                await listen.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            listening();
+            while (true)
+            {
+                await connection.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
     protected override string NowUnixMsSql => "(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::bigint";
 
     protected override T Run<T>(Func<DbConnection, T> work)

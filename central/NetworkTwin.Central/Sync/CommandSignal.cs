@@ -2,7 +2,11 @@ using System.Collections.Concurrent;
 
 namespace NetworkTwin.Central.Sync;
 
-/// <summary>Wakes an agent's downlink as soon as a command is issued for it (the downlink also polls, as a fallback).</summary>
+/// <summary>
+/// Wakes an agent's downlink as soon as a command is issued for it, here or (through the repository's notifications)
+/// on another coordinator; the downlink also polls, as a fallback. A notification that comes while the downlink is
+/// busy is kept, so its next wait returns at once rather than missing it.
+/// </summary>
 public sealed class CommandSignal
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _waiting = new(StringComparer.Ordinal);
@@ -22,9 +26,13 @@ public sealed class CommandSignal
         _waiting.TryRemove(KeyValuePair.Create(agentId, signal));
     }
 
-    public void Notify(string agentId)
+    public void Notify(string agentId) =>
+        _waiting.GetOrAdd(agentId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+
+    /// <summary>Wakes every downlink waiting here (after notifications may have been missed: they read their pending commands again).</summary>
+    public void NotifyAll()
     {
-        if (_waiting.TryRemove(agentId, out var signal))
+        foreach (var signal in _waiting.Values)
         {
             signal.TrySetResult();
         }
