@@ -37,8 +37,11 @@ public sealed class AgentOptions
 
     public sealed class CoordinatorOptions
     {
-        /// <summary>The coordinator's gRPC address (http://host:port); empty = results stay in the outbox.</summary>
+        /// <summary>The coordinator's gRPC address (http://host:port), or several separated by commas (replicas, or a load balancer and replicas behind it): the agent uses the first that answers and moves to the next when one fails. Empty = results stay in the outbox.</summary>
         public string Address { get; set; } = string.Empty;
+
+        /// <summary>The addresses of <see cref="Address"/>, in order.</summary>
+        public IReadOnlyList<string> Addresses => [.. Address.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
 
         /// <summary>This agent's id at the coordinator; empty = Site@host name.</summary>
 

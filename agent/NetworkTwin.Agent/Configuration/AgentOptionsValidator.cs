@@ -79,10 +79,12 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
         }
 
         var coordinator = options.Coordinator;
-        if (!string.IsNullOrWhiteSpace(coordinator.Address)
-            && (!Uri.TryCreate(coordinator.Address, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+        foreach (var address in coordinator.Addresses)
         {
-            errors.Add($"Agent:Coordinator:Address must be an http:// or https:// URL (got \"{coordinator.Address}\").");
+            if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            {
+                errors.Add($"Agent:Coordinator:Address must be an http:// or https:// URL, or several separated by commas (got \"{address}\"{(coordinator.Addresses.Count > 1 ? $" in \"{coordinator.Address}\"" : string.Empty)}).");
+            }
         }
 
         if (!string.IsNullOrWhiteSpace(coordinator.CaFile) && !File.Exists(coordinator.CaFile))

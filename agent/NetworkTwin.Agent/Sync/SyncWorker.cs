@@ -29,38 +29,44 @@ internal sealed partial class SyncWorker(IOptions<AgentOptions> options, ResultO
     private long _acknowledged;
     private bool _connected;
     private string? _lastError;
+    private string? _address;
 
+    /// <summary>The coordinator this agent is connected to, or tries next, and how it goes.</summary>
     public CoordinatorStatus? Status()
     {
         var c = options.Value.Coordinator;
-        return string.IsNullOrWhiteSpace(c.Address) ? null : new CoordinatorStatus(c.Address, Volatile.Read(ref _connected), Interlocked.Read(ref _sent), Interlocked.Read(ref _acknowledged), Volatile.Read(ref _lastError));
+        return c.Addresses.Count == 0 ? null : new CoordinatorStatus(Volatile.Read(ref _address) ?? c.Addresses[0], Volatile.Read(ref _connected), Interlocked.Read(ref _sent), Interlocked.Read(ref _acknowledged), Volatile.Read(ref _lastError));
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value.Coordinator;
-        if (string.IsNullOrWhiteSpace(settings.Address))
+        var addresses = settings.Addresses;
+        if (addresses.Count == 0)
         {
             return;
         }
 
         var agentId = options.Value.AgentId;
         var failures = 0;
-        while (!stoppingToken.IsCancellationRequested)
+        for (var attempt = 0; !stoppingToken.IsCancellationRequested; attempt++)
         {
-            var channel = Open(settings, out var certificate, out var tlsProblem);
+            // With several addresses, each failure moves on to the next: a replica that is down is left for one that is up.
+            var address = addresses[attempt % addresses.Count];
+            Volatile.Write(ref _address, address);
+            var channel = Open(settings, address, out var certificate, out var tlsProblem);
             if (channel is null)
             {
                 // The TLS files are read again on every connection, so a renewal is picked up; one caught half written
                 // (or broken) is an outage with its reason, retried, not the end of the agent.
                 failures++;
-                Failed($"the TLS files (Agent:Coordinator:CaFile, ClientCertificateFile, ClientKeyFile) do not load: {tlsProblem}", failures, settings.Address);
+                Failed($"the TLS files (Agent:Coordinator:CaFile, ClientCertificateFile, ClientKeyFile) do not load: {tlsProblem}", failures, address);
             }
             else
             {
                 try
                 {
-                    await RunAsync(channel, agentId, settings.BatchSize, stoppingToken).ConfigureAwait(false);
+                    await RunAsync(channel, address, agentId, settings.BatchSize, stoppingToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
@@ -70,7 +76,7 @@ internal sealed partial class SyncWorker(IOptions<AgentOptions> options, ResultO
                 {
                     // A connection that was up ends an outage: this failure starts a new one, logged, with a short back-off.
                     failures = Volatile.Read(ref _connected) ? 1 : failures + 1;
-                    Failed(reason, failures, settings.Address);
+                    Failed(reason, failures, address);
                 }
                 finally
                 {
@@ -116,7 +122,7 @@ internal sealed partial class SyncWorker(IOptions<AgentOptions> options, ResultO
     }
 
     /// <summary>A channel with the TLS files as they are now, or null and why they do not load.</summary>
-    private static GrpcChannel? Open(AgentOptions.CoordinatorOptions settings, out X509Certificate2? certificate, out string? problem)
+    private static GrpcChannel? Open(AgentOptions.CoordinatorOptions settings, string address, out X509Certificate2? certificate, out string? problem)
     {
         certificate = null;
         try
@@ -127,7 +133,7 @@ internal sealed partial class SyncWorker(IOptions<AgentOptions> options, ResultO
             problem = null;
             return CoordinatorChannel.Create(new CoordinatorChannelSettings
             {
-                Address = new Uri(settings.Address),
+                Address = new Uri(address),
                 CaFile = string.IsNullOrWhiteSpace(settings.CaFile) ? null : settings.CaFile,
                 ClientCertificate = certificate,
             });
@@ -141,7 +147,7 @@ internal sealed partial class SyncWorker(IOptions<AgentOptions> options, ResultO
         }
     }
 
-    private async Task RunAsync(GrpcChannel channel, string agentId, int batchSize, CancellationToken stoppingToken)
+    private async Task RunAsync(GrpcChannel channel, string address, string agentId, int batchSize, CancellationToken stoppingToken)
     {
         var client = new AgentSync.AgentSyncClient(channel);
         var registration = new RegisterRequest { AgentId = agentId, Site = options.Value.Site, Version = NetworkTwin.Hosting.ProductVersion.Text };
@@ -153,7 +159,7 @@ internal sealed partial class SyncWorker(IOptions<AgentOptions> options, ResultO
         outbox.AcknowledgeThrough(reply.LastSequenceStored);
         Volatile.Write(ref _connected, true);
         Volatile.Write(ref _lastError, null);
-        Log.Connected(logger, options.Value.Coordinator.Address, agentId, reply.LastSequenceStored, outbox.Counts().Pending);
+        Log.Connected(logger, address, agentId, reply.LastSequenceStored, outbox.Counts().Pending);
 
         // Either stream failing ends both; the outer loop reconnects.
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);

@@ -13,6 +13,20 @@ public class AgentOptionsValidatorTests
     }
 
     [Fact]
+    public void Validate_SeveralCoordinatorAddresses_EachIsChecked_TheBadOneNamed()
+    {
+        var good = new AgentOptions();
+        good.Coordinator.Address = "http://10.0.0.5:7070, https://central-b.example:7070";
+        var bad = new AgentOptions();
+        bad.Coordinator.Address = "http://10.0.0.5:7070,central-b:7070";
+
+        Assert.True(new AgentOptionsValidator().Validate(null, good).Succeeded);
+        Assert.Equal(["http://10.0.0.5:7070", "https://central-b.example:7070"], good.Coordinator.Addresses);
+        var failure = Assert.Single(new AgentOptionsValidator().Validate(null, bad).Failures!);
+        Assert.Equal("Agent:Coordinator:Address must be an http:// or https:// URL, or several separated by commas (got \"central-b:7070\" in \"http://10.0.0.5:7070,central-b:7070\").", failure);
+    }
+
+    [Fact]
     public void Validate_BadValues_EachFailureNamesItsKey()
     {
         var options = new AgentOptions { Site = "bad site" };

@@ -34,12 +34,12 @@ public sealed class StoreAndForwardTests : IDisposable
         Directory.Delete(_dir, recursive: true);
     }
 
-    private WebApplication Coordinator(int port, string? token = null)
+    private WebApplication Coordinator(int port, string? token = null, string data = "central")
     {
         var settings = new Dictionary<string, string?>
         {
             ["Coordinator:Port"] = port.ToString(CultureInfo.InvariantCulture),
-            ["Coordinator:DataDirectory"] = Path.Combine(_dir, "central"),
+            ["Coordinator:DataDirectory"] = Path.Combine(_dir, data),
             ["Logging:LogLevel:Default"] = "Warning",
         };
         if (token is not null)
@@ -129,6 +129,48 @@ public sealed class StoreAndForwardTests : IDisposable
         Assert.Equal(Enumerable.Range(1, (int)last).Select(i => (long)i), stored);
         Assert.True(last >= final.Outbox!.LastSequence - 0, "everything the agent numbered up to the final status is stored");
         Assert.Equal(0, final.Outbox.Dropped);
+    }
+
+    [Fact]
+    public async Task SeveralCoordinatorAddresses_FirstDown_AgentUsesTheNext_AndFailsOverWhenItsCoordinatorStops()
+    {
+        var (first, second) = (LoopbackPort.Free(), LoopbackPort.Free());
+        await using var b = Coordinator(second, data: "b");
+        await b.StartAsync();
+        using var agent = AgentHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Agent:Site"] = "failover",
+            ["Agent:DataDirectory"] = Path.Combine(_dir, "agent"),
+            ["Agent:Ingest:MqttEnabled"] = "false",
+            ["Agent:Ingest:TailDirectory"] = _dir,
+            ["Agent:Coordinator:Address"] = $"http://127.0.0.1:{first}, http://127.0.0.1:{second}",
+            ["Agent:Coordinator:AgentId"] = "agent-1",
+            ["Agent:Coordinator:ReconnectMinSeconds"] = "0.2",
+            ["Agent:Coordinator:ReconnectMaxSeconds"] = "1",
+            ["Agent:Logging:ConsoleLevel"] = "None",
+        }));
+        await agent.StartAsync();
+
+        // The first address answers nothing: the agent moves on to the second and registers there.
+        var onSecond = await Status(s => s.Coordinator is { Connected: true }, "agent connected to the second address");
+        Assert.Equal($"http://127.0.0.1:{second}", onSecond.Coordinator!.Address);
+        Assert.Single(b.Services.GetRequiredService<CoordinatorRepository>().Agents());
+
+        // The first coordinator comes up and the second stops: the agent goes over to the first.
+        await using var a = Coordinator(first, data: "a");
+        await a.StartAsync();
+        await b.StopAsync();
+        var onFirst = await Status(s => s.Coordinator is { Connected: true, Address: var address } && address.EndsWith($":{first}", StringComparison.Ordinal), "agent failed over to the first address");
+        Assert.True(onFirst.Coordinator!.Connected);
+        Assert.Single(a.Services.GetRequiredService<CoordinatorRepository>().Agents());
+        await agent.StopAsync();
+        agent.Dispose();
+
+        var log = string.Join("\n", Directory.GetFiles(Path.Combine(_dir, "agent", "logs")).Select(File.ReadAllText));
+        Assert.Contains($"Cannot reach the coordinator http://127.0.0.1:{first}", log, StringComparison.Ordinal);
+        Assert.Contains($"Connected to the coordinator http://127.0.0.1:{second}", log, StringComparison.Ordinal);
+        Assert.Contains($"Connected to the coordinator http://127.0.0.1:{first}", log, StringComparison.Ordinal);
+        await a.StopAsync();
     }
 
     [Fact]
