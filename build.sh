@@ -76,6 +76,17 @@ ensure_node() {
   fi
 }
 
+# Debian's HAProxy: the replica tests put two coordinators behind it in TCP mode, as production does.
+ensure_haproxy() {
+  if [ ! -x /usr/sbin/haproxy ] && ! command -v haproxy >/dev/null 2>&1; then
+    local sudo=""
+    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+    echo "installing haproxy (Debian package, for the replica tests)..."
+    $sudo apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends haproxy >/dev/null
+  fi
+}
+
 # Debian's prometheus package for promtool: the tests lint both services' /metrics pages and the alert rules with it.
 ensure_promtool() { ensure_command promtool prometheus "for promtool"; }
 
@@ -145,6 +156,7 @@ case "$command" in
     ensure_promtool
     ensure_onnx_testdata
     ensure_ns3_programs
+    ensure_haproxy
     build
     log="$(mktemp)"
     status=0

@@ -24,7 +24,7 @@ namespace NetworkTwin.Central.Tests.Sync;
 /// the agent produces reaches the coordinator's repository exactly once, also when the
 /// coordinator is down for a while in the middle.
 /// </summary>
-public sealed class StoreAndForwardTests : IDisposable
+public sealed class StoreAndForwardTests(NetworkTwin.Central.Tests.Repository.PostgresClusterFixture postgres) : IClassFixture<NetworkTwin.Central.Tests.Repository.PostgresClusterFixture>, IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("nt-sync-").FullName;
 
@@ -34,14 +34,21 @@ public sealed class StoreAndForwardTests : IDisposable
         Directory.Delete(_dir, recursive: true);
     }
 
-    private WebApplication Coordinator(int port, string? token = null, string data = "central")
+    private WebApplication Coordinator(int port, string? token = null, string data = "central", string? postgresDatabase = null)
     {
         var settings = new Dictionary<string, string?>
         {
             ["Coordinator:Port"] = port.ToString(CultureInfo.InvariantCulture),
             ["Coordinator:DataDirectory"] = Path.Combine(_dir, data),
+            ["Coordinator:Metrics:Port"] = "0",
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        if (postgresDatabase is not null)
+        {
+            settings["Coordinator:Repository:Provider"] = "postgresql";
+            settings["Coordinator:Repository:ConnectionString"] = postgresDatabase;
+        }
+
         if (token is not null)
         {
             settings["Coordinator:AgentTokens:agent-1"] = token;
@@ -129,6 +136,55 @@ public sealed class StoreAndForwardTests : IDisposable
         Assert.Equal(Enumerable.Range(1, (int)last).Select(i => (long)i), stored);
         Assert.True(last >= final.Outbox!.LastSequence - 0, "everything the agent numbered up to the final status is stored");
         Assert.Equal(0, final.Outbox.Dropped);
+    }
+
+    [Fact]
+    public async Task ReplicasBehindHaproxy_TheAgentsReplicaStops_ItGoesOnThroughTheOther_AndEveryResultIsStoredOnce()
+    {
+        var scenario = FronthaulScenarioGenerator.Generate(new ScenarioSpec { Cells = 8, Links = 2, CellsPerRu = 2, DurationSeconds = 6, Seed = 9 });
+        var capture = Path.Combine(_dir, "capture");
+        await ScenarioWriter.WriteAsync(scenario, capture, null, default);
+        var source = await ReplaySource.LoadAsync(capture, null, default);
+        await using var broker = await MosquittoBroker.StartAsync();
+        var database = postgres.NewDatabase();
+        var (portA, portB) = (LoopbackPort.Free(), LoopbackPort.Free());
+
+        // Replica a alone at first: the balancer's check finds b down, so the agent's connection goes to a.
+        await using var a = Coordinator(portA, data: "a", postgresDatabase: database);
+        await a.StartAsync();
+        await using var balancer = await HaproxyBalancer.StartAsync([portA, portB]);
+        using var agent = AgentHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Mqtt:Port"] = broker.Port.ToString(CultureInfo.InvariantCulture),
+            ["Agent:Site"] = "sync",
+            ["Agent:DataDirectory"] = Path.Combine(_dir, "agent"),
+            ["Agent:Window:EvaluateEverySeconds"] = "0.5",
+            ["Agent:Coordinator:Address"] = $"http://127.0.0.1:{balancer.Port}",
+            ["Agent:Coordinator:AgentId"] = "agent-1",
+            ["Agent:Coordinator:ReconnectMinSeconds"] = "0.2",
+            ["Agent:Coordinator:ReconnectMaxSeconds"] = "1",
+            ["Agent:Logging:ConsoleLevel"] = "None",
+        }));
+        await agent.StartAsync();
+        await using var publisher = new MqttClient(new MqttClientOptions { Port = broker.Port, ClientId = "lb-replayer", CleanSession = true });
+        publisher.Start();
+        await Status(s => s.Broker is { Connected: true } && s.Coordinator is { Connected: true }, "agent connected to the broker and, through the balancer, to replica a");
+        await TelemetryReplayer.RunAsync(source, publisher, new ReplayOptions { Site = "sync", Speed = 0, Binary = true }, null, default);
+        var before = await Status(s => s.Outbox!.LastSequence >= 20 && s.Outbox.Pending == 0, "first results stored through replica a");
+
+        // Replica b comes up and a stops: the agent's connection breaks, and its reconnect through the same address lands on b.
+        await using var b = Coordinator(portB, data: "b", postgresDatabase: database);
+        await b.StartAsync();
+        await a.StopAsync();
+        await TelemetryReplayer.RunAsync(source, publisher, new ReplayOptions { Site = "sync", Speed = 0, Binary = true }, null, default);
+        var after = await Status(s => s.Coordinator is { Connected: true } && s.Outbox!.Pending == 0 && s.Outbox.LastSequence > before.Outbox!.LastSequence + 10, "later results stored through replica b");
+        await agent.StopAsync();
+
+        var stored = b.Services.GetRequiredService<CoordinatorRepository>().Sequences("agent-1");
+        Assert.Equal(Enumerable.Range(1, (int)stored[^1]).Select(i => (long)i), stored);
+        Assert.True(stored[^1] >= after.Outbox!.LastSequence, "everything the agent numbered is stored, once");
+        Assert.Equal(0, after.Outbox.Dropped);
+        await b.StopAsync();
     }
 
     [Fact]
