@@ -109,6 +109,9 @@ public static class SyncBench
             {
                 table.AddRow(provider, "server", store.Description + " (throw-away cluster, fsync off)", "-");
             }
+
+            // Stopped before it is disposed: its loops end as in a shutdown, not as failures.
+            await coordinator.StopAsync(CancellationToken.None).ConfigureAwait(false);
         }
         finally
         {
