@@ -48,17 +48,25 @@ public sealed class ReplicaTests(PostgresClusterFixture postgres) : IClassFixtur
 
     private static SingletonLease Lease(WebApplication replica) => replica.Services.GetRequiredService<SingletonLease>();
 
-    [Fact]
-    public async Task TwoReplicasOnPostgres_OneHoldsTheLease_TheOtherTakesOverWhenItStops()
+    /// <summary>Two replicas on a fresh database, started one after the other: the first holds the lease, the second has tried it.</summary>
+    private async Task<(WebApplication First, WebApplication Second)> StartPairAsync()
     {
         var database = postgres.NewDatabase();
-        await using var first = Replica("a", "postgresql", database);
-        await using var second = Replica("b", "postgresql", database);
+        var first = Replica("a", "postgresql", database);
+        var second = Replica("b", "postgresql", database);
         await first.StartAsync();
         await Poll.UntilAsync(() => Lease(first).IsHeld, "the first replica holds the lease");
         await second.StartAsync();
-
         await Poll.UntilAsync(() => Lease(second).LastSeenHolder is not null, "the second replica tried the lease");
+        return (first, second);
+    }
+
+    [Fact]
+    public async Task TwoReplicasOnPostgres_OneHoldsTheLease_TheOtherTakesOverWhenItStops()
+    {
+        var (first, second) = await StartPairAsync();
+        await using var a = first;
+        await using var b = second;
         Assert.True(Lease(first).IsHeld);
         Assert.False(Lease(second).IsHeld);
         Assert.Equal(Lease(first).Holder, Lease(second).LastSeenHolder);
@@ -74,13 +82,9 @@ public sealed class ReplicaTests(PostgresClusterFixture postgres) : IClassFixtur
     [Fact]
     public async Task TwoReplicasOnPostgres_HolderThatDies_IsReplacedOnceItsLeaseExpires()
     {
-        var database = postgres.NewDatabase();
-        await using var first = Replica("a", "postgresql", database);
-        await using var second = Replica("b", "postgresql", database);
-        await first.StartAsync();
-        await Poll.UntilAsync(() => Lease(first).IsHeld, "the first replica holds the lease");
-        await second.StartAsync();
-        await Poll.UntilAsync(() => Lease(second).LastSeenHolder is not null, "the second replica tried the lease");
+        var (first, second) = await StartPairAsync();
+        await using var a = first;
+        await using var b = second;
 
         // A holder that dies does not give the lease up: its renewals just stop. Here a third replica takes the lease and
         // dies at once; both live ones must wait for it to expire (6 s here, LeaseSeconds 20 by default), then one takes over.
