@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NetworkTwin.Central.Repository;
@@ -129,8 +128,8 @@ public sealed partial class SingletonLease(CoordinatorRepository repository, Rep
             }
             catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or ObjectDisposedException)
             {
-                // It expires on its own.
-                Debug.WriteLine(ex.Message);
+                // Not given up: it expires on its own, and another coordinator takes it then.
+                Log.CannotRelease(logger, ex.Message);
             }
         }
     }
@@ -148,6 +147,9 @@ public sealed partial class SingletonLease(CoordinatorRepository repository, Rep
 
         [LoggerMessage(EventId = 7054, Level = LogLevel.Warning, Message = "Another coordinator ({Other}) was running the singleton loops on {Repository} until now; this one takes them over. SQLite is one node's repository: coordinator replicas need PostgreSQL (Coordinator:Repository:Provider=postgresql)")]
         public static partial void NotReplicas(ILogger logger, string other, string repository);
+
+        [LoggerMessage(EventId = 7057, Level = LogLevel.Information, Message = "Could not give the lease on the singleton loops up as this coordinator stops ({Reason}); another takes it when it expires")]
+        public static partial void CannotRelease(ILogger logger, string reason);
 
         [LoggerMessage(EventId = 7053, Level = LogLevel.Information, Message = "This coordinator ({Holder}) gave the lease on the singleton loops up as it stops")]
         public static partial void Released(ILogger logger, string holder);

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
 using NetworkTwin.Analytics.Graphs;
 using NetworkTwin.Analytics.WhatIfs;
@@ -8,6 +7,7 @@ using NetworkTwin.Console.Cli;
 using NetworkTwin.Console.Lab.Fronthaul;
 using NetworkTwin.Console.Lab.Scenario;
 using Spectre.Console;
+using static System.FormattableString;
 
 namespace NetworkTwin.Console.Lab.Validation;
 
@@ -182,6 +182,4 @@ public static class ValidateBackboneCommand
             Invariant($"ns-3 {(ns3.OfferedBytes - ns3.DeliveredBytes - ns3.UnroutedBytes) * 8 / ns3.Seconds / 1e9:0.000} Gbit/s ({1 - ((double)(ns3.DeliveredBytes + ns3.UnroutedBytes) / Math.Max(1, ns3.OfferedBytes)):0.000%} of the offered packets, end to end). ") +
             Invariant($"Wall time: ns-3 {ns3.WallSeconds:0.00} s, the twin {twinMs:0.0} ms (its whole what-if choice)."));
     }
-
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
