@@ -528,17 +528,15 @@ public abstract class CoordinatorRepository : IDisposable
             }
         }
 
-        UpdateModelRow(record, onnx);
+        Run(connection => Execute(
+            connection,
+            null,
+            "UPDATE models SET state = @state, payload = @payload, onnx = COALESCE(@onnx, onnx) WHERE version = @version",
+            ("state", record.State),
+            ("payload", record.ToByteArray()),
+            ("onnx", onnx),
+            ("version", record.Version)));
     }
-
-    private void UpdateModelRow(ModelRecord record, byte[]? onnx) => Run(connection => Execute(
-        connection,
-        null,
-        "UPDATE models SET state = @state, payload = @payload, onnx = COALESCE(@onnx, onnx) WHERE version = @version",
-        ("state", record.State),
-        ("payload", record.ToByteArray()),
-        ("onnx", onnx),
-        ("version", record.Version)));
 
     /// <summary>Trained models, newest first.</summary>
     public IReadOnlyList<ModelRecord> Models(int limit) => Query(
