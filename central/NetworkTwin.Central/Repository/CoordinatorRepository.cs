@@ -144,6 +144,29 @@ public abstract class CoordinatorRepository : IDisposable
             holder TEXT NOT NULL,
             expires_unix_ms {int64} NOT NULL);
         """,
+
+        // 11: the newest result of each (agent, kind, link or cell), kept as results are stored, so that the current links,
+        // cells and forecasts are read in O(links) rather than found among all results; the indexes that found them go,
+        // which every insert paid for. Forecasts carry their link only in the payload: theirs fill in as agents send the next.
+        """
+        CREATE TABLE latest_results (
+            agent_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            subject_id INTEGER NOT NULL,
+            sequence {int64} NOT NULL,
+            produced_unix_ms {int64} NOT NULL,
+            payload {bytes} NOT NULL,
+            trace_parent TEXT,
+            PRIMARY KEY (agent_id, kind, subject_id));
+        INSERT INTO latest_results (agent_id, kind, subject_id, sequence, produced_unix_ms, payload, trace_parent)
+        SELECT r.agent_id, r.kind, r.link_id, r.sequence, r.produced_unix_ms, r.payload, r.trace_parent FROM results r
+        WHERE r.link_id IS NOT NULL AND r.sequence = (SELECT MAX(r2.sequence) FROM results r2 WHERE r2.agent_id = r.agent_id AND r2.link_id = r.link_id);
+        INSERT INTO latest_results (agent_id, kind, subject_id, sequence, produced_unix_ms, payload, trace_parent)
+        SELECT r.agent_id, r.kind, r.cell_id, r.sequence, r.produced_unix_ms, r.payload, NULL FROM results r
+        WHERE r.cell_id IS NOT NULL AND r.sequence = (SELECT MAX(r2.sequence) FROM results r2 WHERE r2.agent_id = r.agent_id AND r2.cell_id = r.cell_id);
+        DROP INDEX results_link;
+        DROP INDEX results_cell;
+        """,
     ];
 
     private readonly Dictionary<long, ByteString> _modelBytes = [];
@@ -152,10 +175,6 @@ public abstract class CoordinatorRepository : IDisposable
 
     /// <summary>Runs database work on a connection (serialised for SQLite, pooled for PostgreSQL).</summary>
     protected abstract T Run<T>(Func<DbConnection, T> work);
-
-    /// <summary>Inserts the results that are not stored yet; returns how many were new.</summary>
-    /// <param name="traceParent">Kept with the link results (null: not traced).</param>
-    protected abstract int InsertResults(DbConnection connection, DbTransaction transaction, string agentId, IReadOnlyList<Result> results, string now, string? traceParent);
 
     /// <summary>The database's own clock in Unix milliseconds, as SQL: every replica reads one clock for leases.</summary>
     protected abstract string NowUnixMsSql { get; }
@@ -206,24 +225,37 @@ public abstract class CoordinatorRepository : IDisposable
         ("caps", string.Join(',', request.Capabilities)),
         ("now", Now())));
 
-    /// <summary>Stores a batch in one transaction; returns how many were new and the highest sequence stored for the agent.</summary>
+    /// <summary>
+    /// Stores a batch atomically: the results not stored yet, and the agent's last-seen time. Returns how many were new and
+    /// the highest sequence stored for the agent, which the agent's outbox trusts: everything through it is kept.
+    /// </summary>
     /// <param name="agentId">The agent the batch came from.</param>
     /// <param name="results">The batch.</param>
     /// <param name="traceParent">The W3C traceparent of the span storing it, kept with its link results (empty or null: not traced).</param>
-    public (int Inserted, long StoredThrough) Store(string agentId, IReadOnlyList<Result> results, string? traceParent = null) => Run(connection =>
-    {
-        using var transaction = connection.BeginTransaction();
-        var now = Now();
-        var inserted = InsertResults(connection, transaction, agentId, results, now, string.IsNullOrEmpty(traceParent) ? null : traceParent);
-        Execute(connection, transaction, "UPDATE agents SET last_seen = @now WHERE agent_id = @agent", ("now", now), ("agent", agentId));
-        var through = Convert.ToInt64(Scalar(connection, transaction, "SELECT COALESCE(MAX(sequence), 0) FROM results WHERE agent_id = @agent", ("agent", agentId)), CultureInfo.InvariantCulture);
-        transaction.Commit();
-        return (inserted, through);
-    });
+    public abstract (int Inserted, long StoredThrough) Store(string agentId, IReadOnlyList<Result> results, string? traceParent = null);
+
+    /// <summary>The statement that marks an agent seen (@agent, @now) as a batch of it is stored.</summary>
+    protected const string MarkSeenSql = "UPDATE agents SET last_seen = @now WHERE agent_id = @agent";
+
+    /// <summary>
+    /// Keeps the newest result of each (@agent, @kind, @subject): inserted, or replacing an older one; a resent or late
+    /// result leaves a newer one alone. The dialects give the values (@seq, @produced, @payload, @trace) or a SELECT.
+    /// </summary>
+    protected static string UpsertLatest(string rows) => $"""
+        INSERT INTO latest_results (agent_id, kind, subject_id, sequence, produced_unix_ms, payload, trace_parent) {rows}
+        ON CONFLICT (agent_id, kind, subject_id) DO UPDATE SET sequence = excluded.sequence, produced_unix_ms = excluded.produced_unix_ms,
+            payload = excluded.payload, trace_parent = excluded.trace_parent
+        WHERE excluded.sequence > latest_results.sequence
+        """;
+
+    /// <summary>The columns of a result row, in the order the dialects' inserts give them.</summary>
+    protected const string ResultColumns = "agent_id, sequence, produced_unix_ms, kind, payload, received_at, link_id, cell_id, trace_parent";
 
     /// <summary>Highest sequence stored for an agent (0 when none).</summary>
-    public long StoredThrough(string agentId) => Run(connection => Convert.ToInt64(
-        Scalar(connection, null, "SELECT COALESCE(MAX(sequence), 0) FROM results WHERE agent_id = @agent", ("agent", agentId)), CultureInfo.InvariantCulture));
+    public long StoredThrough(string agentId) => Run(connection => Convert.ToInt64(Scalar(connection, null, StoredThroughSql, ("agent", agentId)), CultureInfo.InvariantCulture));
+
+    /// <summary>The highest sequence stored for @agent (0 when none).</summary>
+    protected const string StoredThroughSql = "SELECT COALESCE(MAX(sequence), 0) FROM results WHERE agent_id = @agent";
 
     /// <summary>All sequences stored for an agent, in order (for checks and the operators' tools).</summary>
     public IReadOnlyList<long> Sequences(string agentId) => Query(
@@ -259,11 +291,10 @@ public abstract class CoordinatorRepository : IDisposable
     {
         var newest = Query(
             """
-            SELECT r.agent_id, a.site, r.produced_unix_ms, r.payload, r.trace_parent
-            FROM results r JOIN agents a ON a.agent_id = r.agent_id
-            WHERE r.link_id IS NOT NULL AND (@site = '' OR a.site = @site)
-              AND r.sequence = (SELECT MAX(r2.sequence) FROM results r2 WHERE r2.agent_id = r.agent_id AND r2.link_id = r.link_id)
-            ORDER BY a.site, r.agent_id, r.link_id
+            SELECT l.agent_id, a.site, l.produced_unix_ms, l.payload, l.trace_parent
+            FROM latest_results l JOIN agents a ON a.agent_id = l.agent_id
+            WHERE l.kind = 'Link' AND (@site = '' OR a.site = @site)
+            ORDER BY a.site, l.agent_id, l.subject_id
             """,
             reader => new LinkSummary
             {
@@ -311,11 +342,10 @@ public abstract class CoordinatorRepository : IDisposable
     /// <summary>The latest window result of every cell of every agent produced since <paramref name="sinceUnixMs"/>.</summary>
     public IReadOnlyList<(string AgentId, string Site, long ProducedUnixMs, CellWindow Cell)> LatestCells(long sinceUnixMs) => Query(
         """
-        SELECT r.agent_id, a.site, r.produced_unix_ms, r.payload
-        FROM results r JOIN agents a ON a.agent_id = r.agent_id
-        WHERE r.cell_id IS NOT NULL AND r.produced_unix_ms >= @since
-          AND r.sequence = (SELECT MAX(r2.sequence) FROM results r2 WHERE r2.agent_id = r.agent_id AND r2.cell_id = r.cell_id)
-        ORDER BY a.site, r.agent_id, r.cell_id
+        SELECT l.agent_id, a.site, l.produced_unix_ms, l.payload
+        FROM latest_results l JOIN agents a ON a.agent_id = l.agent_id
+        WHERE l.kind = 'Cell' AND l.produced_unix_ms >= @since
+        ORDER BY a.site, l.agent_id, l.subject_id
         """,
         reader => (reader.GetString(0), reader.GetString(1), reader.GetInt64(2), Result.Parser.ParseFrom((byte[])reader.GetValue(3)).Cell),
         ("since", sinceUnixMs));
@@ -485,28 +515,29 @@ public abstract class CoordinatorRepository : IDisposable
         ("per", perLink));
 
     /// <summary>Forecasts produced since <paramref name="sinceUnixMs"/>, oldest first; with <paramref name="latestOnly"/> only the newest of each (agent, link).</summary>
-    public IReadOnlyList<ForecastSummary> Forecasts(long sinceUnixMs, string? agentId, bool latestOnly)
-    {
-        var rows = Query(
-            """
-            SELECT r.agent_id, a.site, r.produced_unix_ms, r.payload
-            FROM results r JOIN agents a ON a.agent_id = r.agent_id
-            WHERE r.kind = 'Forecast' AND r.produced_unix_ms >= @since AND (@agent = '' OR r.agent_id = @agent)
-            ORDER BY r.produced_unix_ms, r.agent_id, r.sequence
-            """,
-            reader => new ForecastSummary
-            {
-                AgentId = reader.GetString(0),
-                Site = reader.GetString(1),
-                ProducedUnixMs = reader.GetInt64(2),
-                Forecast = Result.Parser.ParseFrom((byte[])reader.GetValue(3)).Forecast,
-            },
-            ("since", sinceUnixMs),
-            ("agent", agentId ?? string.Empty));
-        return latestOnly
-            ? [.. rows.GroupBy(f => (f.AgentId, f.Forecast.LinkId)).Select(g => g.Last()).OrderBy(f => f.Site).ThenBy(f => f.AgentId).ThenBy(f => f.Forecast.LinkId)]
-            : rows;
-    }
+    public IReadOnlyList<ForecastSummary> Forecasts(long sinceUnixMs, string? agentId, bool latestOnly) => Query(
+        latestOnly
+            ? """
+              SELECT l.agent_id, a.site, l.produced_unix_ms, l.payload
+              FROM latest_results l JOIN agents a ON a.agent_id = l.agent_id
+              WHERE l.kind = 'Forecast' AND l.produced_unix_ms >= @since AND (@agent = '' OR l.agent_id = @agent)
+              ORDER BY a.site, l.agent_id, l.subject_id
+              """
+            : """
+              SELECT r.agent_id, a.site, r.produced_unix_ms, r.payload
+              FROM results r JOIN agents a ON a.agent_id = r.agent_id
+              WHERE r.kind = 'Forecast' AND r.produced_unix_ms >= @since AND (@agent = '' OR r.agent_id = @agent)
+              ORDER BY r.produced_unix_ms, r.agent_id, r.sequence
+              """,
+        reader => new ForecastSummary
+        {
+            AgentId = reader.GetString(0),
+            Site = reader.GetString(1),
+            ProducedUnixMs = reader.GetInt64(2),
+            Forecast = Result.Parser.ParseFrom((byte[])reader.GetValue(3)).Forecast,
+        },
+        ("since", sinceUnixMs),
+        ("agent", agentId ?? string.Empty));
 
     /// <summary>Stores a trained model; its version is the row's number. Returns the record with the version set.</summary>
     public ModelRecord SaveModel(ModelRecord record, byte[] onnx) => InsertNumbered(
@@ -751,6 +782,22 @@ public abstract class CoordinatorRepository : IDisposable
     protected static int? CellOf(Result result) => result.BodyCase == Result.BodyOneofCase.Cell ? result.Cell.CellId : null;
 
     protected static byte[] PayloadOf(Result result) => result.ToByteArray();
+
+    /// <summary>What a result is the newest of, besides its agent and kind: a link, a cell or a link's forecast (null: not kept as newest).</summary>
+    protected static int? SubjectOf(Result result) => result.BodyCase switch
+    {
+        Result.BodyOneofCase.Link => result.Link.LinkId,
+        Result.BodyOneofCase.Cell => result.Cell.CellId,
+        Result.BodyOneofCase.Forecast => result.Forecast.LinkId,
+        _ => null,
+    };
+
+    /// <summary>The newest result of each subject in a batch, by sequence, with its subject.</summary>
+    protected static IEnumerable<(Result Result, int Subject)> NewestBySubject(IReadOnlyList<Result> results) => results
+        .Select(r => (Result: r, Subject: SubjectOf(r)))
+        .Where(r => r.Subject is not null)
+        .GroupBy(r => (r.Result.BodyCase, r.Subject))
+        .Select(g => (g.MaxBy(r => r.Result.Sequence).Result, g.Key.Subject!.Value));
 
     protected static DbCommand NewCommand(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
     {

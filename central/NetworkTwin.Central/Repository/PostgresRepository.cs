@@ -7,7 +7,7 @@ namespace NetworkTwin.Central.Repository;
 
 /// <summary>
 /// The repository in PostgreSQL (production): pooled connections, so agents store concurrently,
-/// and a whole batch goes in with one INSERT ... SELECT FROM unnest(arrays) round trip. The
+/// and a whole batch goes in with one statement, INSERT ... SELECT FROM unnest(arrays), in one round trip. The
 /// schema is the SQLite one step for step, in PostgreSQL's types.
 /// </summary>
 public sealed class PostgresRepository : CoordinatorRepository
@@ -82,7 +82,12 @@ public sealed class PostgresRepository : CoordinatorRepository
         return work(connection);
     }
 
-    protected override int InsertResults(DbConnection connection, DbTransaction transaction, string agentId, IReadOnlyList<Result> results, string now, string? traceParent)
+    /// <summary>
+    /// Stores a batch in one statement, one round trip and its own transaction: the rows go in from arrays (unnest), the
+    /// agent is marked seen, and the stored-through sequence is the higher of what was there and what went in (the
+    /// statement's snapshot does not see its own inserts).
+    /// </summary>
+    public override (int Inserted, long StoredThrough) Store(string agentId, IReadOnlyList<Result> results, string? traceParent = null)
     {
         var sequences = new long[results.Count];
         var produced = new long[results.Count];
@@ -90,31 +95,44 @@ public sealed class PostgresRepository : CoordinatorRepository
         var payloads = new byte[results.Count][];
         var links = new int?[results.Count];
         var cells = new int?[results.Count];
+        var subjects = new int?[results.Count];
         for (var i = 0; i < results.Count; i++)
         {
             var r = results[i];
-            (sequences[i], produced[i], kinds[i], payloads[i], links[i], cells[i]) = (r.Sequence, r.ProducedUnixMs, KindOf(r), PayloadOf(r), LinkOf(r), CellOf(r));
+            (sequences[i], produced[i], kinds[i], payloads[i], links[i], cells[i], subjects[i]) = (r.Sequence, r.ProducedUnixMs, KindOf(r), PayloadOf(r), LinkOf(r), CellOf(r), SubjectOf(r));
         }
 
-        using var insert = new NpgsqlCommand(
-            """
-            INSERT INTO results (agent_id, sequence, produced_unix_ms, kind, payload, received_at, link_id, cell_id, trace_parent)
-            SELECT @agent, u.s, u.p, u.k, u.b, @now, u.l, u.c, CASE WHEN u.l IS NULL THEN NULL ELSE @trace END
-            FROM unnest(@seqs, @produced, @kinds, @payloads, @links, @cells) AS u(s, p, k, b, l, c)
-            ON CONFLICT DO NOTHING
+        using var connection = _source.OpenConnection();
+        using var store = new NpgsqlCommand(
+            $"""
+            WITH inserted AS (
+                INSERT INTO results ({ResultColumns})
+                SELECT @agent, u.s, u.p, u.k, u.b, @now, u.l, u.c, CASE WHEN u.l IS NULL THEN NULL ELSE @trace END
+                FROM unnest(@seqs, @produced, @kinds, @payloads, @links, @cells) AS u(s, p, k, b, l, c)
+                ON CONFLICT DO NOTHING
+                RETURNING sequence),
+            latest AS ({UpsertLatest("""
+                SELECT DISTINCT ON (u.k, u.j) @agent, u.k, u.j, u.s, u.p, u.b, CASE WHEN u.l IS NULL THEN NULL ELSE @trace END
+                FROM unnest(@seqs, @produced, @kinds, @payloads, @links, @subjects) AS u(s, p, k, b, l, j)
+                WHERE u.j IS NOT NULL ORDER BY u.k, u.j, u.s DESC
+                """)}),
+            seen AS ({MarkSeenSql})
+            SELECT (SELECT COUNT(*) FROM inserted), GREATEST(({StoredThroughSql}), (SELECT COALESCE(MAX(sequence), 0) FROM inserted))
             """,
-            (NpgsqlConnection)connection,
-            (NpgsqlTransaction)transaction);
-        insert.Parameters.AddWithValue("agent", agentId);
-        insert.Parameters.AddWithValue("now", now);
-        insert.Parameters.AddWithValue("trace", NpgsqlDbType.Text, (object?)traceParent ?? DBNull.Value);
-        insert.Parameters.AddWithValue("seqs", NpgsqlDbType.Array | NpgsqlDbType.Bigint, sequences);
-        insert.Parameters.AddWithValue("produced", NpgsqlDbType.Array | NpgsqlDbType.Bigint, produced);
-        insert.Parameters.AddWithValue("kinds", NpgsqlDbType.Array | NpgsqlDbType.Text, kinds);
-        insert.Parameters.AddWithValue("payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea, payloads);
-        insert.Parameters.AddWithValue("links", NpgsqlDbType.Array | NpgsqlDbType.Integer, links);
-        insert.Parameters.AddWithValue("cells", NpgsqlDbType.Array | NpgsqlDbType.Integer, cells);
-        return insert.ExecuteNonQuery();
+            connection);
+        store.Parameters.AddWithValue("agent", agentId);
+        store.Parameters.AddWithValue("now", Now());
+        store.Parameters.AddWithValue("trace", NpgsqlDbType.Text, string.IsNullOrEmpty(traceParent) ? DBNull.Value : traceParent);
+        store.Parameters.AddWithValue("seqs", NpgsqlDbType.Array | NpgsqlDbType.Bigint, sequences);
+        store.Parameters.AddWithValue("produced", NpgsqlDbType.Array | NpgsqlDbType.Bigint, produced);
+        store.Parameters.AddWithValue("kinds", NpgsqlDbType.Array | NpgsqlDbType.Text, kinds);
+        store.Parameters.AddWithValue("payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea, payloads);
+        store.Parameters.AddWithValue("links", NpgsqlDbType.Array | NpgsqlDbType.Integer, links);
+        store.Parameters.AddWithValue("cells", NpgsqlDbType.Array | NpgsqlDbType.Integer, cells);
+        store.Parameters.AddWithValue("subjects", NpgsqlDbType.Array | NpgsqlDbType.Integer, subjects);
+        using var reader = store.ExecuteReader();
+        reader.Read();
+        return (checked((int)reader.GetInt64(0)), reader.GetInt64(1));
     }
 
     protected override void Dispose(bool disposing)

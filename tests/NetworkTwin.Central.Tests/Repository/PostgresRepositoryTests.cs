@@ -14,18 +14,7 @@ public sealed class PostgresClusterFixture : IAsyncLifetime
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
 
     /// <summary>A fresh, empty database in the cluster; returns its connection string.</summary>
-    public string NewDatabase()
-    {
-        var name = $"t{Guid.NewGuid():N}";
-        using (var admin = new NpgsqlConnection(Cluster.ConnectionString))
-        {
-            admin.Open();
-            using var create = new NpgsqlCommand($"CREATE DATABASE {name}", admin);
-            create.ExecuteNonQuery();
-        }
-
-        return new NpgsqlConnectionStringBuilder(Cluster.ConnectionString) { Database = name }.ToString();
-    }
+    public string NewDatabase() => Cluster.CreateDatabaseAsync($"t{Guid.NewGuid():N}").GetAwaiter().GetResult();
 }
 
 public sealed class PostgresRepositoryTests(PostgresClusterFixture postgres) : RepositoryContractTests, IClassFixture<PostgresClusterFixture>

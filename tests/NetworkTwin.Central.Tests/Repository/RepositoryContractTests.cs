@@ -179,10 +179,36 @@ public abstract class RepositoryContractTests
     }
 
     [Fact]
+    public void Store_LateOrResentResultsAfterNewerOnes_LeaveTheNewestLinkCellAndForecastCurrent()
+    {
+        using var repository = Open();
+        repository.Register(new RegisterRequest { AgentId = "du-a", Site = "s", Version = "1" });
+        static List<Result> Window(long first, long at, double gbps) =>
+        [
+            new Result { Sequence = first, ProducedUnixMs = at, Link = new LinkCapacity { LinkId = 1, Cells = { 1 }, CapacityGbps = gbps } },
+            new Result { Sequence = first + 1, ProducedUnixMs = at, Cell = new CellWindow { CellId = 1, MeanGbps = gbps } },
+            new Result { Sequence = first + 2, ProducedUnixMs = at, Forecast = new LoadForecast { LinkId = 1, MedianGbps = gbps } },
+        ];
+
+        // Window 2 arrives first; window 1 comes late (an outbox refilling a gap), and window 2 again (a lost acknowledgement).
+        repository.Store("du-a", Window(4, 2000, 20));
+        repository.Store("du-a", Window(1, 1000, 10));
+        repository.Store("du-a", Window(4, 2000, 20));
+
+        Assert.Equal([20.0], repository.LatestLinks(null).Select(l => l.Link.CapacityGbps));
+        Assert.Equal([20.0], repository.LatestCells(0).Select(c => c.Cell.MeanGbps));
+        Assert.Equal([20.0], repository.Forecasts(0, null, latestOnly: true).Select(f => f.Forecast.MedianGbps));
+        Assert.Equal([10.0, 20.0], repository.Forecasts(0, null, latestOnly: false).Select(f => f.Forecast.MedianGbps));
+        Assert.Empty(repository.LatestCells(2001));
+        Assert.Empty(repository.Forecasts(2001, null, latestOnly: true));
+    }
+
+    [Fact]
     public async Task ConcurrentAgentsWithRetries_EachStoreEveryResultOnce()
     {
         using var repository = Open();
-        const int Agents = 6, Batches = 20, Size = 50;
+        // More agents than cores: on SQLite their batches share commits (group commit), and each still gets its own count.
+        const int Agents = 16, Batches = 20, Size = 50;
         await Parallel.ForEachAsync(Enumerable.Range(0, Agents), async (a, _) =>
         {
             var id = $"agent-{a}";

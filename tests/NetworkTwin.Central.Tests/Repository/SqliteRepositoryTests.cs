@@ -1,5 +1,7 @@
+using Google.Protobuf;
 using Microsoft.Data.Sqlite;
 using NetworkTwin.Central.Repository;
+using NetworkTwin.Contracts.Sync;
 
 namespace NetworkTwin.Central.Tests.Repository;
 
@@ -33,6 +35,31 @@ public sealed class SqliteRepositoryTests : RepositoryContractTests, IDisposable
 
         Assert.Equal(SqliteRepository.SqliteMigrations.Length, repository.SchemaVersion);
         Assert.Equal([7L], repository.Sequences("a1"));
+    }
+
+    [Fact]
+    public void Migration11_FromAVersion10File_KeepsTheNewestLinkAndCellOfEachAgentCurrent()
+    {
+        var path = Path.Combine(_dir, "repository.db");
+        static string Hex(Result r) => Convert.ToHexString(r.ToByteArray());
+        using (var v10 = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            v10.Open();
+            using var command = v10.CreateCommand();
+            command.CommandText = "CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (10);"
+                + string.Concat(SqliteRepository.SqliteMigrations.Take(10))
+                + "INSERT INTO agents VALUES ('a1', 's', 'v', '', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');"
+                + string.Concat(new[] { (1, 5.0), (2, 7.0) }.Select(x => FormattableString.Invariant(
+                    $"INSERT INTO results (agent_id, sequence, produced_unix_ms, kind, payload, received_at, link_id) VALUES ('a1', {x.Item1}, {x.Item1}, 'Link', x'{Hex(new Result { Sequence = x.Item1, Link = new LinkCapacity { LinkId = 1, CapacityGbps = x.Item2 } })}', '', 1);")))
+                + string.Concat(new[] { (3, 1.0), (4, 2.0) }.Select(x => FormattableString.Invariant(
+                    $"INSERT INTO results (agent_id, sequence, produced_unix_ms, kind, payload, received_at, cell_id) VALUES ('a1', {x.Item1}, {x.Item1}, 'Cell', x'{Hex(new Result { Sequence = x.Item1, Cell = new CellWindow { CellId = 9, MeanGbps = x.Item2 } })}', '', 9);")));
+            command.ExecuteNonQuery();
+        }
+
+        using var repository = new SqliteRepository(path);
+
+        Assert.Equal([7.0], repository.LatestLinks(null).Select(l => l.Link.CapacityGbps));
+        Assert.Equal([2.0], repository.LatestCells(0).Select(c => c.Cell.MeanGbps));
     }
 
     [Fact]

@@ -86,14 +86,7 @@ public sealed class PostgresCluster : IAsyncDisposable
             File.Delete(passwordFile);
             cluster._serverOptions = $"-p {port} -c listen_addresses=127.0.0.1 -k {directory} -c fsync=off -c max_connections=100";
             await cluster.StartServerAsync(cancellationToken).ConfigureAwait(false);
-            var admin = new NpgsqlConnectionStringBuilder(cluster.ConnectionString) { Database = "postgres", Pooling = false };
-            await using (var connection = new NpgsqlConnection(admin.ToString()))
-            {
-                await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-                await using var create = new NpgsqlCommand($"CREATE DATABASE {Database}", connection);
-                await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-
+            await cluster.CreateDatabaseAsync(Database, cancellationToken).ConfigureAwait(false);
             return cluster;
         }
         catch
@@ -101,6 +94,26 @@ public sealed class PostgresCluster : IAsyncDisposable
             await cluster.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>Creates another empty database on the server; returns its connection string.</summary>
+    /// <param name="name">A plain identifier (letters, digits, underscores).</param>
+    public async Task<string> CreateDatabaseAsync(string name, CancellationToken cancellationToken = default)
+    {
+        if (!name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+        {
+            throw new ArgumentException($"'{name}' is not a plain identifier", nameof(name));
+        }
+
+        var admin = new NpgsqlConnectionStringBuilder(ConnectionString) { Database = "postgres", Pooling = false };
+        await using (var connection = new NpgsqlConnection(admin.ToString()))
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return new NpgsqlConnectionStringBuilder(ConnectionString) { Database = name }.ToString();
     }
 
     /// <summary>

@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using Google.Protobuf;
+using Microsoft.Data.Sqlite;
+using NetworkTwin.Central.Repository;
+using NetworkTwin.Contracts.Sync;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace NetworkTwin.Lab.Bench;
+
+/// <summary>
+/// The storage's own speed beside the coordinator's, in the same run: plain batched inserts of rows like the uplink's
+/// (same columns and sizes, primary key only, one transaction per batch) and the repository's <c>Store</c> called
+/// directly, without gRPC. Ingest over gRPC against these two says where the uplink path loses time.
+/// </summary>
+internal static class StorageRate
+{
+    /// <summary>
+    /// A result as an agent of the bench sends it: a link capacity result stamped now, as live agents stamp theirs. (Stamped
+    /// with its sequence instead, every agent's results fall on the same 500 instants and each batch touches 100 scattered
+    /// pages of the time index: that measured the bench, not the product, at a third of the rate.)
+    /// </summary>
+    public static Result BenchResult(long sequence) => new()
+    {
+        Sequence = sequence,
+        ProducedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+        WindowEndSeconds = sequence,
+        Link = new LinkCapacity { LinkId = 1 + (int)(sequence % 3), CapacityGbps = 40 + (sequence % 7), PeakGbps = 90, MeanGbps = 18 },
+    };
+
+    private const string PlainTable = """
+        CREATE TABLE plain (
+            agent_id TEXT NOT NULL,
+            sequence BIGINT NOT NULL,
+            produced_unix_ms BIGINT NOT NULL,
+            kind TEXT NOT NULL,
+            payload {bytes} NOT NULL,
+            received_at TEXT NOT NULL,
+            link_id INTEGER,
+            PRIMARY KEY (agent_id, sequence))
+        """;
+
+    /// <summary>Rows per second of plain batched inserts into a fresh SQLite file in <paramref name="directory"/> (WAL, synchronous NORMAL: the coordinator's settings).</summary>
+    public static double PlainSqlite(string directory, int agents, int each, int batch)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(directory, "plain.db"), Pooling = false }.ToString());
+        connection.Open();
+        using (var setup = connection.CreateCommand())
+        {
+            setup.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; " + PlainTable.Replace("{bytes}", "BLOB", StringComparison.Ordinal);
+            setup.ExecuteNonQuery();
+        }
+
+        var clock = Stopwatch.StartNew();
+        var now = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        for (var a = 0; a < agents; a++)
+        {
+            for (var start = 1; start <= each; start += batch)
+            {
+                using var transaction = connection.BeginTransaction();
+                using var insert = connection.CreateCommand();
+                insert.Transaction = transaction;
+                insert.CommandText = "INSERT INTO plain VALUES (@agent, @seq, @produced, 'Link', @payload, @now, @link)";
+                insert.Parameters.AddWithValue("@agent", $"bench-agent-{a}");
+                insert.Parameters.AddWithValue("@now", now);
+                var seq = insert.Parameters.Add("@seq", SqliteType.Integer);
+                var produced = insert.Parameters.Add("@produced", SqliteType.Integer);
+                var payload = insert.Parameters.Add("@payload", SqliteType.Blob);
+                var link = insert.Parameters.Add("@link", SqliteType.Integer);
+                for (var s = start; s < start + batch && s <= each; s++)
+                {
+                    var r = BenchResult(s);
+                    (seq.Value, produced.Value, payload.Value, link.Value) = (r.Sequence, r.ProducedUnixMs, r.ToByteArray(), r.Link.LinkId);
+                    insert.ExecuteNonQuery();
+                }
+
+                transaction.Commit();
+            }
+        }
+
+        return (double)agents * each / clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>Rows per second of plain batched inserts (one unnest INSERT per batch, one transaction each) over one connection.</summary>
+    public static double PlainPostgres(string connectionString, int agents, int each, int batch)
+    {
+        using var connection = new NpgsqlConnection(connectionString);
+        connection.Open();
+        using (var setup = new NpgsqlCommand("DROP TABLE IF EXISTS plain; " + PlainTable.Replace("{bytes}", "BYTEA", StringComparison.Ordinal), connection))
+        {
+            setup.ExecuteNonQuery();
+        }
+
+        var clock = Stopwatch.StartNew();
+        var now = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        for (var a = 0; a < agents; a++)
+        {
+            for (var start = 1; start <= each; start += batch)
+            {
+                var rows = Enumerable.Range(start, Math.Min(batch, each - start + 1)).Select(s => BenchResult(s)).ToList();
+                using var transaction = connection.BeginTransaction();
+                using var insert = new NpgsqlCommand(
+                    "INSERT INTO plain SELECT @agent, u.s, u.p, 'Link', u.b, @now, u.l FROM unnest(@seqs, @produced, @payloads, @links) AS u(s, p, b, l)",
+                    connection,
+                    transaction);
+                insert.Parameters.AddWithValue("agent", $"bench-agent-{a}");
+                insert.Parameters.AddWithValue("now", now);
+                insert.Parameters.AddWithValue("seqs", NpgsqlDbType.Array | NpgsqlDbType.Bigint, rows.Select(r => r.Sequence).ToArray());
+                insert.Parameters.AddWithValue("produced", NpgsqlDbType.Array | NpgsqlDbType.Bigint, rows.Select(r => r.ProducedUnixMs).ToArray());
+                insert.Parameters.AddWithValue("payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea, rows.Select(r => r.ToByteArray()).ToArray());
+                insert.Parameters.AddWithValue("links", NpgsqlDbType.Array | NpgsqlDbType.Integer, rows.Select(r => r.Link.LinkId).ToArray());
+                insert.ExecuteNonQuery();
+                transaction.Commit();
+            }
+        }
+
+        using (var drop = new NpgsqlCommand("DROP TABLE plain", connection))
+        {
+            drop.ExecuteNonQuery();
+        }
+
+        return (double)agents * each / clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>
+    /// Results per second of the repository's own <c>Store</c>, called from <paramref name="parallel"/> threads at once
+    /// as the uplink handlers call it, on a repository the caller made for the purpose (its results are left there).
+    /// </summary>
+    public static double Direct(CoordinatorRepository repository, int agents, int each, int batch, int parallel)
+    {
+        for (var a = 0; a < agents; a++)
+        {
+            repository.Register(new RegisterRequest { AgentId = $"direct-agent-{a}", Site = "bench", Version = "bench" });
+        }
+
+        var clock = Stopwatch.StartNew();
+        Parallel.For(0, agents, new ParallelOptions { MaxDegreeOfParallelism = parallel }, a =>
+        {
+            for (var start = 1; start <= each; start += batch)
+            {
+                var rows = Enumerable.Range(start, Math.Min(batch, each - start + 1)).Select(s => BenchResult(s)).ToList();
+                repository.Store($"direct-agent-{a}", rows);
+            }
+        });
+        return (double)agents * each / clock.Elapsed.TotalSeconds;
+    }
+}
