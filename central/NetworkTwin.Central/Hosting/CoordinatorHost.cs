@@ -172,7 +172,7 @@ public static partial class CoordinatorHost
 
     /// <summary>SQLite (repository.db in the data directory, or the file the connection string names) or PostgreSQL.</summary>
     private static CoordinatorRepository OpenRepository(CoordinatorSettings settings) => settings.RepositoryProvider == "postgresql"
-        ? new PostgresRepository(settings.RepositoryConnectionString!)
+        ? new PostgresRepository(settings.RepositoryConnectionString!, settings.RepositoryConcurrentStores)
         : new SqliteRepository(string.IsNullOrWhiteSpace(settings.RepositoryConnectionString) ? Path.Combine(settings.DataDirectory, "repository.db") : settings.RepositoryConnectionString);
 
     private static partial class Log

@@ -68,6 +68,10 @@ public sealed class CoordinatorOptions
 
         /// <summary>Npgsql connection string for postgresql (Host=db;Database=networktwin;Username=twin;Password=...); for sqlite, empty = central.db in the data directory.</summary>
         public string? ConnectionString { get; set; }
+
+        /// <summary>PostgreSQL: agents' result batches written at once; the rest wait their turn. More than the server has cores only contend for the same index pages.</summary>
+        [Range(1, 256)]
+        public int ConcurrentStores { get; set; } = NetworkTwin.Central.Repository.PostgresRepository.DefaultConcurrentStores;
     }
 
     /// <summary>TLS on the gRPC endpoint; without a certificate it speaks cleartext HTTP/2 (loopback only, unless AllowInsecure).</summary>

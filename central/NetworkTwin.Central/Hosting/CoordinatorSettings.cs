@@ -23,6 +23,9 @@ public sealed record CoordinatorSettings
 
     public string? RepositoryConnectionString { get; init; }
 
+    /// <summary>PostgreSQL: result batches written at once.</summary>
+    public int RepositoryConcurrentStores { get; init; } = Repository.PostgresRepository.DefaultConcurrentStores;
+
     public string? CertificateFile { get; init; }
 
     public string? KeyFile { get; init; }
@@ -139,6 +142,11 @@ public sealed record CoordinatorSettings
             errors.Add("Coordinator:Repository:ConnectionString is required when Coordinator:Repository:Provider is postgresql (for example Host=db;Database=networktwin;Username=twin;Password=...).");
         }
 
+        if (options.Repository.ConcurrentStores is < 1 or > 256)
+        {
+            errors.Add($"Coordinator:Repository:ConcurrentStores must be 1..256 (got {options.Repository.ConcurrentStores}).");
+        }
+
         var (certificate, key, clientCa) = (options.Tls.CertificateFile, options.Tls.KeyFile, options.Tls.ClientCaFile);
         if (string.IsNullOrWhiteSpace(certificate) != string.IsNullOrWhiteSpace(key))
         {
@@ -218,6 +226,7 @@ public sealed record CoordinatorSettings
             ShutdownSeconds = options.ShutdownSeconds,
             RepositoryProvider = provider,
             RepositoryConnectionString = connection,
+            RepositoryConcurrentStores = options.Repository.ConcurrentStores,
             CertificateFile = string.IsNullOrWhiteSpace(certificate) ? null : certificate,
             KeyFile = string.IsNullOrWhiteSpace(key) ? null : key,
             ClientCaFile = string.IsNullOrWhiteSpace(clientCa) ? null : clientCa,

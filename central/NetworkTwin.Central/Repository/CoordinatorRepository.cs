@@ -232,7 +232,11 @@ public abstract class CoordinatorRepository : IDisposable
     /// <param name="agentId">The agent the batch came from.</param>
     /// <param name="results">The batch.</param>
     /// <param name="traceParent">The W3C traceparent of the span storing it, kept with its link results (empty or null: not traced).</param>
-    public abstract (int Inserted, long StoredThrough) Store(string agentId, IReadOnlyList<Result> results, string? traceParent = null);
+    public abstract Task<(int Inserted, long StoredThrough)> StoreAsync(string agentId, IReadOnlyList<Result> results, string? traceParent = null);
+
+    /// <summary><see cref="StoreAsync"/>, waited for (tests and tools).</summary>
+    public (int Inserted, long StoredThrough) Store(string agentId, IReadOnlyList<Result> results, string? traceParent = null) =>
+        StoreAsync(agentId, results, traceParent).GetAwaiter().GetResult();
 
     /// <summary>The statement that marks an agent seen (@agent, @now) as a batch of it is stored.</summary>
     protected const string MarkSeenSql = "UPDATE agents SET last_seen = @now WHERE agent_id = @agent";
@@ -774,30 +778,34 @@ public abstract class CoordinatorRepository : IDisposable
 
     protected static long ParseTime(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture).ToUnixTimeMilliseconds();
 
-    protected static string KindOf(Result result) => result.BodyCase.ToString();
+    /// <summary>A result as its row: the columns, and what it is the newest of besides its agent and kind (a link, a cell or a link's forecast; null: not kept as newest).</summary>
+    protected readonly record struct StoredRow(long Sequence, long ProducedUnixMs, string Kind, byte[] Payload, int? Link, int? Cell, int? Subject);
 
-    protected static int? LinkOf(Result result) => result.BodyCase == Result.BodyOneofCase.Link ? result.Link.LinkId : null;
-
-    /// <summary>The cell of a per-cell window result (loss evidence is read by time, not by cell).</summary>
-    protected static int? CellOf(Result result) => result.BodyCase == Result.BodyOneofCase.Cell ? result.Cell.CellId : null;
-
-    protected static byte[] PayloadOf(Result result) => result.ToByteArray();
-
-    /// <summary>What a result is the newest of, besides its agent and kind: a link, a cell or a link's forecast (null: not kept as newest).</summary>
-    protected static int? SubjectOf(Result result) => result.BodyCase switch
+    /// <summary>The rows of a batch: serialised by the caller, off the writer's path.</summary>
+    protected static StoredRow[] RowsOf(IReadOnlyList<Result> results)
     {
-        Result.BodyOneofCase.Link => result.Link.LinkId,
-        Result.BodyOneofCase.Cell => result.Cell.CellId,
-        Result.BodyOneofCase.Forecast => result.Forecast.LinkId,
-        _ => null,
-    };
+        var rows = new StoredRow[results.Count];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var r = results[i];
+            var (kind, link, cell, subject) = r.BodyCase switch
+            {
+                Result.BodyOneofCase.Link => ("Link", r.Link.LinkId, (int?)null, r.Link.LinkId),
+                Result.BodyOneofCase.Cell => ("Cell", null, r.Cell.CellId, r.Cell.CellId),
+                Result.BodyOneofCase.Forecast => ("Forecast", null, null, r.Forecast.LinkId),
+                var other => (other.ToString(), (int?)null, (int?)null, (int?)null),
+            };
+            rows[i] = new StoredRow(r.Sequence, r.ProducedUnixMs, kind, r.ToByteArray(), link, cell, subject);
+        }
 
-    /// <summary>The newest result of each subject in a batch, by sequence, with its subject.</summary>
-    protected static IEnumerable<(Result Result, int Subject)> NewestBySubject(IReadOnlyList<Result> results) => results
-        .Select(r => (Result: r, Subject: SubjectOf(r)))
+        return rows;
+    }
+
+    /// <summary>The newest row of each (kind, subject) in a batch, by sequence.</summary>
+    protected static IEnumerable<StoredRow> NewestBySubject(StoredRow[] rows) => rows
         .Where(r => r.Subject is not null)
-        .GroupBy(r => (r.Result.BodyCase, r.Subject))
-        .Select(g => (g.MaxBy(r => r.Result.Sequence).Result, g.Key.Subject!.Value));
+        .GroupBy(r => (r.Kind, r.Subject))
+        .Select(g => g.MaxBy(r => r.Sequence));
 
     protected static DbCommand NewCommand(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
     {

@@ -13,17 +13,31 @@ namespace NetworkTwin.Central.Repository;
 public sealed class PostgresRepository : CoordinatorRepository
 {
     private readonly NpgsqlDataSource _source;
+    private readonly SemaphoreSlim _stores;
 
     /// <param name="connectionString">An Npgsql connection string (Host, Port, Database, Username, Password, ...).</param>
-    public PostgresRepository(string connectionString)
+    /// <param name="concurrentStores">Uplink batches written at once; the others wait their turn (see <c>Coordinator:Repository:ConcurrentStores</c>).</param>
+    public PostgresRepository(string connectionString, int concurrentStores = DefaultConcurrentStores)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(concurrentStores, 1);
+        _stores = new SemaphoreSlim(concurrentStores);
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         Description = $"PostgreSQL {builder.Host}:{builder.Port}/{builder.Database} as {builder.Username}";
+        if (builder.MaxAutoPrepare == 0)
+        {
+            // The same few statements run thousands of times a second: prepared on each connection after two uses, they are
+            // planned once rather than every time (an operator's own Max Auto Prepare is kept).
+            builder.MaxAutoPrepare = 64;
+        }
+
         _source = NpgsqlDataSource.Create(builder);
         Migrate();
     }
 
     public override string Description { get; }
+
+    /// <summary>The default of <c>Coordinator:Repository:ConcurrentStores</c>.</summary>
+    public const int DefaultConcurrentStores = 8;
 
     public override IReadOnlyList<string> Migrations => PostgresMigrations;
 
@@ -83,63 +97,79 @@ public sealed class PostgresRepository : CoordinatorRepository
     }
 
     /// <summary>
-    /// Stores a batch in one statement, one round trip and its own transaction: the rows go in from arrays (unnest), the
-    /// agent is marked seen, and the stored-through sequence is the higher of what was there and what went in (the
-    /// statement's snapshot does not see its own inserts).
+    /// Stores a batch when one of the concurrent-store slots is free. More batches at once than the server has cores to
+    /// take them only contend (for the same index pages and the pool): measured on 2 cores, 64 at once stored 25,000
+    /// results/s, 8 at once 65,000.
     /// </summary>
-    public override (int Inserted, long StoredThrough) Store(string agentId, IReadOnlyList<Result> results, string? traceParent = null)
+    public override async Task<(int Inserted, long StoredThrough)> StoreAsync(string agentId, IReadOnlyList<Result> results, string? traceParent = null)
     {
-        var sequences = new long[results.Count];
-        var produced = new long[results.Count];
-        var kinds = new string[results.Count];
-        var payloads = new byte[results.Count][];
-        var links = new int?[results.Count];
-        var cells = new int?[results.Count];
-        var subjects = new int?[results.Count];
-        for (var i = 0; i < results.Count; i++)
+        using var statement = StoreStatement(agentId, results, traceParent);
+        await _stores.WaitAsync().ConfigureAwait(false);
+        try
         {
-            var r = results[i];
-            (sequences[i], produced[i], kinds[i], payloads[i], links[i], cells[i], subjects[i]) = (r.Sequence, r.ProducedUnixMs, KindOf(r), PayloadOf(r), LinkOf(r), CellOf(r), SubjectOf(r));
+            var connection = await _source.OpenConnectionAsync().ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                statement.Connection = connection;
+                var reader = await statement.ExecuteReaderAsync().ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    await reader.ReadAsync().ConfigureAwait(false);
+                    return (checked((int)reader.GetInt64(0)), reader.GetInt64(1));
+                }
+            }
         }
+        finally
+        {
+            _stores.Release();
+        }
+    }
 
-        using var connection = _source.OpenConnection();
-        using var store = new NpgsqlCommand(
-            $"""
-            WITH inserted AS (
-                INSERT INTO results ({ResultColumns})
-                SELECT @agent, u.s, u.p, u.k, u.b, @now, u.l, u.c, CASE WHEN u.l IS NULL THEN NULL ELSE @trace END
-                FROM unnest(@seqs, @produced, @kinds, @payloads, @links, @cells) AS u(s, p, k, b, l, c)
-                ON CONFLICT DO NOTHING
-                RETURNING sequence),
-            latest AS ({UpsertLatest("""
-                SELECT DISTINCT ON (u.k, u.j) @agent, u.k, u.j, u.s, u.p, u.b, CASE WHEN u.l IS NULL THEN NULL ELSE @trace END
-                FROM unnest(@seqs, @produced, @kinds, @payloads, @links, @subjects) AS u(s, p, k, b, l, j)
-                WHERE u.j IS NOT NULL ORDER BY u.k, u.j, u.s DESC
-                """)}),
-            seen AS ({MarkSeenSql})
-            SELECT (SELECT COUNT(*) FROM inserted), GREATEST(({StoredThroughSql}), (SELECT COALESCE(MAX(sequence), 0) FROM inserted))
-            """,
-            connection);
+    /// <summary>
+    /// A batch as one statement, one round trip and its own transaction: the rows go in from arrays (unnest), the newest of
+    /// each link, cell and forecast is kept, the agent is marked seen (a data-modifying WITH runs whether read or not), and
+    /// the stored-through sequence is the higher of what was there and what went in (the statement's snapshot does not see
+    /// its own inserts).
+    /// </summary>
+    private static NpgsqlCommand StoreStatement(string agentId, IReadOnlyList<Result> results, string? traceParent)
+    {
+        var rows = RowsOf(results);
+        var store = new NpgsqlCommand(StoreSql);
         store.Parameters.AddWithValue("agent", agentId);
         store.Parameters.AddWithValue("now", Now());
         store.Parameters.AddWithValue("trace", NpgsqlDbType.Text, string.IsNullOrEmpty(traceParent) ? DBNull.Value : traceParent);
-        store.Parameters.AddWithValue("seqs", NpgsqlDbType.Array | NpgsqlDbType.Bigint, sequences);
-        store.Parameters.AddWithValue("produced", NpgsqlDbType.Array | NpgsqlDbType.Bigint, produced);
-        store.Parameters.AddWithValue("kinds", NpgsqlDbType.Array | NpgsqlDbType.Text, kinds);
-        store.Parameters.AddWithValue("payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea, payloads);
-        store.Parameters.AddWithValue("links", NpgsqlDbType.Array | NpgsqlDbType.Integer, links);
-        store.Parameters.AddWithValue("cells", NpgsqlDbType.Array | NpgsqlDbType.Integer, cells);
-        store.Parameters.AddWithValue("subjects", NpgsqlDbType.Array | NpgsqlDbType.Integer, subjects);
-        using var reader = store.ExecuteReader();
-        reader.Read();
-        return (checked((int)reader.GetInt64(0)), reader.GetInt64(1));
+        store.Parameters.AddWithValue("seqs", NpgsqlDbType.Array | NpgsqlDbType.Bigint, Array.ConvertAll(rows, r => r.Sequence));
+        store.Parameters.AddWithValue("produced", NpgsqlDbType.Array | NpgsqlDbType.Bigint, Array.ConvertAll(rows, r => r.ProducedUnixMs));
+        store.Parameters.AddWithValue("kinds", NpgsqlDbType.Array | NpgsqlDbType.Text, Array.ConvertAll(rows, r => r.Kind));
+        store.Parameters.AddWithValue("payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea, Array.ConvertAll(rows, r => r.Payload));
+        store.Parameters.AddWithValue("links", NpgsqlDbType.Array | NpgsqlDbType.Integer, Array.ConvertAll(rows, r => r.Link));
+        store.Parameters.AddWithValue("cells", NpgsqlDbType.Array | NpgsqlDbType.Integer, Array.ConvertAll(rows, r => r.Cell));
+        store.Parameters.AddWithValue("subjects", NpgsqlDbType.Array | NpgsqlDbType.Integer, Array.ConvertAll(rows, r => r.Subject));
+        return store;
     }
+
+    private static readonly string StoreSql = $"""
+        WITH inserted AS (
+            INSERT INTO results ({ResultColumns})
+            SELECT @agent, u.s, u.p, u.k, u.b, @now, u.l, u.c, CASE WHEN u.l IS NULL THEN NULL ELSE @trace END
+            FROM unnest(@seqs, @produced, @kinds, @payloads, @links, @cells) AS u(s, p, k, b, l, c)
+            ON CONFLICT DO NOTHING
+            RETURNING sequence),
+        latest AS ({UpsertLatest("""
+            SELECT DISTINCT ON (u.k, u.j) @agent, u.k, u.j, u.s, u.p, u.b, CASE WHEN u.l IS NULL THEN NULL ELSE @trace END
+            FROM unnest(@seqs, @produced, @kinds, @payloads, @links, @subjects) AS u(s, p, k, b, l, j)
+            WHERE u.j IS NOT NULL ORDER BY u.k, u.j, u.s DESC
+            """)}),
+        seen AS ({MarkSeenSql})
+        SELECT (SELECT COUNT(*) FROM inserted), GREATEST(({StoredThroughSql}), (SELECT COALESCE(MAX(sequence), 0) FROM inserted))
+        """;
 
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
             _source.Dispose();
+            _stores.Dispose();
         }
 
         base.Dispose(disposing);

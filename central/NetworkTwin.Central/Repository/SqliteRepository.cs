@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using NetworkTwin.Contracts.Sync;
 
@@ -29,6 +30,8 @@ public sealed class SqliteRepository : CoordinatorRepository
         }
 
         Migrate();
+        _writer = new Thread(WriteLoop) { IsBackground = true, Name = "SQLite writer" };
+        _writer.Start();
     }
 
     public override string Description { get; }
@@ -59,61 +62,58 @@ public sealed class SqliteRepository : CoordinatorRepository
     }
 
     /// <summary>
-    /// Stores a batch with whatever other batches are waiting for the connection, in one transaction (a group commit): SQLite
-    /// writes one transaction at a time, so the uplinks of many agents share each commit instead of queueing for one each.
-    /// The caller that gets the connection commits the whole group; the others find their outcome ready when they get it.
-    /// Should the group's transaction fail, each batch is tried alone, so one batch cannot fail another agent's.
+    /// Queues a batch for the writer, which stores it with whatever other batches are waiting, in one transaction (a group
+    /// commit): SQLite writes one transaction at a time, so the uplinks of many agents share each commit instead of
+    /// queueing for one each, and none of them holds a thread while it waits.
     /// </summary>
-    public override (int Inserted, long StoredThrough) Store(string agentId, IReadOnlyList<Result> results, string? traceParent = null)
+    public override Task<(int Inserted, long StoredThrough)> StoreAsync(string agentId, IReadOnlyList<Result> results, string? traceParent = null)
     {
-        var mine = new PendingBatch(agentId, results, string.IsNullOrEmpty(traceParent) ? null : traceParent);
-        lock (_queueGate)
-        {
-            _queue.Add(mine);
-        }
-
-        lock (_gate)
-        {
-            if (!mine.Done)
-            {
-                List<PendingBatch> group;
-                lock (_queueGate)
-                {
-                    (group, _queue) = (_queue, []);
-                }
-
-                CommitGroup(group);
-            }
-        }
-
-        if (mine.Error is { } error)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
-        }
-
-        return mine.Outcome;
+        var batch = new PendingBatch(agentId, RowsOf(results), string.IsNullOrEmpty(traceParent) ? null : traceParent);
+        return _writes.Writer.TryWrite(batch) ? batch.Outcome.Task : throw new ObjectDisposedException(nameof(SqliteRepository), "the repository is closed");
     }
 
-    private readonly Lock _queueGate = new();
-    private List<PendingBatch> _queue = [];
+    /// <summary>Batches in one transaction at most (a commit of this many is still a few milliseconds).</summary>
+    private const int MaxGroup = 16;
 
-    /// <summary>A batch waiting for a group commit, and what became of it.</summary>
-    private sealed class PendingBatch(string agentId, IReadOnlyList<Result> results, string? traceParent)
+    private readonly Channel<PendingBatch> _writes = Channel.CreateUnbounded<PendingBatch>(new UnboundedChannelOptions { SingleReader = true });
+
+    private readonly Thread _writer;
+
+    /// <summary>A batch waiting for a group commit, and what becomes of it.</summary>
+    private sealed class PendingBatch(string agentId, StoredRow[] rows, string? traceParent)
     {
         public string AgentId { get; } = agentId;
 
-        public IReadOnlyList<Result> Results { get; } = results;
+        public StoredRow[] Rows { get; } = rows;
 
         public string? TraceParent { get; } = traceParent;
 
-        public bool Done { get; set; }
-
-        public (int Inserted, long StoredThrough) Outcome { get; set; }
-
-        public Exception? Error { get; set; }
+        /// <summary>Completed off the writer's thread, so no uplink handler runs on it.</summary>
+        public TaskCompletionSource<(int Inserted, long StoredThrough)> Outcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    /// <summary>Commits the batches in one transaction; when that fails, each alone. Every batch ends done, with its outcome or its error.</summary>
+    /// <summary>The writer: takes what is queued (up to <see cref="MaxGroup"/> batches) and commits it, until the repository closes.</summary>
+    private void WriteLoop()
+    {
+        var reader = _writes.Reader;
+        var group = new List<PendingBatch>(MaxGroup);
+        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        {
+            while (group.Count < MaxGroup && reader.TryRead(out var batch))
+            {
+                group.Add(batch);
+            }
+
+            lock (_gate)
+            {
+                CommitGroup(group);
+            }
+
+            group.Clear();
+        }
+    }
+
+    /// <summary>Commits the batches in one transaction; when that fails, each alone, so one batch cannot fail another agent's. Every batch gets its outcome or its error.</summary>
     private void CommitGroup(List<PendingBatch> group)
     {
         try
@@ -121,7 +121,7 @@ public sealed class SqliteRepository : CoordinatorRepository
             var outcomes = InTransaction(group);
             for (var i = 0; i < group.Count; i++)
             {
-                group[i].Outcome = outcomes[i];
+                group[i].Outcome.SetResult(outcomes[i]);
             }
         }
         catch (Exception) when (group.Count > 1)
@@ -130,22 +130,17 @@ public sealed class SqliteRepository : CoordinatorRepository
             {
                 try
                 {
-                    batch.Outcome = InTransaction([batch])[0];
+                    batch.Outcome.SetResult(InTransaction([batch])[0]);
                 }
                 catch (Exception alone)
                 {
-                    batch.Error = alone;
+                    batch.Outcome.SetException(alone);
                 }
             }
         }
         catch (Exception ex)
         {
-            // Handed to the caller whose batch it is, which throws it as its own.
-            group[0].Error = ex;
-        }
-        finally
-        {
-            group.ForEach(b => b.Done = true);
+            group[0].Outcome.SetException(ex);
         }
     }
 
@@ -193,28 +188,27 @@ public sealed class SqliteRepository : CoordinatorRepository
             var batch = group[b];
             agent.Value = seenAgent.Value = throughAgent.Value = latestAgent.Value = batch.AgentId;
             var inserted = 0;
-            foreach (var r in batch.Results)
+            foreach (var r in batch.Rows)
             {
-                var linkId = LinkOf(r);
                 seq.Value = r.Sequence;
                 produced.Value = r.ProducedUnixMs;
-                kind.Value = KindOf(r);
-                payload.Value = PayloadOf(r);
-                link.Value = linkId is { } l ? l : DBNull.Value;
-                cell.Value = CellOf(r) is { } c ? c : DBNull.Value;
+                kind.Value = r.Kind;
+                payload.Value = r.Payload;
+                link.Value = r.Link is { } l ? l : DBNull.Value;
+                cell.Value = r.Cell is { } c ? c : DBNull.Value;
                 // Only link results carry the trace: decisions are made from them.
-                trace.Value = linkId is not null && batch.TraceParent is { } t ? t : DBNull.Value;
+                trace.Value = r.Link is not null && batch.TraceParent is { } t ? t : DBNull.Value;
                 inserted += insert.ExecuteNonQuery();
             }
 
-            foreach (var (r, subject) in NewestBySubject(batch.Results))
+            foreach (var r in NewestBySubject(batch.Rows))
             {
-                latestKind.Value = KindOf(r);
-                latestSubject.Value = subject;
+                latestKind.Value = r.Kind;
+                latestSubject.Value = r.Subject;
                 latestSeq.Value = r.Sequence;
                 latestProduced.Value = r.ProducedUnixMs;
-                latestPayload.Value = PayloadOf(r);
-                latestTrace.Value = r.BodyCase == Result.BodyOneofCase.Link && batch.TraceParent is { } t ? t : DBNull.Value;
+                latestPayload.Value = r.Payload;
+                latestTrace.Value = r.Link is not null && batch.TraceParent is { } t ? t : DBNull.Value;
                 latest.ExecuteNonQuery();
             }
 
@@ -230,6 +224,9 @@ public sealed class SqliteRepository : CoordinatorRepository
     {
         if (disposing)
         {
+            // Whatever is queued is still written: each batch was promised an outcome.
+            _writes.Writer.TryComplete();
+            _writer.Join();
             _connection.Dispose();
         }
 

@@ -71,7 +71,7 @@ internal sealed partial class AgentSyncService(
 
                 // Under the agent's span for the batch; the link results keep this span's context for the decisions made from them.
                 using var span = TraceContext.StartFrom(CoordinatorTracing.Source, "store uplink batch", ActivityKind.Consumer, batch.TraceParent);
-                var (inserted, through) = Repository(batch.AgentId, "store a batch", () => repository.Store(batch.AgentId, batch.Results, TraceContext.Of(span)));
+                var (inserted, through) = await RepositoryAsync(batch.AgentId, "store a batch", repository.StoreAsync(batch.AgentId, batch.Results, TraceContext.Of(span))).ConfigureAwait(false);
                 span?.SetTag("networktwin.agent_id", batch.AgentId)
                     .SetTag("networktwin.results", batch.Results.Count)
                     .SetTag("networktwin.inserted", inserted)
@@ -105,8 +105,26 @@ internal sealed partial class AgentSyncService(
         }
         catch (System.Data.Common.DbException ex)
         {
-            Log.RepositoryUnavailable(logger, what, agentId, ex.Message);
-            throw new RpcException(new Status(StatusCode.Unavailable, $"the coordinator's repository is unavailable ({ex.GetType().Name}); results stay in the agent's outbox"));
+            throw Unavailable(agentId, what, ex);
+        }
+    }
+
+    private RpcException Unavailable(string agentId, string what, System.Data.Common.DbException ex)
+    {
+        Log.RepositoryUnavailable(logger, what, agentId, ex.Message);
+        return new RpcException(new Status(StatusCode.Unavailable, $"the coordinator's repository is unavailable ({ex.GetType().Name}); results stay in the agent's outbox"));
+    }
+
+    /// <summary><see cref="Repository{T}"/> for a call under way.</summary>
+    private async Task<T> RepositoryAsync<T>(string agentId, string what, Task<T> call)
+    {
+        try
+        {
+            return await call.ConfigureAwait(false);
+        }
+        catch (System.Data.Common.DbException ex)
+        {
+            throw Unavailable(agentId, what, ex);
         }
     }
 

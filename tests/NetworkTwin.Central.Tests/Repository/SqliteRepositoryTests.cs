@@ -63,6 +63,24 @@ public sealed class SqliteRepositoryTests : RepositoryContractTests, IDisposable
     }
 
     [Fact]
+    public async Task StoreAsync_ABatchTheDatabaseRefusesAmongOthers_FailsAloneAndTheOthersAreStored()
+    {
+        using var repository = new SqliteRepository(Path.Combine(_dir, "repository.db"));
+        repository.ExecuteForTest("CREATE TRIGGER refuse BEFORE INSERT ON results WHEN NEW.agent_id = 'bad' BEGIN SELECT RAISE(ABORT, 'refused'); END;");
+        var agents = Enumerable.Range(0, 40).Select(i => i == 17 ? "bad" : $"good-{i}").ToList();
+        agents.ForEach(a => repository.Register(new RegisterRequest { AgentId = a, Site = "s", Version = "1" }));
+
+        // Queued all at once, so the writer takes them in groups with the refused batch among others.
+        var stores = agents.Select(a => repository.StoreAsync(a, [.. Enumerable.Range(1, 10).Select(i => new Result { Sequence = i, Link = new LinkCapacity { LinkId = 1 } })])).ToList();
+
+        var refused = await Assert.ThrowsAsync<SqliteException>(() => stores[17]);
+        Assert.Contains("refused", refused.Message, StringComparison.Ordinal);
+        Assert.All(stores.Where((_, i) => i != 17), s => Assert.Equal((10, 10L), s.Result));
+        Assert.All(agents.Where(a => a != "bad"), a => Assert.Equal(10, repository.Sequences(a).Count));
+        Assert.Empty(repository.Sequences("bad"));
+    }
+
+    [Fact]
     public void BothDialects_FillInEveryTypeOfTheSameMigrationSteps()
     {
         Assert.Equal(SqliteRepository.SqliteMigrations.Length, PostgresRepository.PostgresMigrations.Length);

@@ -123,10 +123,10 @@ internal static class StorageRate
     }
 
     /// <summary>
-    /// Results per second of the repository's own <c>Store</c>, called from <paramref name="parallel"/> threads at once
+    /// Results per second of the repository's own <c>StoreAsync</c>, <paramref name="parallel"/> agents at once
     /// as the uplink handlers call it, on a repository the caller made for the purpose (its results are left there).
     /// </summary>
-    public static double Direct(CoordinatorRepository repository, int agents, int each, int batch, int parallel)
+    public static async Task<double> DirectAsync(CoordinatorRepository repository, int agents, int each, int batch, int parallel)
     {
         for (var a = 0; a < agents; a++)
         {
@@ -134,14 +134,14 @@ internal static class StorageRate
         }
 
         var clock = Stopwatch.StartNew();
-        Parallel.For(0, agents, new ParallelOptions { MaxDegreeOfParallelism = parallel }, a =>
+        await Parallel.ForEachAsync(Enumerable.Range(0, agents), new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (a, _) =>
         {
             for (var start = 1; start <= each; start += batch)
             {
                 var rows = Enumerable.Range(start, Math.Min(batch, each - start + 1)).Select(s => BenchResult(s)).ToList();
-                repository.Store($"direct-agent-{a}", rows);
+                await repository.StoreAsync($"direct-agent-{a}", rows).ConfigureAwait(false);
             }
-        });
+        }).ConfigureAwait(false);
         return (double)agents * each / clock.Elapsed.TotalSeconds;
     }
 }

@@ -84,13 +84,15 @@ public static class SyncBench
             double direct;
             using (var repository = provider == "sqlite" ? (CoordinatorRepository)new SqliteRepository(Path.Combine(dir, "direct.db")) : new PostgresRepository(await postgres!.CreateDatabaseAsync("direct", ct).ConfigureAwait(false)))
             {
-                direct = StorageRate.Direct(repository, n, each, size, parallel);
+                direct = await StorageRate.DirectAsync(repository, n, each, size, parallel).ConfigureAwait(false);
             }
 
             await using var coordinator = CoordinatorHost.Build([], c => c.AddInMemoryCollection(settings));
             await coordinator.StartAsync(ct).ConfigureAwait(false);
-            using var channel = CoordinatorChannel.Create(new CoordinatorChannelSettings { Address = new Uri($"http://127.0.0.1:{port}") });
-            var client = new AgentSync.AgentSyncClient(channel);
+            // One connection per agent streaming at once, each used by agent after agent: long-lived agents each have their own
+            // connection (one for all would measure its HTTP/2 framing; a new one per agent, its handshakes).
+            var address = new CoordinatorChannelSettings { Address = new Uri($"http://127.0.0.1:{port}") };
+            var channels = new System.Collections.Concurrent.ConcurrentQueue<Grpc.Net.Client.GrpcChannel>(Enumerable.Range(0, parallel).Select(_ => CoordinatorChannel.Create(address)));
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             long acknowledged = 0;
@@ -99,12 +101,19 @@ public static class SyncBench
                 var task = ctx.AddTask($"{provider}: {n:N0} agents x {each:N0} results", maxValue: (double)n * each);
                 await Parallel.ForEachAsync(Enumerable.Range(0, n), new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = ct }, async (a, token) =>
                 {
-                    var sent = await SimulateAgentAsync(client, $"bench-agent-{a}", each, size, token).ConfigureAwait(false);
+                    channels.TryDequeue(out var channel);
+                    var sent = await SimulateAgentAsync(new AgentSync.AgentSyncClient(channel!), $"bench-agent-{a}", each, size, token).ConfigureAwait(false);
+                    channels.Enqueue(channel!);
                     Interlocked.Add(ref acknowledged, sent);
                     task.Increment(sent);
                 }).ConfigureAwait(false);
             }).ConfigureAwait(false);
             var seconds = clock.Elapsed.TotalSeconds;
+            foreach (var channel in channels)
+            {
+                channel.Dispose();
+            }
+
             var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
             var store = coordinator.Services.GetRequiredService<CoordinatorRepository>();
             var stored = store.Sequences("bench-agent-0").Count;
@@ -112,7 +121,7 @@ public static class SyncBench
             table.AddRow(provider, "results stored (acknowledged)", Invariant($"{acknowledged:N0} from {n:N0} agents, batches of {size}"), "-");
             var rate = acknowledged / seconds;
             table.AddRow(provider, Invariant($"plain batched inserts ({size} rows per transaction, key only)"), Invariant($"{plain:N0} rows/s"), "-");
-            table.AddRow(provider, "repository Store, no gRPC", Invariant($"{direct:N0} results/s ({direct / plain:P0} of plain)"), "-");
+            table.AddRow(provider, "repository StoreAsync, no gRPC", Invariant($"{direct:N0} results/s ({direct / plain:P0} of plain)"), "-");
             table.AddRow(provider, "ingest rate over gRPC", Invariant($"{rate:N0} results/s ({seconds:0.0} s)"), target);
             table.AddRow(provider, "ingest against plain inserts", Invariant($"{rate / plain:P0}"), ">= 50%");
             table.AddRow(provider, "CPU (coordinator and simulated agents, one process)", Invariant($"{cpuSeconds / seconds:0.00} cores of {Environment.ProcessorCount}"), "-");
