@@ -95,7 +95,7 @@ public sealed partial class ControlLoop(CoordinatorRepository repository, Contro
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        PeriodicRounds.RunAsync(TimeSpan.FromSeconds(options.EverySeconds), time, lease.Only(RunOnceAsync), ex => Log.Failed(logger, ex.Message, ex), stoppingToken);
+        PeriodicRounds.RunAsync(TimeSpan.FromSeconds(options.EverySeconds), time, lease.Only("control", RunOnceAsync), ex => Log.Failed(logger, ex.Message, ex), stoppingToken);
 
     private bool Advance(Decision decision)
     {

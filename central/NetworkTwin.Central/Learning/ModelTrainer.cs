@@ -233,7 +233,7 @@ public sealed partial class ModelTrainer(CoordinatorRepository repository, Comma
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        PeriodicRounds.RunAsync(TimeSpan.FromMinutes(options.EveryMinutes), time, lease.Only(TrainAsync), ex => Log.Failed(logger, ex.Message, ex), stoppingToken);
+        PeriodicRounds.RunAsync(TimeSpan.FromMinutes(options.EveryMinutes), time, lease.Only("training", TrainAsync), ex => Log.Failed(logger, ex.Message, ex), stoppingToken);
 
     private static partial class Log
     {

@@ -36,6 +36,21 @@ internal sealed class CoordinatorInstruments
             () => Enum.GetValues<Limits.ThrottleKind>().Select(k => new Measurement<long>(metrics.ThrottledCount(k), new KeyValuePair<string, object?>("limit", k.ToString().ToLowerInvariant()))),
             null,
             "Times a limit of Coordinator:Limits acted: an agent's results slowed, an agent's call or stream refused, an operator's call refused.");
+        _meter.CreateObservableGauge(
+            "networktwin_central_round_last_seconds",
+            () => metrics.Rounds.Select(r => new Measurement<double>(r.Value.Last, new KeyValuePair<string, object?>("loop", r.Key))),
+            null,
+            "How long the last round of each singleton loop (control, topology, training) took on this replica (absent: it did not hold the lease).");
+        _meter.CreateObservableGauge(
+            "networktwin_central_round_max_seconds",
+            () => metrics.Rounds.Select(r => new Measurement<double>(r.Value.Max, new KeyValuePair<string, object?>("loop", r.Key))),
+            null,
+            "The longest round of each singleton loop on this replica since it started.");
+        _meter.CreateObservableCounter(
+            "networktwin_central_rounds",
+            () => metrics.Rounds.Select(r => new Measurement<long>(r.Value.Count, new KeyValuePair<string, object?>("loop", r.Key))),
+            null,
+            "Rounds of each singleton loop run on this replica.");
         _meter.CreateObservableUpDownCounter("networktwin_central_uplinks_open", () => metrics.UplinksOpen, null, "Agents streaming results now.");
         _meter.CreateObservableUpDownCounter("networktwin_central_downlinks_open", () => metrics.DownlinksOpen, null, "Agents listening for commands now.");
         _meter.CreateObservableGauge(

@@ -50,6 +50,15 @@ public sealed class CoordinatorMetrics
 
     public void CommandAcknowledged() => Interlocked.Increment(ref _commandsAcknowledged);
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (double Last, double Max, long Count)> _rounds = new();
+
+    /// <summary>A singleton loop's round (control, topology, training) ran on this replica and took <paramref name="seconds"/>.</summary>
+    public void RoundTook(string loop, double seconds) =>
+        _rounds.AddOrUpdate(loop, (seconds, seconds, 1), (_, r) => (seconds, Math.Max(r.Max, seconds), r.Count + 1));
+
+    /// <summary>Each singleton loop's last and longest round on this replica, and how many it ran.</summary>
+    public IReadOnlyDictionary<string, (double Last, double Max, long Count)> Rounds => _rounds;
+
     /// <summary>One act of a limit (Coordinator:Limits): a batch slowed or a call refused.</summary>
     public void Throttled(Limits.ThrottleKind kind) => Interlocked.Increment(ref _throttled[(int)kind]);
 

@@ -12,7 +12,7 @@ namespace NetworkTwin.Central.Replicas;
 /// lease over as it starts, so a restart after a crash does not wait for its predecessor's lease to run out, and says
 /// so when another live coordinator had it: replicas need PostgreSQL.
 /// </summary>
-public sealed partial class SingletonLease(CoordinatorRepository repository, ReplicaOptions options, ILogger<SingletonLease> logger, TimeProvider time) : BackgroundService
+public sealed partial class SingletonLease(CoordinatorRepository repository, ReplicaOptions options, Metrics.CoordinatorMetrics metrics, ILogger<SingletonLease> logger, TimeProvider time) : BackgroundService
 {
     /// <summary>The one lease the singleton loops share.</summary>
     public const string Name = "singleton-loops";
@@ -36,9 +36,23 @@ public sealed partial class SingletonLease(CoordinatorRepository repository, Rep
         }
     }
 
-    /// <summary>A loop's round that runs only on the replica that holds the lease (on the others it is skipped).</summary>
-    public Func<CancellationToken, Task> Only(Func<CancellationToken, Task> round) =>
-        cancellationToken => IsHeld ? round(cancellationToken) : Task.CompletedTask;
+    /// <summary>A loop's round that runs only on the replica that holds the lease (on the others it is skipped), timed as <paramref name="loop"/>.</summary>
+    public Func<CancellationToken, Task> Only(string loop, Func<CancellationToken, Task> round) =>
+        async cancellationToken =>
+        {
+            if (IsHeld)
+            {
+                var started = time.GetTimestamp();
+                try
+                {
+                    await round(cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    metrics.RoundTook(loop, time.GetElapsedTime(started).TotalSeconds);
+                }
+            }
+        };
 
     /// <summary>One attempt to take or renew the lease (with <paramref name="takeOver"/>, whoever has it).</summary>
     public void Renew(bool takeOver = false)

@@ -167,6 +167,16 @@ public abstract class CoordinatorRepository : IDisposable
         DROP INDEX results_link;
         DROP INDEX results_cell;
         """,
+
+        // 12: each agent's count of stored results and highest stored sequence, kept as batches are stored, so that the
+        // agent list (the operators' API, the metrics scraped every few seconds) reads O(agents), not every result.
+        """
+        ALTER TABLE agents ADD COLUMN results_stored {int64} NOT NULL DEFAULT 0;
+        ALTER TABLE agents ADD COLUMN stored_through {int64} NOT NULL DEFAULT 0;
+        UPDATE agents SET
+            results_stored = (SELECT COUNT(*) FROM results r WHERE r.agent_id = agents.agent_id),
+            stored_through = (SELECT COALESCE(MAX(r.sequence), 0) FROM results r WHERE r.agent_id = agents.agent_id);
+        """,
     ];
 
     private readonly Dictionary<long, ByteString> _modelBytes = [];
@@ -238,8 +248,9 @@ public abstract class CoordinatorRepository : IDisposable
     public (int Inserted, long StoredThrough) Store(string agentId, IReadOnlyList<Result> results, string? traceParent = null) =>
         StoreAsync(agentId, results, traceParent).GetAwaiter().GetResult();
 
-    /// <summary>The statement that marks an agent seen (@agent, @now) as a batch of it is stored.</summary>
-    protected const string MarkSeenSql = "UPDATE agents SET last_seen = @now WHERE agent_id = @agent";
+    /// <summary>The statement that marks an agent seen (@agent, @now) as a batch of it is stored, with how many the batch added and the agent's new stored-through, as each dialect writes them.</summary>
+    protected static string MarkSeen(string inserted, string storedThrough) =>
+        $"UPDATE agents SET last_seen = @now, results_stored = results_stored + {inserted}, stored_through = {storedThrough} WHERE agent_id = @agent";
 
     /// <summary>
     /// Keeps the newest result of each (@agent, @kind, @subject): inserted, or replacing an older one; a resent or late
@@ -270,9 +281,8 @@ public abstract class CoordinatorRepository : IDisposable
     /// <summary>Every agent with its result count and highest stored sequence.</summary>
     public IReadOnlyList<AgentSummary> Agents() => Query(
         """
-        SELECT a.agent_id, a.site, a.version, a.registered_at, a.last_seen, COUNT(r.sequence), COALESCE(MAX(r.sequence), 0)
-        FROM agents a LEFT JOIN results r ON r.agent_id = a.agent_id
-        GROUP BY a.agent_id, a.site, a.version, a.registered_at, a.last_seen ORDER BY a.site, a.agent_id
+        SELECT agent_id, site, version, registered_at, last_seen, results_stored, stored_through
+        FROM agents ORDER BY site, agent_id
         """,
         reader => new AgentSummary
         {

@@ -160,7 +160,7 @@ public sealed class PostgresRepository : CoordinatorRepository
             FROM unnest(@seqs, @produced, @kinds, @payloads, @links, @subjects) AS u(s, p, k, b, l, j)
             WHERE u.j IS NOT NULL ORDER BY u.k, u.j, u.s DESC
             """)}),
-        seen AS ({MarkSeenSql})
+        seen AS ({MarkSeen("(SELECT COUNT(*) FROM inserted)", "GREATEST(stored_through, (SELECT COALESCE(MAX(sequence), 0) FROM inserted))")})
         SELECT (SELECT COUNT(*) FROM inserted), GREATEST(({StoredThroughSql}), (SELECT COALESCE(MAX(sequence), 0) FROM inserted))
         """;
 

@@ -177,8 +177,10 @@ public sealed class SqliteRepository : CoordinatorRepository
         var latestProduced = latest.Parameters.Add("@produced", SqliteType.Integer);
         var latestPayload = latest.Parameters.Add("@payload", SqliteType.Blob);
         var latestTrace = latest.Parameters.Add("@trace", SqliteType.Text);
-        using var seen = (SqliteCommand)NewCommand(_connection, transaction, MarkSeenSql, ("now", now));
+        using var seen = (SqliteCommand)NewCommand(_connection, transaction, MarkSeen("@inserted", "MAX(stored_through, @through)"), ("now", now));
         var seenAgent = seen.Parameters.Add("@agent", SqliteType.Text);
+        var seenInserted = seen.Parameters.Add("@inserted", SqliteType.Integer);
+        var seenThrough = seen.Parameters.Add("@through", SqliteType.Integer);
         using var through = (SqliteCommand)NewCommand(_connection, transaction, StoredThroughSql);
         var throughAgent = through.Parameters.Add("@agent", SqliteType.Text);
 
@@ -212,8 +214,11 @@ public sealed class SqliteRepository : CoordinatorRepository
                 latest.ExecuteNonQuery();
             }
 
+            var storedThrough = Convert.ToInt64(through.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            seenInserted.Value = inserted;
+            seenThrough.Value = storedThrough;
             seen.ExecuteNonQuery();
-            outcomes[b] = (inserted, Convert.ToInt64(through.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
+            outcomes[b] = (inserted, storedThrough);
         }
 
         transaction.Commit();

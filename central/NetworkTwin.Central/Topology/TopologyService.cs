@@ -63,7 +63,7 @@ public sealed partial class TopologyService(CoordinatorRepository repository, To
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        PeriodicRounds.RunAsync(TimeSpan.FromSeconds(options.EverySeconds), time, lease.Only(RefreshAsync), ex => Log.Failed(logger, ex.Message, ex), stoppingToken);
+        PeriodicRounds.RunAsync(TimeSpan.FromSeconds(options.EverySeconds), time, lease.Only("topology", RefreshAsync), ex => Log.Failed(logger, ex.Message, ex), stoppingToken);
 
     public override void Dispose()
     {

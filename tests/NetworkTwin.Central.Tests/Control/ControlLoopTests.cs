@@ -31,7 +31,7 @@ public sealed class ControlLoopTests : IDisposable
     }
 
     private ControlLoop Loop(ControlOptions? options = null) =>
-        new(_repository, options ?? new ControlOptions { SettleSeconds = 0 }, new CommandSignal(), new NetworkTwin.Central.Replicas.SingletonLease(_repository, new NetworkTwin.Central.Replicas.ReplicaOptions(), NullLogger<NetworkTwin.Central.Replicas.SingletonLease>.Instance, TimeProvider.System), NullLogger<ControlLoop>.Instance, TimeProvider.System);
+        new(_repository, options ?? new ControlOptions { SettleSeconds = 0 }, new CommandSignal(), new NetworkTwin.Central.Replicas.SingletonLease(_repository, new NetworkTwin.Central.Replicas.ReplicaOptions(), new NetworkTwin.Central.Metrics.CoordinatorMetrics(), NullLogger<NetworkTwin.Central.Replicas.SingletonLease>.Instance, TimeProvider.System), NullLogger<ControlLoop>.Instance, TimeProvider.System);
 
     /// <summary>One window's sizing for link 2 (cells 1 and 5), as the agent reports it.</summary>
     private void ReportLink(double neededGbps, double targetGbps, double lossPercent = 0.2, double secondsAgo = 0) =>

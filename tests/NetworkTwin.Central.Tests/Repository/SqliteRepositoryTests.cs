@@ -38,7 +38,7 @@ public sealed class SqliteRepositoryTests : RepositoryContractTests, IDisposable
     }
 
     [Fact]
-    public void Migration11_FromAVersion10File_KeepsTheNewestLinkAndCellOfEachAgentCurrent()
+    public void Migrations11And12_FromAVersion10File_KeepTheNewestLinkAndCellAndEachAgentsCounts()
     {
         var path = Path.Combine(_dir, "repository.db");
         static string Hex(Result r) => Convert.ToHexString(r.ToByteArray());
@@ -60,6 +60,7 @@ public sealed class SqliteRepositoryTests : RepositoryContractTests, IDisposable
 
         Assert.Equal([7.0], repository.LatestLinks(null).Select(l => l.Link.CapacityGbps));
         Assert.Equal([2.0], repository.LatestCells(0).Select(c => c.Cell.MeanGbps));
+        Assert.Equal([(4L, 4L)], repository.Agents().Select(a => (a.ResultsStored, a.StoredThrough)));
     }
 
     [Fact]

@@ -28,6 +28,9 @@ public sealed class HaproxyBalancer : IAsyncDisposable
     /// <summary>The one address the agents and operators use.</summary>
     public int Port { get; }
 
+    /// <summary>The haproxy process (0 once stopped), for its CPU and memory.</summary>
+    public int ProcessId => _process?.Id ?? 0;
+
     public string Output
     {
         get

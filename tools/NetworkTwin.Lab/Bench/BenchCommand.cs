@@ -48,6 +48,7 @@ public static class BenchCommand
         bench.Add(DesignBench.Create(console));
         bench.Add(RpcBench.Create(console));
         bench.Add(SyncBench.Create(console));
+        bench.Add(FleetBench.Create(console));
         bench.Add(OnnxBench.Create(console));
         return bench;
     }
