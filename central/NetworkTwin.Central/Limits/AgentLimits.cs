@@ -35,7 +35,7 @@ internal sealed partial class AgentLimits : IDisposable
     /// <summary>A registration, acknowledgement or stream opening by <paramref name="agentId"/>; RESOURCE_EXHAUSTED beyond AgentCallsPerSecond.</summary>
     public void Call(string agentId, string what)
     {
-        using var lease = _calls.AttemptAcquire(agentId);
+        using var lease = _calls.Attempt(agentId);
         if (!lease.IsAcquired)
         {
             Throttled(agentId, ThrottleKind.Calls, $"{what}: more than Coordinator:Limits:AgentCallsPerSecond ({_options.AgentCallsPerSecond}/s)");
@@ -47,7 +47,7 @@ internal sealed partial class AgentLimits : IDisposable
     public IDisposable Stream(string agentId, string what)
     {
         Call(agentId, what);
-        var lease = _streams.AttemptAcquire(agentId);
+        var lease = _streams.Attempt(agentId);
         if (!lease.IsAcquired)
         {
             lease.Dispose();
@@ -66,7 +66,7 @@ internal sealed partial class AgentLimits : IDisposable
             return;
         }
 
-        using (var immediate = _results.AttemptAcquire(agentId, count))
+        using (var immediate = _results.Attempt(agentId, count))
         {
             if (immediate.IsAcquired)
             {
@@ -75,7 +75,7 @@ internal sealed partial class AgentLimits : IDisposable
         }
 
         Throttled(agentId, ThrottleKind.Results, $"more than Coordinator:Limits:AgentResultsPerSecond ({_options.AgentResultsPerSecond}/s, bursts of {_options.AgentResultsBurst}); its uplink is slowed and its outbox keeps what waits");
-        using var lease = await _results.AcquireAsync(agentId, count, cancellationToken).ConfigureAwait(false);
+        using var lease = await _results.WaitAsync(agentId, count, cancellationToken).ConfigureAwait(false);
         if (!lease.IsAcquired)
         {
             // Only when more than a burst already waits (several uplinks of one agent at once).

@@ -32,7 +32,7 @@ internal sealed partial class OperatorLimits : IDisposable
     /// <summary>One call by <paramref name="who"/>, held until disposed.</summary>
     public IDisposable Enter(string who, string method)
     {
-        using (var rate = _rate.AttemptAcquire(who))
+        using (var rate = _rate.Attempt(who))
         {
             if (!rate.IsAcquired)
             {
@@ -41,7 +41,7 @@ internal sealed partial class OperatorLimits : IDisposable
             }
         }
 
-        var running = _running.AttemptAcquire(who);
+        var running = _running.Attempt(who);
         if (!running.IsAcquired)
         {
             running.Dispose();

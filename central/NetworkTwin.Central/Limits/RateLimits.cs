@@ -27,6 +27,36 @@ internal static class RateLimits
     public static PartitionedRateLimiter<string> Concurrency(int permits) => PartitionedRateLimiter.Create<string, string>(key =>
         RateLimitPartition.GetConcurrencyLimiter(key, _ => new ConcurrencyLimiterOptions { PermitLimit = permits, QueueLimit = 0 }));
 
+    /// <summary>
+    /// <c>AttemptAcquire</c>, tried again once when the key's limiter was disposed under it: the partitioned limiter disposes
+    /// a key's idle limiter on its own timer, and an acquire that races it throws (dotnet/runtime#99865; seen here with
+    /// 10,000 agents). The limiter is out of the table by then, so the second try gets a fresh one.
+    /// </summary>
+    public static RateLimitLease Attempt(this PartitionedRateLimiter<string> limiter, string key, int permits = 1)
+    {
+        try
+        {
+            return limiter.AttemptAcquire(key, permits);
+        }
+        catch (ObjectDisposedException)
+        {
+            return limiter.AttemptAcquire(key, permits);
+        }
+    }
+
+    /// <summary><c>AcquireAsync</c>, tried again once as <see cref="Attempt"/> is.</summary>
+    public static async ValueTask<RateLimitLease> WaitAsync(this PartitionedRateLimiter<string> limiter, string key, int permits, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await limiter.AcquireAsync(key, permits, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+            return await limiter.AcquireAsync(key, permits, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>A call refused for a limit: RESOURCE_EXHAUSTED, which gRPC clients treat as "retry later".</summary>
     public static RpcException Refused(string detail) => new(new Status(StatusCode.ResourceExhausted, detail));
 }

@@ -37,7 +37,7 @@ internal sealed class FleetAgent(string id, int links, FleetStats stats)
                 {
                     // The replica went away (or the balancer cut the connection): back off a little, then register again
                     // through the balancer, which sends the connection to a replica that is up.
-                    stats.Reconnected();
+                    stats.Reconnected(ex is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : $"{ex.GetType().Name}: {ex.Message}");
                     await Task.Delay(TimeSpan.FromMilliseconds(500 + Random.Shared.Next(1000)), cancellationToken).ConfigureAwait(false);
                 }
             }
@@ -126,7 +126,16 @@ internal sealed class FleetStats
 
     public TimeSpan Max => TimeSpan.FromTicks(Interlocked.Read(ref _maxTicks));
 
-    public void Reconnected() => Interlocked.Increment(ref _reconnects);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _causes = new(StringComparer.Ordinal);
+
+    /// <summary>Why agents reconnected, most frequent first (status and detail, or the exception).</summary>
+    public IEnumerable<(string Cause, long Count)> Causes => _causes.OrderByDescending(c => c.Value).Select(c => (c.Key, c.Value));
+
+    public void Reconnected(string cause)
+    {
+        Interlocked.Increment(ref _reconnects);
+        _causes.AddOrUpdate(cause.Length > 160 ? cause[..160] : cause, 1, (_, n) => n + 1);
+    }
 
     public void Acknowledged(TimeSpan latency, int results)
     {

@@ -178,6 +178,11 @@ public static partial class FleetBench
             table.AddRow("acknowledgement latency p50 / p99 / max", Invariant($"{stats.Percentile(0.5):0.#} / {stats.Percentile(0.99):0.#} / {stats.Max.TotalMilliseconds:N0} ms"), "-");
             table.AddRow("acknowledgement latency p50 / p99 before the kill", beforeKill ?? "-", "-");
             table.AddRow("reconnects (each attempt)", Invariant($"{stats.Reconnects:N0}"), "-");
+            foreach (var (cause, count) in stats.Causes.Take(3))
+            {
+                table.AddRow(Invariant($"  {count:N0} x"), Markup.Escape(cause), "-");
+            }
+
             table.AddRow("lease holder killed", killed ?? "no", "-");
             table.AddRow("lease taken over after", takeover is { } t ? Invariant($"{t:0.0} s") : "-", "<= 30 s");
             table.AddRow("exactly once: agents with a gap or a duplicate", Invariant($"{check.Gaps} of {s.Agents:N0}"), "0");
