@@ -76,19 +76,77 @@ public static class TopologyDiscovery
             entry.Slots.UnionWith(decoded);
         }
 
-        var cells = slotsOf.Values.OrderBy(c => c.Ref.AgentId, StringComparer.Ordinal).ThenBy(c => c.Ref.CellId).ToList();
+        // Each site on its own: a fronthaul link does not leave its cell site, and correlating every pair of the estate's
+        // cells grows with the square of the estate (2,000 agents in one site took 50 s a round on 2 cores).
+        var sites = slotsOf.Values
+            .GroupBy(c => c.Ref.Site, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => Correlate([.. g.OrderBy(c => c.Ref.AgentId, StringComparer.Ordinal).ThenBy(c => c.Ref.CellId)], options))
+            .ToList();
+        var map = new TopologyMap { ComputedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() };
+        var ids = StableIds([.. sites.SelectMany(site => site.Clusters.Select(c => c.Select(i => site.Cells[i].Ref).ToList()))], previous);
+        var links = new List<TopologyLink>();
+        var next = 0;
+        foreach (var site in sites)
+        {
+            var siteIds = ids[next..(next + site.Clusters.Count)];
+            next += site.Clusters.Count;
+            links.AddRange(Links(site, siteIds, options));
+        }
+
+        var cells = sites.SelectMany(s => s.Cells).ToList();
+        var clusters = sites.SelectMany(s => s.Clusters.Select(c => c.Select(i => s.Cells[i]).ToList())).ToList();
+        var outliers = sites.SelectMany(s => s.Outliers.Select(i => s.Cells[i].Ref));
+        map.Links.AddRange(links.OrderBy(l => l.LinkId));
+        var placed = new HashSet<(string, int)>(clusters.SelectMany(c => c).Select(c => (c.Ref.AgentId, c.Ref.CellId)));
+        map.Unplaced.AddRange(knownCells.Where(c => !placed.Contains((c.AgentId, c.CellId)))
+            .Concat(outliers)
+            .DistinctBy(c => (c.AgentId, c.CellId))
+            .OrderBy(c => c.AgentId, StringComparer.Ordinal).ThenBy(c => c.CellId));
+        var agents = cells.Select(c => c.Ref.AgentId).Distinct().Count();
+        var spanning = map.Links.Count(l => l.Agents.Count > 1);
+        map.Statement = string.Create(
+            CultureInfo.InvariantCulture,
+            $"{map.Links.Count} link(s) from the loss evidence of {placed.Count} cell(s) served by {agents} agent(s); {spanning} link(s) span more than one agent.");
+        if (map.Unplaced.Count > 0)
+        {
+            map.Statement += $" {map.Unplaced.Count} cell(s) cannot be placed: no loss in the evidence window (or a clock far from the others).";
+        }
+
+        if (refused > 0)
+        {
+            map.Statement += $" {refused} malformed loss report(s) were ignored.";
+        }
+
+        return map;
+    }
+
+    /// <summary>One site's cells, their correlation, clock groups and clusters (lists of indexes into the cells).</summary>
+    private sealed record SiteCorrelation(
+        List<(CellRef Ref, SortedSet<long> Slots)> Cells,
+        int[][] Grid,
+        LossEvidenceResult Result,
+        List<List<int>> Groups,
+        List<List<int>> Clusters,
+        List<int> Outliers);
+
+    /// <summary>Correlates one site's cells and clusters them into links, its cells of one RU clock (one radio unit, one port) as a whole, as in the agents' own analysis.</summary>
+    private static SiteCorrelation Correlate(List<(CellRef Ref, SortedSet<long> Slots)> cells, TopologyOptions options)
+    {
         var (grid, length, outliers) = Grid(cells.Select(c => c.Slots).ToList(), options);
         var result = LossEvidence.Correlate(grid, length, options.MaxClockOffsetSeconds, options.MinPeakZ, new ParallelOptions { MaxDegreeOfParallelism = options.MaxParallelism });
-        // Cells of one RU clock (one radio unit, one port) are clustered as a whole, as in the agents' own analysis.
         var groups = ClockGroups.Find(result.Peaks, result.Evidence, result.Similarity, options.MinCorrelation);
         var clusters = LinkClustering.Cluster(result.Similarity, new Dictionary<int, int>(), null, options.MinCorrelation, groups).Clusters
             .Select(c => c.Select(a => result.Evidence[a]).Order().ToList())
             .OrderBy(c => cells[c[0]].Ref.AgentId, StringComparer.Ordinal).ThenBy(c => cells[c[0]].Ref.CellId)
             .ToList();
+        return new SiteCorrelation(cells, grid, result, groups, clusters, outliers);
+    }
 
-        var map = new TopologyMap { ComputedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() };
-        var ids = StableIds(clusters.Select(c => c.Select(i => cells[i].Ref).ToList()).ToList(), previous);
-        var links = new List<TopologyLink>();
+    /// <summary>One site's links, numbered <paramref name="ids"/> (one per cluster), with each cell's correlation and clock lag and how far each link stands from the next.</summary>
+    private static IEnumerable<TopologyLink> Links(SiteCorrelation site, int[] ids, TopologyOptions options)
+    {
+        var (cells, grid, result, groups, clusters) = (site.Cells, site.Grid, site.Result, site.Groups, site.Clusters);
         var row = result.Evidence.Select((cell, a) => (cell, a)).ToDictionary(x => x.cell, x => x.a);   // cell index -> similarity row
         var separation = LinkSeparation.Describe([.. clusters.Select((c, k) => (ids[k], c.Select(i => row[i]).ToList()))], groups, result.Similarity);
         for (var k = 0; k < clusters.Count; k++)
@@ -120,31 +178,8 @@ public static class TopologyDiscovery
             }
 
             (link.MeanCorrelation, link.NextLinkId, link.NextLinkCorrelation) = (apart.MeanCorrelation ?? 0, apart.NextLink ?? 0, apart.NextLinkCorrelation ?? 0);
-            links.Add(link);
+            yield return link;
         }
-
-        map.Links.AddRange(links.OrderBy(l => l.LinkId));
-        var placed = new HashSet<(string, int)>(clusters.SelectMany(c => c).Select(i => (cells[i].Ref.AgentId, cells[i].Ref.CellId)));
-        map.Unplaced.AddRange(knownCells.Where(c => !placed.Contains((c.AgentId, c.CellId)))
-            .Concat(outliers.Select(i => cells[i].Ref))
-            .DistinctBy(c => (c.AgentId, c.CellId))
-            .OrderBy(c => c.AgentId, StringComparer.Ordinal).ThenBy(c => c.CellId));
-        var agents = cells.Select(c => c.Ref.AgentId).Distinct().Count();
-        var spanning = map.Links.Count(l => l.Agents.Count > 1);
-        map.Statement = string.Create(
-            CultureInfo.InvariantCulture,
-            $"{map.Links.Count} link(s) from the loss evidence of {placed.Count} cell(s) served by {agents} agent(s); {spanning} link(s) span more than one agent.");
-        if (map.Unplaced.Count > 0)
-        {
-            map.Statement += $" {map.Unplaced.Count} cell(s) cannot be placed: no loss in the evidence window (or a clock far from the others).";
-        }
-
-        if (refused > 0)
-        {
-            map.Statement += $" {refused} malformed loss report(s) were ignored.";
-        }
-
-        return map;
     }
 
     /// <summary>
@@ -188,22 +223,28 @@ public static class TopologyDiscovery
     {
         var ids = new int[links.Count];
         var taken = new HashSet<int>();
-        var old = previous?.Links.Select(l => (l.LinkId, Cells: l.Cells.Select(c => (c.Cell.AgentId, c.Cell.CellId)).ToHashSet())).ToList() ?? [];
-        var candidates = new List<(int Link, int Old, int Shared)>();
-        for (var k = 0; k < links.Count; k++)
+        // Each cell's previous link, so that overlaps are counted per new link in O(cells), not against every old link.
+        var oldLinkOf = new Dictionary<(string, int), int>();
+        foreach (var link in previous?.Links ?? [])
         {
-            foreach (var (id, members) in old)
+            foreach (var cell in link.Cells)
             {
-                var shared = links[k].Count(c => members.Contains((c.AgentId, c.CellId)));
-                if (shared > 0)
-                {
-                    candidates.Add((k, id, shared));
-                }
+                oldLinkOf[(cell.Cell.AgentId, cell.Cell.CellId)] = link.LinkId;
             }
         }
 
+        var candidates = new List<(int Link, int Old, int Shared)>();
+        for (var k = 0; k < links.Count; k++)
+        {
+            candidates.AddRange(links[k]
+                .Select(c => oldLinkOf.TryGetValue((c.AgentId, c.CellId), out var id) ? id : 0)
+                .Where(id => id != 0)
+                .GroupBy(id => id)
+                .Select(g => (k, g.Key, g.Count())));
+        }
+
         var assigned = new bool[links.Count];
-        foreach (var (k, id, _) in candidates.OrderByDescending(c => c.Shared).ThenBy(c => c.Link))
+        foreach (var (k, id, _) in candidates.OrderByDescending(c => c.Shared).ThenBy(c => c.Link).ThenBy(c => c.Old))
         {
             if (!assigned[k] && taken.Add(id))
             {
@@ -211,7 +252,7 @@ public static class TopologyDiscovery
             }
         }
 
-        var next = old.Count == 0 ? 1 : old.Max(o => o.LinkId) + 1;
+        var next = previous is { Links.Count: > 0 } ? previous.Links.Max(l => l.LinkId) + 1 : 1;
         for (var k = 0; k < links.Count; k++)
         {
             if (!assigned[k])

@@ -70,6 +70,21 @@ public class TopologyDiscoveryTests
     }
 
     [Fact]
+    public void TwoSitesWhoseLossCoincides_KeepTheirLinksApart()
+    {
+        // The same congestion pattern (the same seed) at two cell sites: their cells correlate perfectly, but a fronthaul
+        // link does not leave its site.
+        var north = Evidence(5, ("du-n", 1, 1, 0), ("du-n", 2, 1, 0));
+        var south = Evidence(5, ("du-s", 1, 1, 0), ("du-s", 2, 1, 0)).Select(e => (e.Item1, "south", e.Item3));
+
+        var map = TopologyDiscovery.Discover([.. north, .. south], [], null, Options);
+
+        Assert.Equal(2, map.Links.Count);
+        Assert.All(map.Links, l => Assert.Single(l.Cells.Select(c => c.Cell.Site).Distinct()));
+        Assert.Equal(["du-n", "du-s"], map.Links.Select(l => l.Agents.Single()).Order());
+    }
+
+    [Fact]
     public void Rediscovery_KeepsLinkIdsByOverlap_AndIgnoresMalformedReports()
     {
         var cells = new[] { ("du-a", 1, 10, 0.0), ("du-a", 2, 20, 0.0), ("du-b", 5, 10, 0.1), ("du-b", 6, 20, 0.1) };

@@ -9,7 +9,7 @@ namespace NetworkTwin.Lab.Bench;
 /// and the loss evidence of its cells) over one uplink stream and waits for the acknowledgement, as the real agent does.
 /// What is not acknowledged is kept and sent again after a reconnect, so a coordinator that dies loses nothing.
 /// </summary>
-internal sealed class FleetAgent(string id, int links, FleetStats stats)
+internal sealed class FleetAgent(string id, string site, int links, FleetStats stats)
 {
     private readonly List<Result> _unacknowledged = [];
     private long _next = 1;
@@ -52,7 +52,7 @@ internal sealed class FleetAgent(string id, int links, FleetStats stats)
 
     private async Task StreamAsync(AgentSync.AgentSyncClient client, TimeSpan every, CancellationToken cancellationToken)
     {
-        var reply = await client.RegisterAsync(new RegisterRequest { AgentId = Id, Site = "fleet", Version = "bench" }, cancellationToken: cancellationToken).ResponseAsync.ConfigureAwait(false);
+        var reply = await client.RegisterAsync(new RegisterRequest { AgentId = Id, Site = site, Version = "bench" }, cancellationToken: cancellationToken).ResponseAsync.ConfigureAwait(false);
         Acknowledged(reply.LastSequenceStored);
         using var call = client.Uplink(cancellationToken: cancellationToken);
         using var timer = new PeriodicTimer(every);

@@ -97,7 +97,7 @@ public static partial class FleetBench
             var address = new CoordinatorChannelSettings { Address = new Uri(Invariant($"http://127.0.0.1:{balancer.Port}")) };
             channels.AddRange(Enumerable.Range(0, s.Connections).Select(_ => CoordinatorChannel.Create(address)));
             var stats = new FleetStats();
-            var fleet = Enumerable.Range(0, s.Agents).Select(a => new FleetAgent(Invariant($"fleet-{a:D5}"), s.Links, stats)).ToList();
+            var fleet = Enumerable.Range(0, s.Agents).Select(a => new FleetAgent(Invariant($"fleet-{a:D5}"), Invariant($"site-{a / 10:D4}"), s.Links, stats)).ToList();
             var startSize = await ScalarAsync(postgres, "SELECT pg_database_size(current_database())", ct).ConfigureAwait(false);
             var processes = ProcessesOf(replicas, balancer);
             var cpuBefore = processes.ToDictionary(p => p.Key, p => ProcessUsage.Of(p.Value()).CpuSeconds);
