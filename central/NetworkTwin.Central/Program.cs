@@ -1,4 +1,4 @@
-using NetworkTwin.Central.Hosting;
+using NetworkTwin.Central.Service;
 using NetworkTwin.Hosting;
 
 // The NetworkTwin coordinator: agents register and sync their results here; operators query it.

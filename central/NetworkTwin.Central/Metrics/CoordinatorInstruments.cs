@@ -106,7 +106,7 @@ internal sealed class CoordinatorInstruments
 
     private sealed record AgentsRead(long ReadAt, IReadOnlyList<Contracts.Operators.AgentSummary> Agents);
 
-    private int RepositoryHealthCheckUp() => Hosting.RepositoryHealthCheck.Problem(_repository) is null ? 1 : 0;
+    private int RepositoryHealthCheckUp() => Service.RepositoryHealthCheck.Problem(_repository) is null ? 1 : 0;
 
     private static T[] Query<T>(Func<T[]> read)
     {

@@ -2,8 +2,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using NetworkTwin.Central.Hosting;
 using NetworkTwin.Central.Repository;
+using NetworkTwin.Central.Service;
 using NetworkTwin.Central.Topology;
 using NetworkTwin.Hosting.Observability;
 

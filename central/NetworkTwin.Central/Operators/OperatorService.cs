@@ -17,7 +17,7 @@ namespace NetworkTwin.Central.Operators;
 internal sealed class OperatorService(
     CoordinatorRepository repository,
     TopologyService topology,
-    Learning.ModelTrainer trainer,
+    Training.ModelTrainer trainer,
     Control.ControlLoop control,
     CommandSignal signal,
     TimeProvider time) : Contracts.Operators.Operators.OperatorsBase

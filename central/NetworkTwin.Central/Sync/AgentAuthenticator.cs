@@ -15,7 +15,7 @@ namespace NetworkTwin.Central.Sync;
 /// with the peer and the claimed id; tokens never reach the log. With no tokens and no client CA
 /// configured, authentication is off (development) and that is logged at start.
 /// </summary>
-internal sealed partial class AgentAuthenticator(IReadOnlyDictionary<string, string> tokens, ILogger logger, Hosting.ClientCertificateAuthority? clientCa = null)
+internal sealed partial class AgentAuthenticator(IReadOnlyDictionary<string, string> tokens, ILogger logger, Service.ClientCertificateAuthority? clientCa = null)
 {
     private static readonly Oid ClientAuthentication = new("1.3.6.1.5.5.7.3.2");
 

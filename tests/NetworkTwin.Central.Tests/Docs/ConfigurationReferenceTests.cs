@@ -3,7 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using NetworkTwin.Agent.Configuration;
 using NetworkTwin.Agent.Hosting;
-using NetworkTwin.Central.Hosting;
+using NetworkTwin.Central.Service;
 using NetworkTwin.Hosting.Observability;
 using NetworkTwin.Mqtt.Client;
 using NetworkTwin.Testing;

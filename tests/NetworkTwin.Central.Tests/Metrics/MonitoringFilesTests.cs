@@ -6,7 +6,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using NetworkTwin.Agent.Hosting;
-using NetworkTwin.Central.Hosting;
+using NetworkTwin.Central.Service;
 using NetworkTwin.Testing;
 using NetworkTwin.Testing.Launchers;
 

@@ -5,7 +5,7 @@ using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
-using NetworkTwin.Central.Hosting;
+using NetworkTwin.Central.Service;
 using NetworkTwin.Contracts.Operators;
 using NetworkTwin.Contracts.Sync;
 using NetworkTwin.Testing;

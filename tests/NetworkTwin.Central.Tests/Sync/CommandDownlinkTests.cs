@@ -8,7 +8,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using NetworkTwin.Agent.Hosting;
-using NetworkTwin.Central.Hosting;
+using NetworkTwin.Central.Service;
 using NetworkTwin.Contracts.Operators;
 using NetworkTwin.Contracts.Sync;
 using NetworkTwin.Testing;
@@ -93,10 +93,10 @@ public sealed class CommandDownlinkTests : IDisposable
         var notRemote = await Send(channel, new Command { Reason = "test", Configure = new ConfigurationChange { Settings = { ["Agent:Window:Seconds"] = "4" } } });
         var invalid = await Send(channel, new Command { Reason = "test", Configure = new ConfigurationChange { Settings = { ["Agent:Analysis:LossTarget"] = "7" } } });
         // A real forecast model for this agent's 2 s evaluations; then a tampered copy, one for another step, and bytes that are no model.
-        var onnx = Learning.TestModels.Forecast(stepSeconds: 2, version: 3);
+        var onnx = Training.TestModels.Forecast(stepSeconds: 2, version: 3);
         var model = await Send(channel, Update(3, onnx));
         var tampered = await Send(channel, new Command { Reason = "test", Model = new ModelUpdate { Name = "load", Version = 4, Onnx = ByteString.CopyFrom(onnx), Sha256 = new string('0', 64) } });
-        var otherStep = await Send(channel, Update(5, Learning.TestModels.Forecast(stepSeconds: 300, version: 5)));
+        var otherStep = await Send(channel, Update(5, Training.TestModels.Forecast(stepSeconds: 300, version: 5)));
         var notAModel = await Send(channel, Update(6, [8, 7, 18, 4, 116, 101, 115, 116]));
 
         Assert.Equal("applied", (await Outcome(channel, good)).State);

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
-using NetworkTwin.Central.Hosting;
+using NetworkTwin.Central.Service;
 using NetworkTwin.Contracts.Sync;
 using NetworkTwin.Testing;
 using NetworkTwin.Testing.Launchers;

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Configuration;
-using NetworkTwin.Central.Hosting;
+using NetworkTwin.Central.Service;
 
 namespace NetworkTwin.Central.Tests.Sync;
 

@@ -3,7 +3,7 @@ using Grpc.Health.V1;
 using Grpc.Reflection.V1Alpha;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
-using NetworkTwin.Central.Hosting;
+using NetworkTwin.Central.Service;
 using NetworkTwin.Contracts.Operators;
 using NetworkTwin.Contracts.Sync;
 using NetworkTwin.Testing;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Grpc.Core;
 using Microsoft.Extensions.Configuration;
-using NetworkTwin.Central.Hosting;
+using NetworkTwin.Central.Service;
 using NetworkTwin.Contracts.Sync;
 using NetworkTwin.Testing;
 using NetworkTwin.Testing.Launchers;

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using NetworkTwin.Agent.Hosting;
 using NetworkTwin.Analytics.Scenario;
-using NetworkTwin.Central.Hosting;
+using NetworkTwin.Central.Service;
 using NetworkTwin.Central.Tests.Repository;
 using NetworkTwin.Contracts.Operators;
 using NetworkTwin.Contracts.Topology;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using NetworkTwin.Analytics.Scenario;
-using NetworkTwin.Central.Hosting;
+using NetworkTwin.Central.Service;
 using NetworkTwin.Console.Agent;
 using NetworkTwin.Console.Cli;
 using NetworkTwin.Contracts.Operators;

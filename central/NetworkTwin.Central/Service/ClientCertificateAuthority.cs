@@ -2,7 +2,7 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 using NetworkTwin.Hosting.Security;
 
-namespace NetworkTwin.Central.Hosting;
+namespace NetworkTwin.Central.Service;
 
 /// <summary>
 /// The CA bundle agents' client certificates must chain to (Coordinator:Tls:ClientCaFile), reloaded without a restart

@@ -12,7 +12,7 @@ using NetworkTwin.Central.Sync;
 using NetworkTwin.Central.Topology;
 using OpenTelemetry.Trace;
 
-namespace NetworkTwin.Central.Hosting;
+namespace NetworkTwin.Central.Service;
 
 /// <summary>Composes the coordinator: Kestrel (HTTP/2, cleartext or TLS), the repository, agent sync, topology, the operators' API.</summary>
 public static partial class CoordinatorHost
@@ -94,8 +94,8 @@ public static partial class CoordinatorHost
         builder.Services.AddSingleton(settings.Learning);
         builder.Services.AddSingleton<CommandSignal>();
         builder.Services.AddHostedService<CommandNotifications>();
-        builder.Services.AddSingleton<Learning.ModelTrainer>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<Learning.ModelTrainer>());
+        builder.Services.AddSingleton<Training.ModelTrainer>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Training.ModelTrainer>());
         builder.Services.AddSingleton(settings.Control);
         builder.Services.AddSingleton<Control.ControlLoop>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Control.ControlLoop>());

@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-namespace NetworkTwin.Central.Learning;
+namespace NetworkTwin.Central.Training;
 
 /// <summary>Coordinator:Learning: how often the coordinator retrains the agents' forecast model, and from what.</summary>
 public sealed record LearningOptions

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using NetworkTwin.Central.Repository;
 
-namespace NetworkTwin.Central.Hosting;
+namespace NetworkTwin.Central.Service;
 
 /// <summary>
 /// Ready while the repository answers. The one check behind both /readyz on the operator web port and

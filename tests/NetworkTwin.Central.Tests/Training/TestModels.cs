@@ -1,7 +1,7 @@
 using NetworkTwin.Learning.Forecast;
 using NetworkTwin.Learning.Series;
 
-namespace NetworkTwin.Central.Tests.Learning;
+namespace NetworkTwin.Central.Tests.Training;
 
 /// <summary>Small but real forecast models (trained for a few epochs on a synthetic load) for the command and hot-swap tests.</summary>
 internal static class TestModels

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace NetworkTwin.Central.Hosting;
+namespace NetworkTwin.Central.Service;
 
 // Bound in one piece and checked whole by CoordinatorSettings.Read; the source of docs/configuration.md, whose test
 // holds the Range and AllowedValues attributes to what those checks really refuse.
@@ -46,7 +46,7 @@ public sealed class CoordinatorOptions
 
     public Topology.TopologyOptions Topology { get; set; } = new();
 
-    public Learning.LearningOptions Learning { get; set; } = new();
+    public Training.LearningOptions Learning { get; set; } = new();
 
     public Control.ControlOptions Control { get; set; } = new();
 

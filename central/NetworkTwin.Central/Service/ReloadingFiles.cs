@@ -1,4 +1,4 @@
-namespace NetworkTwin.Central.Hosting;
+namespace NetworkTwin.Central.Service;
 
 /// <summary>
 /// Something loaded from files (a certificate and its key, a CA bundle) and loaded again when they change, without a

@@ -3,7 +3,7 @@ using System.Net;
 using Microsoft.Extensions.Configuration;
 using NetworkTwin.Central.Topology;
 
-namespace NetworkTwin.Central.Hosting;
+namespace NetworkTwin.Central.Service;
 
 /// <summary>
 /// The coordinator's configuration (section Coordinator), read once and checked whole: every
@@ -34,7 +34,7 @@ public sealed record CoordinatorSettings
 
     public TopologyOptions Topology { get; init; } = new();
 
-    public Learning.LearningOptions Learning { get; init; } = new();
+    public Training.LearningOptions Learning { get; init; } = new();
 
     public Control.ControlOptions Control { get; init; } = new();
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using NetworkTwin.Agent.Hosting;
 using NetworkTwin.Analytics.Scenario;
-using NetworkTwin.Central.Hosting;
+using NetworkTwin.Central.Service;
 using NetworkTwin.Contracts.Operators;
 using NetworkTwin.Mqtt;
 using NetworkTwin.Mqtt.Client;
@@ -11,7 +11,7 @@ using NetworkTwin.Telemetry.Replay;
 using NetworkTwin.Testing;
 using NetworkTwin.Testing.Launchers;
 
-namespace NetworkTwin.Central.Tests.Learning;
+namespace NetworkTwin.Central.Tests.Training;
 
 /// <summary>
 /// The learning loop with real parts: mosquitto, a coordinator on SQLite and an agent. Telemetry is

@@ -1,7 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 
-namespace NetworkTwin.Central.Hosting;
+namespace NetworkTwin.Central.Service;
 
 /// <summary>
 /// The coordinator's TLS certificate (Coordinator:Tls:CertificateFile and KeyFile), reloaded without a restart: each

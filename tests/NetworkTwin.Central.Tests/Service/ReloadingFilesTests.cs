@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
-using NetworkTwin.Central.Hosting;
+using NetworkTwin.Central.Service;
 
-namespace NetworkTwin.Central.Tests.Hosting;
+namespace NetworkTwin.Central.Tests.Service;
 
 public sealed class ReloadingFilesTests : IDisposable
 {

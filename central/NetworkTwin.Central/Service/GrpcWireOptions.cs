@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-namespace NetworkTwin.Central.Hosting;
+namespace NetworkTwin.Central.Service;
 
 /// <summary>Coordinator:Grpc: the limits and encodings of the agents' and operators' gRPC port.</summary>
 public sealed record GrpcWireOptions

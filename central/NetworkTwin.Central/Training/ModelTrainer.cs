@@ -11,7 +11,7 @@ using NetworkTwin.Hosting;
 using NetworkTwin.Learning.Forecast;
 using NetworkTwin.Learning.Series;
 
-namespace NetworkTwin.Central.Learning;
+namespace NetworkTwin.Central.Training;
 
 /// <summary>
 /// Learns the agents' forecast model from the repository: every (agent, link) load history becomes a
