@@ -38,6 +38,12 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// </summary>
     public static string Locate(string fileName, string project, string variable, string? explicitPath)
     {
+        // A path the user named is that one or none: falling back to another build would run what they did not ask for.
+        if (!string.IsNullOrEmpty(explicitPath) && !File.Exists(explicitPath))
+        {
+            throw new FileNotFoundException($"'{explicitPath}' does not exist.", explicitPath);
+        }
+
         var candidates = new List<string?> { explicitPath, Environment.GetEnvironmentVariable(variable), Path.Combine(AppContext.BaseDirectory, fileName) };
         if (SourceTree.Root() is { } root)
         {
@@ -47,9 +53,7 @@ public sealed class ServiceProcess : IAsyncDisposable
 
         return candidates.FirstOrDefault(c => !string.IsNullOrEmpty(c) && File.Exists(c)) is { } found
             ? Path.GetFullPath(found)
-            : throw new FileNotFoundException(explicitPath is not null
-                ? $"'{explicitPath}' does not exist."
-                : $"Cannot find {fileName}: build it with ./build.sh, or set {variable}.");
+            : throw new FileNotFoundException($"Cannot find {fileName}: build it with ./build.sh, or set {variable}.");
     }
 
     /// <param name="settings">Configuration keys ("Mqtt:Port") and values, passed as NETWORKTWIN_ variables.</param>
