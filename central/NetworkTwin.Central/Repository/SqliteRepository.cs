@@ -189,6 +189,8 @@ public sealed class SqliteRepository : CoordinatorRepository
         {
             var batch = group[b];
             agent.Value = seenAgent.Value = throughAgent.Value = latestAgent.Value = batch.AgentId;
+            // Only link results carry the trace: decisions are made from them.
+            object TraceOf(StoredRow r) => r.Link is not null && batch.TraceParent is { } t ? t : DBNull.Value;
             var inserted = 0;
             foreach (var r in batch.Rows)
             {
@@ -198,8 +200,7 @@ public sealed class SqliteRepository : CoordinatorRepository
                 payload.Value = r.Payload;
                 link.Value = r.Link is { } l ? l : DBNull.Value;
                 cell.Value = r.Cell is { } c ? c : DBNull.Value;
-                // Only link results carry the trace: decisions are made from them.
-                trace.Value = r.Link is not null && batch.TraceParent is { } t ? t : DBNull.Value;
+                trace.Value = TraceOf(r);
                 inserted += insert.ExecuteNonQuery();
             }
 
@@ -210,7 +211,7 @@ public sealed class SqliteRepository : CoordinatorRepository
                 latestSeq.Value = r.Sequence;
                 latestProduced.Value = r.ProducedUnixMs;
                 latestPayload.Value = r.Payload;
-                latestTrace.Value = r.Link is not null && batch.TraceParent is { } t ? t : DBNull.Value;
+                latestTrace.Value = TraceOf(r);
                 latest.ExecuteNonQuery();
             }
 

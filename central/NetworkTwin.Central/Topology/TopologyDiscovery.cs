@@ -94,16 +94,14 @@ public static class TopologyDiscovery
             links.AddRange(Links(site, siteIds, options));
         }
 
-        var cells = sites.SelectMany(s => s.Cells).ToList();
-        var clusters = sites.SelectMany(s => s.Clusters.Select(c => c.Select(i => s.Cells[i]).ToList())).ToList();
         var outliers = sites.SelectMany(s => s.Outliers.Select(i => s.Cells[i].Ref));
         map.Links.AddRange(links.OrderBy(l => l.LinkId));
-        var placed = new HashSet<(string, int)>(clusters.SelectMany(c => c).Select(c => (c.Ref.AgentId, c.Ref.CellId)));
+        var placed = new HashSet<(string, int)>(links.SelectMany(l => l.Cells).Select(c => (c.Cell.AgentId, c.Cell.CellId)));
         map.Unplaced.AddRange(knownCells.Where(c => !placed.Contains((c.AgentId, c.CellId)))
             .Concat(outliers)
             .DistinctBy(c => (c.AgentId, c.CellId))
             .OrderBy(c => c.AgentId, StringComparer.Ordinal).ThenBy(c => c.CellId));
-        var agents = cells.Select(c => c.Ref.AgentId).Distinct().Count();
+        var agents = sites.SelectMany(s => s.Cells).Select(c => c.Ref.AgentId).Distinct().Count();
         var spanning = map.Links.Count(l => l.Agents.Count > 1);
         map.Statement = string.Create(
             CultureInfo.InvariantCulture,

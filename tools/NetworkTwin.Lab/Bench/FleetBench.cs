@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Grpc.Net.Client;
+using NetworkTwin.Central.Replicas;
+using NetworkTwin.Central.Repository;
 using NetworkTwin.Console.Cli;
 using NetworkTwin.Contracts.Sync;
 using NetworkTwin.Hosting.Grpc;
@@ -93,6 +95,8 @@ public static partial class FleetBench
                 await WaitReadyAsync(http, replica, ct).ConfigureAwait(false);
             }
 
+            // The replicas' own repository, for the lease and the decisions as they see them (the schema is theirs by now).
+            using var repository = new PostgresRepository(postgres.ConnectionString, concurrentStores: 1);
             balancer = await HaproxyBalancer.StartAsync([.. replicas.Select(r => r.Port)], ct).ConfigureAwait(false);
             var address = new CoordinatorChannelSettings { Address = new Uri(Invariant($"http://127.0.0.1:{balancer.Port}")) };
             channels.AddRange(Enumerable.Range(0, s.Connections).Select(_ => CoordinatorChannel.Create(address)));
@@ -140,7 +144,7 @@ public static partial class FleetBench
 
                 if (killed is null && s.KillAt > 0 && clock.Elapsed >= s.Duration * s.KillAt)
                 {
-                    var holder = await HolderAsync(postgres, replicas, ct).ConfigureAwait(false);
+                    var holder = Holder(repository, replicas);
                     if (holder is not null)
                     {
                         var killedAt = clock.Elapsed;
@@ -148,7 +152,7 @@ public static partial class FleetBench
                         await holder.Process.KillAsync().ConfigureAwait(false);
                         killed = Invariant($"replica {holder.Number} (it held the lease) at {killedAt.TotalMinutes:0.0} min");
                         console.MarkupLineInterpolated($"[yellow]killed replica {holder.Number} (SIGKILL), the lease holder[/]");
-                        takeover = await TakeoverAsync(postgres, replicas, holder, ct).ConfigureAwait(false);
+                        takeover = await TakeoverAsync(repository, replicas, holder, ct).ConfigureAwait(false);
                         console.MarkupLineInterpolated($"lease taken over after {takeover:0.0} s");
                     }
                 }
@@ -167,7 +171,7 @@ public static partial class FleetBench
             await Task.WhenAll(running).ConfigureAwait(false);
             var endSize = await ScalarAsync(postgres, "SELECT pg_database_size(current_database())", ct).ConfigureAwait(false);
             var check = await ExactlyOnceAsync(postgres, fleet, ct).ConfigureAwait(false);
-            var decisions = await ScalarAsync(postgres, "SELECT COUNT(*) FROM decisions", ct).ConfigureAwait(false);
+            var decisions = repository.DecisionCounts().Values.Sum();
             var twice = await ScalarAsync(postgres, "SELECT COUNT(*) FROM (SELECT agent_id, link_id, created_at FROM decisions GROUP BY agent_id, link_id, created_at HAVING COUNT(*) > 1) d", ct).ConfigureAwait(false);
 
             var table = new Table().Border(TableBorder.Rounded).AddColumns("figure", "value", "target");
@@ -283,19 +287,19 @@ public static partial class FleetBench
     }
 
     /// <summary>The replica whose process holds the singleton lease (the holder is named host:pid:random).</summary>
-    private static async Task<Replica?> HolderAsync(PostgresCluster postgres, List<Replica> replicas, CancellationToken ct)
+    private static Replica? Holder(CoordinatorRepository repository, List<Replica> replicas)
     {
-        var holder = await TextAsync(postgres, "SELECT holder FROM leases WHERE expires_unix_ms > (EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::bigint", ct).ConfigureAwait(false);
+        var holder = repository.LeaseHolder(SingletonLease.Name) is { RemainingMs: > 0 } lease ? lease.Holder : null;
         return replicas.FirstOrDefault(r => !r.Process.HasExited && holder is not null && holder.Split(':') is [_, var pid, ..] && pid == r.Process.ProcessId.ToString(CultureInfo.InvariantCulture));
     }
 
     /// <summary>Seconds from the kill until another replica holds the lease.</summary>
-    private static async Task<double> TakeoverAsync(PostgresCluster postgres, List<Replica> replicas, Replica killed, CancellationToken ct)
+    private static async Task<double> TakeoverAsync(CoordinatorRepository repository, List<Replica> replicas, Replica killed, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromMinutes(2))
         {
-            if (await HolderAsync(postgres, replicas, ct).ConfigureAwait(false) is { } holder && holder != killed)
+            if (Holder(repository, replicas) is { } holder && holder != killed)
             {
                 return clock.Elapsed.TotalSeconds;
             }
@@ -343,13 +347,5 @@ public static partial class FleetBench
         await connection.OpenAsync(ct).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 600 };
         return Convert.ToInt64(await command.ExecuteScalarAsync(ct).ConfigureAwait(false), CultureInfo.InvariantCulture);
-    }
-
-    private static async Task<string?> TextAsync(PostgresCluster postgres, string sql, CancellationToken ct)
-    {
-        await using var connection = new NpgsqlConnection(postgres.ConnectionString);
-        await connection.OpenAsync(ct).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand(sql, connection);
-        return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) as string;
     }
 }

@@ -28,6 +28,15 @@ internal static class StorageRate
         Link = new LinkCapacity { LinkId = 1 + (int)(sequence % 3), CapacityGbps = 40 + (sequence % 7), PeakGbps = 90, MeanGbps = 18 },
     };
 
+    /// <summary>One agent's results 1..<paramref name="each"/> in batches of at most <paramref name="batch"/>, each made as it is taken.</summary>
+    public static IEnumerable<List<Result>> Batches(int each, int batch)
+    {
+        for (var start = 1; start <= each; start += batch)
+        {
+            yield return [.. Enumerable.Range(start, Math.Min(batch, each - start + 1)).Select(s => BenchResult(s))];
+        }
+    }
+
     private const string PlainTable = """
         CREATE TABLE plain (
             agent_id TEXT NOT NULL,
@@ -55,7 +64,7 @@ internal static class StorageRate
         var now = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
         for (var a = 0; a < agents; a++)
         {
-            for (var start = 1; start <= each; start += batch)
+            foreach (var rows in Batches(each, batch))
             {
                 using var transaction = connection.BeginTransaction();
                 using var insert = connection.CreateCommand();
@@ -67,9 +76,8 @@ internal static class StorageRate
                 var produced = insert.Parameters.Add("@produced", SqliteType.Integer);
                 var payload = insert.Parameters.Add("@payload", SqliteType.Blob);
                 var link = insert.Parameters.Add("@link", SqliteType.Integer);
-                for (var s = start; s < start + batch && s <= each; s++)
+                foreach (var r in rows)
                 {
-                    var r = BenchResult(s);
                     (seq.Value, produced.Value, payload.Value, link.Value) = (r.Sequence, r.ProducedUnixMs, r.ToByteArray(), r.Link.LinkId);
                     insert.ExecuteNonQuery();
                 }
@@ -95,9 +103,8 @@ internal static class StorageRate
         var now = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
         for (var a = 0; a < agents; a++)
         {
-            for (var start = 1; start <= each; start += batch)
+            foreach (var rows in Batches(each, batch))
             {
-                var rows = Enumerable.Range(start, Math.Min(batch, each - start + 1)).Select(s => BenchResult(s)).ToList();
                 using var transaction = connection.BeginTransaction();
                 using var insert = new NpgsqlCommand(
                     "INSERT INTO plain SELECT @agent, u.s, u.p, 'Link', u.b, @now, u.l FROM unnest(@seqs, @produced, @payloads, @links) AS u(s, p, b, l)",
@@ -136,9 +143,8 @@ internal static class StorageRate
         var clock = Stopwatch.StartNew();
         await Parallel.ForEachAsync(Enumerable.Range(0, agents), new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (a, _) =>
         {
-            for (var start = 1; start <= each; start += batch)
+            foreach (var rows in Batches(each, batch))
             {
-                var rows = Enumerable.Range(start, Math.Min(batch, each - start + 1)).Select(s => BenchResult(s)).ToList();
                 await repository.StoreAsync($"direct-agent-{a}", rows).ConfigureAwait(false);
             }
         }).ConfigureAwait(false);

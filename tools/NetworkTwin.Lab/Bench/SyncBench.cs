@@ -153,14 +153,9 @@ public static class SyncBench
         await client.RegisterAsync(new RegisterRequest { AgentId = id, Site = "bench", Version = "bench" }, cancellationToken: token).ResponseAsync.ConfigureAwait(false);
         using var call = client.Uplink(cancellationToken: token);
         var acknowledged = 0;
-        for (var start = 1; start <= each; start += size)
+        foreach (var results in StorageRate.Batches(each, size))
         {
-            var message = new UplinkBatch { AgentId = id };
-            for (var s = start; s < start + size && s <= each; s++)
-            {
-                message.Results.Add(StorageRate.BenchResult(s));
-            }
-
+            var message = new UplinkBatch { AgentId = id, Results = { results } };
             await call.RequestStream.WriteAsync(message, token).ConfigureAwait(false);
             if (!await call.ResponseStream.MoveNext(token).ConfigureAwait(false))
             {
