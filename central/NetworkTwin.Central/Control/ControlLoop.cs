@@ -43,7 +43,7 @@ public sealed partial class ControlLoop(CoordinatorRepository repository, Contro
         try
         {
             var moved = 0;
-            foreach (var decision in repository.Decisions(DecisionState.Open, 10_000).Reverse())
+            foreach (var decision in repository.Decisions.List(DecisionState.Open, 10_000).Reverse())
             {
                 moved += Advance(decision) ? 1 : 0;
             }
@@ -67,26 +67,26 @@ public sealed partial class ControlLoop(CoordinatorRepository repository, Contro
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var decision = repository.DecisionById(decisionId) ?? throw new RpcException(new Status(StatusCode.NotFound, $"there is no decision {decisionId}"));
+            var decision = repository.Decisions.ById(decisionId) ?? throw new RpcException(new Status(StatusCode.NotFound, $"there is no decision {decisionId}"));
             if (decision.State != DecisionState.Held)
             {
                 throw new RpcException(new Status(StatusCode.FailedPrecondition, $"decision {decisionId} is {decision.State}; only held decisions can be approved or rejected"));
             }
 
             decision.State = approve ? DecisionState.Approved : DecisionState.Rejected;
-            if (!repository.UpdateDecision(decision, DecisionState.Held))
+            if (!repository.Decisions.Update(decision, DecisionState.Held))
             {
                 throw new RpcException(new Status(StatusCode.Aborted, $"decision {decisionId} changed meanwhile; list it again"));
             }
 
-            repository.Audit(decisionId, "operator:" + who, approve ? "approved" : "rejected", note.Length > 0 ? note : "(no note)");
+            repository.Decisions.Audit(decisionId, "operator:" + who, approve ? "approved" : "rejected", note.Length > 0 ? note : "(no note)");
             Log.Decided(logger, decisionId, approve ? "approved" : "rejected", who, note);
             if (approve)
             {
                 Send(decision);
             }
 
-            return repository.DecisionById(decisionId)!;
+            return repository.Decisions.ById(decisionId)!;
         }
         finally
         {
@@ -104,13 +104,13 @@ public sealed partial class ControlLoop(CoordinatorRepository repository, Contro
             case DecisionState.Approved:
                 Send(decision);
                 return true;
-            case DecisionState.Sent when repository.CommandState(decision.CommandId) is { } command && command.State != "pending":
+            case DecisionState.Sent when repository.Commands.State(decision.CommandId) is { } command && command.State != "pending":
                 var applied = command.State == "applied";
                 decision.State = applied ? DecisionState.Applied : DecisionState.Refused;
                 decision.Outcome = applied ? string.Empty : "refused by the agent: " + command.Detail;
-                if (repository.UpdateDecision(decision, DecisionState.Sent))
+                if (repository.Decisions.Update(decision, DecisionState.Sent))
                 {
-                    repository.Audit(decision.DecisionId, "agent:" + decision.AgentId, applied ? "applied" : "refused", command.Detail);
+                    repository.Decisions.Audit(decision.DecisionId, "agent:" + decision.AgentId, applied ? "applied" : "refused", command.Detail);
                     if (!applied)
                     {
                         Log.Refused(logger, decision.DecisionId, decision.AgentId, command.Detail);
@@ -118,15 +118,15 @@ public sealed partial class ControlLoop(CoordinatorRepository repository, Contro
                 }
 
                 return true;
-            case DecisionState.Applied when repository.EffectOf(decision.AgentId, decision.CommandId) is { } effect:
+            case DecisionState.Applied when repository.Results.EffectOf(decision.AgentId, decision.CommandId) is { } effect:
                 Verify(decision, effect);
                 return true;
             case DecisionState.Applied when time.GetUtcNow().ToUnixTimeMilliseconds() - decision.UpdatedUnixMs > options.VerifyMinutes * 60_000:
                 decision.State = DecisionState.Unverified;
                 decision.Outcome = string.Create(CultureInfo.InvariantCulture, $"no measured effect within {options.VerifyMinutes} minutes of applying (is the agent evaluating link {decision.LinkId}?)");
-                if (repository.UpdateDecision(decision, DecisionState.Applied))
+                if (repository.Decisions.Update(decision, DecisionState.Applied))
                 {
-                    repository.Audit(decision.DecisionId, "coordinator", "unverified", decision.Outcome);
+                    repository.Decisions.Audit(decision.DecisionId, "coordinator", "unverified", decision.Outcome);
                 }
 
                 return true;
@@ -142,9 +142,9 @@ public sealed partial class ControlLoop(CoordinatorRepository repository, Contro
             // A report that cannot be judged proves nothing either way: no confirmation, and no rollback on its word.
             decision.State = DecisionState.Unverified;
             decision.Outcome = string.Create(CultureInfo.InvariantCulture, $"the agent's effect report cannot be judged (loss {effect.LossPercent}%, {effect.Windows} windows, at {effect.CapacityGbps} Gbit/s for a target of {decision.ToGbps})");
-            if (repository.UpdateDecision(decision, DecisionState.Applied))
+            if (repository.Decisions.Update(decision, DecisionState.Applied))
             {
-                repository.Audit(decision.DecisionId, "agent:" + decision.AgentId, "effect unusable", decision.Outcome);
+                repository.Decisions.Audit(decision.DecisionId, "agent:" + decision.AgentId, "effect unusable", decision.Outcome);
             }
 
             return;
@@ -155,13 +155,13 @@ public sealed partial class ControlLoop(CoordinatorRepository repository, Contro
         decision.EffectUtilisation = effect.MeanUtilisation;
         decision.Outcome = outcome;
         decision.State = kept ? DecisionState.Confirmed : DecisionState.Violated;
-        if (!repository.UpdateDecision(decision, DecisionState.Applied))
+        if (!repository.Decisions.Update(decision, DecisionState.Applied))
         {
             return;
         }
 
-        repository.Audit(decision.DecisionId, "agent:" + decision.AgentId, "effect measured", string.Create(CultureInfo.InvariantCulture, $"{effect.Windows} windows at {effect.CapacityGbps:0.##} Gbit/s: worst loss {effect.LossPercent:0.###}%, mean {effect.MeanLossPercent:0.###}%, peak {effect.PeakGbps:0.##} Gbit/s, utilisation {effect.MeanUtilisation:0%}"));
-        repository.Audit(decision.DecisionId, "policy", kept ? "confirmed" : "violated", outcome);
+        repository.Decisions.Audit(decision.DecisionId, "agent:" + decision.AgentId, "effect measured", string.Create(CultureInfo.InvariantCulture, $"{effect.Windows} windows at {effect.CapacityGbps:0.##} Gbit/s: worst loss {effect.LossPercent:0.###}%, mean {effect.MeanLossPercent:0.###}%, peak {effect.PeakGbps:0.##} Gbit/s, utilisation {effect.MeanUtilisation:0%}"));
+        repository.Decisions.Audit(decision.DecisionId, "policy", kept ? "confirmed" : "violated", outcome);
         Log.Verified(logger, decision.DecisionId, decision.State, outcome);
         if (kept || !options.RollbackOnViolation || decision.Action == "rollback")
         {
@@ -171,7 +171,7 @@ public sealed partial class ControlLoop(CoordinatorRepository repository, Contro
         if (decision.Action != "lower-capacity" || decision.FromGbps <= 0)
         {
             // A raise that did not suffice: the old, smaller target would drop more. The next pass proposes from the new measurements.
-            repository.Audit(decision.DecisionId, "policy", "not rolled back", "restoring the previous, smaller target would drop more; the next pass decides from the new measurements");
+            repository.Decisions.Audit(decision.DecisionId, "policy", "not rolled back", "restoring the previous, smaller target would drop more; the next pass decides from the new measurements");
             return;
         }
 
@@ -196,9 +196,9 @@ public sealed partial class ControlLoop(CoordinatorRepository repository, Contro
         rollback.Cells.AddRange(decision.Cells);
         var created = Create(rollback, decision.TraceParent);
         decision.State = DecisionState.RolledBack;
-        if (repository.UpdateDecision(decision, DecisionState.Violated))
+        if (repository.Decisions.Update(decision, DecisionState.Violated))
         {
-            repository.Audit(decision.DecisionId, "policy", "rolled back", $"decision {created.DecisionId} restores {decision.FromGbps.ToString("0.##", CultureInfo.InvariantCulture)} Gbit/s");
+            repository.Decisions.Audit(decision.DecisionId, "policy", "rolled back", $"decision {created.DecisionId} restores {decision.FromGbps.ToString("0.##", CultureInfo.InvariantCulture)} Gbit/s");
         }
     }
 
@@ -206,14 +206,14 @@ public sealed partial class ControlLoop(CoordinatorRepository repository, Contro
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var fresh = now - (long)(options.FreshSeconds * 1000);
-        var forecasts = repository.Forecasts(fresh, null, latestOnly: true).ToDictionary(f => (f.AgentId, f.Forecast.LinkId), f => f.Forecast);
+        var forecasts = repository.Results.Forecasts(fresh, null, latestOnly: true).ToDictionary(f => (f.AgentId, f.Forecast.LinkId), f => f.Forecast);
         var recent = LinkWindows.Read(repository, now - (long)(options.LookbackSeconds * 1000), options.SettleSeconds, MaxLookbackResults)
             .ToDictionary(w => (w.AgentId, w.LinkId), w => (
                 Need: w.Settled.Select(l => l.Link.CapacityGbps).DefaultIfEmpty(0).Max(),
                 Mean: w.Settled.Select(l => l.Link.MeanGbps).DefaultIfEmpty(0).Max(),
                 Since: w.FirstUnixMs));
         var made = 0;
-        foreach (var latest in repository.LatestLinks(null).Where(l => l.ProducedUnixMs >= fresh))
+        foreach (var latest in repository.Results.LatestLinks(null).Where(l => l.ProducedUnixMs >= fresh))
         {
             if (!recent.TryGetValue((latest.AgentId, latest.Link.LinkId), out var history) || latest.ProducedUnixMs - history.Since < options.SettleSeconds * 1000)
             {
@@ -221,7 +221,7 @@ public sealed partial class ControlLoop(CoordinatorRepository repository, Contro
                 continue;
             }
 
-            var last = repository.LatestDecision(latest.AgentId, latest.Link.LinkId);
+            var last = repository.Decisions.Latest(latest.AgentId, latest.Link.LinkId);
             if (last is not null && (DecisionState.Open.Contains(last.State) || latest.ProducedUnixMs < last.UpdatedUnixMs))
             {
                 // One decision per link at a time, and the next only on a picture taken after the last one moved.
@@ -253,7 +253,7 @@ public sealed partial class ControlLoop(CoordinatorRepository repository, Contro
         proposal.State = auto ? DecisionState.Approved : DecisionState.Held;
         proposal.Policy = reason;
         proposal.TraceParent = TraceContext.Of(span);
-        var saved = repository.SaveDecision(proposal);
+        var saved = repository.Decisions.Save(proposal);
         span?.SetTag("networktwin.decision_id", saved.DecisionId)
             .SetTag("networktwin.agent_id", saved.AgentId)
             .SetTag("networktwin.link_id", saved.LinkId)
@@ -263,12 +263,12 @@ public sealed partial class ControlLoop(CoordinatorRepository repository, Contro
         {
             // The reason names the decision id, which the row only now has.
             (_, saved.Policy) = GovernancePolicy.Judge(saved, options);
-            repository.UpdateDecision(saved, DecisionState.Held);
+            repository.Decisions.Update(saved, DecisionState.Held);
         }
 
         var change = string.Create(CultureInfo.InvariantCulture, $"{saved.Action} link {saved.LinkId} of {saved.AgentId}: {saved.FromGbps:0.##} -> {saved.ToGbps:0.##} Gbit/s ({saved.CostDeltaPerMonth:+0.##;-0.##;0} per month). {saved.Justification}");
-        repository.Audit(saved.DecisionId, "coordinator", "proposed", change);
-        repository.Audit(saved.DecisionId, "policy", auto ? "auto-approved" : "held for approval", saved.Policy);
+        repository.Decisions.Audit(saved.DecisionId, "coordinator", "proposed", change);
+        repository.Decisions.Audit(saved.DecisionId, "policy", auto ? "auto-approved" : "held for approval", saved.Policy);
         Log.Proposed(logger, saved.DecisionId, saved.Action, saved.LinkId, saved.AgentId, saved.FromGbps, saved.ToGbps, saved.State, saved.Policy);
         if (auto)
         {
@@ -282,7 +282,7 @@ public sealed partial class ControlLoop(CoordinatorRepository repository, Contro
     private void Send(Decision decision)
     {
         decision.State = DecisionState.Sent;
-        if (!repository.UpdateDecision(decision, DecisionState.Approved))
+        if (!repository.Decisions.Update(decision, DecisionState.Approved))
         {
             return;
         }
@@ -298,13 +298,13 @@ public sealed partial class ControlLoop(CoordinatorRepository repository, Contro
             Capacity = new CapacityTarget { LinkId = decision.LinkId, CapacityGbps = decision.ToGbps, DecisionId = decision.DecisionId },
         };
         command.Capacity.Cells.AddRange(decision.Cells);
-        var issued = repository.IssueCommand(command);
+        var issued = repository.Commands.Issue(command);
         span?.SetTag("networktwin.decision_id", decision.DecisionId)
             .SetTag("networktwin.command_id", issued.CommandId)
             .SetTag("networktwin.agent_id", decision.AgentId);
         decision.CommandId = issued.CommandId;
-        repository.UpdateDecision(decision, DecisionState.Sent);
-        repository.Audit(decision.DecisionId, "coordinator", "sent", string.Create(CultureInfo.InvariantCulture, $"command {issued.CommandId} to agent {decision.AgentId}: link {decision.LinkId} capacity target {decision.ToGbps:0.##} Gbit/s"));
+        repository.Decisions.Update(decision, DecisionState.Sent);
+        repository.Decisions.Audit(decision.DecisionId, "coordinator", "sent", string.Create(CultureInfo.InvariantCulture, $"command {issued.CommandId} to agent {decision.AgentId}: link {decision.LinkId} capacity target {decision.ToGbps:0.##} Gbit/s"));
         signal.Notify(decision.AgentId);
     }
 

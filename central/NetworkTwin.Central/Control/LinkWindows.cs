@@ -15,7 +15,7 @@ public sealed record LinkWindows(string AgentId, int LinkId, long FirstUnixMs, I
     {
         ArgumentNullException.ThrowIfNull(repository);
         var settle = (long)(settleSeconds * 1000);
-        return [.. repository.LinkHistory(sinceUnixMs, maxResults)
+        return [.. repository.Results.LinkHistory(sinceUnixMs, maxResults)
             .GroupBy(l => (l.AgentId, l.Link.LinkId))
             .OrderBy(g => g.Key.AgentId, StringComparer.Ordinal).ThenBy(g => g.Key.LinkId)
             .Select(g =>

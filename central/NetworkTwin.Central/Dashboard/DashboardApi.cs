@@ -65,7 +65,7 @@ public static class DashboardApi
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var since = now - (rangeMinutes * 60_000L);
         var bucket = Math.Max(1L, rangeMinutes * 60_000L / MaxPoints);
-        var agents = repository.Agents().Select(a => new AgentView(
+        var agents = repository.Agents.List().Select(a => new AgentView(
             a.AgentId, a.Site, a.Version, Math.Round((now - a.LastSeenUnixMs) / 1000.0, 1), a.ResultsStored, a.StoredThrough, now - a.LastSeenUnixMs < 30_000)).ToList();
         var map = topology.Current();
         var capacities = topology.Capacities(map).Links.ToDictionary(l => l.LinkId);
@@ -83,11 +83,11 @@ public static class DashboardApi
         }).ToList();
 
         var linkOfCell = CapacityView.LinkOfCell(map);
-        var forecasts = repository.Forecasts(since, null, latestOnly: false)
+        var forecasts = repository.Results.Forecasts(since, null, latestOnly: false)
             .GroupBy(f => (f.AgentId, f.Forecast.LinkId))
             .ToDictionary(g => g.Key, g => g.ToList());
         var models = forecasts.Values.SelectMany(f => f).Select(f => $"{f.Forecast.ModelName} v{f.Forecast.ModelVersion}").Distinct().ToList();
-        var series = repository.LinkHistory(since, MaxResults)
+        var series = repository.Results.LinkHistory(since, MaxResults)
             .GroupBy(h => (h.AgentId, h.Link.LinkId))
             .Select(g =>
             {
@@ -123,7 +123,7 @@ public static class DashboardApi
             models.Count == 0
                 ? "No prediction model is deployed yet: the prediction band appears once agents run one."
                 : $"Forecasts by {string.Join(", ", models)}: shaded band = 90% interval of the next window, red dots = windows outside the previous band.",
-            repository.DesignRuns(1).Select(r => new DesignView(
+            repository.Runs.Designs(1).Select(r => new DesignView(
                 r.Network,
                 r.Nodes,
                 r.Links,
@@ -132,9 +132,9 @@ public static class DashboardApi
                 [.. r.Kinds.Select(k => new DesignKindView(k.Kind, k.Simulated, k.Possible, k.Partitioning, k.Hurting))],
                 [.. r.Worst.Take(10).Select(w => new DesignFailureView(w.Scenario, w.Kind, w.Components, Math.Round(w.LostPairsPercent, 2), Math.Round(w.UnreachableDemandGbps, 2), double.IsNaN(w.WorstUtilisation) ? null : Math.Round(w.WorstUtilisation, 3), w.OverloadedLinks))])).FirstOrDefault())
         {
-            Decisions = [.. repository.Decisions(null, 20).Select(d => new DecisionView(
+            Decisions = [.. repository.Decisions.List(null, 20).Select(d => new DecisionView(
                 d.DecisionId, d.State, d.AgentId, d.LinkId, CapacityView.DiscoveredLink(d.AgentId, d.Cells, linkOfCell), d.Action, d.FromGbps, d.ToGbps, d.NeededGbps, d.CostDeltaPerMonth, double.IsNaN(d.EffectLossPercent) ? null : Math.Round(d.EffectLossPercent, 3), d.Justification, d.Policy, d.Outcome, d.UpdatedUnixMs))],
-            Scenario = repository.ScenarioRuns(1).Select(r => new ScenarioView(
+            Scenario = repository.Runs.Scenarios(1).Select(r => new ScenarioView(
                 r.RunId,
                 r.AtUnixMs,
                 r.RequestedBy,

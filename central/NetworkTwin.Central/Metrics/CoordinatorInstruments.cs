@@ -60,7 +60,7 @@ internal sealed class CoordinatorInstruments
             "Seconds since a result was last stored (absent: none yet).");
         _meter.CreateObservableGauge("networktwin_central_repository_up", () => RepositoryHealthCheckUp(), null, "1 while the repository answers.");
         _meter.CreateObservableGauge("networktwin_central_agents", () => Query(() => new[] { new Measurement<long>(Agents().Count) }), null, "Agents registered.");
-        _meter.CreateObservableGauge("networktwin_central_commands_pending", () => Query(() => new[] { new Measurement<long>(repository.PendingCommandCount()) }), null, "Commands not yet acknowledged by their agent.");
+        _meter.CreateObservableGauge("networktwin_central_commands_pending", () => Query(() => new[] { new Measurement<long>(repository.Commands.PendingCount()) }), null, "Commands not yet acknowledged by their agent.");
         _meter.CreateObservableGauge("networktwin_central_topology_version", () => new Measurement<long>(topology.Current().Version), null, "Version of the stored link map (0: none).");
         _meter.CreateObservableGauge(
             "networktwin_central_agent_last_seen_age_seconds",
@@ -80,7 +80,7 @@ internal sealed class CoordinatorInstruments
             "networktwin_central_decisions",
             () => Query(() =>
             {
-                var counts = repository.DecisionCounts();
+                var counts = repository.Decisions.Counts();
                 return Control.DecisionState.All.Select(state => new Measurement<long>(counts.GetValueOrDefault(state), new KeyValuePair<string, object?>("state", state))).ToArray();
             }),
             null,
@@ -99,7 +99,7 @@ internal sealed class CoordinatorInstruments
             return last.Agents;
         }
 
-        var agents = _repository.Agents();
+        var agents = _repository.Agents.List();
         Volatile.Write(ref _agents, new AgentsRead(now, agents));
         return agents;
     }

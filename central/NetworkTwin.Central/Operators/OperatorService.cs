@@ -25,7 +25,7 @@ internal sealed class OperatorService(
     public override Task<AgentList> ListAgents(ListAgentsRequest request, ServerCallContext context)
     {
         var list = new AgentList { ServerTimeUnixMs = time.GetUtcNow().ToUnixTimeMilliseconds() };
-        list.Agents.AddRange(repository.Agents());
+        list.Agents.AddRange(repository.Agents.List());
         return Task.FromResult(list);
     }
 
@@ -33,7 +33,7 @@ internal sealed class OperatorService(
     {
         var list = new LinkList();
         var discovered = Discovered();
-        foreach (var link in repository.LatestLinks(request.Site))
+        foreach (var link in repository.Results.LatestLinks(request.Site))
         {
             link.DiscoveredLinkId = discovered(link.AgentId, link.Link.Cells);
             list.Links.Add(link);
@@ -56,15 +56,15 @@ internal sealed class OperatorService(
             throw Invalid("command has no body (configure or model)");
         }
 
-        if (!repository.Agents().Any(a => a.AgentId == command.AgentId))
+        if (!repository.Agents.List().Any(a => a.AgentId == command.AgentId))
         {
             throw new RpcException(new Status(StatusCode.NotFound, $"no agent '{command.AgentId}' has registered with this coordinator"));
         }
 
         // The agent applies it under the operator's request span (the field is the coordinator's to fill, whatever the caller sent).
         command.TraceParent = TraceContext.Of(Activity.Current);
-        var issued = repository.IssueCommand(command);
-        repository.Audit(0, "operator:" + who, "command", $"{issued.BodyCase} command {issued.CommandId} to {issued.AgentId}: {(issued.Reason.Length > 0 ? issued.Reason : "(no reason given)")}");
+        var issued = repository.Commands.Issue(command);
+        repository.Decisions.Audit(0, "operator:" + who, "command", $"{issued.BodyCase} command {issued.CommandId} to {issued.AgentId}: {(issued.Reason.Length > 0 ? issued.Reason : "(no reason given)")}");
         signal.Notify(issued.AgentId);
         return Task.FromResult(new CommandRecord { Command = issued, State = "pending" });
     }
@@ -76,20 +76,20 @@ internal sealed class OperatorService(
             throw Invalid("a design run needs a network name of 1..200 characters, at most 10 kinds and at most 50 worst failures");
         }
 
-        return Task.FromResult(repository.SaveDesignRun(request));
+        return Task.FromResult(repository.Runs.SaveDesign(request));
     }
 
     public override Task<DesignRunList> ListDesignRuns(ListDesignRunsRequest request, ServerCallContext context)
     {
         var list = new DesignRunList();
-        list.Runs.AddRange(repository.DesignRuns(request.Limit is > 0 and <= 1000 ? request.Limit : 20));
+        list.Runs.AddRange(repository.Runs.Designs(request.Limit is > 0 and <= 1000 ? request.Limit : 20));
         return Task.FromResult(list);
     }
 
     public override Task<CommandList> ListCommands(ListCommandsRequest request, ServerCallContext context)
     {
         var list = new CommandList();
-        list.Commands.AddRange(repository.Commands(request.AgentId, request.Limit is > 0 and <= 10_000 ? request.Limit : 100));
+        list.Commands.AddRange(repository.Commands.List(request.AgentId, request.Limit is > 0 and <= 10_000 ? request.Limit : 100));
         return Task.FromResult(list);
     }
 
@@ -105,7 +105,7 @@ internal sealed class OperatorService(
         var since = time.GetUtcNow().AddSeconds(-(latest ? 3600 : request.SinceSeconds)).ToUnixTimeMilliseconds();
         var list = new ForecastList();
         var discovered = Discovered();
-        foreach (var forecast in repository.Forecasts(since, request.AgentId, latest))
+        foreach (var forecast in repository.Results.Forecasts(since, request.AgentId, latest))
         {
             forecast.DiscoveredLinkId = discovered(forecast.AgentId, forecast.Forecast.Cells);
             list.Forecasts.Add(forecast);
@@ -117,14 +117,14 @@ internal sealed class OperatorService(
     public override Task<ModelList> ListModels(ListModelsRequest request, ServerCallContext context)
     {
         var list = new ModelList();
-        list.Models.AddRange(repository.Models(100));
+        list.Models.AddRange(repository.Models.List(100));
         return Task.FromResult(list);
     }
 
     public override Task<RecommendationList> ListRecommendations(RecommendationsRequest request, ServerCallContext context)
     {
         var map = topology.Current();
-        var recent = repository.Forecasts(time.GetUtcNow().AddMinutes(-10).ToUnixTimeMilliseconds(), null, latestOnly: false);
+        var recent = repository.Results.Forecasts(time.GetUtcNow().AddMinutes(-10).ToUnixTimeMilliseconds(), null, latestOnly: false);
         return Task.FromResult(CapacityAdvice.Build(map, topology.Capacities(map), recent));
     }
 
@@ -137,7 +137,7 @@ internal sealed class OperatorService(
 
         var list = new DecisionList();
         var discovered = Discovered();
-        foreach (var decision in repository.Decisions(request.State.Length > 0 ? [request.State] : null, request.Limit is > 0 and <= 10_000 ? request.Limit : 100))
+        foreach (var decision in repository.Decisions.List(request.State.Length > 0 ? [request.State] : null, request.Limit is > 0 and <= 10_000 ? request.Limit : 100))
         {
             decision.DiscoveredLinkId = discovered(decision.AgentId, decision.Cells);
             list.Decisions.Add(decision);
@@ -162,7 +162,7 @@ internal sealed class OperatorService(
     public override Task<AuditList> ListAudit(ListAuditRequest request, ServerCallContext context)
     {
         var list = new AuditList();
-        list.Entries.AddRange(repository.AuditTrail(request.DecisionId, request.Limit is > 0 and <= 100_000 ? request.Limit : 200));
+        list.Entries.AddRange(repository.Decisions.AuditTrail(request.DecisionId, request.Limit is > 0 and <= 100_000 ? request.Limit : 200));
         return Task.FromResult(list);
     }
 
@@ -175,7 +175,7 @@ internal sealed class OperatorService(
     public override Task<ScenarioRunList> ListScenarioRuns(ListScenarioRunsRequest request, ServerCallContext context)
     {
         var list = new ScenarioRunList();
-        list.Runs.AddRange(repository.ScenarioRuns(request.Limit is > 0 and <= 1000 ? request.Limit : 20));
+        list.Runs.AddRange(repository.Runs.Scenarios(request.Limit is > 0 and <= 1000 ? request.Limit : 20));
         return Task.FromResult(list);
     }
 

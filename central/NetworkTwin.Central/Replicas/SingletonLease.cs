@@ -61,7 +61,7 @@ public sealed partial class SingletonLease(CoordinatorRepository repository, Rep
         string holder;
         try
         {
-            holder = repository.TryHoldLease(Name, Holder, TimeSpan.FromSeconds(options.LeaseSeconds), takeOver);
+            holder = repository.Leases.TryHold(Name, Holder, TimeSpan.FromSeconds(options.LeaseSeconds), takeOver);
         }
         catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
         {
@@ -121,7 +121,7 @@ public sealed partial class SingletonLease(CoordinatorRepository repository, Rep
     {
         try
         {
-            return repository.LeaseHolder(Name);
+            return repository.Leases.Holder(Name);
         }
         catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException)
         {
@@ -137,7 +137,7 @@ public sealed partial class SingletonLease(CoordinatorRepository repository, Rep
             Volatile.Write(ref _held, false);
             try
             {
-                repository.ReleaseLease(Name, Holder);
+                repository.Leases.Release(Name, Holder);
                 Log.Released(logger, Holder);
             }
             catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or ObjectDisposedException)

@@ -2,6 +2,8 @@ using System.Data.Common;
 using NetworkTwin.Contracts.Sync;
 using Npgsql;
 using NpgsqlTypes;
+using static NetworkTwin.Central.Repository.ResultRows;
+using static NetworkTwin.Central.Repository.Sql;
 
 namespace NetworkTwin.Central.Repository;
 
@@ -42,7 +44,7 @@ public sealed class PostgresRepository : CoordinatorRepository
     public override IReadOnlyList<string> Migrations => PostgresMigrations;
 
     /// <summary>The schema migrations in PostgreSQL's types.</summary>
-    internal static readonly string[] PostgresMigrations = Dialect(new Dictionary<string, string>
+    internal static readonly string[] PostgresMigrations = RepositoryMigrations.Dialect(new Dictionary<string, string>
     {
         ["{int64}"] = "BIGINT",
         ["{bytes}"] = "BYTEA",
@@ -63,10 +65,10 @@ public sealed class PostgresRepository : CoordinatorRepository
     /// <summary>The PostgreSQL channel that carries the agent id of each command issued.</summary>
     internal const string CommandChannel = "networktwin_commands";
 
-    protected override void AnnounceCommand(string agentId) =>
+    protected internal override void AnnounceCommand(string agentId) =>
         Run(connection => Execute(connection, null, $"SELECT pg_notify('{CommandChannel}', @agent)", ("agent", agentId)));
 
-    public override async Task ListenForCommandsAsync(Action<string> agentHasCommands, Action listening, CancellationToken cancellationToken)
+    protected internal override async Task ListenForCommandsAsync(Action<string> agentHasCommands, Action listening, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(agentHasCommands);
         ArgumentNullException.ThrowIfNull(listening);
@@ -88,9 +90,9 @@ public sealed class PostgresRepository : CoordinatorRepository
         }
     }
 
-    protected override string NowUnixMsSql => "(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::bigint";
+    protected internal override string NowUnixMsSql => "(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::bigint";
 
-    protected override T Run<T>(Func<DbConnection, T> work)
+    protected internal override T Run<T>(Func<DbConnection, T> work)
     {
         using var connection = _source.OpenConnection();
         return work(connection);
@@ -101,7 +103,7 @@ public sealed class PostgresRepository : CoordinatorRepository
     /// take them only contend (for the same index pages and the pool): measured on 2 cores, 64 at once stored 25,000
     /// results/s, 8 at once 65,000.
     /// </summary>
-    public override async Task<(int Inserted, long StoredThrough)> StoreAsync(string agentId, IReadOnlyList<Result> results, string? traceParent = null)
+    protected internal override async Task<(int Inserted, long StoredThrough)> WriteResultsAsync(string agentId, IReadOnlyList<Result> results, string? traceParent)
     {
         using var statement = StoreStatement(agentId, results, traceParent);
         await _stores.WaitAsync().ConfigureAwait(false);

@@ -2,6 +2,8 @@ using System.Data.Common;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using NetworkTwin.Contracts.Sync;
+using static NetworkTwin.Central.Repository.ResultRows;
+using static NetworkTwin.Central.Repository.Sql;
 
 namespace NetworkTwin.Central.Repository;
 
@@ -40,7 +42,7 @@ public sealed class SqliteRepository : CoordinatorRepository
 
 
     /// <summary>The schema migrations in SQLite's types.</summary>
-    internal static readonly string[] SqliteMigrations = Dialect(new Dictionary<string, string>
+    internal static readonly string[] SqliteMigrations = RepositoryMigrations.Dialect(new Dictionary<string, string>
     {
         ["{int64}"] = "INTEGER",
         ["{bytes}"] = "BLOB",
@@ -51,9 +53,9 @@ public sealed class SqliteRepository : CoordinatorRepository
             """,
     });
 
-    protected override string NowUnixMsSql => "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
+    protected internal override string NowUnixMsSql => "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
 
-    protected override T Run<T>(Func<DbConnection, T> work)
+    protected internal override T Run<T>(Func<DbConnection, T> work)
     {
         lock (_gate)
         {
@@ -66,7 +68,7 @@ public sealed class SqliteRepository : CoordinatorRepository
     /// commit): SQLite writes one transaction at a time, so the uplinks of many agents share each commit instead of
     /// queueing for one each, and none of them holds a thread while it waits.
     /// </summary>
-    public override Task<(int Inserted, long StoredThrough)> StoreAsync(string agentId, IReadOnlyList<Result> results, string? traceParent = null)
+    protected internal override Task<(int Inserted, long StoredThrough)> WriteResultsAsync(string agentId, IReadOnlyList<Result> results, string? traceParent)
     {
         var batch = new PendingBatch(agentId, RowsOf(results), string.IsNullOrEmpty(traceParent) ? null : traceParent);
         return _writes.Writer.TryWrite(batch) ? batch.Outcome.Task : throw new ObjectDisposedException(nameof(SqliteRepository), "the repository is closed");

@@ -39,8 +39,8 @@ public static class ScenarioService
         }
 
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var linkOfCell = repository.LatestTopology() is { } map ? Topology.CapacityView.LinkOfCell(map) : [];
-        var forecasts = repository.Forecasts(now - (lookback * 1000L), null, latestOnly: true).ToDictionary(f => (f.AgentId, f.Forecast.LinkId), f => f.Forecast);
+        var linkOfCell = repository.Topology.Latest() is { } map ? Topology.CapacityView.LinkOfCell(map) : [];
+        var forecasts = repository.Results.Forecasts(now - (lookback * 1000L), null, latestOnly: true).ToDictionary(f => (f.AgentId, f.Forecast.LinkId), f => f.Forecast);
         var links = LinkWindows.Read(repository, now - (lookback * 1000L), settleSeconds, 100_000)
             .Select(w =>
             {
@@ -97,6 +97,6 @@ public static class ScenarioService
             record.Outcomes.Add(outcome);
         }
 
-        return repository.SaveScenarioRun(record);
+        return repository.Runs.SaveScenario(record);
     }
 }

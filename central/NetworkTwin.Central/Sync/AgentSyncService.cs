@@ -39,8 +39,8 @@ internal sealed partial class AgentSyncService(
         limits.Call(request.AgentId, "register");
         var stored = Repository(request.AgentId, "register", () =>
         {
-            repository.Register(request);
-            return repository.StoredThrough(request.AgentId);
+            repository.Agents.Register(request);
+            return repository.Results.StoredThrough(request.AgentId);
         });
         metrics.Registered();
         Log.Registered(logger, request.AgentId, request.Site, request.Version, stored, context.Peer ?? "?");
@@ -71,7 +71,7 @@ internal sealed partial class AgentSyncService(
 
                 // Under the agent's span for the batch; the link results keep this span's context for the decisions made from them.
                 using var span = TraceContext.StartFrom(CoordinatorTracing.Source, "store uplink batch", ActivityKind.Consumer, batch.TraceParent);
-                var (inserted, through) = await RepositoryAsync(batch.AgentId, "store a batch", repository.StoreAsync(batch.AgentId, batch.Results, TraceContext.Of(span))).ConfigureAwait(false);
+                var (inserted, through) = await RepositoryAsync(batch.AgentId, "store a batch", repository.Results.StoreAsync(batch.AgentId, batch.Results, TraceContext.Of(span))).ConfigureAwait(false);
                 span?.SetTag("networktwin.agent_id", batch.AgentId)
                     .SetTag("networktwin.results", batch.Results.Count)
                     .SetTag("networktwin.inserted", inserted)
@@ -158,7 +158,7 @@ internal sealed partial class AgentSyncService(
             var sentThrough = 0L;
             while (!context.CancellationToken.IsCancellationRequested)
             {
-                foreach (var command in Repository(request.AgentId, "read pending commands", () => repository.PendingCommands(request.AgentId, sentThrough)))
+                foreach (var command in Repository(request.AgentId, "read pending commands", () => repository.Commands.Pending(request.AgentId, sentThrough)))
                 {
                     await responseStream.WriteAsync(command, context.CancellationToken).ConfigureAwait(false);
                     sentThrough = command.CommandId;
@@ -181,7 +181,7 @@ internal sealed partial class AgentSyncService(
     {
         authenticator.Check(context, request.AgentId);
         limits.Call(request.AgentId, "command acknowledgement");
-        var known = Repository(request.AgentId, "record a command acknowledgement", () => repository.AcknowledgeCommand(request.AgentId, request.CommandId, request.Applied, request.Detail));
+        var known = Repository(request.AgentId, "record a command acknowledgement", () => repository.Commands.Acknowledge(request.AgentId, request.CommandId, request.Applied, request.Detail));
         metrics.CommandAcknowledged();
         Log.CommandOutcome(logger, request.AgentId, request.CommandId, request.Applied ? "applied" : "refused", request.Detail, known);
         return Task.FromResult(new CommandAckReply { Known = known });

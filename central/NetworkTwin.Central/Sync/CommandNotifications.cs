@@ -24,7 +24,7 @@ internal sealed partial class CommandNotifications(CoordinatorRepository reposit
         {
             try
             {
-                await repository.ListenForCommandsAsync(
+                await repository.Commands.ListenAsync(
                     signal.Notify,
                     () =>
                     {

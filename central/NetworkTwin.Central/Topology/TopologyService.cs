@@ -17,7 +17,7 @@ public sealed partial class TopologyService(CoordinatorRepository repository, To
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     /// <summary>The stored map (version 0 when nothing has been discovered yet).</summary>
-    public TopologyMap Current() => repository.LatestTopology() ?? new TopologyMap { Statement = "No loss evidence has been discovered yet." };
+    public TopologyMap Current() => repository.Topology.Latest() ?? new TopologyMap { Statement = "No loss evidence has been discovered yet." };
 
     /// <summary>Discovers now from the evidence of the last horizon; stores and returns the map if the links changed, else the stored one.</summary>
     public async Task<TopologyMap> RefreshAsync(CancellationToken cancellationToken)
@@ -27,9 +27,9 @@ public sealed partial class TopologyService(CoordinatorRepository repository, To
         {
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
             var since = now - (long)(options.HorizonSeconds * 1000);
-            var evidence = repository.LossEvidence(since);
-            var known = repository.LatestCells(since).Select(c => new CellRef { AgentId = c.AgentId, Site = c.Site, CellId = c.Cell.CellId });
-            var previous = repository.LatestTopology();
+            var evidence = repository.Results.LossEvidence(since);
+            var known = repository.Results.LatestCells(since).Select(c => new CellRef { AgentId = c.AgentId, Site = c.Site, CellId = c.Cell.CellId });
+            var previous = repository.Topology.Latest();
             var map = TopologyDiscovery.Discover(evidence, known, previous, options);
             (map.EvidenceFromUnixMs, map.EvidenceToUnixMs) = (since, now);
             if (previous is not null && SameLinks(previous, map))
@@ -42,7 +42,7 @@ public sealed partial class TopologyService(CoordinatorRepository repository, To
                 return map;
             }
 
-            var stored = repository.SaveTopology(map);
+            var stored = repository.Topology.Save(map);
             Log.Discovered(logger, stored.Version, stored.Links.Count, stored.Statement);
             return stored;
         }
@@ -59,7 +59,7 @@ public sealed partial class TopologyService(CoordinatorRepository repository, To
     public CapacityList Capacities(TopologyMap map)
     {
         var since = time.GetUtcNow().ToUnixTimeMilliseconds() - (long)(options.HorizonSeconds * 1000);
-        return CapacityView.Build(map, repository.LatestLinks(null), repository.LatestCells(since));
+        return CapacityView.Build(map, repository.Results.LatestLinks(null), repository.Results.LatestCells(since));
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>

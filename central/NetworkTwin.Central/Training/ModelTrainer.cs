@@ -44,7 +44,7 @@ public sealed partial class ModelTrainer(CoordinatorRepository repository, Comma
     {
         var now = time.GetUtcNow();
         var since = now.AddHours(-options.HistoryHours).ToUnixTimeMilliseconds();
-        var series = Series(repository.LinkLoads(since, options.MaxWindowsPerLink), options.MinWindows, out var step);
+        var series = Series(repository.Results.LinkLoads(since, options.MaxWindowsPerLink), options.MinWindows, out var step);
         if (series.Count == 0)
         {
             return new ModelRecord
@@ -95,8 +95,8 @@ public sealed partial class ModelTrainer(CoordinatorRepository repository, Comma
 
         var bnn = new BnnOptions { Epochs = options.Epochs };
         var (net, draws) = ForecastEvaluation.Train(train, validation, bnn, null, "coordinator");
-        var shipped = repository.ShippedModel();
-        var version = (repository.Models(1) is [var newest, ..] ? newest.Version : 0) + 1;
+        var shipped = repository.Models.Shipped();
+        var version = (repository.Models.List(1) is [var newest, ..] ? newest.Version : 0) + 1;
         var description = $"next-window link load, learned from {series.Count} agent links on the coordinator";
         var onnx = BnnExport.ToOnnx(net, spec, draws, version, description);
         clock.Stop();
@@ -123,12 +123,12 @@ public sealed partial class ModelTrainer(CoordinatorRepository repository, Comma
                 ? (double.IsNaN(previous) ? FirstModel(candidate, lastValue) : string.Create(CultureInfo.InvariantCulture, $"beats the shipped model on the held-out windows ({candidate:P2} vs {previous:P2} WAPE)"))
                 : string.Create(CultureInfo.InvariantCulture, $"not better than shipped v{shipped!.Value.Record.Version} on the held-out windows ({candidate:P2} vs {previous:P2} WAPE); kept that one"),
         };
-        record = repository.SaveModel(record, onnx);
+        record = repository.Models.Save(record, onnx);
         if (record.Version != version)
         {
             // Another coordinator stored a model meanwhile: the version inside the ONNX metadata must match the row, stored and shipped alike.
             onnx = BnnExport.ToOnnx(net, spec, draws, record.Version, description);
-            repository.UpdateModel(record, onnx);
+            repository.Models.Update(record, onnx);
         }
 
         if (better)
@@ -136,12 +136,12 @@ public sealed partial class ModelTrainer(CoordinatorRepository repository, Comma
             // One command per agent naming the stored version; the bytes are stored once, with the model.
             var update = new ModelUpdate { Name = ModelName, Version = record.Version, Sha256 = Convert.ToHexString(SHA256.HashData(onnx)) };
             var agents = series.Select(x => x.AgentId).Distinct(StringComparer.Ordinal).ToList();
-            repository.IssueModelUpdate(agents, update, $"model {ModelName} v{record.Version}: {record.Detail}");
+            repository.Commands.IssueModelUpdate(agents, update, $"model {ModelName} v{record.Version}: {record.Detail}");
             record.Agents.AddRange(agents);
 
             record.Sha256 = update.Sha256;
-            repository.UpdateModel(record);
-            repository.Audit(0, "coordinator", "model rolled out", $"model {ModelName} v{record.Version} to {string.Join(", ", record.Agents)}: {record.Detail}");
+            repository.Models.Update(record);
+            repository.Decisions.Audit(0, "coordinator", "model rolled out", $"model {ModelName} v{record.Version} to {string.Join(", ", record.Agents)}: {record.Detail}");
             foreach (var agent in record.Agents)
             {
                 signal.Notify(agent);

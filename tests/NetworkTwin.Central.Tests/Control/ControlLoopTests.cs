@@ -21,7 +21,7 @@ public sealed class ControlLoopTests : IDisposable
     public ControlLoopTests()
     {
         _repository = new SqliteRepository(Path.Combine(_directory, "twin.db"));
-        _repository.Register(new RegisterRequest { AgentId = "du-a", Site = "north", Version = "1" });
+        _repository.Agents.Register(new RegisterRequest { AgentId = "du-a", Site = "north", Version = "1" });
     }
 
     public void Dispose()
@@ -35,7 +35,7 @@ public sealed class ControlLoopTests : IDisposable
 
     /// <summary>One window's sizing for link 2 (cells 1 and 5), as the agent reports it.</summary>
     private void ReportLink(double neededGbps, double targetGbps, double lossPercent = 0.2, double secondsAgo = 0) =>
-        _repository.Store("du-a", [new Result
+        _repository.Results.Store("du-a", [new Result
         {
             Sequence = ++_sequence,
             ProducedUnixMs = DateTimeOffset.UtcNow.AddSeconds(-secondsAgo).ToUnixTimeMilliseconds(),
@@ -43,7 +43,7 @@ public sealed class ControlLoopTests : IDisposable
         }]);
 
     private void ReportEffect(long commandId, double lossPercent, double capacityGbps = 7) =>
-        _repository.Store("du-a", [new Result
+        _repository.Results.Store("du-a", [new Result
         {
             Sequence = ++_sequence,
             ProducedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
@@ -58,12 +58,12 @@ public sealed class ControlLoopTests : IDisposable
         Assert.Equal(1, await loop.RunOnceAsync(CancellationToken.None));
 
         // 6.2 needed + 10% headroom, in 0.5 steps = 7; +3 Gbit/s at 100 per month is above the 200 the policy applies alone.
-        var decision = Assert.Single(_repository.Decisions(null, 10));
+        var decision = Assert.Single(_repository.Decisions.List(null, 10));
         Assert.Equal(("held", "raise-capacity", 4.0, 7.0, 300.0), (decision.State, decision.Action, decision.FromGbps, decision.ToGbps, decision.CostDeltaPerMonth));
         Assert.Contains("needs 6.20 Gbit/s, above its target 4", decision.Justification, StringComparison.Ordinal);
         Assert.Contains("its worst recent window needs 6.20 Gbit/s", decision.Justification, StringComparison.Ordinal);
         Assert.Contains($"networktwin approve|reject {decision.DecisionId}", decision.Policy, StringComparison.Ordinal);
-        Assert.Empty(_repository.Commands(null, 10));
+        Assert.Empty(_repository.Commands.List(null, 10));
 
         // Nothing more while it is held, however often the link reports.
         ReportLink(6.3, 4);
@@ -71,23 +71,23 @@ public sealed class ControlLoopTests : IDisposable
 
         var approved = await loop.DecideAsync(decision.DecisionId, approve: true, "ana", "peak season", CancellationToken.None);
         Assert.Equal("sent", approved.State);
-        var command = Assert.Single(_repository.Commands(null, 10)).Command;
+        var command = Assert.Single(_repository.Commands.List(null, 10)).Command;
         Assert.Equal((approved.CommandId, 2, 7.0, decision.DecisionId), (command.CommandId, command.Capacity.LinkId, command.Capacity.CapacityGbps, command.Capacity.DecisionId));
         Assert.Equal([1, 5], command.Capacity.Cells);
         var again = await Assert.ThrowsAsync<RpcException>(() => loop.DecideAsync(decision.DecisionId, approve: false, "bob", "no", CancellationToken.None));
         Assert.Equal(StatusCode.FailedPrecondition, again.StatusCode);
 
-        _repository.AcknowledgeCommand("du-a", command.CommandId, applied: true, "link 2 capacity target 4 -> 7 Gbit/s; wrote targets file");
+        _repository.Commands.Acknowledge("du-a", command.CommandId, applied: true, "link 2 capacity target 4 -> 7 Gbit/s; wrote targets file");
         await loop.RunOnceAsync(CancellationToken.None);
-        Assert.Equal("applied", _repository.DecisionById(decision.DecisionId)!.State);
+        Assert.Equal("applied", _repository.Decisions.ById(decision.DecisionId)!.State);
 
         ReportEffect(command.CommandId, lossPercent: 0.6);
         await loop.RunOnceAsync(CancellationToken.None);
-        var confirmed = _repository.DecisionById(decision.DecisionId)!;
+        var confirmed = _repository.Decisions.ById(decision.DecisionId)!;
         Assert.Equal("confirmed", confirmed.State);
         Assert.Equal(0.6, confirmed.EffectLossPercent);
 
-        var trail = _repository.AuditTrail(decision.DecisionId, 100);
+        var trail = _repository.Decisions.AuditTrail(decision.DecisionId, 100);
         Assert.Equal(
             [("coordinator", "proposed"), ("policy", "held for approval"), ("operator:ana", "approved"), ("coordinator", "sent"), ("agent:du-a", "applied"), ("agent:du-a", "effect measured"), ("policy", "confirmed")],
             trail.Select(e => (e.Actor, e.Event)));
@@ -101,9 +101,9 @@ public sealed class ControlLoopTests : IDisposable
         ReportLink(neededGbps: 4.4, targetGbps: 4);
         await loop.RunOnceAsync(CancellationToken.None);
 
-        var decision = Assert.Single(_repository.Decisions(null, 10));
+        var decision = Assert.Single(_repository.Decisions.List(null, 10));
         Assert.Equal(("sent", 5.0, 100.0), (decision.State, decision.ToGbps, decision.CostDeltaPerMonth));
-        Assert.Equal(["proposed", "auto-approved", "sent"], _repository.AuditTrail(decision.DecisionId, 10).Select(e => e.Event));
+        Assert.Equal(["proposed", "auto-approved", "sent"], _repository.Decisions.AuditTrail(decision.DecisionId, 10).Select(e => e.Event));
     }
 
     [Fact]
@@ -112,23 +112,23 @@ public sealed class ControlLoopTests : IDisposable
         var loop = Loop(new ControlOptions { AutoApplyDecreases = true, SettleSeconds = 0 });
         ReportLink(neededGbps: 6.2, targetGbps: 20);
         await loop.RunOnceAsync(CancellationToken.None);
-        var lower = Assert.Single(_repository.Decisions(null, 10));
+        var lower = Assert.Single(_repository.Decisions.List(null, 10));
         Assert.Equal(("lower-capacity", "sent", 20.0, 7.0, -1300.0), (lower.Action, lower.State, lower.FromGbps, lower.ToGbps, lower.CostDeltaPerMonth));
 
-        _repository.AcknowledgeCommand("du-a", lower.CommandId, applied: true, "done");
+        _repository.Commands.Acknowledge("du-a", lower.CommandId, applied: true, "done");
         await loop.RunOnceAsync(CancellationToken.None);
         ReportEffect(lower.CommandId, lossPercent: 2.5, capacityGbps: 7);
         await loop.RunOnceAsync(CancellationToken.None);
 
-        var rolledBack = _repository.DecisionById(lower.DecisionId)!;
+        var rolledBack = _repository.Decisions.ById(lower.DecisionId)!;
         Assert.Equal("rolled-back", rolledBack.State);
         Assert.StartsWith("violated:", rolledBack.Outcome, StringComparison.Ordinal);
-        var rollback = _repository.Decisions(null, 10)[0];
+        var rollback = _repository.Decisions.List(null, 10)[0];
         Assert.Equal(("rollback", "sent", 7.0, 20.0, lower.DecisionId), (rollback.Action, rollback.State, rollback.FromGbps, rollback.ToGbps, rollback.RollbackOf));
-        Assert.Equal(20.0, _repository.Commands(null, 1)[0].Command.Capacity.CapacityGbps);
+        Assert.Equal(20.0, _repository.Commands.List(null, 1)[0].Command.Capacity.CapacityGbps);
         Assert.Equal(
             ["proposed", "auto-approved", "sent", "applied", "effect measured", "violated", "rolled back"],
-            _repository.AuditTrail(lower.DecisionId, 100).Select(e => e.Event));
+            _repository.Decisions.AuditTrail(lower.DecisionId, 100).Select(e => e.Event));
     }
 
     [Fact]
@@ -137,19 +137,19 @@ public sealed class ControlLoopTests : IDisposable
         var loop = Loop();
         ReportLink(neededGbps: 6.2, targetGbps: 4);
         await loop.RunOnceAsync(CancellationToken.None);
-        var decision = Assert.Single(_repository.Decisions(null, 10));
+        var decision = Assert.Single(_repository.Decisions.List(null, 10));
         var rejected = await loop.DecideAsync(decision.DecisionId, approve: false, "ana", "budget frozen", CancellationToken.None);
         Assert.Equal("rejected", rejected.State);
 
         ReportLink(6.2, 4);
         await loop.RunOnceAsync(CancellationToken.None);
-        Assert.Single(_repository.Decisions(null, 10));
-        Assert.Empty(_repository.Commands(null, 10));
+        Assert.Single(_repository.Decisions.List(null, 10));
+        Assert.Empty(_repository.Commands.List(null, 10));
 
         // A link that needs more than what was rejected is proposed again.
         ReportLink(8.1, 4);
         await loop.RunOnceAsync(CancellationToken.None);
-        Assert.Equal(9.0, _repository.Decisions(null, 10)[0].ToGbps);
+        Assert.Equal(9.0, _repository.Decisions.List(null, 10)[0].ToGbps);
     }
 
     [Fact]
@@ -158,23 +158,23 @@ public sealed class ControlLoopTests : IDisposable
         var loop = Loop(new ControlOptions { AutoApplyDecreases = true, SettleSeconds = 0 });
         ReportLink(neededGbps: 4.4, targetGbps: 4);
         await loop.RunOnceAsync(CancellationToken.None);
-        var raise = Assert.Single(_repository.Decisions(null, 10));
-        _repository.AcknowledgeCommand("du-a", raise.CommandId, applied: true, "done");
+        var raise = Assert.Single(_repository.Decisions.List(null, 10));
+        _repository.Commands.Acknowledge("du-a", raise.CommandId, applied: true, "done");
         await loop.RunOnceAsync(CancellationToken.None);
         ReportEffect(raise.CommandId, lossPercent: 0.1, capacityGbps: 5);
         await loop.RunOnceAsync(CancellationToken.None);
-        Assert.Equal("confirmed", _repository.DecisionById(raise.DecisionId)!.State);
+        Assert.Equal("confirmed", _repository.Decisions.ById(raise.DecisionId)!.State);
 
         // The traffic falls right after: lowering now would thrash, so it waits for the hold time.
         await Task.Delay(5);
         ReportLink(neededGbps: 1, targetGbps: 5);
         await loop.RunOnceAsync(CancellationToken.None);
-        Assert.Single(_repository.Decisions(null, 10));
+        Assert.Single(_repository.Decisions.List(null, 10));
 
         // A raise is never held back.
         ReportLink(neededGbps: 6, targetGbps: 5);
         await loop.RunOnceAsync(CancellationToken.None);
-        Assert.Equal("raise-capacity", _repository.Decisions(null, 10)[0].Action);
+        Assert.Equal("raise-capacity", _repository.Decisions.List(null, 10)[0].Action);
     }
 
     [Fact]
@@ -183,16 +183,16 @@ public sealed class ControlLoopTests : IDisposable
         var loop = Loop(new ControlOptions { AutoApplyDecreases = true, SettleSeconds = 0 });
         ReportLink(neededGbps: 6.2, targetGbps: 20);
         await loop.RunOnceAsync(CancellationToken.None);
-        var lower = Assert.Single(_repository.Decisions(null, 10));
-        _repository.AcknowledgeCommand("du-a", lower.CommandId, applied: true, "done");
+        var lower = Assert.Single(_repository.Decisions.List(null, 10));
+        _repository.Commands.Acknowledge("du-a", lower.CommandId, applied: true, "done");
         await loop.RunOnceAsync(CancellationToken.None);
 
         ReportEffect(lower.CommandId, lossPercent: double.NaN);
         await loop.RunOnceAsync(CancellationToken.None);
 
-        Assert.Equal("unverified", _repository.DecisionById(lower.DecisionId)!.State);
-        Assert.Single(_repository.Decisions(null, 10));
-        Assert.Equal("effect unusable", _repository.AuditTrail(lower.DecisionId, 10)[^1].Event);
+        Assert.Equal("unverified", _repository.Decisions.ById(lower.DecisionId)!.State);
+        Assert.Single(_repository.Decisions.List(null, 10));
+        Assert.Equal("effect unusable", _repository.Decisions.AuditTrail(lower.DecisionId, 10)[^1].Event);
     }
 
     [Fact]
@@ -205,7 +205,7 @@ public sealed class ControlLoopTests : IDisposable
 
         await loop.RunOnceAsync(CancellationToken.None);
 
-        var decision = Assert.Single(_repository.Decisions(null, 10));
+        var decision = Assert.Single(_repository.Decisions.List(null, 10));
         Assert.Equal((45.0, 50.0), (decision.NeededGbps, decision.ToGbps));
     }
 
@@ -215,14 +215,14 @@ public sealed class ControlLoopTests : IDisposable
         var loop = Loop();
         ReportLink(neededGbps: 4.4, targetGbps: 4);
         await loop.RunOnceAsync(CancellationToken.None);
-        var decision = Assert.Single(_repository.Decisions(null, 10));
-        _repository.AcknowledgeCommand("du-a", decision.CommandId, applied: false, "hook shaper.sh exited 2: port busy");
+        var decision = Assert.Single(_repository.Decisions.List(null, 10));
+        _repository.Commands.Acknowledge("du-a", decision.CommandId, applied: false, "hook shaper.sh exited 2: port busy");
         await loop.RunOnceAsync(CancellationToken.None);
 
-        var refused = _repository.DecisionById(decision.DecisionId)!;
+        var refused = _repository.Decisions.ById(decision.DecisionId)!;
         Assert.Equal("refused", refused.State);
         Assert.Contains("port busy", refused.Outcome, StringComparison.Ordinal);
-        Assert.Equal(("agent:du-a", "refused"), _repository.AuditTrail(decision.DecisionId, 10).Select(e => (e.Actor, e.Event)).Last());
+        Assert.Equal(("agent:du-a", "refused"), _repository.Decisions.AuditTrail(decision.DecisionId, 10).Select(e => (e.Actor, e.Event)).Last());
     }
 
     [Fact]
@@ -231,10 +231,10 @@ public sealed class ControlLoopTests : IDisposable
         var loop = Loop();
         ReportLink(neededGbps: 3.5, targetGbps: 4);
         await loop.RunOnceAsync(CancellationToken.None);
-        Assert.Empty(_repository.Decisions(null, 10));
+        Assert.Empty(_repository.Decisions.List(null, 10));
 
-        _repository.Store("du-a", [new Result { Sequence = ++_sequence, ProducedUnixMs = DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds(), Link = new LinkCapacity { LinkId = 3, CapacityGbps = 9, TargetGbps = 4, LossTarget = 0.01 } }]);
+        _repository.Results.Store("du-a", [new Result { Sequence = ++_sequence, ProducedUnixMs = DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds(), Link = new LinkCapacity { LinkId = 3, CapacityGbps = 9, TargetGbps = 4, LossTarget = 0.01 } }]);
         await loop.RunOnceAsync(CancellationToken.None);
-        Assert.Empty(_repository.Decisions(null, 10));
+        Assert.Empty(_repository.Decisions.List(null, 10));
     }
 }

@@ -89,7 +89,7 @@ public sealed class ReplicaTests(PostgresClusterFixture postgres) : IClassFixtur
         // A holder that dies does not give the lease up: its renewals just stop. Here a third replica takes the lease and
         // dies at once; both live ones must wait for it to expire (6 s here, LeaseSeconds 20 by default), then one takes over.
         var repository = first.Services.GetRequiredService<NetworkTwin.Central.Repository.CoordinatorRepository>();
-        repository.TryHoldLease(SingletonLease.Name, "dead-replica", TimeSpan.FromSeconds(6), takeOver: true);
+        repository.Leases.TryHold(SingletonLease.Name, "dead-replica", TimeSpan.FromSeconds(6), takeOver: true);
         var died = System.Diagnostics.Stopwatch.StartNew();
         await Poll.UntilAsync(() => !Lease(first).IsHeld, "the first replica saw it lost the lease", seconds: 5);
         Assert.False(Lease(second).IsHeld);

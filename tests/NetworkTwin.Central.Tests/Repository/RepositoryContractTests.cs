@@ -20,7 +20,7 @@ public abstract class RepositoryContractTests
     public void LinkLoadsForecastsAndModels_ReadBackWhatTheLearningLoopNeeds()
     {
         using var repository = Open();
-        repository.Register(new RegisterRequest { AgentId = "du-a", Site = "s", Version = "1" });
+        repository.Agents.Register(new RegisterRequest { AgentId = "du-a", Site = "s", Version = "1" });
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var results = new List<Result>();
         for (var i = 1; i <= 30; i++)
@@ -29,93 +29,93 @@ public abstract class RepositoryContractTests
             results.Add(new Result { Sequence = 2 * i, ProducedUnixMs = now - 1000 + i, Forecast = new LoadForecast { LinkId = 1 + (i % 2), MedianGbps = i, ModelVersion = 3 } });
         }
 
-        repository.Store("du-a", results);
+        repository.Results.Store("du-a", results);
 
         // The newest 5 of each link, oldest first, grouped by link.
-        var loads = repository.LinkLoads(now - 10_000, perLink: 5);
+        var loads = repository.Results.LinkLoads(now - 10_000, perLink: 5);
         Assert.Equal([(1, 22.0), (1, 24.0), (1, 26.0), (1, 28.0), (1, 30.0), (2, 21.0), (2, 23.0), (2, 25.0), (2, 27.0), (2, 29.0)], loads.Select(l => (l.LinkId, l.MeanGbps)));
         Assert.Equal("0,7", loads[0].Cells);
 
-        var latest = repository.Forecasts(now - 10_000, null, latestOnly: true);
+        var latest = repository.Results.Forecasts(now - 10_000, null, latestOnly: true);
         Assert.Equal([(1, 30.0), (2, 29.0)], latest.Select(f => (f.Forecast.LinkId, f.Forecast.MedianGbps)));
-        Assert.Equal(30, repository.Forecasts(now - 10_000, "du-a", latestOnly: false).Count);
-        Assert.Empty(repository.Forecasts(now - 10_000, "du-b", latestOnly: false));
-        Assert.Equal([1, 2], repository.LatestLinks(null).Select(l => l.Link.LinkId));
+        Assert.Equal(30, repository.Results.Forecasts(now - 10_000, "du-a", latestOnly: false).Count);
+        Assert.Empty(repository.Results.Forecasts(now - 10_000, "du-b", latestOnly: false));
+        Assert.Equal([1, 2], repository.Results.LatestLinks(null).Select(l => l.Link.LinkId));
 
         // Models: versions are assigned in order; the shipped one is the newest marked so.
-        Assert.Null(repository.ShippedModel());
-        var first = repository.SaveModel(new ModelRecord { Name = "link-load", State = "shipped" }, [1, 2, 3]);
-        var second = repository.SaveModel(new ModelRecord { Name = "link-load", State = "kept-previous" }, [4, 5]);
+        Assert.Null(repository.Models.Shipped());
+        var first = repository.Models.Save(new ModelRecord { Name = "link-load", State = "shipped" }, [1, 2, 3]);
+        var second = repository.Models.Save(new ModelRecord { Name = "link-load", State = "kept-previous" }, [4, 5]);
         Assert.Equal(first.Version + 1, second.Version);
-        var shipped = repository.ShippedModel()!.Value;
+        var shipped = repository.Models.Shipped()!.Value;
         Assert.Equal([1, 2, 3], shipped.Onnx);
         Assert.Equal(first.Version, shipped.Record.Version);
         first.Agents.Add("du-a");
-        repository.UpdateModel(first);
-        Assert.Equal([1, 2, 3], repository.ShippedModel()!.Value.Onnx);
-        repository.UpdateModel(first, [7, 8]);
-        Assert.Equal([7, 8], repository.ShippedModel()!.Value.Onnx);
-        Assert.Equal([second.Version, first.Version], repository.Models(10).Select(m => m.Version));
-        Assert.Equal(["du-a"], repository.Models(10)[1].Agents);
+        repository.Models.Update(first);
+        Assert.Equal([1, 2, 3], repository.Models.Shipped()!.Value.Onnx);
+        repository.Models.Update(first, [7, 8]);
+        Assert.Equal([7, 8], repository.Models.Shipped()!.Value.Onnx);
+        Assert.Equal([second.Version, first.Version], repository.Models.List(10).Select(m => m.Version));
+        Assert.Equal(["du-a"], repository.Models.List(10)[1].Agents);
     }
 
     [Fact]
     public void DecisionsAuditAndEffects_KeepTheControlLoopsStateAndAnAppendOnlyTrail()
     {
         using var repository = Open();
-        repository.Register(new RegisterRequest { AgentId = "du-a", Site = "s", Version = "1" });
-        var held = repository.SaveDecision(new Decision { AgentId = "du-a", LinkId = 2, State = "held", ToGbps = 8, Cells = { 1, 5 } });
-        var other = repository.SaveDecision(new Decision { AgentId = "du-a", LinkId = 3, State = "approved", ToGbps = 4 });
+        repository.Agents.Register(new RegisterRequest { AgentId = "du-a", Site = "s", Version = "1" });
+        var held = repository.Decisions.Save(new Decision { AgentId = "du-a", LinkId = 2, State = "held", ToGbps = 8, Cells = { 1, 5 } });
+        var other = repository.Decisions.Save(new Decision { AgentId = "du-a", LinkId = 3, State = "approved", ToGbps = 4 });
         Assert.Equal(held.DecisionId + 1, other.DecisionId);
         Assert.True(held.CreatedUnixMs > 0);
 
         // A move succeeds only from the state the caller saw: two movers cannot both win.
         held.State = "approved";
-        Assert.True(repository.UpdateDecision(held, "held"));
+        Assert.True(repository.Decisions.Update(held, "held"));
         held.State = "rejected";
-        Assert.False(repository.UpdateDecision(held, "held"));
-        Assert.Equal("approved", repository.DecisionById(held.DecisionId)!.State);
-        Assert.Equal([other.DecisionId, held.DecisionId], repository.Decisions(["approved"], 10).Select(d => d.DecisionId));
-        Assert.Empty(repository.Decisions(["held"], 10));
-        Assert.Equal(held.DecisionId, repository.LatestDecision("du-a", 2)!.DecisionId);
-        Assert.Null(repository.LatestDecision("du-a", 9));
+        Assert.False(repository.Decisions.Update(held, "held"));
+        Assert.Equal("approved", repository.Decisions.ById(held.DecisionId)!.State);
+        Assert.Equal([other.DecisionId, held.DecisionId], repository.Decisions.List(["approved"], 10).Select(d => d.DecisionId));
+        Assert.Empty(repository.Decisions.List(["held"], 10));
+        Assert.Equal(held.DecisionId, repository.Decisions.Latest("du-a", 2)!.DecisionId);
+        Assert.Null(repository.Decisions.Latest("du-a", 9));
 
-        var command = repository.IssueCommand(new Command { AgentId = "du-a", Capacity = new CapacityTarget { LinkId = 2, CapacityGbps = 8 } });
-        Assert.Equal("pending", repository.CommandState(command.CommandId)!.Value.State);
-        repository.AcknowledgeCommand("du-a", command.CommandId, true, "done");
-        Assert.Equal(("applied", "done"), repository.CommandState(command.CommandId));
-        Assert.Null(repository.EffectOf("du-a", command.CommandId));
-        repository.Store("du-a", [new Result { Sequence = 1, ProducedUnixMs = 1, Effect = new ControlEffect { CommandId = command.CommandId, LinkId = 2, LossPercent = 0.4 } }]);
-        Assert.Equal(0.4, repository.EffectOf("du-a", command.CommandId)!.LossPercent);
-        Assert.Empty(repository.LatestLinks(null));
+        var command = repository.Commands.Issue(new Command { AgentId = "du-a", Capacity = new CapacityTarget { LinkId = 2, CapacityGbps = 8 } });
+        Assert.Equal("pending", repository.Commands.State(command.CommandId)!.Value.State);
+        repository.Commands.Acknowledge("du-a", command.CommandId, true, "done");
+        Assert.Equal(("applied", "done"), repository.Commands.State(command.CommandId));
+        Assert.Null(repository.Results.EffectOf("du-a", command.CommandId));
+        repository.Results.Store("du-a", [new Result { Sequence = 1, ProducedUnixMs = 1, Effect = new ControlEffect { CommandId = command.CommandId, LinkId = 2, LossPercent = 0.4 } }]);
+        Assert.Equal(0.4, repository.Results.EffectOf("du-a", command.CommandId)!.LossPercent);
+        Assert.Empty(repository.Results.LatestLinks(null));
 
-        var first = repository.Audit(held.DecisionId, "policy", "held for approval", "costs too much");
-        repository.Audit(held.DecisionId, "operator:ana", "approved", "ok");
-        repository.Audit(0, "operator:ana", "command", "Configure command 1");
-        Assert.Equal(["held for approval", "approved"], repository.AuditTrail(held.DecisionId, 10).Select(e => e.Event));
-        Assert.Equal(["approved", "command"], repository.AuditTrail(0, 2).Select(e => e.Event));
-        Assert.Equal(3, repository.AuditTrail(0, 10).Count);
+        var first = repository.Decisions.Audit(held.DecisionId, "policy", "held for approval", "costs too much");
+        repository.Decisions.Audit(held.DecisionId, "operator:ana", "approved", "ok");
+        repository.Decisions.Audit(0, "operator:ana", "command", "Configure command 1");
+        Assert.Equal(["held for approval", "approved"], repository.Decisions.AuditTrail(held.DecisionId, 10).Select(e => e.Event));
+        Assert.Equal(["approved", "command"], repository.Decisions.AuditTrail(0, 2).Select(e => e.Event));
+        Assert.Equal(3, repository.Decisions.AuditTrail(0, 10).Count);
 
         // Append-only: the schema refuses to change or remove a line, whoever asks.
         Assert.ThrowsAny<System.Data.Common.DbException>(() => repository.ExecuteForTest($"UPDATE audit SET detail = 'edited' WHERE entry_id = {first.EntryId}"));
         Assert.ThrowsAny<System.Data.Common.DbException>(() => repository.ExecuteForTest("DELETE FROM audit"));
-        Assert.Equal("costs too much", repository.AuditTrail(held.DecisionId, 10)[0].Detail);
+        Assert.Equal("costs too much", repository.Decisions.AuditTrail(held.DecisionId, 10)[0].Detail);
     }
 
     [Fact]
     public void Store_SameBatchTwice_StoresEachResultOnce()
     {
         using var repository = Open();
-        repository.Register(new RegisterRequest { AgentId = "a1", Site = "s", Version = "1" });
+        repository.Agents.Register(new RegisterRequest { AgentId = "a1", Site = "s", Version = "1" });
 
-        var first = repository.Store("a1", Links(1, 10));
-        var again = repository.Store("a1", Links(1, 10));
-        var overlapping = repository.Store("a1", Links(6, 15));
+        var first = repository.Results.Store("a1", Links(1, 10));
+        var again = repository.Results.Store("a1", Links(1, 10));
+        var overlapping = repository.Results.Store("a1", Links(6, 15));
 
         Assert.Equal((10, 10L), first);
         Assert.Equal((0, 10L), again);
         Assert.Equal((5, 15L), overlapping);
-        Assert.Equal(Enumerable.Range(1, 15).Select(i => (long)i), repository.Sequences("a1"));
+        Assert.Equal(Enumerable.Range(1, 15).Select(i => (long)i), repository.Results.Sequences("a1"));
         Assert.Equal(repository.Migrations.Count, repository.SchemaVersion);
     }
 
@@ -123,45 +123,45 @@ public abstract class RepositoryContractTests
     public void Store_WithTraceContext_KeepsItForTheLinkResultsThatDecisionsAreMadeFrom()
     {
         using var repository = Open();
-        repository.Register(new RegisterRequest { AgentId = "du-a", Site = "s", Version = "1" });
+        repository.Agents.Register(new RegisterRequest { AgentId = "du-a", Site = "s", Version = "1" });
         const string Stored = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 
-        repository.Store("du-a", [new Result { Sequence = 1, ProducedUnixMs = 3, Link = new LinkCapacity { LinkId = 2, CapacityGbps = 3 } }], Stored);
-        repository.Store("du-a", [new Result { Sequence = 2, ProducedUnixMs = 3, Link = new LinkCapacity { LinkId = 1, CapacityGbps = 3 } }]);
+        repository.Results.Store("du-a", [new Result { Sequence = 1, ProducedUnixMs = 3, Link = new LinkCapacity { LinkId = 2, CapacityGbps = 3 } }], Stored);
+        repository.Results.Store("du-a", [new Result { Sequence = 2, ProducedUnixMs = 3, Link = new LinkCapacity { LinkId = 1, CapacityGbps = 3 } }]);
 
         // One window's two links stored by two calls: link 1's came untraced; link 2's keeps the span that stored it.
-        Assert.Equal([(1, string.Empty), (2, Stored)], repository.LatestLinks(null).Select(l => (l.Link.LinkId, l.TraceParent)));
+        Assert.Equal([(1, string.Empty), (2, Stored)], repository.Results.LatestLinks(null).Select(l => (l.Link.LinkId, l.TraceParent)));
     }
 
     [Fact]
     public void AgentsAndLatestLinks_SummariseWhatEachAgentStored()
     {
         using var repository = Open();
-        repository.Register(new RegisterRequest { AgentId = "du-b", Site = "north", Version = "2" });
-        repository.Register(new RegisterRequest { AgentId = "du-a", Site = "north", Version = "1", Capabilities = { "capacity-sizing" } });
-        repository.Register(new RegisterRequest { AgentId = "du-c", Site = "south", Version = "1" });
-        repository.Store("du-a", Links(1, 9));
-        repository.Store("du-b", [new Result { Sequence = 1, Cell = new CellWindow { CellId = 3, MeanGbps = 1 } }]);
+        repository.Agents.Register(new RegisterRequest { AgentId = "du-b", Site = "north", Version = "2" });
+        repository.Agents.Register(new RegisterRequest { AgentId = "du-a", Site = "north", Version = "1", Capabilities = { "capacity-sizing" } });
+        repository.Agents.Register(new RegisterRequest { AgentId = "du-c", Site = "south", Version = "1" });
+        repository.Results.Store("du-a", Links(1, 9));
+        repository.Results.Store("du-b", [new Result { Sequence = 1, Cell = new CellWindow { CellId = 3, MeanGbps = 1 } }]);
 
-        var agents = repository.Agents();
-        var links = repository.LatestLinks("north");
+        var agents = repository.Agents.List();
+        var links = repository.Results.LatestLinks("north");
 
         Assert.Equal(["du-a", "du-b", "du-c"], agents.Select(a => a.AgentId));
         Assert.Equal([9L, 1L, 0L], agents.Select(a => a.ResultsStored));
         Assert.Equal([9L, 1L, 0L], agents.Select(a => a.StoredThrough));
         Assert.Equal([(1, 8.0), (2, 9.0)], links.Select(l => (l.Link.LinkId, l.Link.CapacityGbps)));
-        Assert.Empty(repository.LatestLinks("south"));
+        Assert.Empty(repository.Results.LatestLinks("south"));
     }
 
     [Fact]
     public void LatestLinks_AgentRegroupedItsCells_ShowsOnlyTheLinksOfItsLatestPicture()
     {
         using var repository = Open();
-        repository.Register(new RegisterRequest { AgentId = "du-a", Site = "s", Version = "1" });
-        repository.Register(new RegisterRequest { AgentId = "du-b", Site = "s", Version = "1" });
+        repository.Agents.Register(new RegisterRequest { AgentId = "du-a", Site = "s", Version = "1" });
+        repository.Agents.Register(new RegisterRequest { AgentId = "du-b", Site = "s", Version = "1" });
 
         // The first, partial window put cells 7 and 8 on a link 3 of their own; the full window after it has two links.
-        repository.Store("du-a",
+        repository.Results.Store("du-a",
         [
             new Result { Sequence = 1, ProducedUnixMs = 100, Link = new LinkCapacity { LinkId = 1, Cells = { 5 } } },
             new Result { Sequence = 2, ProducedUnixMs = 100, Link = new LinkCapacity { LinkId = 2, Cells = { 6 } } },
@@ -171,9 +171,9 @@ public abstract class RepositoryContractTests
             new Result { Sequence = 6, ProducedUnixMs = 200, Link = new LinkCapacity { LinkId = 2, Cells = { 5, 6, 7, 8 }, CapacityGbps = 29 } },
             new Result { Sequence = 7, ProducedUnixMs = 200, Cell = new CellWindow { CellId = 5 } },
         ]);
-        repository.Store("du-b", [new Result { Sequence = 1, ProducedUnixMs = 50, Link = new LinkCapacity { LinkId = 4, Cells = { 1 }, CapacityGbps = 3 } }]);
+        repository.Results.Store("du-b", [new Result { Sequence = 1, ProducedUnixMs = 50, Link = new LinkCapacity { LinkId = 4, Cells = { 1 }, CapacityGbps = 3 } }]);
 
-        var links = repository.LatestLinks(null);
+        var links = repository.Results.LatestLinks(null);
 
         Assert.Equal([("du-a", 1, 25.0), ("du-a", 2, 29.0), ("du-b", 4, 3.0)], links.Select(l => (l.AgentId, l.Link.LinkId, l.Link.CapacityGbps)));
     }
@@ -182,7 +182,7 @@ public abstract class RepositoryContractTests
     public void Store_LateOrResentResultsAfterNewerOnes_LeaveTheNewestLinkCellAndForecastCurrent()
     {
         using var repository = Open();
-        repository.Register(new RegisterRequest { AgentId = "du-a", Site = "s", Version = "1" });
+        repository.Agents.Register(new RegisterRequest { AgentId = "du-a", Site = "s", Version = "1" });
         static List<Result> Window(long first, long at, double gbps) =>
         [
             new Result { Sequence = first, ProducedUnixMs = at, Link = new LinkCapacity { LinkId = 1, Cells = { 1 }, CapacityGbps = gbps } },
@@ -191,16 +191,16 @@ public abstract class RepositoryContractTests
         ];
 
         // Window 2 arrives first; window 1 comes late (an outbox refilling a gap), and window 2 again (a lost acknowledgement).
-        repository.Store("du-a", Window(4, 2000, 20));
-        repository.Store("du-a", Window(1, 1000, 10));
-        repository.Store("du-a", Window(4, 2000, 20));
+        repository.Results.Store("du-a", Window(4, 2000, 20));
+        repository.Results.Store("du-a", Window(1, 1000, 10));
+        repository.Results.Store("du-a", Window(4, 2000, 20));
 
-        Assert.Equal([20.0], repository.LatestLinks(null).Select(l => l.Link.CapacityGbps));
-        Assert.Equal([20.0], repository.LatestCells(0).Select(c => c.Cell.MeanGbps));
-        Assert.Equal([20.0], repository.Forecasts(0, null, latestOnly: true).Select(f => f.Forecast.MedianGbps));
-        Assert.Equal([10.0, 20.0], repository.Forecasts(0, null, latestOnly: false).Select(f => f.Forecast.MedianGbps));
-        Assert.Empty(repository.LatestCells(2001));
-        Assert.Empty(repository.Forecasts(2001, null, latestOnly: true));
+        Assert.Equal([20.0], repository.Results.LatestLinks(null).Select(l => l.Link.CapacityGbps));
+        Assert.Equal([20.0], repository.Results.LatestCells(0).Select(c => c.Cell.MeanGbps));
+        Assert.Equal([20.0], repository.Results.Forecasts(0, null, latestOnly: true).Select(f => f.Forecast.MedianGbps));
+        Assert.Equal([10.0, 20.0], repository.Results.Forecasts(0, null, latestOnly: false).Select(f => f.Forecast.MedianGbps));
+        Assert.Empty(repository.Results.LatestCells(2001));
+        Assert.Empty(repository.Results.Forecasts(2001, null, latestOnly: true));
     }
 
     [Fact]
@@ -212,25 +212,25 @@ public abstract class RepositoryContractTests
         await Parallel.ForEachAsync(Enumerable.Range(0, Agents), async (a, _) =>
         {
             var id = $"agent-{a}";
-            repository.Register(new RegisterRequest { AgentId = id, Site = "s", Version = "1" });
+            repository.Agents.Register(new RegisterRequest { AgentId = id, Site = "s", Version = "1" });
             for (var b = 0; b < Batches; b++)
             {
                 var batch = Links((b * Size) + 1, (b + 1) * Size);
-                Assert.Equal((Size, (long)(b + 1) * Size), repository.Store(id, batch));
-                Assert.Equal(0, repository.Store(id, batch).Inserted);   // the retry after a lost ack
+                Assert.Equal((Size, (long)(b + 1) * Size), repository.Results.Store(id, batch));
+                Assert.Equal(0, repository.Results.Store(id, batch).Inserted);   // the retry after a lost ack
                 await Task.Yield();
             }
         });
 
-        Assert.All(Enumerable.Range(0, Agents), a => Assert.Equal(Batches * Size, repository.Sequences($"agent-{a}").Count));
+        Assert.All(Enumerable.Range(0, Agents), a => Assert.Equal(Batches * Size, repository.Results.Sequences($"agent-{a}").Count));
     }
 
     [Fact]
     public void LossEvidenceLatestCellsAndTopology_ReadBackWhatWasStored()
     {
         using var repository = Open();
-        repository.Register(new RegisterRequest { AgentId = "du-a", Site = "north", Version = "1" });
-        repository.Store("du-a",
+        repository.Agents.Register(new RegisterRequest { AgentId = "du-a", Site = "north", Version = "1" });
+        repository.Results.Store("du-a",
         [
             new Result { Sequence = 1, ProducedUnixMs = 1_000, Cell = new CellWindow { CellId = 4, MeanGbps = 1 } },
             new Result { Sequence = 2, ProducedUnixMs = 2_000, Cell = new CellWindow { CellId = 4, MeanGbps = 2 } },
@@ -238,32 +238,32 @@ public abstract class RepositoryContractTests
             new Result { Sequence = 4, ProducedUnixMs = 500, Loss = LossEventsCodec.Encode(4, [3]) },
         ]);
 
-        var loss = repository.LossEvidence(sinceUnixMs: 1_000);
-        var cells = repository.LatestCells(sinceUnixMs: 0);
-        Assert.Null(repository.LatestTopology());
-        var first = repository.SaveTopology(new NetworkTwin.Contracts.Topology.TopologyMap { Statement = "one" });
-        var second = repository.SaveTopology(new NetworkTwin.Contracts.Topology.TopologyMap { Statement = "two" });
+        var loss = repository.Results.LossEvidence(sinceUnixMs: 1_000);
+        var cells = repository.Results.LatestCells(sinceUnixMs: 0);
+        Assert.Null(repository.Topology.Latest());
+        var first = repository.Topology.Save(new NetworkTwin.Contracts.Topology.TopologyMap { Statement = "one" });
+        var second = repository.Topology.Save(new NetworkTwin.Contracts.Topology.TopologyMap { Statement = "two" });
 
         Assert.Equal([10L, 12L], LossEventsCodec.Decode(Assert.Single(loss).Events));
         Assert.Equal(("du-a", "north", 2.0), (cells.Single().AgentId, cells.Single().Site, cells.Single().Cell.MeanGbps));
         Assert.Equal((1L, 2L), (first.Version, second.Version));
-        Assert.Equal("two", repository.LatestTopology()!.Statement);
+        Assert.Equal("two", repository.Topology.Latest()!.Statement);
     }
 
     [Fact]
     public void Commands_StayPendingUntilAcknowledgedOnce()
     {
         using var repository = Open();
-        var issued = repository.IssueCommand(new Command { AgentId = "du-a", Reason = "r", Configure = new ConfigurationChange { Settings = { ["k"] = "v" } } });
-        var other = repository.IssueCommand(new Command { AgentId = "du-b", Reason = "r", Configure = new ConfigurationChange { Settings = { ["k"] = "v" } } });
+        var issued = repository.Commands.Issue(new Command { AgentId = "du-a", Reason = "r", Configure = new ConfigurationChange { Settings = { ["k"] = "v" } } });
+        var other = repository.Commands.Issue(new Command { AgentId = "du-b", Reason = "r", Configure = new ConfigurationChange { Settings = { ["k"] = "v" } } });
 
-        Assert.Equal([issued.CommandId], repository.PendingCommands("du-a", 0).Select(c => c.CommandId));
-        Assert.Empty(repository.PendingCommands("du-a", issued.CommandId));
-        Assert.False(repository.AcknowledgeCommand("du-b", issued.CommandId, true, "not mine"));
-        Assert.True(repository.AcknowledgeCommand("du-a", issued.CommandId, true, "done"));
-        Assert.False(repository.AcknowledgeCommand("du-a", issued.CommandId, true, "again"));
-        Assert.Empty(repository.PendingCommands("du-a", 0));
-        var records = repository.Commands(null, 10);
+        Assert.Equal([issued.CommandId], repository.Commands.Pending("du-a", 0).Select(c => c.CommandId));
+        Assert.Empty(repository.Commands.Pending("du-a", issued.CommandId));
+        Assert.False(repository.Commands.Acknowledge("du-b", issued.CommandId, true, "not mine"));
+        Assert.True(repository.Commands.Acknowledge("du-a", issued.CommandId, true, "done"));
+        Assert.False(repository.Commands.Acknowledge("du-a", issued.CommandId, true, "again"));
+        Assert.Empty(repository.Commands.Pending("du-a", 0));
+        var records = repository.Commands.List(null, 10);
         Assert.Equal([other.CommandId, issued.CommandId], records.Select(r => r.Command.CommandId));
         Assert.Equal(("applied", "done"), (records[1].State, records[1].Detail));
         Assert.Equal("pending", records[0].State);
@@ -274,30 +274,30 @@ public abstract class RepositoryContractTests
     {
         using var repository = Open();
         var onnx = Enumerable.Range(0, 200_000).Select(i => (byte)(i * 7)).ToArray();
-        var model = repository.SaveModel(new ModelRecord { Name = "link-load", State = "shipped" }, onnx);
+        var model = repository.Models.Save(new ModelRecord { Name = "link-load", State = "shipped" }, onnx);
         var sha = Convert.ToHexString(SHA256.HashData(onnx));
         var agents = Enumerable.Range(0, 40).Select(i => $"du-{i}").ToList();
 
-        var issued = repository.IssueModelUpdate(agents, new ModelUpdate { Name = "link-load", Version = model.Version, Sha256 = sha, Onnx = ByteString.CopyFrom(onnx) }, "roll out");
+        var issued = repository.Commands.IssueModelUpdate(agents, new ModelUpdate { Name = "link-load", Version = model.Version, Sha256 = sha, Onnx = ByteString.CopyFrom(onnx) }, "roll out");
 
         // Stored: 40 references to the version, none with a copy of its 200 kB.
         Assert.Equal(agents, issued.Select(c => c.AgentId));
-        Assert.All(repository.Commands(null, 100), r => Assert.True(r.Command.Model.Onnx.IsEmpty && r.Command.Model.Version == model.Version));
+        Assert.All(repository.Commands.List(null, 100), r => Assert.True(r.Command.Model.Onnx.IsEmpty && r.Command.Model.Version == model.Version));
 
         // Sent: every agent's command carries the version's bytes, whole.
         foreach (var agent in agents)
         {
-            var pending = Assert.Single(repository.PendingCommands(agent, 0));
+            var pending = Assert.Single(repository.Commands.Pending(agent, 0));
             Assert.Equal(sha, Convert.ToHexString(SHA256.HashData(pending.Model.Onnx.Span)));
         }
 
         // New bytes for the version (the trainer re-exports when another coordinator took its number) are what goes out.
-        repository.UpdateModel(model, [9, 9, 9]);
-        Assert.Equal([9, 9, 9], repository.PendingCommands("du-0", 0)[0].Model.Onnx.ToByteArray());
+        repository.Models.Update(model, [9, 9, 9]);
+        Assert.Equal([9, 9, 9], repository.Commands.Pending("du-0", 0)[0].Model.Onnx.ToByteArray());
 
         // A version that is not stored goes without bytes: the agent refuses it, saying so.
-        repository.IssueModelUpdate(["du-x"], new ModelUpdate { Name = "link-load", Version = model.Version + 100, Sha256 = sha }, "gone");
-        Assert.True(Assert.Single(repository.PendingCommands("du-x", 0)).Model.Onnx.IsEmpty);
+        repository.Commands.IssueModelUpdate(["du-x"], new ModelUpdate { Name = "link-load", Version = model.Version + 100, Sha256 = sha }, "gone");
+        Assert.True(Assert.Single(repository.Commands.Pending("du-x", 0)).Model.Onnx.IsEmpty);
     }
 
     [Fact]
@@ -306,21 +306,21 @@ public abstract class RepositoryContractTests
         using var repository = Open();
         var ttl = TimeSpan.FromMilliseconds(600);
 
-        Assert.Null(repository.LeaseHolder("loops"));
-        Assert.Equal("a", repository.TryHoldLease("loops", "a", ttl));
-        Assert.Equal("a", repository.TryHoldLease("loops", "b", ttl));   // b waits while a's lease runs
-        Assert.Equal("a", repository.TryHoldLease("loops", "a", ttl));   // a renews
-        Assert.True(repository.LeaseHolder("loops")!.Value.RemainingMs > 0);
+        Assert.Null(repository.Leases.Holder("loops"));
+        Assert.Equal("a", repository.Leases.TryHold("loops", "a", ttl));
+        Assert.Equal("a", repository.Leases.TryHold("loops", "b", ttl));   // b waits while a's lease runs
+        Assert.Equal("a", repository.Leases.TryHold("loops", "a", ttl));   // a renews
+        Assert.True(repository.Leases.Holder("loops")!.Value.RemainingMs > 0);
 
         Thread.Sleep(900);
-        Assert.True(repository.LeaseHolder("loops")!.Value.RemainingMs < 0);
-        Assert.Equal("b", repository.TryHoldLease("loops", "b", ttl));   // a stopped renewing: b takes over
-        Assert.Equal("b", repository.TryHoldLease("loops", "a", ttl));
+        Assert.True(repository.Leases.Holder("loops")!.Value.RemainingMs < 0);
+        Assert.Equal("b", repository.Leases.TryHold("loops", "b", ttl));   // a stopped renewing: b takes over
+        Assert.Equal("b", repository.Leases.TryHold("loops", "a", ttl));
 
-        repository.ReleaseLease("loops", "a");                         // not a's to give up
-        Assert.Equal("b", repository.LeaseHolder("loops")!.Value.Holder);
-        repository.ReleaseLease("loops", "b");
-        Assert.Equal("a", repository.TryHoldLease("loops", "a", ttl));   // given up: the next one takes it at once
-        Assert.Equal("c", repository.TryHoldLease("loops", "c", ttl, takeOver: true));
+        repository.Leases.Release("loops", "a");                         // not a's to give up
+        Assert.Equal("b", repository.Leases.Holder("loops")!.Value.Holder);
+        repository.Leases.Release("loops", "b");
+        Assert.Equal("a", repository.Leases.TryHold("loops", "a", ttl));   // given up: the next one takes it at once
+        Assert.Equal("c", repository.Leases.TryHold("loops", "c", ttl, takeOver: true));
     }
 }

@@ -34,7 +34,7 @@ public sealed class SqliteRepositoryTests : RepositoryContractTests, IDisposable
         using var repository = new SqliteRepository(path);
 
         Assert.Equal(SqliteRepository.SqliteMigrations.Length, repository.SchemaVersion);
-        Assert.Equal([7L], repository.Sequences("a1"));
+        Assert.Equal([7L], repository.Results.Sequences("a1"));
     }
 
     [Fact]
@@ -58,9 +58,9 @@ public sealed class SqliteRepositoryTests : RepositoryContractTests, IDisposable
 
         using var repository = new SqliteRepository(path);
 
-        Assert.Equal([7.0], repository.LatestLinks(null).Select(l => l.Link.CapacityGbps));
-        Assert.Equal([2.0], repository.LatestCells(0).Select(c => c.Cell.MeanGbps));
-        Assert.Equal([(4L, 4L)], repository.Agents().Select(a => (a.ResultsStored, a.StoredThrough)));
+        Assert.Equal([7.0], repository.Results.LatestLinks(null).Select(l => l.Link.CapacityGbps));
+        Assert.Equal([2.0], repository.Results.LatestCells(0).Select(c => c.Cell.MeanGbps));
+        Assert.Equal([(4L, 4L)], repository.Agents.List().Select(a => (a.ResultsStored, a.StoredThrough)));
     }
 
     [Fact]
@@ -69,16 +69,16 @@ public sealed class SqliteRepositoryTests : RepositoryContractTests, IDisposable
         using var repository = new SqliteRepository(Path.Combine(_dir, "repository.db"));
         repository.ExecuteForTest("CREATE TRIGGER refuse BEFORE INSERT ON results WHEN NEW.agent_id = 'bad' BEGIN SELECT RAISE(ABORT, 'refused'); END;");
         var agents = Enumerable.Range(0, 40).Select(i => i == 17 ? "bad" : $"good-{i}").ToList();
-        agents.ForEach(a => repository.Register(new RegisterRequest { AgentId = a, Site = "s", Version = "1" }));
+        agents.ForEach(a => repository.Agents.Register(new RegisterRequest { AgentId = a, Site = "s", Version = "1" }));
 
         // Queued all at once, so the writer takes them in groups with the refused batch among others.
-        var stores = agents.Select(a => repository.StoreAsync(a, [.. Enumerable.Range(1, 10).Select(i => new Result { Sequence = i, Link = new LinkCapacity { LinkId = 1 } })])).ToList();
+        var stores = agents.Select(a => repository.Results.StoreAsync(a, [.. Enumerable.Range(1, 10).Select(i => new Result { Sequence = i, Link = new LinkCapacity { LinkId = 1 } })])).ToList();
 
         var refused = await Assert.ThrowsAsync<SqliteException>(() => stores[17]);
         Assert.Contains("refused", refused.Message, StringComparison.Ordinal);
         Assert.All(stores.Where((_, i) => i != 17), s => Assert.Equal((10, 10L), s.Result));
-        Assert.All(agents.Where(a => a != "bad"), a => Assert.Equal(10, repository.Sequences(a).Count));
-        Assert.Empty(repository.Sequences("bad"));
+        Assert.All(agents.Where(a => a != "bad"), a => Assert.Equal(10, repository.Results.Sequences(a).Count));
+        Assert.Empty(repository.Results.Sequences("bad"));
     }
 
     [Fact]

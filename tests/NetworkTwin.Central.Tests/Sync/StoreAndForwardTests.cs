@@ -130,7 +130,7 @@ public sealed class StoreAndForwardTests(NetworkTwin.Central.Tests.Repository.Po
         var outages = Directory.GetFiles(Path.Combine(_dir, "agent", "logs")).SelectMany(File.ReadLines).Count(l => l.Contains("Cannot reach the coordinator", StringComparison.Ordinal));
         Assert.Equal(2, outages);
 
-        var stored = again.Services.GetRequiredService<CoordinatorRepository>().Sequences("agent-1");
+        var stored = again.Services.GetRequiredService<CoordinatorRepository>().Results.Sequences("agent-1");
         var last = stored[^1];
         Assert.Equal(stored.Distinct().Count(), stored.Count);
         Assert.Equal(Enumerable.Range(1, (int)last).Select(i => (long)i), stored);
@@ -180,7 +180,7 @@ public sealed class StoreAndForwardTests(NetworkTwin.Central.Tests.Repository.Po
         var after = await Status(s => s.Coordinator is { Connected: true } && s.Outbox!.Pending == 0 && s.Outbox.LastSequence > before.Outbox!.LastSequence + 10, "later results stored through replica b");
         await agent.StopAsync();
 
-        var stored = b.Services.GetRequiredService<CoordinatorRepository>().Sequences("agent-1");
+        var stored = b.Services.GetRequiredService<CoordinatorRepository>().Results.Sequences("agent-1");
         Assert.Equal(Enumerable.Range(1, (int)stored[^1]).Select(i => (long)i), stored);
         Assert.True(stored[^1] >= after.Outbox!.LastSequence, "everything the agent numbered is stored, once");
         Assert.Equal(0, after.Outbox.Dropped);
@@ -210,7 +210,7 @@ public sealed class StoreAndForwardTests(NetworkTwin.Central.Tests.Repository.Po
         // The first address answers nothing: the agent moves on to the second and registers there.
         var onSecond = await Status(s => s.Coordinator is { Connected: true }, "agent connected to the second address");
         Assert.Equal($"http://127.0.0.1:{second}", onSecond.Coordinator!.Address);
-        Assert.Single(b.Services.GetRequiredService<CoordinatorRepository>().Agents());
+        Assert.Single(b.Services.GetRequiredService<CoordinatorRepository>().Agents.List());
 
         // The first coordinator comes up and the second stops: the agent goes over to the first.
         await using var a = Coordinator(first, data: "a");
@@ -218,7 +218,7 @@ public sealed class StoreAndForwardTests(NetworkTwin.Central.Tests.Repository.Po
         await b.StopAsync();
         var onFirst = await Status(s => s.Coordinator is { Connected: true, Address: var address } && address.EndsWith($":{first}", StringComparison.Ordinal), "agent failed over to the first address");
         Assert.True(onFirst.Coordinator!.Connected);
-        Assert.Single(a.Services.GetRequiredService<CoordinatorRepository>().Agents());
+        Assert.Single(a.Services.GetRequiredService<CoordinatorRepository>().Agents.List());
         await agent.StopAsync();
         agent.Dispose();
 
@@ -253,7 +253,7 @@ public sealed class StoreAndForwardTests(NetworkTwin.Central.Tests.Repository.Po
 
         Assert.False(status.Coordinator!.Connected);
         Assert.Contains("Unauthenticated", status.Coordinator.LastError, StringComparison.Ordinal);
-        Assert.Empty(coordinator.Services.GetRequiredService<CoordinatorRepository>().Sequences("agent-1"));
+        Assert.Empty(coordinator.Services.GetRequiredService<CoordinatorRepository>().Results.Sequences("agent-1"));
         var logs = string.Join("\n", Directory.GetFiles(Path.Combine(_dir, "agent", "logs")).Select(File.ReadAllText));
         Assert.DoesNotContain("wrong-token", logs, StringComparison.Ordinal);
     }

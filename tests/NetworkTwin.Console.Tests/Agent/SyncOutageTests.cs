@@ -91,7 +91,7 @@ public sealed class SyncOutageTests : IDisposable
         var mark = (await restarted.WaitForStatusAsync(s => s.Outbox is not null, "status", TimeSpan.FromSeconds(10), default)).Outbox!.LastSequence;
         var final = await restarted.WaitForStatusAsync(s => s.Coordinator is { Connected: true } && s.Coordinator.AcknowledgedThrough >= mark, "outbox drained up to the mark", TimeSpan.FromSeconds(60), default);
 
-        var stored = again.Services.GetRequiredService<CoordinatorRepository>().Sequences("du-outage");
+        var stored = again.Services.GetRequiredService<CoordinatorRepository>().Results.Sequences("du-outage");
         Assert.True(piled.Outbox!.Pending > away.Outbox!.Pending, "results piled up in the outbox while the coordinator was away");
         Assert.Equal(Enumerable.Range(1, stored.Count).Select(i => (long)i), stored);
         Assert.True(stored[^1] >= mark, $"stored through {stored[^1]}, the agent had numbered through {mark}");

@@ -176,7 +176,7 @@ public sealed class CoordinatorCommandsTests : IAsyncLifetime
         var link = new NetworkTwin.Contracts.Topology.TopologyLink { LinkId = 7, Agents = { "du-paris-1" } };
         link.Cells.AddRange(Enumerable.Range(1, 6).Select(c => new NetworkTwin.Contracts.Topology.TopologyCell { Cell = new NetworkTwin.Contracts.Topology.CellRef { AgentId = "du-paris-1", Site = "paris", CellId = c } }));
         Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<NetworkTwin.Central.Repository.CoordinatorRepository>(_coordinator.Services)
-            .SaveTopology(new NetworkTwin.Contracts.Topology.TopologyMap { Links = { link } });
+            .Topology.Save(new NetworkTwin.Contracts.Topology.TopologyMap { Links = { link } });
 
         var (exit, table) = await CliRunner.RunAsync("links", "--coordinator", _address, "--token", "ops-secret-0123456789");
         var (jsonExit, json) = await CliRunner.RunAsync("links", "-o", "json", "--coordinator", _address, "--token", "ops-secret-0123456789");
@@ -203,7 +203,7 @@ public sealed class CoordinatorCommandsTests : IAsyncLifetime
         }
 
         Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<NetworkTwin.Central.Repository.CoordinatorRepository>(_coordinator.Services)
-            .SaveTopology(new NetworkTwin.Contracts.Topology.TopologyMap { Links = { Link(1, 2, [1, 2, 3]), Link(2, 1, [4, 5], [6]) }, Statement = "2 link(s)" });
+            .Topology.Save(new NetworkTwin.Contracts.Topology.TopologyMap { Links = { Link(1, 2, [1, 2, 3]), Link(2, 1, [4, 5], [6]) }, Statement = "2 link(s)" });
 
         var (exit, table) = await CliRunner.RunAsync("topology", "--coordinator", _address, "--token", "ops-secret-0123456789");
 

@@ -171,7 +171,7 @@ public static partial class FleetBench
             await Task.WhenAll(running).ConfigureAwait(false);
             var endSize = await ScalarAsync(postgres, "SELECT pg_database_size(current_database())", ct).ConfigureAwait(false);
             var check = await ExactlyOnceAsync(postgres, fleet, ct).ConfigureAwait(false);
-            var decisions = repository.DecisionCounts().Values.Sum();
+            var decisions = repository.Decisions.Counts().Values.Sum();
             var twice = await ScalarAsync(postgres, "SELECT COUNT(*) FROM (SELECT agent_id, link_id, created_at FROM decisions GROUP BY agent_id, link_id, created_at HAVING COUNT(*) > 1) d", ct).ConfigureAwait(false);
 
             var table = new Table().Border(TableBorder.Rounded).AddColumns("figure", "value", "target");
@@ -289,7 +289,7 @@ public static partial class FleetBench
     /// <summary>The replica whose process holds the singleton lease (the holder is named host:pid:random).</summary>
     private static Replica? Holder(CoordinatorRepository repository, List<Replica> replicas)
     {
-        var holder = repository.LeaseHolder(SingletonLease.Name) is { RemainingMs: > 0 } lease ? lease.Holder : null;
+        var holder = repository.Leases.Holder(SingletonLease.Name) is { RemainingMs: > 0 } lease ? lease.Holder : null;
         return replicas.FirstOrDefault(r => !r.Process.HasExited && holder is not null && holder.Split(':') is [_, var pid, ..] && pid == r.Process.ProcessId.ToString(CultureInfo.InvariantCulture));
     }
 

@@ -137,7 +137,7 @@ internal static class StorageRate
     {
         for (var a = 0; a < agents; a++)
         {
-            repository.Register(new RegisterRequest { AgentId = $"direct-agent-{a}", Site = "bench", Version = "bench" });
+            repository.Agents.Register(new RegisterRequest { AgentId = $"direct-agent-{a}", Site = "bench", Version = "bench" });
         }
 
         var clock = Stopwatch.StartNew();
@@ -145,7 +145,7 @@ internal static class StorageRate
         {
             foreach (var rows in Batches(each, batch))
             {
-                await repository.StoreAsync($"direct-agent-{a}", rows).ConfigureAwait(false);
+                await repository.Results.StoreAsync($"direct-agent-{a}", rows).ConfigureAwait(false);
             }
         }).ConfigureAwait(false);
         return (double)agents * each / clock.Elapsed.TotalSeconds;

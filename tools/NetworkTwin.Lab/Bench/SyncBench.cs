@@ -116,7 +116,7 @@ public static class SyncBench
 
             var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
             var store = coordinator.Services.GetRequiredService<CoordinatorRepository>();
-            var stored = store.Sequences("bench-agent-0").Count;
+            var stored = store.Results.Sequences("bench-agent-0").Count;
             var target = provider == "sqlite" ? ">= 50,000 results/s" : "-";
             table.AddRow(provider, "results stored (acknowledged)", Invariant($"{acknowledged:N0} from {n:N0} agents, batches of {size}"), "-");
             var rate = acknowledged / seconds;

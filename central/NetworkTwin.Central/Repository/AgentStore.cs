@@ -1,0 +1,42 @@
+using NetworkTwin.Contracts.Operators;
+using NetworkTwin.Contracts.Sync;
+using static NetworkTwin.Central.Repository.Sql;
+
+namespace NetworkTwin.Central.Repository;
+
+/// <summary>
+/// The agents that registered: who they are, where, and how much of theirs is stored.
+/// </summary>
+public sealed class AgentStore(CoordinatorRepository database) : RepositoryStore(database)
+{
+    public void Register(RegisterRequest request) => Run(connection => Execute(
+        connection,
+        null,
+        """
+        INSERT INTO agents (agent_id, site, version, capabilities, registered_at, last_seen)
+        VALUES (@id, @site, @version, @caps, @now, @now)
+        ON CONFLICT (agent_id) DO UPDATE SET site = @site, version = @version, capabilities = @caps, last_seen = @now
+        """,
+        ("id", request.AgentId),
+        ("site", request.Site),
+        ("version", request.Version),
+        ("caps", string.Join(',', request.Capabilities)),
+        ("now", Now())));
+
+    /// <summary>Every agent with its result count and highest stored sequence.</summary>
+    public IReadOnlyList<AgentSummary> List() => Query(
+        """
+        SELECT agent_id, site, version, registered_at, last_seen, results_stored, stored_through
+        FROM agents ORDER BY site, agent_id
+        """,
+        reader => new AgentSummary
+        {
+            AgentId = reader.GetString(0),
+            Site = reader.GetString(1),
+            Version = reader.GetString(2),
+            RegisteredUnixMs = ParseTime(reader.GetString(3)),
+            LastSeenUnixMs = ParseTime(reader.GetString(4)),
+            ResultsStored = reader.GetInt64(5),
+            StoredThrough = reader.GetInt64(6),
+        });
+}

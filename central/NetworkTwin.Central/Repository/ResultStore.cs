@@ -1,0 +1,157 @@
+using System.Globalization;
+using NetworkTwin.Contracts.Operators;
+using NetworkTwin.Contracts.Sync;
+using static NetworkTwin.Central.Repository.Sql;
+
+namespace NetworkTwin.Central.Repository;
+
+/// <summary>
+/// The agents' results, each stored once by (agent id, sequence), and the reads of them: the newest link, cell and
+/// forecast, the history the control pass and training learn from, and the loss evidence discovery correlates.
+/// </summary>
+public sealed class ResultStore(CoordinatorRepository database) : RepositoryStore(database)
+{
+    /// <summary>
+    /// Stores a batch atomically: the results not stored yet, and the agent's last-seen time. Returns how many were new and
+    /// the highest sequence stored for the agent, which the agent's outbox trusts: everything through it is kept.
+    /// </summary>
+    /// <param name="agentId">The agent the batch came from.</param>
+    /// <param name="results">The batch.</param>
+    /// <param name="traceParent">The W3C traceparent of the span storing it, kept with its link results (empty or null: not traced).</param>
+    public Task<(int Inserted, long StoredThrough)> StoreAsync(string agentId, IReadOnlyList<Result> results, string? traceParent = null) =>
+        Database.WriteResultsAsync(agentId, results, traceParent);
+
+    /// <summary><see cref="StoreAsync"/>, waited for (tests and tools).</summary>
+    public (int Inserted, long StoredThrough) Store(string agentId, IReadOnlyList<Result> results, string? traceParent = null) =>
+        StoreAsync(agentId, results, traceParent).GetAwaiter().GetResult();
+
+    /// <summary>Highest sequence stored for an agent (0 when none).</summary>
+    public long StoredThrough(string agentId) => Run(connection => Convert.ToInt64(Scalar(connection, null, ResultRows.StoredThroughSql, ("agent", agentId)), CultureInfo.InvariantCulture));
+
+    /// <summary>All sequences stored for an agent, in order (for checks and the operators' tools).</summary>
+    public IReadOnlyList<long> Sequences(string agentId) => Query(
+        "SELECT sequence FROM results WHERE agent_id = @agent ORDER BY sequence",
+        reader => reader.GetInt64(0),
+        ("agent", agentId));
+
+    /// <summary>
+    /// Every agent's current links, optionally for one site: the newest capacity result of each (agent, link),
+    /// less the links whose cells a newer window of the same agent put on another link. A cell is on one link
+    /// at a time, so a link from a first, partial window (cells 7 and 8 alone, say, before the window filled
+    /// and put them with 5 and 6) is gone once a newer result claims its cells.
+    /// </summary>
+    public IReadOnlyList<LinkSummary> LatestLinks(string? site)
+    {
+        var newest = Query(
+            """
+            SELECT l.agent_id, a.site, l.produced_unix_ms, l.payload, l.trace_parent
+            FROM latest_results l JOIN agents a ON a.agent_id = l.agent_id
+            WHERE l.kind = 'Link' AND (@site = '' OR a.site = @site)
+            ORDER BY a.site, l.agent_id, l.subject_id
+            """,
+            reader => new LinkSummary
+            {
+                AgentId = reader.GetString(0),
+                Site = reader.GetString(1),
+                ProducedUnixMs = reader.GetInt64(2),
+                Link = Result.Parser.ParseFrom((byte[])reader.GetValue(3)).Link,
+                TraceParent = reader.IsDBNull(4) ? string.Empty : reader.GetString(4),
+            },
+            ("site", site ?? string.Empty));
+        // Compared within each agent only: the estate's links are not compared with each other.
+        return [.. newest.GroupBy(l => l.AgentId).SelectMany(agent => agent.Where(l => !agent.Any(other => other.ProducedUnixMs > l.ProducedUnixMs && other.Link.Cells.Intersect(l.Link.Cells).Any())))];
+    }
+
+    /// <summary>Every agent's link capacity results produced since <paramref name="sinceUnixMs"/>, oldest first, at most <paramref name="limit"/> (the newest).</summary>
+    public IReadOnlyList<LinkSummary> LinkHistory(long sinceUnixMs, int limit) => Query(
+        """
+        SELECT agent_id, site, produced_unix_ms, payload FROM (
+            SELECT r.agent_id, a.site, r.produced_unix_ms, r.payload, r.sequence
+            FROM results r JOIN agents a ON a.agent_id = r.agent_id
+            WHERE r.link_id IS NOT NULL AND r.produced_unix_ms >= @since
+            ORDER BY r.produced_unix_ms DESC LIMIT @limit) latest
+        ORDER BY produced_unix_ms, agent_id
+        """,
+        reader => new LinkSummary
+        {
+            AgentId = reader.GetString(0),
+            Site = reader.GetString(1),
+            ProducedUnixMs = reader.GetInt64(2),
+            Link = Result.Parser.ParseFrom((byte[])reader.GetValue(3)).Link,
+        },
+        ("since", sinceUnixMs),
+        ("limit", limit));
+
+    /// <summary>Every agent's loss evidence produced since <paramref name="sinceUnixMs"/>.</summary>
+    public IReadOnlyList<(string AgentId, string Site, CellLossEvents Events)> LossEvidence(long sinceUnixMs) => Query(
+        """
+        SELECT r.agent_id, a.site, r.payload
+        FROM results r JOIN agents a ON a.agent_id = r.agent_id
+        WHERE r.kind = 'Loss' AND r.produced_unix_ms >= @since
+        """,
+        reader => (reader.GetString(0), reader.GetString(1), Result.Parser.ParseFrom((byte[])reader.GetValue(2)).Loss),
+        ("since", sinceUnixMs));
+
+    /// <summary>The latest window result of every cell of every agent produced since <paramref name="sinceUnixMs"/>.</summary>
+    public IReadOnlyList<(string AgentId, string Site, long ProducedUnixMs, CellWindow Cell)> LatestCells(long sinceUnixMs) => Query(
+        """
+        SELECT l.agent_id, a.site, l.produced_unix_ms, l.payload
+        FROM latest_results l JOIN agents a ON a.agent_id = l.agent_id
+        WHERE l.kind = 'Cell' AND l.produced_unix_ms >= @since
+        ORDER BY a.site, l.agent_id, l.subject_id
+        """,
+        reader => (reader.GetString(0), reader.GetString(1), reader.GetInt64(2), Result.Parser.ParseFrom((byte[])reader.GetValue(3)).Cell),
+        ("since", sinceUnixMs));
+
+    /// <summary>
+    /// The link loads (window means) every agent reported since <paramref name="sinceUnixMs"/>, at most the
+    /// newest <paramref name="perLink"/> of each (agent, link), oldest first: what the models learn from.
+    /// </summary>
+    public IReadOnlyList<(string AgentId, int LinkId, long ProducedUnixMs, double MeanGbps, string Cells)> LinkLoads(long sinceUnixMs, int perLink) => Query(
+        """
+        SELECT agent_id, produced_unix_ms, payload FROM (
+            SELECT agent_id, link_id, sequence, produced_unix_ms, payload,
+                   ROW_NUMBER() OVER (PARTITION BY agent_id, link_id ORDER BY sequence DESC) AS newest
+            FROM results WHERE link_id IS NOT NULL AND produced_unix_ms >= @since) ranked
+        WHERE newest <= @per
+        ORDER BY agent_id, link_id, sequence
+        """,
+        reader =>
+        {
+            var link = Result.Parser.ParseFrom((byte[])reader.GetValue(2)).Link;
+            return (reader.GetString(0), link.LinkId, reader.GetInt64(1), link.MeanGbps, string.Join(',', link.Cells));
+        },
+        ("since", sinceUnixMs),
+        ("per", perLink));
+
+    /// <summary>Forecasts produced since <paramref name="sinceUnixMs"/>, oldest first; with <paramref name="latestOnly"/> only the newest of each (agent, link).</summary>
+    public IReadOnlyList<ForecastSummary> Forecasts(long sinceUnixMs, string? agentId, bool latestOnly) => Query(
+        latestOnly
+            ? """
+              SELECT l.agent_id, a.site, l.produced_unix_ms, l.payload
+              FROM latest_results l JOIN agents a ON a.agent_id = l.agent_id
+              WHERE l.kind = 'Forecast' AND l.produced_unix_ms >= @since AND (@agent = '' OR l.agent_id = @agent)
+              ORDER BY a.site, l.agent_id, l.subject_id
+              """
+            : """
+              SELECT r.agent_id, a.site, r.produced_unix_ms, r.payload
+              FROM results r JOIN agents a ON a.agent_id = r.agent_id
+              WHERE r.kind = 'Forecast' AND r.produced_unix_ms >= @since AND (@agent = '' OR r.agent_id = @agent)
+              ORDER BY r.produced_unix_ms, r.agent_id, r.sequence
+              """,
+        reader => new ForecastSummary
+        {
+            AgentId = reader.GetString(0),
+            Site = reader.GetString(1),
+            ProducedUnixMs = reader.GetInt64(2),
+            Forecast = Result.Parser.ParseFrom((byte[])reader.GetValue(3)).Forecast,
+        },
+        ("since", sinceUnixMs),
+        ("agent", agentId ?? string.Empty));
+
+    /// <summary>The effect an agent measured after applying a command, or null while none has arrived.</summary>
+    public ControlEffect? EffectOf(string agentId, long commandId) => Query(
+        "SELECT payload FROM results WHERE kind = 'Effect' AND agent_id = @agent ORDER BY sequence DESC LIMIT 50",
+        reader => Result.Parser.ParseFrom((byte[])reader.GetValue(0)).Effect,
+        ("agent", agentId)).FirstOrDefault(e => e.CommandId == commandId);
+}
