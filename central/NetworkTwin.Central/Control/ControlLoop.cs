@@ -28,9 +28,6 @@ namespace NetworkTwin.Central.Control;
 /// </summary>
 public sealed partial class ControlLoop(CoordinatorRepository repository, ControlOptions options, CommandSignal signal, Replicas.SingletonLease lease, ILogger<ControlLoop> logger, TimeProvider time) : BackgroundService
 {
-    /// <summary>The most link results one pass reads for the lookback (the newest ones).</summary>
-    private const int MaxLookbackResults = 50_000;
-
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     /// <summary>The settings in force (Coordinator:Control).</summary>
@@ -207,17 +204,19 @@ public sealed partial class ControlLoop(CoordinatorRepository repository, Contro
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var fresh = now - (long)(options.FreshSeconds * 1000);
         var forecasts = repository.Results.Forecasts(fresh, null, latestOnly: true).ToDictionary(f => (f.AgentId, f.Forecast.LinkId), f => f.Forecast);
-        var recent = LinkWindows.Read(repository, now - (long)(options.LookbackSeconds * 1000), options.SettleSeconds, MaxLookbackResults)
+        var recent = LinkWindows.Read(repository, now - (long)(options.LookbackSeconds * 1000), options.SettleSeconds)
+            .Where(w => w.Settled.Count > 0)
             .ToDictionary(w => (w.AgentId, w.LinkId), w => (
-                Need: w.Settled.Select(l => l.Link.CapacityGbps).DefaultIfEmpty(0).Max(),
-                Mean: w.Settled.Select(l => l.Link.MeanGbps).DefaultIfEmpty(0).Max(),
+                Need: w.Settled.Max(r => r.CapacityMaxGbps),
+                Mean: w.Settled.Max(r => r.MeanMaxGbps),
                 Since: w.FirstUnixMs));
         var made = 0;
         foreach (var latest in repository.Results.LatestLinks(null).Where(l => l.ProducedUnixMs >= fresh))
         {
             if (!recent.TryGetValue((latest.AgentId, latest.Link.LinkId), out var history) || latest.ProducedUnixMs - history.Since < options.SettleSeconds * 1000)
             {
-                // A link's first windows are partial (its cells are still arriving): wait until its results span SettleSeconds.
+                // A link's first windows are partial (its cells are still arriving): wait until its results span SettleSeconds
+                // and ten seconds of rollups lie wholly after them.
                 continue;
             }
 

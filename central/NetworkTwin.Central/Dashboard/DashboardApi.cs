@@ -12,8 +12,8 @@ public static class DashboardApi
     /// <summary>Points per chart line at most: a longer range is bucketed (capacity and peak the bucket's highest, mean its average).</summary>
     public const int MaxPoints = 300;
 
-    /// <summary>The newest link results read for the charts of one range (per-link rollups would lift this; see the scale-out issue).</summary>
-    public const int MaxResults = 50_000;
+    /// <summary>Ranges longer than this many minutes are drawn from the hour rollups, shorter ones from the minute rollups.</summary>
+    public const int HourlyAboveMinutes = 24 * 60;
 
     public sealed record AgentView(string Id, string Site, string Version, double LastSeenSecondsAgo, long Results, long StoredThrough, bool Healthy);
 
@@ -87,17 +87,19 @@ public static class DashboardApi
             .GroupBy(f => (f.AgentId, f.Forecast.LinkId))
             .ToDictionary(g => g.Key, g => g.ToList());
         var models = forecasts.Values.SelectMany(f => f).Select(f => $"{f.Forecast.ModelName} v{f.Forecast.ModelVersion}").Distinct().ToList();
-        var series = repository.Results.LinkHistory(since, MaxResults)
-            .GroupBy(h => (h.AgentId, h.Link.LinkId))
+        var cells = repository.Results.LatestLinks(null).ToDictionary(l => (l.AgentId, l.Link.LinkId), l => l.Link.Cells);
+        var series = repository.Results.LinkRollups(since, rangeMinutes > HourlyAboveMinutes ? 3600 : 60)
+            .Where(r => r.LastUnixMs >= since)
+            .GroupBy(r => (r.AgentId, r.LinkId))
             .Select(g =>
             {
-                var discovered = CapacityView.DiscoveredLink(g.Key.AgentId, g.Last().Link.Cells, linkOfCell);
+                var discovered = cells.TryGetValue(g.Key, out var linkCells) ? CapacityView.DiscoveredLink(g.Key.AgentId, linkCells, linkOfCell) : null;
                 var predicted = forecasts.GetValueOrDefault((g.Key.AgentId, g.Key.LinkId)) ?? [];
-                var points = g.GroupBy(h => h.ProducedUnixMs / bucket).Select(b => new Point(
-                    b.Last().ProducedUnixMs,
-                    Math.Round(b.Max(h => h.Link.CapacityGbps), 3),
-                    Math.Round(b.Average(h => h.Link.MeanGbps), 3),
-                    Math.Round(b.Max(h => h.Link.PeakGbps), 3)));
+                var points = g.GroupBy(r => r.BucketUnixMs / bucket).Select(b => new Point(
+                    b.Last().LastUnixMs,
+                    Math.Round(b.Max(r => r.CapacityMaxGbps), 3),
+                    Math.Round(b.Sum(r => r.MeanGbps * r.Windows) / b.Sum(r => r.Windows), 3),
+                    Math.Round(b.Max(r => r.PeakMaxGbps), 3)));
                 var band = predicted.GroupBy(f => f.ProducedUnixMs / bucket).Select(b => new ForecastPoint(
                     b.Last().ProducedUnixMs + (long)(b.Last().Forecast.StepSeconds * 1000),
                     Math.Round(b.Average(f => f.Forecast.MedianGbps), 3),

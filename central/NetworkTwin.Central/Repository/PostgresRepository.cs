@@ -47,6 +47,7 @@ public sealed class PostgresRepository : CoordinatorRepository
     internal static readonly string[] PostgresMigrations = RepositoryMigrations.Dialect(new Dictionary<string, string>
     {
         ["{int64}"] = "BIGINT",
+        ["{real}"] = "DOUBLE PRECISION",
         ["{bytes}"] = "BYTEA",
         ["{identity}"] = "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
         ["{append-only audit}"] = """
@@ -129,7 +130,7 @@ public sealed class PostgresRepository : CoordinatorRepository
 
     /// <summary>
     /// A batch as one statement, one round trip and its own transaction: the rows go in from arrays (unnest), the newest of
-    /// each link, cell and forecast is kept, the agent is marked seen (a data-modifying WITH runs whether read or not), and
+    /// each link, cell and forecast is kept, the stored link windows are added to their rollups, the agent is marked seen (a data-modifying WITH runs whether read or not), and
     /// the stored-through sequence is the higher of what was there and what went in (the statement's snapshot does not see
     /// its own inserts).
     /// </summary>
@@ -147,6 +148,12 @@ public sealed class PostgresRepository : CoordinatorRepository
         store.Parameters.AddWithValue("links", NpgsqlDbType.Array | NpgsqlDbType.Integer, Array.ConvertAll(rows, r => r.Link));
         store.Parameters.AddWithValue("cells", NpgsqlDbType.Array | NpgsqlDbType.Integer, Array.ConvertAll(rows, r => r.Cell));
         store.Parameters.AddWithValue("subjects", NpgsqlDbType.Array | NpgsqlDbType.Integer, Array.ConvertAll(rows, r => r.Subject));
+        double? Figure(StoredRow r, Func<LinkFigures, double> pick) => r.Link is null || double.IsNaN(pick(r.Figures)) ? null : pick(r.Figures);
+        store.Parameters.AddWithValue("capacities", NpgsqlDbType.Array | NpgsqlDbType.Double, Array.ConvertAll(rows, r => Figure(r, f => f.CapacityGbps)));
+        store.Parameters.AddWithValue("means", NpgsqlDbType.Array | NpgsqlDbType.Double, Array.ConvertAll(rows, r => Figure(r, f => f.MeanGbps)));
+        store.Parameters.AddWithValue("peaks", NpgsqlDbType.Array | NpgsqlDbType.Double, Array.ConvertAll(rows, r => Figure(r, f => f.PeakGbps)));
+        store.Parameters.AddWithValue("losses", NpgsqlDbType.Array | NpgsqlDbType.Double, Array.ConvertAll(rows, r => Figure(r, f => f.LossPercent)));
+        store.Parameters.AddWithValue("targets", NpgsqlDbType.Array | NpgsqlDbType.Double, Array.ConvertAll(rows, r => Figure(r, f => f.TargetGbps)));
         return store;
     }
 
@@ -162,6 +169,19 @@ public sealed class PostgresRepository : CoordinatorRepository
             FROM unnest(@seqs, @produced, @kinds, @payloads, @links, @subjects) AS u(s, p, k, b, l, j)
             WHERE u.j IS NOT NULL ORDER BY u.k, u.j, u.s DESC
             """)}),
+        rolled AS ({UpsertRollups(
+            $"""
+            SELECT b.seconds, u.p - ((u.p % (b.seconds * 1000)) + b.seconds * 1000) % (b.seconds * 1000), @agent, u.l, COUNT(*), MIN(u.p), MAX(u.p),
+                   MAX(u.cap), SUM(u.mean), MAX(u.mean), MAX(u.peak), COUNT(u.loss), COALESCE(SUM(u.loss), 0), COALESCE(MAX(u.loss), 0),
+                   (array_agg(u.tg ORDER BY u.p DESC))[1]
+            FROM unnest(@seqs, @produced, @links, @capacities, @means, @peaks, @losses, @targets) AS u(s, p, l, cap, mean, peak, loss, tg)
+            JOIN inserted i ON i.sequence = u.s
+            CROSS JOIN (VALUES {string.Join(", ", RollupSeconds.Select(b => $"({b})"))}) AS b(seconds)
+            WHERE u.l IS NOT NULL
+            GROUP BY 1, 2, 4
+            """,
+            "GREATEST",
+            "LEAST")}),
         seen AS ({MarkSeen("(SELECT COUNT(*) FROM inserted)", "GREATEST(stored_through, (SELECT COALESCE(MAX(sequence), 0) FROM inserted))")})
         SELECT (SELECT COUNT(*) FROM inserted), GREATEST(({StoredThroughSql}), (SELECT COALESCE(MAX(sequence), 0) FROM inserted))
         """;

@@ -8,7 +8,7 @@ internal static class RepositoryMigrations
 {
     /// <summary>
     /// The schema migrations, applied in order, each once; every dialect fills in its types for
-    /// <c>{int64}</c>, <c>{bytes}</c> and <c>{identity}</c> (an auto-numbered primary key).
+    /// <c>{int64}</c>, <c>{real}</c>, <c>{bytes}</c> and <c>{identity}</c> (an auto-numbered primary key).
     /// </summary>
     private static readonly string[] Generic =
     [
@@ -162,6 +162,29 @@ internal static class RepositoryMigrations
             stored_through = (SELECT COALESCE(MAX(r.sequence), 0) FROM results r WHERE r.agent_id = agents.agent_id);
         """,
 
+        // 13: per-link rollups: each agent link's windows over a minute and over an hour, kept by the ingest path from the
+        // results it stored (a resent result is not counted twice), so that the control pass, what-if runs, the dashboard and
+        // the operators' API read O(links x buckets) rather than every window. Keyed by time first, so that a time range is
+        // read, and dropped when it expires, in one range. Windows stored before this migration are not rolled up.
+        """
+        CREATE TABLE link_rollups (
+            bucket_seconds INTEGER NOT NULL,
+            bucket_unix_ms {int64} NOT NULL,
+            agent_id TEXT NOT NULL,
+            link_id INTEGER NOT NULL,
+            windows {int64} NOT NULL,
+            first_unix_ms {int64} NOT NULL,
+            last_unix_ms {int64} NOT NULL,
+            capacity_max {real} NOT NULL,
+            mean_sum {real} NOT NULL,
+            mean_max {real} NOT NULL,
+            peak_max {real} NOT NULL,
+            loss_windows {int64} NOT NULL,
+            loss_sum {real} NOT NULL,
+            loss_max {real} NOT NULL,
+            target_gbps {real} NOT NULL,
+            PRIMARY KEY (bucket_seconds, bucket_unix_ms, agent_id, link_id));
+        """,
     ];
 
     /// <summary>The migrations with a dialect's type names filled in.</summary>

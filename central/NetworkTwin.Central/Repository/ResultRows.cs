@@ -31,7 +31,10 @@ internal static class ResultRows
         """;
 
     /// <summary>A result as its row: the columns, and what it is the newest of besides its agent and kind (a link, a cell or a link's forecast; null: not kept as newest).</summary>
-    internal readonly record struct StoredRow(long Sequence, long ProducedUnixMs, string Kind, byte[] Payload, int? Link, int? Cell, int? Subject);
+    internal readonly record struct StoredRow(long Sequence, long ProducedUnixMs, string Kind, byte[] Payload, int? Link, int? Cell, int? Subject, LinkFigures Figures = default);
+
+    /// <summary>What a link result's window measured, as the rollups keep it (loss NaN: not known).</summary>
+    internal readonly record struct LinkFigures(double CapacityGbps, double MeanGbps, double PeakGbps, double LossPercent, double TargetGbps);
 
     /// <summary>The rows of a batch: serialised by the caller, off the writer's path.</summary>
     internal static StoredRow[] RowsOf(IReadOnlyList<Result> results)
@@ -47,7 +50,10 @@ internal static class ResultRows
                 Result.BodyOneofCase.Forecast => ("Forecast", null, null, r.Forecast.LinkId),
                 var other => (other.ToString(), (int?)null, (int?)null, (int?)null),
             };
-            rows[i] = new StoredRow(r.Sequence, r.ProducedUnixMs, kind, r.ToByteArray(), link, cell, subject);
+            var figures = r.BodyCase == Result.BodyOneofCase.Link
+                ? new LinkFigures(r.Link.CapacityGbps, r.Link.MeanGbps, r.Link.PeakGbps, r.Link.ObservedLossPercent, r.Link.TargetGbps)
+                : default;
+            rows[i] = new StoredRow(r.Sequence, r.ProducedUnixMs, kind, r.ToByteArray(), link, cell, subject, figures);
         }
 
         return rows;
@@ -58,4 +64,68 @@ internal static class ResultRows
         .Where(r => r.Subject is not null)
         .GroupBy(r => (r.Kind, r.Subject))
         .Select(g => g.MaxBy(r => r.Sequence));
+
+    /// <summary>The rollup buckets kept for every link, in seconds: ten seconds (what the control pass and what-if runs read over their lookback), a minute and an hour (the dashboard and history).</summary>
+    internal static readonly int[] RollupSeconds = [10, 60, 3600];
+
+    /// <summary>The columns of a rollup row, in the order the dialects' upserts give them.</summary>
+    internal const string RollupColumns = "bucket_seconds, bucket_unix_ms, agent_id, link_id, windows, first_unix_ms, last_unix_ms, capacity_max, mean_sum, mean_max, peak_max, loss_windows, loss_sum, loss_max, target_gbps";
+
+    /// <summary>
+    /// Adds a batch's newly stored windows to their links' rollups (the dialects give the rows, one per bucket and link,
+    /// and name their two-argument maximum and minimum): counts and sums add, extremes widen, the target is the one in
+    /// force at the newest window.
+    /// </summary>
+    internal static string UpsertRollups(string rows, string greatest, string least) => $"""
+        INSERT INTO link_rollups ({RollupColumns}) {rows}
+        ON CONFLICT (bucket_seconds, bucket_unix_ms, agent_id, link_id) DO UPDATE SET
+            windows = link_rollups.windows + excluded.windows,
+            first_unix_ms = {least}(link_rollups.first_unix_ms, excluded.first_unix_ms),
+            last_unix_ms = {greatest}(link_rollups.last_unix_ms, excluded.last_unix_ms),
+            capacity_max = {greatest}(link_rollups.capacity_max, excluded.capacity_max),
+            mean_sum = link_rollups.mean_sum + excluded.mean_sum,
+            mean_max = {greatest}(link_rollups.mean_max, excluded.mean_max),
+            peak_max = {greatest}(link_rollups.peak_max, excluded.peak_max),
+            loss_windows = link_rollups.loss_windows + excluded.loss_windows,
+            loss_sum = link_rollups.loss_sum + excluded.loss_sum,
+            loss_max = {greatest}(link_rollups.loss_max, excluded.loss_max),
+            target_gbps = CASE WHEN excluded.last_unix_ms >= link_rollups.last_unix_ms THEN excluded.target_gbps ELSE link_rollups.target_gbps END
+        """;
+
+    /// <summary>One link's windows in one bucket, as a batch adds them to the rollups.</summary>
+    internal readonly record struct RollupRow(
+        int BucketSeconds, long BucketUnixMs, int LinkId, long Windows, long FirstUnixMs, long LastUnixMs, double CapacityMax,
+        double MeanSum, double MeanMax, double PeakMax, long LossWindows, double LossSum, double LossMax, double TargetGbps);
+
+    /// <summary>The rollup rows of the link windows a batch stored (only those stored: a resent window counts once).</summary>
+    internal static List<RollupRow> Rollups(IEnumerable<StoredRow> stored)
+    {
+        var links = stored.Where(r => r.Link is not null).ToList();
+        var rollups = new List<RollupRow>();
+        foreach (var seconds in RollupSeconds)
+        {
+            var width = seconds * 1000L;
+            foreach (var g in links.GroupBy(r => (Bucket: r.ProducedUnixMs - (((r.ProducedUnixMs % width) + width) % width), Link: r.Link!.Value)))
+            {
+                var known = g.Where(r => !double.IsNaN(r.Figures.LossPercent)).Select(r => r.Figures.LossPercent).ToList();
+                rollups.Add(new RollupRow(
+                    seconds,
+                    g.Key.Bucket,
+                    g.Key.Link,
+                    g.Count(),
+                    g.Min(r => r.ProducedUnixMs),
+                    g.Max(r => r.ProducedUnixMs),
+                    g.Max(r => r.Figures.CapacityGbps),
+                    g.Sum(r => r.Figures.MeanGbps),
+                    g.Max(r => r.Figures.MeanGbps),
+                    g.Max(r => r.Figures.PeakGbps),
+                    known.Count,
+                    known.Sum(),
+                    known.Count > 0 ? known.Max() : 0,
+                    g.MaxBy(r => r.ProducedUnixMs).Figures.TargetGbps));
+            }
+        }
+
+        return rollups;
+    }
 }

@@ -62,25 +62,52 @@ public sealed class ResultStore(CoordinatorRepository database) : RepositoryStor
         return [.. newest.GroupBy(l => l.AgentId).SelectMany(agent => agent.Where(l => !agent.Any(other => other.ProducedUnixMs > l.ProducedUnixMs && other.Link.Cells.Intersect(l.Link.Cells).Any())))];
     }
 
-    /// <summary>Every agent's link capacity results produced since <paramref name="sinceUnixMs"/>, oldest first, at most <paramref name="limit"/> (the newest).</summary>
-    public IReadOnlyList<LinkSummary> LinkHistory(long sinceUnixMs, int limit) => Query(
-        """
-        SELECT agent_id, site, produced_unix_ms, payload FROM (
-            SELECT r.agent_id, a.site, r.produced_unix_ms, r.payload, r.sequence
-            FROM results r JOIN agents a ON a.agent_id = r.agent_id
-            WHERE r.link_id IS NOT NULL AND r.produced_unix_ms >= @since
-            ORDER BY r.produced_unix_ms DESC LIMIT @limit) latest
-        ORDER BY produced_unix_ms, agent_id
-        """,
-        reader => new LinkSummary
+    /// <summary>
+    /// Every agent link's rollups of <paramref name="bucketSeconds"/> (10, 60 or 3600) whose bucket ends after
+    /// <paramref name="sinceUnixMs"/>, optionally of one agent: by agent and link, oldest bucket first. O(links x buckets)
+    /// whatever the window rate.
+    /// </summary>
+    public IReadOnlyList<LinkRollup> LinkRollups(long sinceUnixMs, int bucketSeconds, string? agentId = null)
+    {
+        if (!ResultRows.RollupSeconds.Contains(bucketSeconds))
         {
-            AgentId = reader.GetString(0),
-            Site = reader.GetString(1),
-            ProducedUnixMs = reader.GetInt64(2),
-            Link = Result.Parser.ParseFrom((byte[])reader.GetValue(3)).Link,
-        },
-        ("since", sinceUnixMs),
-        ("limit", limit));
+            throw new ArgumentOutOfRangeException(nameof(bucketSeconds), bucketSeconds, $"rollups are kept for {string.Join(" and ", ResultRows.RollupSeconds)} s");
+        }
+
+        return Query(
+            """
+            SELECT r.agent_id, a.site, r.link_id, r.bucket_unix_ms, r.windows, r.first_unix_ms, r.last_unix_ms, r.capacity_max,
+                   r.mean_sum, r.mean_max, r.peak_max, r.loss_windows, r.loss_sum, r.loss_max, r.target_gbps
+            FROM link_rollups r JOIN agents a ON a.agent_id = r.agent_id
+            WHERE r.bucket_seconds = @seconds AND r.bucket_unix_ms > @since - @width AND (@agent = '' OR r.agent_id = @agent)
+            ORDER BY r.agent_id, r.link_id, r.bucket_unix_ms
+            """,
+            reader =>
+            {
+                var windows = reader.GetInt64(4);
+                var lossWindows = reader.GetInt64(11);
+                return new LinkRollup(
+                    reader.GetString(0),
+                    reader.GetString(1),
+                    reader.GetInt32(2),
+                    bucketSeconds,
+                    reader.GetInt64(3),
+                    windows,
+                    reader.GetInt64(5),
+                    reader.GetInt64(6),
+                    reader.GetDouble(7),
+                    reader.GetDouble(8) / windows,
+                    reader.GetDouble(9),
+                    reader.GetDouble(10),
+                    lossWindows > 0 ? reader.GetDouble(12) / lossWindows : double.NaN,
+                    lossWindows > 0 ? reader.GetDouble(13) : double.NaN,
+                    reader.GetDouble(14));
+            },
+            ("seconds", bucketSeconds),
+            ("since", sinceUnixMs),
+            ("width", bucketSeconds * 1000L),
+            ("agent", agentId ?? string.Empty));
+    }
 
     /// <summary>Every agent's loss evidence produced since <paramref name="sinceUnixMs"/>.</summary>
     public IReadOnlyList<(string AgentId, string Site, CellLossEvents Events)> LossEvidence(long sinceUnixMs) => Query(

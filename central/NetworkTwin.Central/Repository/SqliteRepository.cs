@@ -45,6 +45,7 @@ public sealed class SqliteRepository : CoordinatorRepository
     internal static readonly string[] SqliteMigrations = RepositoryMigrations.Dialect(new Dictionary<string, string>
     {
         ["{int64}"] = "INTEGER",
+        ["{real}"] = "REAL",
         ["{bytes}"] = "BLOB",
         ["{identity}"] = "INTEGER PRIMARY KEY AUTOINCREMENT",
         ["{append-only audit}"] = """
@@ -183,6 +184,9 @@ public sealed class SqliteRepository : CoordinatorRepository
         var seenAgent = seen.Parameters.Add("@agent", SqliteType.Text);
         var seenInserted = seen.Parameters.Add("@inserted", SqliteType.Integer);
         var seenThrough = seen.Parameters.Add("@through", SqliteType.Integer);
+        var rollupNames = RollupColumns.Split(", ").Select(c => "@" + c).ToArray();
+        using var rollup = (SqliteCommand)NewCommand(_connection, transaction, UpsertRollups($"VALUES ({string.Join(", ", rollupNames)})", "MAX", "MIN"));
+        var rollupValues = Array.ConvertAll(rollupNames, name => rollup.Parameters.Add(new SqliteParameter { ParameterName = name }));
         using var through = (SqliteCommand)NewCommand(_connection, transaction, StoredThroughSql);
         var throughAgent = through.Parameters.Add("@agent", SqliteType.Text);
 
@@ -194,6 +198,7 @@ public sealed class SqliteRepository : CoordinatorRepository
             // Only link results carry the trace: decisions are made from them.
             object TraceOf(StoredRow r) => r.Link is not null && batch.TraceParent is { } t ? t : DBNull.Value;
             var inserted = 0;
+            var stored = new List<StoredRow>(batch.Rows.Length);
             foreach (var r in batch.Rows)
             {
                 seq.Value = r.Sequence;
@@ -203,7 +208,22 @@ public sealed class SqliteRepository : CoordinatorRepository
                 link.Value = r.Link is { } l ? l : DBNull.Value;
                 cell.Value = r.Cell is { } c ? c : DBNull.Value;
                 trace.Value = TraceOf(r);
-                inserted += insert.ExecuteNonQuery();
+                if (insert.ExecuteNonQuery() == 1)
+                {
+                    inserted++;
+                    stored.Add(r);
+                }
+            }
+
+            foreach (var r in Rollups(stored))
+            {
+                object[] values = [r.BucketSeconds, r.BucketUnixMs, batch.AgentId, r.LinkId, r.Windows, r.FirstUnixMs, r.LastUnixMs, r.CapacityMax, r.MeanSum, r.MeanMax, r.PeakMax, r.LossWindows, r.LossSum, r.LossMax, r.TargetGbps];
+                for (var i = 0; i < values.Length; i++)
+                {
+                    rollupValues[i].Value = values[i];
+                }
+
+                rollup.ExecuteNonQuery();
             }
 
             foreach (var r in NewestBySubject(batch.Rows))

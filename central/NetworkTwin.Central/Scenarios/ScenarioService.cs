@@ -41,16 +41,18 @@ public static class ScenarioService
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var linkOfCell = repository.Topology.Latest() is { } map ? Topology.CapacityView.LinkOfCell(map) : [];
         var forecasts = repository.Results.Forecasts(now - (lookback * 1000L), null, latestOnly: true).ToDictionary(f => (f.AgentId, f.Forecast.LinkId), f => f.Forecast);
-        var links = LinkWindows.Read(repository, now - (lookback * 1000L), settleSeconds, 100_000)
+        var current = repository.Results.LatestLinks(null).ToDictionary(l => (l.AgentId, l.Link.LinkId), l => l.Link);
+        var links = LinkWindows.Read(repository, now - (lookback * 1000L), settleSeconds)
+            .Where(w => current.ContainsKey((w.AgentId, w.LinkId)))
             .Select(w =>
             {
                 var settled = w.Settled.Count > 0 ? w.Settled : w.All;
-                var latest = settled[^1].Link;
-                var needs = settled.Select(h => h.Link.CapacityGbps).ToArray();
+                var latest = current[(w.AgentId, w.LinkId)];
+                var needs = settled.Select(m => m.CapacityMaxGbps).ToArray();
                 var known = latest.TargetGbps > 0;
                 var growth = forecasts.TryGetValue((w.AgentId, w.LinkId), out var f) ? Math.Max(1, Topology.CapacityAdvice.Growth(f.ObservedGbps, f.RequiredCapacityGbps)) : 1;
                 return new TwinLink(
-                    string.Create(CultureInfo.InvariantCulture, $"{w.AgentId}/{w.LinkId}"), w.AgentId, [.. latest.Cells], known ? latest.TargetGbps : needs.Max(), known, needs, [.. settled.Select(h => h.Link.MeanGbps)], growth)
+                    string.Create(CultureInfo.InvariantCulture, $"{w.AgentId}/{w.LinkId}"), w.AgentId, [.. latest.Cells], known ? latest.TargetGbps : needs.Max(), known, needs, [.. settled.Select(m => m.MeanGbps)], growth)
                 {
                     Discovered = Topology.CapacityView.DiscoveredLink(w.AgentId, latest.Cells, linkOfCell),
                 };
