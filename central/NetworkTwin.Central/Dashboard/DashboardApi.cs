@@ -12,8 +12,13 @@ public static class DashboardApi
     /// <summary>Points per chart line at most: a longer range is bucketed (capacity and peak the bucket's highest, mean its average).</summary>
     public const int MaxPoints = 300;
 
-    /// <summary>Ranges longer than this many minutes are drawn from the hour rollups, shorter ones from the minute rollups.</summary>
-    public const int HourlyAboveMinutes = 24 * 60;
+    /// <summary>The rollups a range is drawn from: ten-second ones up to an hour, minute ones up to a day, hour ones beyond.</summary>
+    public static int RollupSecondsFor(int rangeMinutes) => rangeMinutes switch
+    {
+        <= 60 => 10,
+        <= 24 * 60 => 60,
+        _ => 3600,
+    };
 
     public sealed record AgentView(string Id, string Site, string Version, double LastSeenSecondsAgo, long Results, long StoredThrough, bool Healthy);
 
@@ -88,7 +93,7 @@ public static class DashboardApi
             .ToDictionary(g => g.Key, g => g.ToList());
         var models = forecasts.Values.SelectMany(f => f).Select(f => $"{f.Forecast.ModelName} v{f.Forecast.ModelVersion}").Distinct().ToList();
         var cells = repository.Results.LatestLinks(null).ToDictionary(l => (l.AgentId, l.Link.LinkId), l => l.Link.Cells);
-        var series = repository.Results.LinkRollups(since, rangeMinutes > HourlyAboveMinutes ? 3600 : 60)
+        var series = repository.Results.LinkRollups(since, RollupSecondsFor(rangeMinutes))
             .Where(r => r.LastUnixMs >= since)
             .GroupBy(r => (r.AgentId, r.LinkId))
             .Select(g =>
@@ -96,7 +101,7 @@ public static class DashboardApi
                 var discovered = cells.TryGetValue(g.Key, out var linkCells) ? CapacityView.DiscoveredLink(g.Key.AgentId, linkCells, linkOfCell) : null;
                 var predicted = forecasts.GetValueOrDefault((g.Key.AgentId, g.Key.LinkId)) ?? [];
                 var points = g.GroupBy(r => r.BucketUnixMs / bucket).Select(b => new Point(
-                    b.Last().LastUnixMs,
+                    b.First().FirstUnixMs,
                     Math.Round(b.Max(r => r.CapacityMaxGbps), 3),
                     Math.Round(b.Sum(r => r.MeanGbps * r.Windows) / b.Sum(r => r.Windows), 3),
                     Math.Round(b.Max(r => r.PeakMaxGbps), 3)));

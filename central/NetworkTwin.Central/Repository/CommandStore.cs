@@ -84,10 +84,10 @@ public sealed class CommandStore(CoordinatorRepository database, ModelStore mode
         ("id", commandId)).Cast<(string, string)?>().FirstOrDefault();
 
     /// <summary>Commands with their state, newest first, optionally for one agent.</summary>
-    public IReadOnlyList<CommandRecord> List(string? agentId, int limit) => Query(
+    public IReadOnlyList<CommandRecord> List(string? agentId, int limit, long beforeId = 0) => Query(
         """
         SELECT payload, state, acknowledged_at, detail FROM commands
-        WHERE (@agent = '' OR agent_id = @agent) ORDER BY command_id DESC LIMIT @limit
+        WHERE (@agent = '' OR agent_id = @agent) AND (@before = 0 OR command_id < @before) ORDER BY command_id DESC LIMIT @limit
         """,
         reader => new CommandRecord
         {
@@ -97,6 +97,7 @@ public sealed class CommandStore(CoordinatorRepository database, ModelStore mode
             Detail = reader.GetString(3),
         },
         ("agent", agentId ?? string.Empty),
+        ("before", beforeId),
         ("limit", limit));
 
     /// <summary>How many commands wait for their agent's acknowledgement.</summary>
@@ -110,4 +111,11 @@ public sealed class CommandStore(CoordinatorRepository database, ModelStore mode
     /// </summary>
     public Task ListenAsync(Action<string> agentHasCommands, Action listening, CancellationToken cancellationToken) =>
         Database.ListenForCommandsAsync(agentHasCommands, listening, cancellationToken);
+
+    /// <summary>Removes the commands issued before <paramref name="beforeUnixMs"/> that their agent has answered (a pending one stays until it is); returns how many.</summary>
+    public int Expire(long beforeUnixMs) => Run(connection => Execute(
+        connection,
+        null,
+        "DELETE FROM commands WHERE state <> 'pending' AND issued_at < @before",
+        ("before", StoredTime(beforeUnixMs))));
 }

@@ -59,6 +59,16 @@ public abstract class CoordinatorRepository : IDisposable
     /// </summary>
     protected internal abstract Task<(int Inserted, long StoredThrough)> WriteResultsAsync(string agentId, IReadOnlyList<Result> results, string? traceParent);
 
+    /// <summary>
+    /// Removes the results produced before <paramref name="beforeUnixMs"/>, each dialect its cheapest way (PostgreSQL drops
+    /// whole days; SQLite deletes each agent's oldest rows by its key). Returns the rows deleted one by one and the days
+    /// dropped whole.
+    /// </summary>
+    protected internal abstract (long Rows, int Days) ExpireResults(long beforeUnixMs);
+
+    /// <summary>Makes ready where the coming days' results go (PostgreSQL: a partition per day); returns how many were made.</summary>
+    protected internal virtual int PrepareResults(long nowUnixMs) => 0;
+
     /// <summary>Where the data lives, for logs and status: never contains a password.</summary>
     public abstract string Description { get; }
 

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using NetworkTwin.Contracts.Sync;
 using Npgsql;
 using NpgsqlTypes;
@@ -50,6 +51,32 @@ public sealed class PostgresRepository : CoordinatorRepository
         ["{real}"] = "DOUBLE PRECISION",
         ["{bytes}"] = "BYTEA",
         ["{identity}"] = "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+        ["{results by day}"] = """
+            DROP INDEX results_loss_time;
+            DROP INDEX results_link_time;
+            DROP INDEX results_forecast_time;
+            DROP INDEX results_effect_time;
+            ALTER TABLE results RENAME TO results_undivided;
+            ALTER TABLE results_undivided RENAME CONSTRAINT results_pkey TO results_undivided_pkey;
+            CREATE TABLE results (
+                agent_id TEXT NOT NULL,
+                sequence BIGINT NOT NULL,
+                produced_unix_ms BIGINT NOT NULL,
+                kind TEXT NOT NULL,
+                payload BYTEA NOT NULL,
+                received_at TEXT NOT NULL,
+                link_id INTEGER,
+                cell_id INTEGER,
+                trace_parent TEXT,
+                PRIMARY KEY (agent_id, sequence, produced_unix_ms)) PARTITION BY RANGE (produced_unix_ms);
+            CREATE TABLE results_default PARTITION OF results DEFAULT;
+            CREATE INDEX results_loss_time ON results (produced_unix_ms) WHERE kind = 'Loss';
+            CREATE INDEX results_link_time ON results (produced_unix_ms) WHERE link_id IS NOT NULL;
+            CREATE INDEX results_forecast_time ON results (produced_unix_ms) WHERE kind = 'Forecast';
+            CREATE INDEX results_effect_time ON results (produced_unix_ms) WHERE kind = 'Effect';
+            INSERT INTO results SELECT agent_id, sequence, produced_unix_ms, kind, payload, received_at, link_id, cell_id, trace_parent FROM results_undivided;
+            DROP TABLE results_undivided;
+            """,
         ["{append-only audit}"] = """
             CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN RAISE EXCEPTION 'the audit trail is append-only'; END $$;
@@ -185,6 +212,71 @@ public sealed class PostgresRepository : CoordinatorRepository
         seen AS ({MarkSeen("(SELECT COUNT(*) FROM inserted)", "GREATEST(stored_through, (SELECT COALESCE(MAX(sequence), 0) FROM inserted))")})
         SELECT (SELECT COUNT(*) FROM inserted), GREATEST(({StoredThroughSql}), (SELECT COALESCE(MAX(sequence), 0) FROM inserted))
         """;
+
+    /// <summary>A day in milliseconds: the results are partitioned by the UTC day they were produced on.</summary>
+    internal const long DayMs = 86_400_000;
+
+    /// <summary>Days ahead of today that have their partition ready.</summary>
+    internal const int DaysAhead = 2;
+
+    /// <summary>The partition of results produced on the UTC day that begins at <paramref name="dayUnixMs"/>.</summary>
+    internal static string PartitionOf(long dayUnixMs) =>
+        "results_" + DateTimeOffset.FromUnixTimeMilliseconds(dayUnixMs).ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Creates today's partition and the next <see cref="DaysAhead"/> days' where missing. A day whose results already went
+    /// to the default partition (the first day after the upgrade, or a partition made late) stays there: the retention job
+    /// deletes those rows one by one.
+    /// </summary>
+    protected internal override int PrepareResults(long nowUnixMs)
+    {
+        var today = nowUnixMs - (nowUnixMs % DayMs);
+        var made = 0;
+        for (var day = today; day <= today + (DaysAhead * DayMs); day += DayMs)
+        {
+            var name = PartitionOf(day);
+            if (Query("SELECT 1 FROM pg_class WHERE relname = @name", reader => 1, ("name", name)).Count > 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                Run(connection => Execute(connection, null, $"CREATE TABLE {name} PARTITION OF results FOR VALUES FROM ({day}) TO ({day + DayMs})"));
+                made++;
+            }
+            catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.CheckViolation or PostgresErrorCodes.DuplicateTable)
+            {
+                // The default partition holds rows of that day already, or another replica made it first.
+            }
+        }
+
+        return made;
+    }
+
+    /// <summary>Drops the days wholly before the cut (no row is read), then deletes the older rows the default partition holds.</summary>
+    protected internal override (long Rows, int Days) ExpireResults(long beforeUnixMs)
+    {
+        var days = Query(
+            """
+            SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+            WHERE i.inhparent = 'results'::regclass AND c.relname ~ '^results_[0-9]{8}$'
+            """,
+            reader => reader.GetString(0));
+        var dropped = 0;
+        foreach (var name in days)
+        {
+            var day = DateTimeOffset.ParseExact(name["results_".Length..], "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal).ToUnixTimeMilliseconds();
+            if (day + DayMs <= beforeUnixMs)
+            {
+                Run(connection => Execute(connection, null, $"DROP TABLE IF EXISTS {name}"));
+                dropped++;
+            }
+        }
+
+        var rows = Run(connection => Execute(connection, null, "DELETE FROM results_default WHERE produced_unix_ms < @before", ("before", beforeUnixMs)));
+        return (rows, dropped);
+    }
 
     protected override void Dispose(bool disposing)
     {

@@ -185,6 +185,13 @@ internal static class RepositoryMigrations
             target_gbps {real} NOT NULL,
             PRIMARY KEY (bucket_seconds, bucket_unix_ms, agent_id, link_id));
         """,
+
+        // 14: results by day, where the engine can drop a day whole when retention expires it rather than delete it row by
+        // row: on PostgreSQL a partition per UTC day of produced_unix_ms (the key gains the time, which a resent result
+        // repeats); on SQLite nothing changes (retention deletes each agent's oldest rows by the key).
+        """
+        {results by day}
+        """,
     ];
 
     /// <summary>The migrations with a dialect's type names filled in.</summary>

@@ -12,8 +12,13 @@ internal static class ResultRows
     /// <summary>The columns of a result row, in the order the dialects' inserts give them.</summary>
     internal const string ResultColumns = "agent_id, sequence, produced_unix_ms, kind, payload, received_at, link_id, cell_id, trace_parent";
 
-    /// <summary>The highest sequence stored for @agent (0 when none).</summary>
-    internal const string StoredThroughSql = "SELECT COALESCE(MAX(sequence), 0) FROM results WHERE agent_id = @agent";
+    /// <summary>
+    /// The highest sequence stored for @agent (0 when none) before the statement: the agent's own count, which outlives the
+    /// results retention removes (an agent that never registered: its highest result).
+    /// </summary>
+    internal const string StoredThroughSql = """
+        SELECT COALESCE((SELECT stored_through FROM agents WHERE agent_id = @agent), (SELECT MAX(sequence) FROM results WHERE agent_id = @agent), 0)
+        """;
 
     /// <summary>The statement that marks an agent seen (@agent, @now) as a batch of it is stored, with how many the batch added and the agent's new stored-through, as each dialect writes them.</summary>
     internal static string MarkSeen(string inserted, string storedThrough) =>

@@ -176,9 +176,60 @@ public sealed class ResultStore(CoordinatorRepository database) : RepositoryStor
         ("since", sinceUnixMs),
         ("agent", agentId ?? string.Empty));
 
+    /// <summary>
+    /// Every forecast produced since <paramref name="sinceUnixMs"/> (of one agent, or all), by time, agent and sequence,
+    /// after <paramref name="after"/> (null: from the first), at most <paramref name="limit"/>; each with its sequence, the
+    /// key of the next page.
+    /// </summary>
+    public IReadOnlyList<(ForecastSummary Forecast, long Sequence)> ForecastPage(long sinceUnixMs, string? agentId, (long ProducedUnixMs, string AgentId, long Sequence)? after, int limit) => Query(
+        """
+        SELECT r.agent_id, a.site, r.produced_unix_ms, r.payload, r.sequence
+        FROM results r JOIN agents a ON a.agent_id = r.agent_id
+        WHERE r.kind = 'Forecast' AND r.produced_unix_ms >= @since AND (@agent = '' OR r.agent_id = @agent)
+          AND (@first = 1 OR (r.produced_unix_ms, r.agent_id, r.sequence) > (@produced, @after, @sequence))
+        ORDER BY r.produced_unix_ms, r.agent_id, r.sequence LIMIT @limit
+        """,
+        reader => (new ForecastSummary
+        {
+            AgentId = reader.GetString(0),
+            Site = reader.GetString(1),
+            ProducedUnixMs = reader.GetInt64(2),
+            Forecast = Result.Parser.ParseFrom((byte[])reader.GetValue(3)).Forecast,
+        }, reader.GetInt64(4)),
+        ("since", sinceUnixMs),
+        ("agent", agentId ?? string.Empty),
+        ("first", after is null ? 1 : 0),
+        ("produced", after?.ProducedUnixMs ?? 0),
+        ("after", after?.AgentId ?? string.Empty),
+        ("sequence", after?.Sequence ?? 0),
+        ("limit", limit));
+
     /// <summary>The effect an agent measured after applying a command, or null while none has arrived.</summary>
     public ControlEffect? EffectOf(string agentId, long commandId) => Query(
         "SELECT payload FROM results WHERE kind = 'Effect' AND agent_id = @agent ORDER BY sequence DESC LIMIT 50",
         reader => Result.Parser.ParseFrom((byte[])reader.GetValue(0)).Effect,
         ("agent", agentId)).FirstOrDefault(e => e.CommandId == commandId);
+
+    /// <summary>
+    /// Removes the results produced before <paramref name="beforeUnixMs"/>, and the newest-of-each rows as old (a link that
+    /// has not reported since is gone); the agents' stored-through counts stay, so a resend of an expired result is still
+    /// known as stored. Returns the rows deleted one by one and the days dropped whole.
+    /// </summary>
+    public (long Rows, int Days) Expire(long beforeUnixMs)
+    {
+        var expired = Database.ExpireResults(beforeUnixMs);
+        var latest = Run(connection => Execute(connection, null, "DELETE FROM latest_results WHERE produced_unix_ms < @before", ("before", beforeUnixMs)));
+        return (expired.Rows + latest, expired.Days);
+    }
+
+    /// <summary>Makes ready where the coming days' results go (a partition per day on PostgreSQL); returns how many were made.</summary>
+    public int Prepare(long nowUnixMs) => Database.PrepareResults(nowUnixMs);
+
+    /// <summary>Removes the <paramref name="bucketSeconds"/> rollups of buckets that began before <paramref name="beforeUnixMs"/>: one range of the key.</summary>
+    public int ExpireRollups(int bucketSeconds, long beforeUnixMs) => Run(connection => Execute(
+        connection,
+        null,
+        "DELETE FROM link_rollups WHERE bucket_seconds = @seconds AND bucket_unix_ms < @before",
+        ("seconds", bucketSeconds),
+        ("before", beforeUnixMs)));
 }

@@ -11,6 +11,9 @@ internal static class Sql
 {
     internal static string Now() => DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
 
+    /// <summary>A Unix time as the text columns store times (<see cref="Now"/>'s form), so that they compare in order.</summary>
+    internal static string StoredTime(long unixMs) => DateTimeOffset.FromUnixTimeMilliseconds(unixMs).ToString("O", CultureInfo.InvariantCulture);
+
     internal static long ParseTime(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture).ToUnixTimeMilliseconds();
 
     internal static DbCommand NewCommand(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)

@@ -48,6 +48,7 @@ public sealed class SqliteRepository : CoordinatorRepository
         ["{real}"] = "REAL",
         ["{bytes}"] = "BLOB",
         ["{identity}"] = "INTEGER PRIMARY KEY AUTOINCREMENT",
+        ["{results by day}"] = "SELECT 1;",
         ["{append-only audit}"] = """
             CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
             CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
@@ -237,7 +238,7 @@ public sealed class SqliteRepository : CoordinatorRepository
                 latest.ExecuteNonQuery();
             }
 
-            var storedThrough = Convert.ToInt64(through.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            var storedThrough = Math.Max(Convert.ToInt64(through.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture), stored.Count > 0 ? stored.Max(r => r.Sequence) : 0);
             seenInserted.Value = inserted;
             seenThrough.Value = storedThrough;
             seen.ExecuteNonQuery();
@@ -246,6 +247,32 @@ public sealed class SqliteRepository : CoordinatorRepository
 
         transaction.Commit();
         return outcomes;
+    }
+
+    /// <summary>
+    /// Deletes each agent's results older than the cut, one agent per transaction so that uplinks are not held up: by the
+    /// key, from the agent's oldest row to its first one produced at or after the cut (an agent's sequences follow its
+    /// time), so nothing but the rows deleted is read.
+    /// </summary>
+    protected internal override (long Rows, int Days) ExpireResults(long beforeUnixMs)
+    {
+        var agents = Query("SELECT agent_id FROM agents", reader => reader.GetString(0));
+        long deleted = 0;
+        foreach (var agent in agents)
+        {
+            deleted += Run(connection => Execute(
+                connection,
+                null,
+                """
+                DELETE FROM results WHERE agent_id = @agent AND sequence < COALESCE(
+                    (SELECT sequence FROM results WHERE agent_id = @agent AND produced_unix_ms >= @before ORDER BY sequence LIMIT 1),
+                    (SELECT MAX(sequence) + 1 FROM results WHERE agent_id = @agent))
+                """,
+                ("agent", agent),
+                ("before", beforeUnixMs)));
+        }
+
+        return (deleted, 0);
     }
 
     protected override void Dispose(bool disposing)

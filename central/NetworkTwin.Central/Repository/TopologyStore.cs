@@ -26,4 +26,11 @@ public sealed class TopologyStore(CoordinatorRepository database) : RepositorySt
     public TopologyMap? Latest() => Query(
         "SELECT payload FROM topology_maps ORDER BY version DESC LIMIT 1",
         reader => TopologyMap.Parser.ParseFrom((byte[])reader.GetValue(0))).FirstOrDefault();
+
+    /// <summary>Removes the link maps computed before <paramref name="beforeUnixMs"/>, never the newest; returns how many.</summary>
+    public int Expire(long beforeUnixMs) => Run(connection => Execute(
+        connection,
+        null,
+        "DELETE FROM topology_maps WHERE computed_at < @before AND version < (SELECT MAX(version) FROM topology_maps)",
+        ("before", StoredTime(beforeUnixMs))));
 }

@@ -99,6 +99,9 @@ public static partial class CoordinatorHost
         builder.Services.AddSingleton(settings.Control);
         builder.Services.AddSingleton<Control.ControlLoop>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Control.ControlLoop>());
+        builder.Services.AddSingleton(settings.Retention);
+        builder.Services.AddSingleton<Retention.RetentionJob>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Retention.RetentionJob>());
         NetworkTwin.Hosting.ServiceManagers.Add(builder.Services, "networktwin-central", "NetworkTwinCentral");
         NetworkTwin.Hosting.Observability.ServiceTelemetry.Add(
             builder.Services,

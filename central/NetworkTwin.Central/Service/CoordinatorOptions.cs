@@ -56,6 +56,9 @@ public sealed class CoordinatorOptions
 
     public Replicas.ReplicaOptions Replicas { get; set; } = new();
 
+    /// <summary>How long each kind of data is kept (Coordinator:Retention).</summary>
+    public Retention.RetentionOptions Retention { get; set; } = new();
+
     /// <summary>Rolling log files (default: "logs" under the data directory) and the console.</summary>
     public NetworkTwin.Hosting.LogSettings Logging { get; set; } = new();
 

@@ -46,6 +46,9 @@ public sealed record CoordinatorSettings
     /// <summary>The lease on the singleton loops (Coordinator:Replicas).</summary>
     public Replicas.ReplicaOptions Replicas { get; init; } = new();
 
+    /// <summary>How long each kind of data is kept (Coordinator:Retention).</summary>
+    public Retention.RetentionOptions Retention { get; init; } = new();
+
     /// <summary>Where /metrics, /healthz and /readyz are served (HTTP/1.1); port 0 = not at all.</summary>
     public string MetricsAddress { get; init; } = "127.0.0.1";
 
@@ -194,6 +197,17 @@ public sealed record CoordinatorSettings
         errors.AddRange(options.Grpc.Validate());
         errors.AddRange(options.Limits.Validate());
         errors.AddRange(options.Replicas.Validate());
+        errors.AddRange(options.Retention.Validate());
+        if (options.Retention.ResultsDays > 0 && options.Retention.ResultsDays * 24 < options.Learning.HistoryHours)
+        {
+            errors.Add($"Coordinator:Retention:ResultsDays keeps {options.Retention.ResultsDays} days of results, less than the {options.Learning.HistoryHours} h training learns from (Coordinator:Learning:HistoryHours): keep more days, or learn from fewer hours.");
+        }
+
+        if (options.Retention.TenSecondRollupDays > 0 && options.Retention.TenSecondRollupDays * 86_400 < options.Control.LookbackSeconds)
+        {
+            errors.Add($"Coordinator:Retention:TenSecondRollupDays keeps {options.Retention.TenSecondRollupDays} days of ten-second rollups, less than the control pass looks back (Coordinator:Control:LookbackSeconds {options.Control.LookbackSeconds} s).");
+        }
+
         errors.AddRange(options.Logging.Validate("Coordinator:Logging"));
         errors.AddRange(NetworkTwin.Hosting.Security.ConfigurationSecrets.Problems(configuration));
         errors.AddRange(ShortTokens(options.AgentTokens, "AgentTokens"));
@@ -236,6 +250,7 @@ public sealed record CoordinatorSettings
             Grpc = options.Grpc,
             Limits = options.Limits,
             Replicas = options.Replicas,
+            Retention = options.Retention,
             MetricsAddress = metrics.Address,
             MetricsPort = metrics.Port,
             Logging = options.Logging,

@@ -16,6 +16,59 @@ public abstract class RepositoryContractTests
     private static List<Result> Links(int from, int to) =>
         [.. Enumerable.Range(from, to - from + 1).Select(i => new Result { Sequence = i, ProducedUnixMs = i / 2, Link = new LinkCapacity { LinkId = 1 + (i % 2), CapacityGbps = i } })];
 
+    /// <summary>A retention job over the repository at the time <paramref name="time"/> gives.</summary>
+    protected static NetworkTwin.Central.Retention.RetentionJob Retention(CoordinatorRepository repository, TimeProvider time, NetworkTwin.Central.Retention.RetentionOptions? options = null) => new(
+        repository,
+        options ?? new NetworkTwin.Central.Retention.RetentionOptions(),
+        new NetworkTwin.Central.Replicas.SingletonLease(repository, new NetworkTwin.Central.Replicas.ReplicaOptions(), new NetworkTwin.Central.Metrics.CoordinatorMetrics(), Microsoft.Extensions.Logging.Abstractions.NullLogger<NetworkTwin.Central.Replicas.SingletonLease>.Instance, time),
+        Microsoft.Extensions.Logging.Abstractions.NullLogger<NetworkTwin.Central.Retention.RetentionJob>.Instance,
+        time);
+
+    [Fact]
+    public void Retention_RemovesWhatOutlivedItsDays_KeepsTheRestAndEachAgentsStoredThrough()
+    {
+        using var repository = Open();
+        repository.Agents.Register(new RegisterRequest { AgentId = "du-a", Site = "paris", Version = "1" });
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        const long day = 86_400_000;
+        Result Window(long sequence, long at) => new() { Sequence = sequence, ProducedUnixMs = at, Link = new LinkCapacity { LinkId = 1, CapacityGbps = sequence } };
+
+        // Ten days ago (past the 8 days of results and 2 of ten-second rollups, within 35 of minute rollups), then now.
+        repository.Results.Store("du-a", [Window(1, now - (10 * day)), Window(2, now - (10 * day) + 1000), new Result { Sequence = 3, ProducedUnixMs = now - (10 * day), Cell = new CellWindow { CellId = 4 } }]);
+        repository.Results.Store("du-a", [Window(4, now - 1000), Window(5, now)]);
+        var answered = repository.Commands.Issue(new Command { AgentId = "du-a", Capacity = new CapacityTarget { LinkId = 1, CapacityGbps = 2 } });
+        repository.Commands.Acknowledge("du-a", answered.CommandId, applied: true, "ok");
+        var pending = repository.Commands.Issue(new Command { AgentId = "du-a", Capacity = new CapacityTarget { LinkId = 1, CapacityGbps = 3 } });
+        var oldTime = DateTimeOffset.FromUnixTimeMilliseconds(now - (100 * day)).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        repository.ExecuteForTest($"UPDATE commands SET issued_at = '{oldTime}'");
+        repository.Runs.SaveScenario(new ScenarioRun { Template = "old" });
+        repository.ExecuteForTest($"UPDATE scenario_runs SET run_at = '{oldTime}'");
+        repository.Runs.SaveScenario(new ScenarioRun { Template = "new" });
+        repository.Topology.Save(new NetworkTwin.Contracts.Topology.TopologyMap { Statement = "only map" });
+        repository.ExecuteForTest($"UPDATE topology_maps SET computed_at = '{oldTime}'");
+
+        var outcome = Retention(repository, TimeProvider.System).RunOnce();
+
+        Assert.Equal([4L, 5L], repository.Results.Sequences("du-a"));
+        Assert.Equal(5, repository.Results.StoredThrough("du-a"));
+        Assert.Equal(5, repository.Agents.List().Single().StoredThrough);
+        var tens = repository.Results.LinkRollups(now - (30 * day), 10);
+        Assert.NotEmpty(tens);
+        Assert.All(tens, r => Assert.True(r.LastUnixMs >= now - 1000, "a ten-second rollup older than 2 days is kept"));
+        Assert.Contains(repository.Results.LinkRollups(now - (30 * day), 60), r => r.LastUnixMs < now - day);
+        Assert.Equal([pending.CommandId], repository.Commands.List(null, 10).Select(c => c.Command.CommandId));
+        Assert.Equal(["new"], repository.Runs.Scenarios(10).Select(r => r.Template));
+        Assert.Equal("only map", repository.Topology.Latest()!.Statement);
+        Assert.True(outcome.Removed);
+        // The three old results and the old cell's newest-of row; no whole day (PostgreSQL had no partition for that day).
+        Assert.Equal((4L, 0), (outcome.ResultRows, outcome.DaysDropped));
+        Assert.Equal((1, 1), (outcome.Commands, outcome.Runs));
+
+        // A second round finds nothing more to remove, and the agent's next batch is stored after what expired.
+        Assert.False(Retention(repository, TimeProvider.System).RunOnce().Removed);
+        Assert.Equal((1, 6L), repository.Results.Store("du-a", [Window(6, now + 1000)]));
+    }
+
     [Fact]
     public void LinkRollups_CountEachStoredWindowOnce_InItsTenSecondMinuteAndHour()
     {

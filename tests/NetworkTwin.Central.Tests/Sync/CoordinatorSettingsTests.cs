@@ -111,4 +111,20 @@ public class CoordinatorSettingsTests
         Assert.Contains("Coordinator:OperatorRoles:noc must be viewer or operator (got 'admin').", errors);
         Assert.Contains("Coordinator:OperatorRoles:ghost names no operator: add Coordinator:OperatorTokens:ghost.", errors);
     }
+
+    [Fact]
+    public void Retention_ShorterThanTrainingOrTheControlLookback_IsRefused_AndZeroKeepsForEver()
+    {
+        var errors = Errors(
+            ("Coordinator:Retention:ResultsDays", "3"),
+            ("Coordinator:Learning:HistoryHours", "96"),
+            ("Coordinator:Retention:TenSecondRollupDays", "1"),
+            ("Coordinator:Control:LookbackSeconds", "86401"),
+            ("Coordinator:Retention:RunsDays", "-1"));
+
+        Assert.Contains(errors, e => e.StartsWith("Coordinator:Retention:ResultsDays keeps 3 days of results, less than the 96 h training learns from", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Coordinator:Retention:TenSecondRollupDays keeps 1 days of ten-second rollups, less than the control pass looks back", StringComparison.Ordinal));
+        Assert.Contains("Coordinator:Retention:RunsDays must be 0..3650, 0 to keep for ever (got -1).", errors);
+        Assert.Empty(Errors(("Coordinator:Retention:ResultsDays", "0"), ("Coordinator:Retention:TenSecondRollupDays", "0")));
+    }
 }
