@@ -24,16 +24,21 @@ internal sealed class OperatorService(
 {
     public override Task<AgentList> ListAgents(ListAgentsRequest request, ServerCallContext context)
     {
+        var size = Paging.Size(request.PageSize, 1000);
+        var after = Paging.After("agents", request.PageToken, 2) is { } key ? (key[0], key[1]) : ((string, string)?)null;
         var list = new AgentList { ServerTimeUnixMs = time.GetUtcNow().ToUnixTimeMilliseconds() };
-        list.Agents.AddRange(repository.Agents.List());
+        var page = repository.Agents.Page(after, size + 1);
+        list.Agents.AddRange(page.Take(size));
+        list.NextPageToken = page.Count > size ? Paging.Token("agents", page[size - 1].Site, page[size - 1].AgentId) : string.Empty;
         return Task.FromResult(list);
     }
 
     public override Task<LinkList> ListLinks(ListLinksRequest request, ServerCallContext context)
     {
-        var list = new LinkList();
+        var (links, next) = Paging.Slice("links", repository.Results.LatestLinks(request.Site), l => [l.Site, l.AgentId, Paging.Id(l.Link.LinkId)], 3, request.PageToken, Paging.Size(request.PageSize, 1000));
+        var list = new LinkList { NextPageToken = next };
         var discovered = Discovered();
-        foreach (var link in repository.Results.LatestLinks(request.Site))
+        foreach (var link in links)
         {
             link.DiscoveredLinkId = discovered(link.AgentId, link.Link.Cells);
             list.Links.Add(link);
@@ -45,7 +50,15 @@ internal sealed class OperatorService(
     public override async Task<Contracts.Topology.TopologyMap> GetTopology(GetTopologyRequest request, ServerCallContext context) =>
         request.Refresh ? await topology.RefreshAsync(context.CancellationToken).ConfigureAwait(false) : topology.Current();
 
-    public override Task<CapacityList> ListCapacities(CapacitiesRequest request, ServerCallContext context) => Task.FromResult(topology.Capacities());
+    public override Task<CapacityList> ListCapacities(CapacitiesRequest request, ServerCallContext context)
+    {
+        var size = Paging.Size(request.PageSize, 1000);
+        var all = topology.Capacities();
+        var (links, next) = Paging.Slice("capacities", all.Links, l => [Paging.Id(l.LinkId)], 1, request.PageToken, size);
+        var list = new CapacityList { TopologyVersion = all.TopologyVersion, NextPageToken = next };
+        list.Links.AddRange(links);
+        return Task.FromResult(list);
+    }
 
     public override Task<CommandRecord> SendCommand(SendCommandRequest request, ServerCallContext context)
     {
@@ -81,15 +94,19 @@ internal sealed class OperatorService(
 
     public override Task<DesignRunList> ListDesignRuns(ListDesignRunsRequest request, ServerCallContext context)
     {
-        var list = new DesignRunList();
-        list.Runs.AddRange(repository.Runs.Designs(request.Limit is > 0 and <= 1000 ? request.Limit : 20));
+        var size = Paging.Size(request.Limit, 20, "limit", 1000);
+        var page = repository.Runs.Designs(size + 1, Before("design-runs", request.PageToken));
+        var list = new DesignRunList { NextPageToken = Next("design-runs", page, size, r => r.RunId) };
+        list.Runs.AddRange(page.Take(size));
         return Task.FromResult(list);
     }
 
     public override Task<CommandList> ListCommands(ListCommandsRequest request, ServerCallContext context)
     {
-        var list = new CommandList();
-        list.Commands.AddRange(repository.Commands.List(request.AgentId, request.Limit is > 0 and <= 10_000 ? request.Limit : 100));
+        var size = Paging.Size(request.Limit, 100, "limit");
+        var page = repository.Commands.List(request.AgentId, size + 1, Before("commands", request.PageToken));
+        var list = new CommandList { NextPageToken = Next("commands", page, size, c => c.Command.CommandId) };
+        list.Commands.AddRange(page.Take(size));
         return Task.FromResult(list);
     }
 
@@ -101,11 +118,29 @@ internal sealed class OperatorService(
         }
 
         // Latest per link: the last hour is plenty (agents forecast every few seconds).
+        var size = Paging.Size(request.PageSize, 1000);
         var latest = request.SinceSeconds == 0;
         var since = time.GetUtcNow().AddSeconds(-(latest ? 3600 : request.SinceSeconds)).ToUnixTimeMilliseconds();
+        List<ForecastSummary> forecasts;
         var list = new ForecastList();
+        if (latest)
+        {
+            (forecasts, list.NextPageToken) = Paging.Slice("forecasts", repository.Results.Forecasts(since, request.AgentId, latestOnly: true), f => [f.Site, f.AgentId, Paging.Id(f.Forecast.LinkId)], 3, request.PageToken, size);
+        }
+        else
+        {
+            var after = Paging.After("forecasts-since", request.PageToken, 3) is { } key
+                ? (Paging.Number("forecasts-since", key[0]), key[1], Paging.Number("forecasts-since", key[2]))
+                : ((long, string, long)?)null;
+            var page = repository.Results.ForecastPage(since, request.AgentId, after, size + 1);
+            forecasts = [.. page.Take(size).Select(p => p.Forecast)];
+            list.NextPageToken = page.Count > size
+                ? Paging.Token("forecasts-since", page[size - 1].Forecast.ProducedUnixMs.ToString(System.Globalization.CultureInfo.InvariantCulture), page[size - 1].Forecast.AgentId, page[size - 1].Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                : string.Empty;
+        }
+
         var discovered = Discovered();
-        foreach (var forecast in repository.Results.Forecasts(since, request.AgentId, latest))
+        foreach (var forecast in forecasts)
         {
             forecast.DiscoveredLinkId = discovered(forecast.AgentId, forecast.Forecast.Cells);
             list.Forecasts.Add(forecast);
@@ -116,16 +151,23 @@ internal sealed class OperatorService(
 
     public override Task<ModelList> ListModels(ListModelsRequest request, ServerCallContext context)
     {
-        var list = new ModelList();
-        list.Models.AddRange(repository.Models.List(100));
+        var size = Paging.Size(request.PageSize, 100);
+        var page = repository.Models.List(size + 1, Before("models", request.PageToken));
+        var list = new ModelList { NextPageToken = Next("models", page, size, m => m.Version) };
+        list.Models.AddRange(page.Take(size));
         return Task.FromResult(list);
     }
 
     public override Task<RecommendationList> ListRecommendations(RecommendationsRequest request, ServerCallContext context)
     {
+        var size = Paging.Size(request.PageSize, 1000);
         var map = topology.Current();
         var recent = repository.Results.Forecasts(time.GetUtcNow().AddMinutes(-10).ToUnixTimeMilliseconds(), null, latestOnly: false);
-        return Task.FromResult(CapacityAdvice.Build(map, topology.Capacities(map), recent));
+        var all = CapacityAdvice.Build(map, topology.Capacities(map), recent);
+        var (links, next) = Paging.Slice("recommendations", all.Links, l => [Paging.Id(l.LinkId)], 1, request.PageToken, size);
+        var list = new RecommendationList { TopologyVersion = all.TopologyVersion, NextPageToken = next };
+        list.Links.AddRange(links);
+        return Task.FromResult(list);
     }
 
     public override Task<DecisionList> ListDecisions(ListDecisionsRequest request, ServerCallContext context)
@@ -135,9 +177,11 @@ internal sealed class OperatorService(
             throw Invalid($"state '{request.State}' is not one of {string.Join(", ", Control.DecisionState.All)}");
         }
 
-        var list = new DecisionList();
+        var size = Paging.Size(request.Limit, 100, "limit");
+        var page = repository.Decisions.List(request.State.Length > 0 ? [request.State] : null, size + 1, Before("decisions", request.PageToken));
+        var list = new DecisionList { NextPageToken = Next("decisions", page, size, d => d.DecisionId) };
         var discovered = Discovered();
-        foreach (var decision in repository.Decisions.List(request.State.Length > 0 ? [request.State] : null, request.Limit is > 0 and <= 10_000 ? request.Limit : 100))
+        foreach (var decision in page.Take(size))
         {
             decision.DiscoveredLinkId = discovered(decision.AgentId, decision.Cells);
             list.Decisions.Add(decision);
@@ -161,8 +205,12 @@ internal sealed class OperatorService(
 
     public override Task<AuditList> ListAudit(ListAuditRequest request, ServerCallContext context)
     {
-        var list = new AuditList();
-        list.Entries.AddRange(repository.Decisions.AuditTrail(request.DecisionId, request.Limit is > 0 and <= 100_000 ? request.Limit : 200));
+        // The newest page first, each oldest first: one more than the page is read, and the oldest of those is left out.
+        var size = Paging.Size(request.Limit, 200, "limit");
+        var page = repository.Decisions.AuditTrail(request.DecisionId, size + 1, Before("audit", request.PageToken));
+        var entries = page.Count > size ? page.Skip(1).ToList() : [.. page];
+        var list = new AuditList { NextPageToken = page.Count > size ? Paging.Token("audit", entries[0].EntryId.ToString(System.Globalization.CultureInfo.InvariantCulture)) : string.Empty };
+        list.Entries.AddRange(entries);
         return Task.FromResult(list);
     }
 
@@ -174,8 +222,10 @@ internal sealed class OperatorService(
 
     public override Task<ScenarioRunList> ListScenarioRuns(ListScenarioRunsRequest request, ServerCallContext context)
     {
-        var list = new ScenarioRunList();
-        list.Runs.AddRange(repository.Runs.Scenarios(request.Limit is > 0 and <= 1000 ? request.Limit : 20));
+        var size = Paging.Size(request.Limit, 20, "limit", 1000);
+        var page = repository.Runs.Scenarios(size + 1, Before("scenario-runs", request.PageToken));
+        var list = new ScenarioRunList { NextPageToken = Next("scenario-runs", page, size, r => r.RunId) };
+        list.Runs.AddRange(page.Take(size));
         return Task.FromResult(list);
     }
 
@@ -190,6 +240,14 @@ internal sealed class OperatorService(
         var linkOfCell = CapacityView.LinkOfCell(topology.Current());
         return (agent, cells) => CapacityView.DiscoveredLink(agent, cells, linkOfCell) ?? 0;
     }
+
+    /// <summary>The id a newest-first list's token continues below (0: the first page).</summary>
+    private static long Before(string list, string token) =>
+        Paging.After(list, token, 1) is { } key ? Paging.Number(list, key[0]) : 0;
+
+    /// <summary>The token of a newest-first list's next page, read one longer than <paramref name="size"/>: below the page's last id, or empty.</summary>
+    private static string Next<T>(string list, IReadOnlyList<T> page, int size, Func<T, long> id) =>
+        page.Count > size ? Paging.Token(list, id(page[size - 1]).ToString(System.Globalization.CultureInfo.InvariantCulture)) : string.Empty;
 
     private static RpcException Invalid(string detail) => new(new Status(StatusCode.InvalidArgument, detail));
 }

@@ -24,10 +24,13 @@ public sealed class AgentStore(CoordinatorRepository database) : RepositoryStore
         ("now", Now())));
 
     /// <summary>Every agent with its result count and highest stored sequence.</summary>
-    public IReadOnlyList<AgentSummary> List() => Query(
+    public IReadOnlyList<AgentSummary> List() => Page(null, int.MaxValue);
+
+    /// <summary>Agents by site and id after <paramref name="after"/> (null: from the first), at most <paramref name="limit"/>.</summary>
+    public IReadOnlyList<AgentSummary> Page((string Site, string AgentId)? after, int limit) => Query(
         """
         SELECT agent_id, site, version, registered_at, last_seen, results_stored, stored_through
-        FROM agents ORDER BY site, agent_id
+        FROM agents WHERE @first = 1 OR (site, agent_id) > (@site, @agent) ORDER BY site, agent_id LIMIT @limit
         """,
         reader => new AgentSummary
         {
@@ -38,5 +41,9 @@ public sealed class AgentStore(CoordinatorRepository database) : RepositoryStore
             LastSeenUnixMs = ParseTime(reader.GetString(4)),
             ResultsStored = reader.GetInt64(5),
             StoredThrough = reader.GetInt64(6),
-        });
+        },
+        ("first", after is null ? 1 : 0),
+        ("site", after?.Site ?? string.Empty),
+        ("agent", after?.AgentId ?? string.Empty),
+        ("limit", limit));
 }

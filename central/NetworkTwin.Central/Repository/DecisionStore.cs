@@ -49,14 +49,14 @@ public sealed class DecisionStore(CoordinatorRepository database) : RepositorySt
         ("id", decisionId)).FirstOrDefault();
 
     /// <summary>Decisions, newest first, optionally in some states only.</summary>
-    public IReadOnlyList<Decision> List(IReadOnlyCollection<string>? states, int limit)
+    public IReadOnlyList<Decision> List(IReadOnlyCollection<string>? states, int limit, long beforeId = 0)
     {
         var list = states is { Count: > 0 } ? states.ToList() : null;
-        var filter = list is null ? string.Empty : "WHERE state IN (" + string.Join(", ", list.Select((_, i) => "@s" + i)) + ")";
+        var filter = list is null ? string.Empty : "AND state IN (" + string.Join(", ", list.Select((_, i) => "@s" + i)) + ")";
         return Query(
-            $"SELECT payload FROM decisions {filter} ORDER BY decision_id DESC LIMIT @limit",
+            $"SELECT payload FROM decisions WHERE (@before = 0 OR decision_id < @before) {filter} ORDER BY decision_id DESC LIMIT @limit",
             reader => Decision.Parser.ParseFrom((byte[])reader.GetValue(0)),
-            [.. (list ?? []).Select((s, i) => ("s" + i, (object?)s)), ("limit", limit)]);
+            [.. (list ?? []).Select((s, i) => ("s" + i, (object?)s)), ("before", beforeId), ("limit", limit)]);
     }
 
     /// <summary>How many decisions are in each state (for /metrics).</summary>
@@ -90,10 +90,11 @@ public sealed class DecisionStore(CoordinatorRepository database) : RepositorySt
     });
 
     /// <summary>The audit trail, oldest first: the newest <paramref name="limit"/> entries, of one decision or of all (decision 0).</summary>
-    public IReadOnlyList<AuditEntry> AuditTrail(long decisionId, int limit) => Query(
+    public IReadOnlyList<AuditEntry> AuditTrail(long decisionId, int limit, long beforeEntry = 0) => Query(
         """
         SELECT entry_id, at_unix_ms, decision_id, actor, event, detail FROM (
-            SELECT * FROM audit WHERE (@decision = 0 OR decision_id = @decision) ORDER BY entry_id DESC LIMIT @limit) newest
+            SELECT * FROM audit WHERE (@decision = 0 OR decision_id = @decision) AND (@before = 0 OR entry_id < @before)
+            ORDER BY entry_id DESC LIMIT @limit) newest
         ORDER BY entry_id
         """,
         reader => new AuditEntry
@@ -106,5 +107,6 @@ public sealed class DecisionStore(CoordinatorRepository database) : RepositorySt
             Detail = reader.GetString(5),
         },
         ("decision", decisionId),
+        ("before", beforeEntry),
         ("limit", limit));
 }

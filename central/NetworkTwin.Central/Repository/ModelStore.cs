@@ -43,9 +43,10 @@ public sealed class ModelStore(CoordinatorRepository database) : RepositoryStore
     }
 
     /// <summary>Trained models, newest first.</summary>
-    public IReadOnlyList<ModelRecord> List(int limit) => Query(
-        "SELECT payload FROM models ORDER BY version DESC LIMIT @limit",
+    public IReadOnlyList<ModelRecord> List(int limit, long beforeVersion = 0) => Query(
+        "SELECT payload FROM models WHERE @before = 0 OR version < @before ORDER BY version DESC LIMIT @limit",
         reader => ModelRecord.Parser.ParseFrom((byte[])reader.GetValue(0)),
+        ("before", beforeVersion),
         ("limit", limit));
 
     /// <summary>The newest shipped model and its ONNX bytes, or null before the first.</summary>

@@ -20,7 +20,7 @@ public static partial class CoordinatorCommands
         var command = new Command("agents", "Agents known to the coordinator: site, version, last seen, results stored.") { address, token, CaFile };
         command.SetAction(async (parse, ct) =>
         {
-            var list = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.ListAgentsAsync(new ListAgentsRequest(), o.Options()).ResponseAsync, ct).ConfigureAwait(false);
+            var list = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), AllPages((c, o, page) => c.ListAgentsAsync(new ListAgentsRequest { PageToken = page }, o.Options()).ResponseAsync, l => l.NextPageToken, l => l.NextPageToken = string.Empty), ct).ConfigureAwait(false);
             if (OutputFormat.TryWrite(parse, console, list))
             {
                 return CliApp.ExitOk;

@@ -20,7 +20,7 @@ public static partial class CoordinatorCommands
         var command = new Command("capacities", "Capacity per discovered link: its cells' rates and what the agents sized for their share of it.") { address, token, CaFile };
         command.SetAction(async (parse, ct) =>
         {
-            var list = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.ListCapacitiesAsync(new CapacitiesRequest(), o.Options()).ResponseAsync, ct).ConfigureAwait(false);
+            var list = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), AllPages((c, o, page) => c.ListCapacitiesAsync(new CapacitiesRequest { PageToken = page }, o.Options()).ResponseAsync, l => l.NextPageToken, l => l.NextPageToken = string.Empty), ct).ConfigureAwait(false);
             if (OutputFormat.TryWrite(parse, console, list))
             {
                 return CliApp.ExitOk;

@@ -21,7 +21,7 @@ public static partial class CoordinatorCommands
         var command = new Command("links", "The latest capacity result of every link, from every agent.") { address, token, site, CaFile };
         command.SetAction(async (parse, ct) =>
         {
-            var list = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.ListLinksAsync(new ListLinksRequest { Site = parse.GetValue(site) ?? string.Empty }, o.Options()).ResponseAsync, ct).ConfigureAwait(false);
+            var list = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), AllPages((c, o, page) => c.ListLinksAsync(new ListLinksRequest { Site = parse.GetValue(site) ?? string.Empty, PageToken = page }, o.Options()).ResponseAsync, l => l.NextPageToken, l => l.NextPageToken = string.Empty), ct).ConfigureAwait(false);
             if (OutputFormat.TryWrite(parse, console, list))
             {
                 return CliApp.ExitOk;

@@ -16,7 +16,7 @@ public static partial class CoordinatorCommands
         var command = new Command("models", "The forecast models the coordinator trained, newest first, and whether each was shipped to the agents.") { address, token, CaFile };
         command.SetAction(async (parse, ct) =>
         {
-            var list = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.ListModelsAsync(new ListModelsRequest(), o.Options()).ResponseAsync, ct).ConfigureAwait(false);
+            var list = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), AllPages((c, o, page) => c.ListModelsAsync(new ListModelsRequest { PageToken = page }, o.Options()).ResponseAsync, l => l.NextPageToken, l => l.NextPageToken = string.Empty), ct).ConfigureAwait(false);
             if (OutputFormat.TryWrite(parse, console, list))
             {
                 return CliApp.ExitOk;

@@ -17,7 +17,7 @@ public static partial class CoordinatorCommands
         var command = new Command("predictions", "Every link's latest next-window forecast: median, 90% interval, the capacity that holds with probability 0.99, and anomalies.") { address, token, agent, CaFile };
         command.SetAction(async (parse, ct) =>
         {
-            var list = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.ListForecastsAsync(new ListForecastsRequest { AgentId = parse.GetValue(agent) ?? string.Empty }, o.Options()).ResponseAsync, ct).ConfigureAwait(false);
+            var list = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), AllPages((c, o, page) => c.ListForecastsAsync(new ListForecastsRequest { AgentId = parse.GetValue(agent) ?? string.Empty, PageToken = page }, o.Options()).ResponseAsync, l => l.NextPageToken, l => l.NextPageToken = string.Empty), ct).ConfigureAwait(false);
             if (OutputFormat.TryWrite(parse, console, list))
             {
                 return CliApp.ExitOk;

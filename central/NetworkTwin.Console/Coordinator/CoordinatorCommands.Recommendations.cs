@@ -16,7 +16,7 @@ public static partial class CoordinatorCommands
         var command = new Command("recommendations", "Advice per discovered link: its sizing scaled by the forecast growth, or why the forecast cannot be trusted now.") { address, token, CaFile };
         command.SetAction(async (parse, ct) =>
         {
-            var list = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), (c, o) => c.ListRecommendationsAsync(new RecommendationsRequest(), o.Options()).ResponseAsync, ct).ConfigureAwait(false);
+            var list = await CallAsync(parse.GetRequiredValue(address), parse.GetValue(token), parse.GetValue(CaFile), AllPages((c, o, page) => c.ListRecommendationsAsync(new RecommendationsRequest { PageToken = page }, o.Options()).ResponseAsync, l => l.NextPageToken, l => l.NextPageToken = string.Empty), ct).ConfigureAwait(false);
             if (OutputFormat.TryWrite(parse, console, list))
             {
                 return CliApp.ExitOk;

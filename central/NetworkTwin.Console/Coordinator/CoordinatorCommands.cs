@@ -59,6 +59,25 @@ public static partial class CoordinatorCommands
         }
     }
 
+    /// <summary>
+    /// A list call that fetches every page in turn over one channel (each page its own deadline) and returns them as one
+    /// list, as the CLI shows it whole: <paramref name="page"/> asks for the page a token names (empty: the first).
+    /// </summary>
+    internal static Func<Operators.OperatorsClient, OperatorCall, Task<T>> AllPages<T>(Func<Operators.OperatorsClient, OperatorCall, string, Task<T>> page, Func<T, string> next, Action<T> whole)
+        where T : Google.Protobuf.IMessage<T> => async (client, call) =>
+    {
+        var list = await page(client, call, string.Empty).ConfigureAwait(false);
+        for (var token = next(list); token.Length > 0;)
+        {
+            var more = await page(client, call, token).ConfigureAwait(false);
+            token = next(more);
+            list.MergeFrom(more);
+        }
+
+        whole(list);
+        return list;
+    };
+
     /// <summary>A channel to the coordinator trusting <paramref name="ca"/> (or the system's roots); a --ca that is missing or holds no certificate is the user's to fix.</summary>
     internal static Grpc.Net.Client.GrpcChannel Channel(Uri address, FileInfo? ca)
     {

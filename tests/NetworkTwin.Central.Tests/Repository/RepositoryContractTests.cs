@@ -70,6 +70,26 @@ public abstract class RepositoryContractTests
     }
 
     [Fact]
+    public void PagesOfAgentsCommandsAndForecasts_ContinueAfterTheKeyTheyEndedOn()
+    {
+        using var repository = Open();
+        foreach (var (site, agent) in new[] { ("b", "x"), ("a", "z"), ("b", "a"), ("a", "y") })
+        {
+            repository.Agents.Register(new RegisterRequest { AgentId = agent, Site = site, Version = "1" });
+            repository.Results.Store(agent, [new Result { Sequence = 1, ProducedUnixMs = 5, Forecast = new LoadForecast { LinkId = 1 } }, new Result { Sequence = 2, ProducedUnixMs = 5, Forecast = new LoadForecast { LinkId = 2 } }]);
+            repository.Commands.Issue(new Command { AgentId = agent, Configure = new ConfigurationChange() });
+        }
+
+        Assert.Equal(["y", "z", "a", "x"], repository.Agents.Page(null, 10).Select(a => a.AgentId));
+        Assert.Equal(["a", "x"], repository.Agents.Page(("a", "z"), 10).Select(a => a.AgentId));
+        Assert.Equal(["z"], repository.Agents.Page(("a", "y"), 1).Select(a => a.AgentId));
+        Assert.Equal([2L, 1L], repository.Commands.List(null, 10, beforeId: 3).Select(c => c.Command.CommandId));
+        var forecasts = repository.Results.ForecastPage(0, null, null, 3);
+        Assert.Equal([("a", 1L), ("a", 2L), ("x", 1L)], forecasts.Select(f => (f.Forecast.AgentId, f.Sequence)));
+        Assert.Equal([("x", 2L), ("y", 1L)], repository.Results.ForecastPage(0, null, (5, "x", 1), 2).Select(f => (f.Forecast.AgentId, f.Sequence)));
+    }
+
+    [Fact]
     public void LinkRollups_CountEachStoredWindowOnce_InItsTenSecondMinuteAndHour()
     {
         using var repository = Open();
