@@ -26,7 +26,7 @@ namespace NetworkTwin.Central.Control;
 /// Every step is in the append-only audit trail. The repository holds all state, so a restarted
 /// coordinator carries on where it stopped.
 /// </summary>
-public sealed partial class ControlLoop(CoordinatorRepository repository, ControlOptions options, CommandSignal signal, Replicas.SingletonLease lease, ILogger<ControlLoop> logger, TimeProvider time) : BackgroundService
+internal sealed partial class ControlLoop(CoordinatorRepository repository, ControlOptions options, CommandSignal signal, Replicas.SingletonLease lease, ILogger<ControlLoop> logger, TimeProvider time) : BackgroundService
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 

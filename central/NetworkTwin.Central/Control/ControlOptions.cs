@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 namespace NetworkTwin.Central.Control;
 
 /// <summary>Coordinator:Control: when the coordinator proposes capacity changes, and what its governance policy applies alone.</summary>
-public sealed record ControlOptions
+internal sealed record ControlOptions
 {
     /// <summary>Seconds between passes of the control loop; 0 = no automatic decisions (operators' commands still work).</summary>
     [Range(0d, 86400d)]

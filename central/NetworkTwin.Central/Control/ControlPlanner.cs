@@ -16,7 +16,7 @@ namespace NetworkTwin.Central.Control;
 ///   of the target. The new target is the need plus headroom, rounded up to <see cref="ControlOptions.StepGbps"/>.</item>
 /// </list>
 /// </summary>
-public static class ControlPlanner
+internal static class ControlPlanner
 {
     /// <param name="recentNeedGbps">The highest sizing among the link's recent windows (<see cref="ControlOptions.LookbackSeconds"/>).</param>
     /// <param name="recentMeanGbps">The highest window mean among them: the load the sizing already covers.</param>

@@ -7,7 +7,7 @@ namespace NetworkTwin.Central.Control;
 /// <see cref="Violated"/> (or <see cref="Unverified"/> when none arrives), and a violated one is
 /// <see cref="RolledBack"/> when the policy says so.
 /// </summary>
-public static class DecisionState
+internal static class DecisionState
 {
     public const string Held = "held";
     public const string Approved = "approved";

@@ -5,7 +5,7 @@ using NetworkTwin.Contracts.Sync;
 namespace NetworkTwin.Central.Control;
 
 /// <summary>The governance rules: what is applied without an operator, and whether a measured effect keeps the promise. Pure.</summary>
-public static class GovernancePolicy
+internal static class GovernancePolicy
 {
     /// <summary>Whether the policy applies the decision by itself, and why (recorded in the audit trail).</summary>
     public static (bool Auto, string Reason) Judge(Decision decision, ControlOptions options)

@@ -8,7 +8,7 @@ namespace NetworkTwin.Central.Control;
 /// clean outliers: the demo once sized one at 1,413 Gbit/s), so what a link needs is read from the settled ones. Read
 /// from the rollups, the lookback costs O(links x buckets) however many windows the agents sent.
 /// </summary>
-public sealed record LinkWindows(string AgentId, int LinkId, long FirstUnixMs, IReadOnlyList<LinkRollup> All, IReadOnlyList<LinkRollup> Settled)
+internal sealed record LinkWindows(string AgentId, int LinkId, long FirstUnixMs, IReadOnlyList<LinkRollup> All, IReadOnlyList<LinkRollup> Settled)
 {
     /// <summary>The rollups read: a link waits at most this long past its settling before its need is known.</summary>
     public const int BucketSeconds = 10;

@@ -4,7 +4,7 @@ using NetworkTwin.Central.Topology;
 namespace NetworkTwin.Central.Dashboard;
 
 /// <summary>What the dashboard shows, in one document the page polls: agents and their health, the link map, capacities, recent per-link series.</summary>
-public static class DashboardApi
+internal static class DashboardApi
 {
     /// <summary>The ranges the page offers, in minutes: 15 minutes to 7 days.</summary>
     public static readonly IReadOnlyList<int> RangeMinutes = [15, 60, 360, 1440, 10080];

@@ -1,7 +1,7 @@
 namespace NetworkTwin.Central.Dashboard;
 
 /// <summary>The dashboard page (index.html, embedded): plain HTML, SVG and script, no build step, no third-party code.</summary>
-public static class DashboardPage
+internal static class DashboardPage
 {
     public static string Html { get; } = Load();
 

@@ -6,7 +6,7 @@ namespace NetworkTwin.Central.Limits;
 /// Coordinator:Limits: what one agent and one operator may take of the coordinator, so that a misbehaving one
 /// (a loop of reconnects, a flood of results, a script hammering the API) is slowed or refused alone.
 /// </summary>
-public sealed record LimitOptions
+internal sealed record LimitOptions
 {
     /// <summary>Streams one agent may hold open at once (an agent uses two: results up, commands down): default 4, 1..64. Beyond it a stream is refused with RESOURCE_EXHAUSTED.</summary>
     [Range(1, 64)]

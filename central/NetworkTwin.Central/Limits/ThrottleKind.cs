@@ -1,7 +1,7 @@
 namespace NetworkTwin.Central.Limits;
 
 /// <summary>Which limit acted, the <c>limit</c> label of networktwin_central_throttled.</summary>
-public enum ThrottleKind
+internal enum ThrottleKind
 {
     /// <summary>An agent's results were slowed to its rate.</summary>
     Results,

@@ -1,7 +1,7 @@
 namespace NetworkTwin.Central.Metrics;
 
 /// <summary>The coordinator's running counts, updated by the sync service as it works.</summary>
-public sealed class CoordinatorMetrics
+internal sealed class CoordinatorMetrics
 {
     private long _registrations;
     private long _batches;

@@ -7,7 +7,7 @@ namespace NetworkTwin.Central.Replicas;
 /// control). One replica holds a lease in the repository and runs them; when it dies another takes over once the
 /// lease expires. With SQLite the one coordinator holds it.
 /// </summary>
-public sealed record ReplicaOptions
+internal sealed record ReplicaOptions
 {
     /// <summary>How long a lease lasts without renewal, in seconds: default 20, 6..300. The holder renews it (and the others try for it) every quarter of this, so a replica that dies is replaced within 1.25 x this (25 s by default).</summary>
     [Range(6, 300)]

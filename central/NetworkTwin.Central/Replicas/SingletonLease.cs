@@ -12,10 +12,10 @@ namespace NetworkTwin.Central.Replicas;
 /// lease over as it starts, so a restart after a crash does not wait for its predecessor's lease to run out, and says
 /// so when another live coordinator had it: replicas need PostgreSQL.
 /// </summary>
-public sealed partial class SingletonLease(CoordinatorRepository repository, ReplicaOptions options, Metrics.CoordinatorMetrics metrics, ILogger<SingletonLease> logger, TimeProvider time) : BackgroundService
+internal sealed partial class SingletonLease(CoordinatorRepository repository, ReplicaOptions options, Metrics.CoordinatorMetrics metrics, ILogger<SingletonLease> logger, TimeProvider time) : BackgroundService
 {
     /// <summary>The one lease the singleton loops share.</summary>
-    public const string Name = "singleton-loops";
+    public const string Name = Repository.LeaseStore.SingletonLoops;
 
     private long _renewedAt = -1;
     private bool _held;

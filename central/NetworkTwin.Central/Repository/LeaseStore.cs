@@ -8,6 +8,9 @@ namespace NetworkTwin.Central.Repository;
 /// </summary>
 public sealed class LeaseStore(CoordinatorRepository database) : RepositoryStore(database)
 {
+    /// <summary>The lease of the singleton loops (topology discovery, training, control, retention).</summary>
+    public const string SingletonLoops = "singleton-loops";
+
     /// <summary>
     /// Takes or renews the lease <paramref name="name"/> for <paramref name="holder"/> until <paramref name="ttl"/> from
     /// now on the database's clock: granted when it is free, expired or already the holder's, or in any case with

@@ -12,7 +12,7 @@ namespace NetworkTwin.Central.Retention;
 /// each table its cheapest way (PostgreSQL drops whole days of results); on every replica, at start and each round, the
 /// coming days' result partitions are made ready so that no day's results land in the default partition.
 /// </summary>
-public sealed partial class RetentionJob(CoordinatorRepository repository, RetentionOptions options, SingletonLease lease, ILogger<RetentionJob> logger, TimeProvider time) : BackgroundService
+internal sealed partial class RetentionJob(CoordinatorRepository repository, RetentionOptions options, SingletonLease lease, ILogger<RetentionJob> logger, TimeProvider time) : BackgroundService
 {
     /// <summary>What one round removed.</summary>
     public sealed record Outcome(int DaysDropped, long ResultRows, long Rollups, int Commands, int Runs, int TopologyMaps, double Seconds)

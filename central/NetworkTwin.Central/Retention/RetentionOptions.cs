@@ -6,7 +6,7 @@ namespace NetworkTwin.Central.Retention;
 /// Coordinator:Retention: how long each kind of data is kept, in days (0 = for ever), and how often the job that enforces
 /// it runs. Decisions and their audit trail are kept for ever: the trail is append-only.
 /// </summary>
-public sealed record RetentionOptions
+internal sealed record RetentionOptions
 {
     /// <summary>Minutes between retention rounds (on the replica holding the lease), 1..1440.</summary>
     [Range(1, 1440)]

@@ -13,7 +13,7 @@ namespace NetworkTwin.Central.Scenarios;
 /// the discovered link it belongs to on the stored link map),
 /// runs the what-ifs in parallel, and records the run in the repository.
 /// </summary>
-public static class ScenarioService
+internal static class ScenarioService
 {
     /// <param name="settleSeconds">A link's first windows that are partial (Coordinator:Control:SettleSeconds); skipped when there are later ones.</param>
     public static ScenarioRun Run(CoordinatorRepository repository, ScenarioRequest request, string requestedBy, double settleSeconds, CancellationToken cancellationToken)

@@ -8,7 +8,7 @@ namespace NetworkTwin.Central.Scenarios;
 /// <param name="NeedGbps">Per recent window, the capacity the buffer model says the window needed for the loss target.</param>
 /// <param name="CapacityGbps">The target in force; the highest recent need when no target is known.</param>
 /// <param name="ForecastGrowth">The forecast's chance-constrained next-window load over the load now (1 without a forecast).</param>
-public sealed record TwinLink(string Name, string Agent, int[] Cells, double CapacityGbps, bool CapacityKnown, double[] NeedGbps, double[] MeanGbps, double ForecastGrowth)
+internal sealed record TwinLink(string Name, string Agent, int[] Cells, double CapacityGbps, bool CapacityKnown, double[] NeedGbps, double[] MeanGbps, double ForecastGrowth)
 {
     /// <summary>The discovered (shared) link of the twin's link map this agent link belongs to, if any.</summary>
     public int? Discovered { get; init; }
@@ -23,7 +23,7 @@ public sealed record TwinLink(string Name, string Agent, int[] Cells, double Cap
 /// Targets are agent links (<c>AGENT/N</c>) or links of the discovered map (<c>link N</c>: every agent link
 /// on it, across agents); <c>growth:forecast</c> applies each link's own forecast growth.
 /// </summary>
-public sealed class TwinTemplate(IReadOnlyList<TwinLink> links, double epsilon, double costPerGbpsMonth) : IScenarioTemplate
+internal sealed class TwinTemplate(IReadOnlyList<TwinLink> links, double epsilon, double costPerGbpsMonth) : IScenarioTemplate
 {
     public string Kind => "twin";
 

@@ -20,7 +20,7 @@ public static partial class CoordinatorHost
     public const string EnvironmentPrefix = NetworkTwin.Hosting.ServiceConfiguration.EnvironmentPrefix;
 
     /// <summary>The configuration the coordinator would run with, and every problem in it (for --validate-config).</summary>
-    public static (CoordinatorSettings Settings, List<string> Errors) ReadSettings(string[] args, Action<IConfigurationBuilder>? configure = null)
+    internal static (CoordinatorSettings Settings, List<string> Errors) ReadSettings(string[] args, Action<IConfigurationBuilder>? configure = null)
     {
         var configuration = CreateBuilder(args, configure).Configuration;
         var settings = CoordinatorSettings.Read(configuration, out var errors);

@@ -8,7 +8,7 @@ namespace NetworkTwin.Central.Service;
 /// <summary>
 /// The coordinator's configuration, section "Coordinator" (central.json, then NETWORKTWIN_Coordinator__* variables).
 /// </summary>
-public sealed class CoordinatorOptions
+internal sealed class CoordinatorOptions
 {
     public const string Section = "Coordinator";
 

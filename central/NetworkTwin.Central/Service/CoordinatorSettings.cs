@@ -9,7 +9,7 @@ namespace NetworkTwin.Central.Service;
 /// The coordinator's configuration (section Coordinator), read once and checked whole: every
 /// problem is reported with its key and the allowed values, not just the first.
 /// </summary>
-public sealed record CoordinatorSettings
+internal sealed record CoordinatorSettings
 {
     public IPAddress Address { get; init; } = IPAddress.Loopback;
 

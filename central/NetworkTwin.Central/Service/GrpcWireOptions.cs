@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 namespace NetworkTwin.Central.Service;
 
 /// <summary>Coordinator:Grpc: the limits and encodings of the agents' and operators' gRPC port.</summary>
-public sealed record GrpcWireOptions
+internal sealed record GrpcWireOptions
 {
     /// <summary>Largest message the coordinator accepts (an uplink batch): default 4 MiB, 64 KiB..64 MiB.</summary>
     [Range(65_536, 67_108_864)]

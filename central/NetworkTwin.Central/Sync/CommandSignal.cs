@@ -7,7 +7,7 @@ namespace NetworkTwin.Central.Sync;
 /// on another coordinator; the downlink also polls, as a fallback. A notification that comes while the downlink is
 /// busy is kept, so its next wait returns at once rather than missing it.
 /// </summary>
-public sealed class CommandSignal
+internal sealed class CommandSignal
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _waiting = new(StringComparer.Ordinal);
 

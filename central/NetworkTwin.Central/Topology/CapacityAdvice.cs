@@ -10,7 +10,7 @@ namespace NetworkTwin.Central.Topology;
 /// next window's 99% load over the load now), keeping the burst shape the sizing saw; a link whose
 /// recent windows keep falling outside the forecast band is flagged for investigation instead.
 /// </summary>
-public static class CapacityAdvice
+internal static class CapacityAdvice
 {
     /// <summary>Share of recent windows outside the band above which the forecast is not trusted.</summary>
     public const double AnomalyShare = 0.2;

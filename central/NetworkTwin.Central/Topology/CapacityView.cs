@@ -11,7 +11,7 @@ namespace NetworkTwin.Central.Topology;
 /// agents' sizings falls to it (each agent link goes to the discovered link most of its cells are on)
 /// has no known capacity: NaN, which operators see as "unknown", never 0.
 /// </summary>
-public static class CapacityView
+internal static class CapacityView
 {
     public static CapacityList Build(
         TopologyMap map,

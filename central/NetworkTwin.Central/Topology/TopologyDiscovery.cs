@@ -7,7 +7,7 @@ using NetworkTwin.Contracts.Topology;
 namespace NetworkTwin.Central.Topology;
 
 /// <summary>Settings of cross-agent discovery (Coordinator:Topology).</summary>
-public sealed class TopologyOptions
+internal sealed class TopologyOptions
 {
     /// <summary>How often the coordinator rediscovers the link map.</summary>
     [Range(1d, 3600d)]
@@ -41,7 +41,7 @@ public sealed class TopologyOptions
 /// agent clusters its own cells. Link ids are carried over from the previous map by overlap, so
 /// a link keeps its id while its membership is stable.
 /// </summary>
-public static class TopologyDiscovery
+internal static class TopologyDiscovery
 {
     /// <param name="evidence">Loss reports, several per cell as they arrived.</param>
     /// <param name="knownCells">Every cell seen recently (with or without loss).</param>

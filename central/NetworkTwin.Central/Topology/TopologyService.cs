@@ -12,7 +12,7 @@ namespace NetworkTwin.Central.Topology;
 /// <see cref="TopologyOptions.EverySeconds"/> (and on an operator's request), stores a new
 /// version only when the membership changed, and derives the per-link capacity view.
 /// </summary>
-public sealed partial class TopologyService(CoordinatorRepository repository, TopologyOptions options, Replicas.SingletonLease lease, ILogger<TopologyService> logger, TimeProvider time) : BackgroundService
+internal sealed partial class TopologyService(CoordinatorRepository repository, TopologyOptions options, Replicas.SingletonLease lease, ILogger<TopologyService> logger, TimeProvider time) : BackgroundService
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 namespace NetworkTwin.Central.Training;
 
 /// <summary>Coordinator:Learning: how often the coordinator retrains the agents' forecast model, and from what.</summary>
-public sealed record LearningOptions
+internal sealed record LearningOptions
 {
     /// <summary>Minutes between training rounds; 0 = only when an operator asks (networktwin models train).</summary>
     [Range(0d, 10080d)]

@@ -20,7 +20,7 @@ namespace NetworkTwin.Central.Training;
 /// candidate is stored as a version; it is shipped (a model update to every agent it learned from)
 /// only when it beats the shipped model on those windows.
 /// </summary>
-public sealed partial class ModelTrainer(CoordinatorRepository repository, CommandSignal signal, LearningOptions options, Replicas.SingletonLease lease, ILogger<ModelTrainer> logger, TimeProvider time) : BackgroundService
+internal sealed partial class ModelTrainer(CoordinatorRepository repository, CommandSignal signal, LearningOptions options, Replicas.SingletonLease lease, ILogger<ModelTrainer> logger, TimeProvider time) : BackgroundService
 {
     public const string ModelName = "link-load";
 

@@ -17,7 +17,7 @@ public abstract class RepositoryContractTests
         [.. Enumerable.Range(from, to - from + 1).Select(i => new Result { Sequence = i, ProducedUnixMs = i / 2, Link = new LinkCapacity { LinkId = 1 + (i % 2), CapacityGbps = i } })];
 
     /// <summary>A retention job over the repository at the time <paramref name="time"/> gives.</summary>
-    protected static NetworkTwin.Central.Retention.RetentionJob Retention(CoordinatorRepository repository, TimeProvider time, NetworkTwin.Central.Retention.RetentionOptions? options = null) => new(
+    private protected static NetworkTwin.Central.Retention.RetentionJob Retention(CoordinatorRepository repository, TimeProvider time, NetworkTwin.Central.Retention.RetentionOptions? options = null) => new(
         repository,
         options ?? new NetworkTwin.Central.Retention.RetentionOptions(),
         new NetworkTwin.Central.Replicas.SingletonLease(repository, new NetworkTwin.Central.Replicas.ReplicaOptions(), new NetworkTwin.Central.Metrics.CoordinatorMetrics(), Microsoft.Extensions.Logging.Abstractions.NullLogger<NetworkTwin.Central.Replicas.SingletonLease>.Instance, time),

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Grpc.Net.Client;
-using NetworkTwin.Central.Replicas;
 using NetworkTwin.Central.Repository;
 using NetworkTwin.Console.Cli;
 using NetworkTwin.Contracts.Sync;
@@ -289,7 +288,7 @@ public static partial class FleetBench
     /// <summary>The replica whose process holds the singleton lease (the holder is named host:pid:random).</summary>
     private static Replica? Holder(CoordinatorRepository repository, List<Replica> replicas)
     {
-        var holder = repository.Leases.Holder(SingletonLease.Name) is { RemainingMs: > 0 } lease ? lease.Holder : null;
+        var holder = repository.Leases.Holder(LeaseStore.SingletonLoops) is { RemainingMs: > 0 } lease ? lease.Holder : null;
         return replicas.FirstOrDefault(r => !r.Process.HasExited && holder is not null && holder.Split(':') is [_, var pid, ..] && pid == r.Process.ProcessId.ToString(CultureInfo.InvariantCulture));
     }
 
