@@ -105,29 +105,45 @@ internal static class ResultRows
     /// <summary>The rollup rows of the link windows a batch stored (only those stored: a resent window counts once).</summary>
     internal static List<RollupRow> Rollups(IEnumerable<StoredRow> stored)
     {
-        var links = stored.Where(r => r.Link is not null).ToList();
         var rollups = new List<RollupRow>();
-        foreach (var seconds in RollupSeconds)
+        var at = new Dictionary<(int Seconds, long Bucket, int Link), int>();
+        foreach (var r in stored)
         {
-            var width = seconds * 1000L;
-            foreach (var g in links.GroupBy(r => (Bucket: r.ProducedUnixMs - (((r.ProducedUnixMs % width) + width) % width), Link: r.Link!.Value)))
+            if (r.Link is not { } link)
             {
-                var known = g.Where(r => !double.IsNaN(r.Figures.LossPercent)).Select(r => r.Figures.LossPercent).ToList();
-                rollups.Add(new RollupRow(
-                    seconds,
-                    g.Key.Bucket,
-                    g.Key.Link,
-                    g.Count(),
-                    g.Min(r => r.ProducedUnixMs),
-                    g.Max(r => r.ProducedUnixMs),
-                    g.Max(r => r.Figures.CapacityGbps),
-                    g.Sum(r => r.Figures.MeanGbps),
-                    g.Max(r => r.Figures.MeanGbps),
-                    g.Max(r => r.Figures.PeakGbps),
-                    known.Count,
-                    known.Sum(),
-                    known.Count > 0 ? known.Max() : 0,
-                    g.MaxBy(r => r.ProducedUnixMs).Figures.TargetGbps));
+                continue;
+            }
+
+            var f = r.Figures;
+            var lossKnown = !double.IsNaN(f.LossPercent);
+            foreach (var seconds in RollupSeconds)
+            {
+                var width = seconds * 1000L;
+                var key = (seconds, r.ProducedUnixMs - (((r.ProducedUnixMs % width) + width) % width), link);
+                if (!at.TryGetValue(key, out var index))
+                {
+                    at[key] = rollups.Count;
+                    rollups.Add(new RollupRow(
+                        seconds, key.Item2, link, 1, r.ProducedUnixMs, r.ProducedUnixMs, f.CapacityGbps, f.MeanGbps, f.MeanGbps, f.PeakGbps,
+                        lossKnown ? 1 : 0, lossKnown ? f.LossPercent : 0, lossKnown ? f.LossPercent : 0, f.TargetGbps));
+                    continue;
+                }
+
+                var b = rollups[index];
+                rollups[index] = b with
+                {
+                    Windows = b.Windows + 1,
+                    FirstUnixMs = Math.Min(b.FirstUnixMs, r.ProducedUnixMs),
+                    LastUnixMs = Math.Max(b.LastUnixMs, r.ProducedUnixMs),
+                    CapacityMax = Math.Max(b.CapacityMax, f.CapacityGbps),
+                    MeanSum = b.MeanSum + f.MeanGbps,
+                    MeanMax = Math.Max(b.MeanMax, f.MeanGbps),
+                    PeakMax = Math.Max(b.PeakMax, f.PeakGbps),
+                    LossWindows = b.LossWindows + (lossKnown ? 1 : 0),
+                    LossSum = b.LossSum + (lossKnown ? f.LossPercent : 0),
+                    LossMax = lossKnown && (b.LossWindows == 0 || f.LossPercent > b.LossMax) ? f.LossPercent : b.LossMax,
+                    TargetGbps = r.ProducedUnixMs >= b.LastUnixMs ? f.TargetGbps : b.TargetGbps,
+                };
             }
         }
 

@@ -90,6 +90,9 @@ public sealed class SqliteRepository : CoordinatorRepository
 
         public StoredRow[] Rows { get; } = rows;
 
+        /// <summary>The batch's rollups were every row new (the usual case), worked out by the caller, off the writer's path.</summary>
+        public List<RollupRow> Rollups { get; } = ResultRows.Rollups(rows);
+
         public string? TraceParent { get; } = traceParent;
 
         /// <summary>Completed off the writer's thread, so no uplink handler runs on it.</summary>
@@ -216,7 +219,8 @@ public sealed class SqliteRepository : CoordinatorRepository
                 }
             }
 
-            foreach (var r in Rollups(stored))
+            // A resent row is not counted again: then the rollups are those of the rows this batch did store.
+            foreach (var r in inserted == batch.Rows.Length ? batch.Rollups : Rollups(stored))
             {
                 object[] values = [r.BucketSeconds, r.BucketUnixMs, batch.AgentId, r.LinkId, r.Windows, r.FirstUnixMs, r.LastUnixMs, r.CapacityMax, r.MeanSum, r.MeanMax, r.PeakMax, r.LossWindows, r.LossSum, r.LossMax, r.TargetGbps];
                 for (var i = 0; i < values.Length; i++)

@@ -105,14 +105,15 @@ public abstract class RepositoryContractTests
         // Two windows in the first ten seconds, one in the second; a cell result is not a link window.
         repository.Results.Store("du-a", [Window(1, 1_000, 5, 2, double.NaN), Window(2, 9_000, 7, 4, 0.5, target: 10), new Result { Sequence = 3, ProducedUnixMs = hour + 9_500, Cell = new CellWindow { CellId = 1 } }]);
         repository.Results.Store("du-a", [Window(4, 12_000, 3, 6, 1.5, target: 12)]);
-        // A resent batch, and a late window of the first ten seconds: each window is counted once.
+        // A resent batch, one resent with a new window, and a late window of the first ten seconds: each window is counted once.
         repository.Results.Store("du-a", [Window(2, 9_000, 7, 4, 0.5, target: 10), Window(4, 12_000, 3, 6, 1.5, target: 12)]);
+        repository.Results.Store("du-a", [Window(4, 12_000, 3, 6, 1.5, target: 12), Window(7, 13_000, 2, 2, double.NaN, target: 12)]);
         repository.Results.Store("du-a", [Window(5, 5_000, 9, 0, double.NaN)]);
         // The next minute.
         repository.Results.Store("du-a", [Window(6, 61_000, 1, 1, double.NaN)]);
 
         var tens = repository.Results.LinkRollups(hour, 10);
-        Assert.Equal([(hour, 3L), (hour + 10_000, 1L), (hour + 60_000, 1L)], tens.Select(r => (r.BucketUnixMs, r.Windows)));
+        Assert.Equal([(hour, 3L), (hour + 10_000, 2L), (hour + 60_000, 1L)], tens.Select(r => (r.BucketUnixMs, r.Windows)));
         var first = tens[0];
         Assert.Equal(("du-a", "paris", 4), (first.AgentId, first.Site, first.LinkId));
         Assert.Equal((hour + 1_000, hour + 9_000), (first.FirstUnixMs, first.LastUnixMs));
@@ -123,11 +124,11 @@ public abstract class RepositoryContractTests
         Assert.True(double.IsNaN(tens[2].LossPercent), "no window of the bucket measured loss");
 
         var minutes = repository.Results.LinkRollups(hour, 60);
-        Assert.Equal([(hour, 4L), (hour + 60_000, 1L)], minutes.Select(m => (m.BucketUnixMs, m.Windows)));
-        Assert.Equal((9.0, 3.0, 1.0, 1.5, 12.0), (minutes[0].CapacityMaxGbps, minutes[0].MeanGbps, minutes[0].LossPercent, minutes[0].LossMaxPercent, minutes[0].TargetGbps));
+        Assert.Equal([(hour, 5L), (hour + 60_000, 1L)], minutes.Select(m => (m.BucketUnixMs, m.Windows)));
+        Assert.Equal((9.0, 2.8, 1.0, 1.5, 12.0), (minutes[0].CapacityMaxGbps, minutes[0].MeanGbps, minutes[0].LossPercent, minutes[0].LossMaxPercent, minutes[0].TargetGbps));
         var hours = repository.Results.LinkRollups(hour, 3600);
-        Assert.Equal(5L, Assert.Single(hours).Windows);
-        Assert.Equal(2.6, hours[0].MeanGbps, 9);
+        Assert.Equal(6L, Assert.Single(hours).Windows);
+        Assert.Equal(2.5, hours[0].MeanGbps, 9);
 
         // A read from a later time leaves out the buckets that ended before it; only the named bucket widths are kept.
         Assert.Equal([hour + 60_000], repository.Results.LinkRollups(hour + 60_000, 60).Select(m => m.BucketUnixMs));
