@@ -204,12 +204,10 @@ internal sealed partial class ControlLoop(CoordinatorRepository repository, Cont
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var fresh = now - (long)(options.FreshSeconds * 1000);
         var forecasts = repository.Results.Forecasts(fresh, null, latestOnly: true).ToDictionary(f => (f.AgentId, f.Forecast.LinkId), f => f.Forecast);
-        var recent = LinkWindows.Read(repository, now - (long)(options.LookbackSeconds * 1000), options.SettleSeconds)
-            .Where(w => w.Settled.Count > 0)
-            .ToDictionary(w => (w.AgentId, w.LinkId), w => (
-                Need: w.Settled.Max(r => r.CapacityMaxGbps),
-                Mean: w.Settled.Max(r => r.MeanMaxGbps),
-                Since: w.FirstUnixMs));
+        var recent = repository.Results.LinkNeeds(now - (long)(options.LookbackSeconds * 1000), options.SettleSeconds)
+            .Where(n => n.NeedGbps is not null)
+            .ToDictionary(n => (n.AgentId, n.LinkId), n => (Need: n.NeedGbps!.Value, Mean: n.MeanGbps ?? 0, Since: n.SinceUnixMs));
+        var decisions = repository.Decisions.LatestPerLink();
         var made = 0;
         foreach (var latest in repository.Results.LatestLinks(null).Where(l => l.ProducedUnixMs >= fresh))
         {
@@ -220,7 +218,7 @@ internal sealed partial class ControlLoop(CoordinatorRepository repository, Cont
                 continue;
             }
 
-            var last = repository.Decisions.Latest(latest.AgentId, latest.Link.LinkId);
+            var last = decisions.GetValueOrDefault((latest.AgentId, latest.Link.LinkId));
             if (last is not null && (DecisionState.Open.Contains(last.State) || latest.ProducedUnixMs < last.UpdatedUnixMs))
             {
                 // One decision per link at a time, and the next only on a picture taken after the last one moved.

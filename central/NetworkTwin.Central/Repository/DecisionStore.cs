@@ -64,12 +64,13 @@ public sealed class DecisionStore(CoordinatorRepository database) : RepositorySt
         "SELECT state, COUNT(*) FROM decisions GROUP BY state",
         reader => (reader.GetString(0), reader.GetInt64(1))).ToDictionary(x => x.Item1, x => x.Item2, StringComparer.Ordinal);
 
-    /// <summary>The newest decision about an agent's link, or null.</summary>
-    public Decision? Latest(string agentId, int linkId) => Query(
-        "SELECT payload FROM decisions WHERE agent_id = @agent AND link_id = @link ORDER BY decision_id DESC LIMIT 1",
-        reader => Decision.Parser.ParseFrom((byte[])reader.GetValue(0)),
-        ("agent", agentId),
-        ("link", linkId)).FirstOrDefault();
+    /// <summary>The newest decision of every (agent, link) that has one: what the control pass checks each link against, in one read.</summary>
+    public IReadOnlyDictionary<(string AgentId, int LinkId), Decision> LatestPerLink() => Query(
+        """
+        SELECT d.payload FROM decisions d
+        JOIN (SELECT MAX(decision_id) AS id FROM decisions GROUP BY agent_id, link_id) newest ON newest.id = d.decision_id
+        """,
+        reader => Decision.Parser.ParseFrom((byte[])reader.GetValue(0))).ToDictionary(d => (d.AgentId, d.LinkId));
 
     /// <summary>Appends a line to the audit trail (which the schema keeps append-only).</summary>
     public AuditEntry Audit(long decisionId, string actor, string @event, string detail) => Run(connection =>

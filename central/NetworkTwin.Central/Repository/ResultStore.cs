@@ -109,6 +109,35 @@ public sealed class ResultStore(CoordinatorRepository database) : RepositoryStor
             ("agent", agentId ?? string.Empty));
     }
 
+    /// <summary>
+    /// What the control pass needs of every agent link over a lookback from <paramref name="sinceUnixMs"/>, worked out by the
+    /// database from the ten-second rollups so that O(links) rows come back: when the link's first window in the lookback
+    /// came, and over the buckets wholly after its first <paramref name="settleSeconds"/>, the largest capacity needed and
+    /// the largest mean load (null: no such bucket yet).
+    /// </summary>
+    internal IReadOnlyList<LinkNeed> LinkNeeds(long sinceUnixMs, double settleSeconds) => Query(
+        """
+        WITH w AS (
+            SELECT agent_id, link_id, first_unix_ms, capacity_max, mean_max FROM link_rollups
+            WHERE bucket_seconds = 10 AND bucket_unix_ms > @since - 10000 AND last_unix_ms >= @since),
+        f AS (
+            SELECT agent_id, link_id, CASE WHEN MIN(first_unix_ms) < @since THEN @since ELSE MIN(first_unix_ms) END AS since
+            FROM w GROUP BY agent_id, link_id)
+        SELECT w.agent_id, w.link_id, f.since,
+               MAX(CASE WHEN w.first_unix_ms >= f.since + @settle THEN w.capacity_max END),
+               MAX(CASE WHEN w.first_unix_ms >= f.since + @settle THEN w.mean_max END)
+        FROM w JOIN f ON f.agent_id = w.agent_id AND f.link_id = w.link_id
+        GROUP BY w.agent_id, w.link_id, f.since
+        """,
+        reader => new LinkNeed(
+            reader.GetString(0),
+            reader.GetInt32(1),
+            reader.GetInt64(2),
+            reader.IsDBNull(3) ? null : reader.GetDouble(3),
+            reader.IsDBNull(4) ? null : reader.GetDouble(4)),
+        ("since", sinceUnixMs),
+        ("settle", (long)(settleSeconds * 1000)));
+
     /// <summary>Every agent's loss evidence produced since <paramref name="sinceUnixMs"/>.</summary>
     public IReadOnlyList<(string AgentId, string Site, CellLossEvents Events)> LossEvidence(long sinceUnixMs) => Query(
         """

@@ -90,6 +90,26 @@ public abstract class RepositoryContractTests
     }
 
     [Fact]
+    public void LinkNeeds_ComeFromTheBucketsAfterALinkSettled_OneRowPerLink()
+    {
+        using var repository = Open();
+        repository.Agents.Register(new RegisterRequest { AgentId = "du-a", Site = "s", Version = "1" });
+        const long start = 1_800_000_000_000L;
+        // Link 1: a minute of windows, its first ten seconds partial (a huge sizing); link 2: only eight seconds so far.
+        var windows = Enumerable.Range(0, 30).Select(i => new Result { Sequence = i + 1, ProducedUnixMs = start + (i * 2000), Link = new LinkCapacity { LinkId = 1, CapacityGbps = i < 5 ? 1413 : 5 + (i % 3), MeanGbps = 2 } })
+            .Concat(Enumerable.Range(0, 5).Select(i => new Result { Sequence = 100 + i, ProducedUnixMs = start + (i * 2000), Link = new LinkCapacity { LinkId = 2, CapacityGbps = 9 } }));
+        repository.Results.Store("du-a", [.. windows]);
+
+        var needs = repository.Results.LinkNeeds(start, settleSeconds: 20).OrderBy(n => n.LinkId).ToList();
+
+        Assert.Equal(2, needs.Count);
+        Assert.Equal(new LinkNeed("du-a", 1, start, 7, 2), needs[0]);
+        Assert.Equal(new LinkNeed("du-a", 2, start, null, null), needs[1]);
+        // A lookback that begins later starts the link there: nothing before it counts, and its settling starts again.
+        Assert.Equal(new LinkNeed("du-a", 1, start + 30_000, 7, 2), repository.Results.LinkNeeds(start + 30_000, settleSeconds: 10).Single());
+    }
+
+    [Fact]
     public void LinkRollups_CountEachStoredWindowOnce_InItsTenSecondMinuteAndHour()
     {
         using var repository = Open();
@@ -197,8 +217,9 @@ public abstract class RepositoryContractTests
         Assert.Equal("approved", repository.Decisions.ById(held.DecisionId)!.State);
         Assert.Equal([other.DecisionId, held.DecisionId], repository.Decisions.List(["approved"], 10).Select(d => d.DecisionId));
         Assert.Empty(repository.Decisions.List(["held"], 10));
-        Assert.Equal(held.DecisionId, repository.Decisions.Latest("du-a", 2)!.DecisionId);
-        Assert.Null(repository.Decisions.Latest("du-a", 9));
+        // The newest decision of each link, in one read: a later one on link 2 replaces the approved one.
+        var newer = repository.Decisions.Save(new Decision { AgentId = "du-a", LinkId = 2, State = "rejected", ToGbps = 9 });
+        Assert.Equal([(2, newer.DecisionId), (3, other.DecisionId)], repository.Decisions.LatestPerLink().OrderBy(l => l.Key.LinkId).Select(l => (l.Key.LinkId, l.Value.DecisionId)));
 
         var command = repository.Commands.Issue(new Command { AgentId = "du-a", Capacity = new CapacityTarget { LinkId = 2, CapacityGbps = 8 } });
         Assert.Equal("pending", repository.Commands.State(command.CommandId)!.Value.State);
