@@ -183,7 +183,7 @@ public sealed class PostgresRepository : CoordinatorRepository
         store.Parameters.AddWithValue("targets", NpgsqlDbType.Array | NpgsqlDbType.Double, Array.ConvertAll(rows, r => Figure(r, f => f.TargetGbps)));
 
         // The batch's rollups were every row new, worked out here, off the server; it uses them when every row was.
-        var rollups = Rollups(rows).ToArray();
+        var rollups = RollupsOf(rows).ToArray();
         store.Parameters.AddWithValue("count", (long)rows.Length);
         store.Parameters.AddWithValue("r_seconds", NpgsqlDbType.Array | NpgsqlDbType.Integer, Array.ConvertAll(rollups, r => r.BucketSeconds));
         store.Parameters.AddWithValue("r_bucket", NpgsqlDbType.Array | NpgsqlDbType.Bigint, Array.ConvertAll(rollups, r => r.BucketUnixMs));
@@ -226,7 +226,7 @@ public sealed class PostgresRepository : CoordinatorRepository
                    (array_agg(u.tg ORDER BY u.p DESC))[1]
             FROM unnest(@seqs, @produced, @links, @capacities, @means, @peaks, @losses, @targets) AS u(s, p, l, cap, mean, peak, loss, tg)
             JOIN inserted i ON i.sequence = u.s
-            CROSS JOIN (VALUES {string.Join(", ", RollupSeconds.Select(b => $"({b})"))}) AS b(seconds)
+            CROSS JOIN (VALUES ({IngestRollupSeconds})) AS b(seconds)
             WHERE u.l IS NOT NULL AND (SELECT COUNT(*) FROM inserted) < @count
             GROUP BY 1, 2, 4
             """,

@@ -192,6 +192,7 @@ internal static class RepositoryMigrations
         """
         {results by day}
         """,
+
     ];
 
     /// <summary>The migrations with a dialect's type names filled in.</summary>

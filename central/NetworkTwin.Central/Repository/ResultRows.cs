@@ -73,6 +73,13 @@ internal static class ResultRows
     /// <summary>The rollup buckets kept for every link, in seconds: ten seconds (what the control pass and what-if runs read over their lookback), a minute and an hour (the dashboard and history).</summary>
     internal static readonly int[] RollupSeconds = [10, 60, 3600];
 
+    /// <summary>
+    /// The width the ingest path keeps as batches are stored: ten seconds. The minute and hour rollups are derived from it
+    /// by <see cref="ResultStore.RollUp"/> every few seconds, so a batch updates one row per link, not three (each update
+    /// of a PostgreSQL row writes a new version of it: three per link per batch halved the fleet's ingest).
+    /// </summary>
+    internal const int IngestRollupSeconds = 10;
+
     /// <summary>The columns of a rollup row, in the order the dialects' upserts give them.</summary>
     internal const string RollupColumns = "bucket_seconds, bucket_unix_ms, agent_id, link_id, windows, first_unix_ms, last_unix_ms, capacity_max, mean_sum, mean_max, peak_max, loss_windows, loss_sum, loss_max, target_gbps";
 
@@ -103,7 +110,7 @@ internal static class ResultRows
         double MeanSum, double MeanMax, double PeakMax, long LossWindows, double LossSum, double LossMax, double TargetGbps);
 
     /// <summary>The rollup rows of the link windows a batch stored (only those stored: a resent window counts once).</summary>
-    internal static List<RollupRow> Rollups(IEnumerable<StoredRow> stored)
+    internal static List<RollupRow> RollupsOf(IEnumerable<StoredRow> stored)
     {
         var rollups = new List<RollupRow>();
         var at = new Dictionary<(int Seconds, long Bucket, int Link), int>();
@@ -116,9 +123,9 @@ internal static class ResultRows
 
             var f = r.Figures;
             var lossKnown = !double.IsNaN(f.LossPercent);
-            foreach (var seconds in RollupSeconds)
             {
-                var width = seconds * 1000L;
+                const int seconds = IngestRollupSeconds;
+                const long width = seconds * 1000L;
                 var key = (seconds, r.ProducedUnixMs - (((r.ProducedUnixMs % width) + width) % width), link);
                 if (!at.TryGetValue(key, out var index))
                 {

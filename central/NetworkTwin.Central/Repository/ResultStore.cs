@@ -110,6 +110,49 @@ public sealed class ResultStore(CoordinatorRepository database) : RepositoryStor
     }
 
     /// <summary>
+    /// Derives the minute rollups from the ten-second ones, and the hour rollups from the minute ones, for the buckets from
+    /// the one holding <paramref name="fromUnixMs"/> on, each recomputed whole (so running it again changes nothing, and a
+    /// ten-second bucket that grew since is counted once). Returns the rows written.
+    /// </summary>
+    public int RollUp(long fromUnixMs) => Run(connection =>
+    {
+        using var transaction = connection.BeginTransaction();
+        var written = 0;
+        foreach (var (from, to) in new[] { (10, 60), (60, 3600) })
+        {
+            var width = to * 1000L;
+            written += Execute(
+                connection,
+                transaction,
+                DeriveRollupsSql,
+                ("source", from),
+                ("target", to),
+                ("width", width),
+                ("from", fromUnixMs - (((fromUnixMs % width) + width) % width)));
+        }
+
+        transaction.Commit();
+        return written;
+    });
+
+    /// <summary>One width's rollups from the next narrower one's (@source, @target seconds, @width ms), from @from: sums add, extremes widen, the target is the newest's.</summary>
+    private static readonly string DeriveRollupsSql = $"""
+        WITH narrow AS (
+            SELECT bucket_unix_ms - ((bucket_unix_ms % @width) + @width) % @width AS bucket, agent_id, link_id, windows, first_unix_ms, last_unix_ms,
+                   capacity_max, mean_sum, mean_max, peak_max, loss_windows, loss_sum, loss_max, target_gbps,
+                   ROW_NUMBER() OVER (PARTITION BY agent_id, link_id, bucket_unix_ms - ((bucket_unix_ms % @width) + @width) % @width ORDER BY last_unix_ms DESC) AS newest
+            FROM link_rollups WHERE bucket_seconds = @source AND bucket_unix_ms >= @from)
+        INSERT INTO link_rollups ({ResultRows.RollupColumns})
+        SELECT @target, bucket, agent_id, link_id, SUM(windows), MIN(first_unix_ms), MAX(last_unix_ms), MAX(capacity_max), SUM(mean_sum), MAX(mean_max),
+               MAX(peak_max), SUM(loss_windows), SUM(loss_sum), MAX(loss_max), MAX(CASE WHEN newest = 1 THEN target_gbps END)
+        FROM narrow WHERE 1 = 1 GROUP BY bucket, agent_id, link_id
+        ON CONFLICT (bucket_seconds, bucket_unix_ms, agent_id, link_id) DO UPDATE SET
+            windows = excluded.windows, first_unix_ms = excluded.first_unix_ms, last_unix_ms = excluded.last_unix_ms,
+            capacity_max = excluded.capacity_max, mean_sum = excluded.mean_sum, mean_max = excluded.mean_max, peak_max = excluded.peak_max,
+            loss_windows = excluded.loss_windows, loss_sum = excluded.loss_sum, loss_max = excluded.loss_max, target_gbps = excluded.target_gbps
+        """;
+
+    /// <summary>
     /// What the control pass needs of every agent link over a lookback from <paramref name="sinceUnixMs"/>, worked out by the
     /// database from the ten-second rollups so that O(links) rows come back: when the link's first window in the lookback
     /// came, and over the buckets wholly after its first <paramref name="settleSeconds"/>, the largest capacity needed and

@@ -91,7 +91,7 @@ public sealed class SqliteRepository : CoordinatorRepository
         public StoredRow[] Rows { get; } = rows;
 
         /// <summary>The batch's rollups were every row new (the usual case), worked out by the caller, off the writer's path.</summary>
-        public List<RollupRow> Rollups { get; } = ResultRows.Rollups(rows);
+        public List<RollupRow> Rollups { get; } = ResultRows.RollupsOf(rows);
 
         public string? TraceParent { get; } = traceParent;
 
@@ -220,7 +220,7 @@ public sealed class SqliteRepository : CoordinatorRepository
             }
 
             // A resent row is not counted again: then the rollups are those of the rows this batch did store.
-            foreach (var r in inserted == batch.Rows.Length ? batch.Rollups : Rollups(stored))
+            foreach (var r in inserted == batch.Rows.Length ? batch.Rollups : RollupsOf(stored))
             {
                 object[] values = [r.BucketSeconds, r.BucketUnixMs, batch.AgentId, r.LinkId, r.Windows, r.FirstUnixMs, r.LastUnixMs, r.CapacityMax, r.MeanSum, r.MeanMax, r.PeakMax, r.LossWindows, r.LossSum, r.LossMax, r.TargetGbps];
                 for (var i = 0; i < values.Length; i++)

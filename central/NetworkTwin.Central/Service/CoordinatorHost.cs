@@ -102,6 +102,9 @@ public static partial class CoordinatorHost
         builder.Services.AddSingleton(settings.Retention);
         builder.Services.AddSingleton<Retention.RetentionJob>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Retention.RetentionJob>());
+        builder.Services.AddSingleton(settings.Rollups);
+        builder.Services.AddSingleton<Rollups.RollupJob>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Rollups.RollupJob>());
         NetworkTwin.Hosting.ServiceManagers.Add(builder.Services, "networktwin-central", "NetworkTwinCentral");
         NetworkTwin.Hosting.Observability.ServiceTelemetry.Add(
             builder.Services,

@@ -59,6 +59,9 @@ internal sealed class CoordinatorOptions
     /// <summary>How long each kind of data is kept (Coordinator:Retention).</summary>
     public Retention.RetentionOptions Retention { get; set; } = new();
 
+    /// <summary>How often the minute and hour rollups are derived (Coordinator:Rollups).</summary>
+    public Rollups.RollupOptions Rollups { get; set; } = new();
+
     /// <summary>Rolling log files (default: "logs" under the data directory) and the console.</summary>
     public NetworkTwin.Hosting.LogSettings Logging { get; set; } = new();
 

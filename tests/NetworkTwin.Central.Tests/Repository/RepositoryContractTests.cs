@@ -46,6 +46,7 @@ public abstract class RepositoryContractTests
         repository.Runs.SaveScenario(new ScenarioRun { Template = "new" });
         repository.Topology.Save(new NetworkTwin.Contracts.Topology.TopologyMap { Statement = "only map" });
         repository.ExecuteForTest($"UPDATE topology_maps SET computed_at = '{oldTime}'");
+        repository.Results.RollUp(now - (30 * day));
 
         var outcome = Retention(repository, TimeProvider.System).RunOnce();
 
@@ -110,7 +111,7 @@ public abstract class RepositoryContractTests
     }
 
     [Fact]
-    public void LinkRollups_CountEachStoredWindowOnce_InItsTenSecondMinuteAndHour()
+    public void LinkRollups_CountEachStoredWindowOnce_InItsTenSecondBucket_AndTheMinuteAndHourDeriveFromThem()
     {
         using var repository = Open();
         repository.Agents.Register(new RegisterRequest { AgentId = "du-a", Site = "paris", Version = "1" });
@@ -143,6 +144,10 @@ public abstract class RepositoryContractTests
         Assert.Equal(1.5, tens[1].LossPercent);
         Assert.True(double.IsNaN(tens[2].LossPercent), "no window of the bucket measured loss");
 
+        // The minute and hour rollups are derived from the ten-second ones; deriving again changes nothing.
+        Assert.Empty(repository.Results.LinkRollups(hour, 60));
+        repository.Results.RollUp(hour);
+        repository.Results.RollUp(hour);
         var minutes = repository.Results.LinkRollups(hour, 60);
         Assert.Equal([(hour, 5L), (hour + 60_000, 1L)], minutes.Select(m => (m.BucketUnixMs, m.Windows)));
         Assert.Equal((9.0, 2.8, 1.0, 1.5, 12.0), (minutes[0].CapacityMaxGbps, minutes[0].MeanGbps, minutes[0].LossPercent, minutes[0].LossMaxPercent, minutes[0].TargetGbps));
@@ -154,6 +159,11 @@ public abstract class RepositoryContractTests
         Assert.Equal([hour + 60_000], repository.Results.LinkRollups(hour + 60_000, 60).Select(m => m.BucketUnixMs));
         Assert.Empty(repository.Results.LinkRollups(hour, 60, agentId: "du-b"));
         Assert.Throws<ArgumentOutOfRangeException>(() => repository.Results.LinkRollups(hour, 300));
+
+        // A window that arrives after a derivation is counted at the next one, once.
+        repository.Results.Store("du-a", [Window(8, 30_000, 1, 3, double.NaN)]);
+        repository.Results.RollUp(hour);
+        Assert.Equal((6L, 7L), (repository.Results.LinkRollups(hour, 60)[0].Windows, repository.Results.LinkRollups(hour, 3600)[0].Windows));
     }
 
     [Fact]
