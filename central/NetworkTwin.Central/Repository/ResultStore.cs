@@ -224,29 +224,27 @@ public sealed class ResultStore(CoordinatorRepository database) : RepositoryStor
         ("per", perLink));
 
     /// <summary>Forecasts produced since <paramref name="sinceUnixMs"/>, oldest first; with <paramref name="latestOnly"/> only the newest of each (agent, link).</summary>
-    public IReadOnlyList<ForecastSummary> Forecasts(long sinceUnixMs, string? agentId, bool latestOnly) => Query(
-        latestOnly
-            ? """
-              SELECT l.agent_id, a.site, l.produced_unix_ms, l.payload
-              FROM latest_results l JOIN agents a ON a.agent_id = l.agent_id
-              WHERE l.kind = 'Forecast' AND l.produced_unix_ms >= @since AND (@agent = '' OR l.agent_id = @agent)
-              ORDER BY a.site, l.agent_id, l.subject_id
-              """
-            : """
-              SELECT r.agent_id, a.site, r.produced_unix_ms, r.payload
-              FROM results r JOIN agents a ON a.agent_id = r.agent_id
-              WHERE r.kind = 'Forecast' AND r.produced_unix_ms >= @since AND (@agent = '' OR r.agent_id = @agent)
-              ORDER BY r.produced_unix_ms, r.agent_id, r.sequence
-              """,
-        reader => new ForecastSummary
-        {
-            AgentId = reader.GetString(0),
-            Site = reader.GetString(1),
-            ProducedUnixMs = reader.GetInt64(2),
-            Forecast = Result.Parser.ParseFrom((byte[])reader.GetValue(3)).Forecast,
-        },
-        ("since", sinceUnixMs),
-        ("agent", agentId ?? string.Empty));
+    public IReadOnlyList<ForecastSummary> Forecasts(long sinceUnixMs, string? agentId, bool latestOnly) => latestOnly
+        ? Query(
+            """
+            SELECT l.agent_id, a.site, l.produced_unix_ms, l.payload
+            FROM latest_results l JOIN agents a ON a.agent_id = l.agent_id
+            WHERE l.kind = 'Forecast' AND l.produced_unix_ms >= @since AND (@agent = '' OR l.agent_id = @agent)
+            ORDER BY a.site, l.agent_id, l.subject_id
+            """,
+            ForecastOf,
+            ("since", sinceUnixMs),
+            ("agent", agentId ?? string.Empty))
+        : [.. ForecastPage(sinceUnixMs, agentId, null, int.MaxValue).Select(f => f.Forecast)];
+
+    /// <summary>A forecast row (agent, site, produced, payload) as the operators see it.</summary>
+    private static ForecastSummary ForecastOf(System.Data.Common.DbDataReader reader) => new()
+    {
+        AgentId = reader.GetString(0),
+        Site = reader.GetString(1),
+        ProducedUnixMs = reader.GetInt64(2),
+        Forecast = Result.Parser.ParseFrom((byte[])reader.GetValue(3)).Forecast,
+    };
 
     /// <summary>
     /// Every forecast produced since <paramref name="sinceUnixMs"/> (of one agent, or all), by time, agent and sequence,
@@ -261,13 +259,7 @@ public sealed class ResultStore(CoordinatorRepository database) : RepositoryStor
           AND (@first = 1 OR (r.produced_unix_ms, r.agent_id, r.sequence) > (@produced, @after, @sequence))
         ORDER BY r.produced_unix_ms, r.agent_id, r.sequence LIMIT @limit
         """,
-        reader => (new ForecastSummary
-        {
-            AgentId = reader.GetString(0),
-            Site = reader.GetString(1),
-            ProducedUnixMs = reader.GetInt64(2),
-            Forecast = Result.Parser.ParseFrom((byte[])reader.GetValue(3)).Forecast,
-        }, reader.GetInt64(4)),
+        reader => (ForecastOf(reader), reader.GetInt64(4)),
         ("since", sinceUnixMs),
         ("agent", agentId ?? string.Empty),
         ("first", after is null ? 1 : 0),
