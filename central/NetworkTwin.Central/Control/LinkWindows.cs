@@ -11,7 +11,7 @@ namespace NetworkTwin.Central.Control;
 internal sealed record LinkWindows(string AgentId, int LinkId, long FirstUnixMs, IReadOnlyList<LinkRollup> All, IReadOnlyList<LinkRollup> Settled)
 {
     /// <summary>The rollups read: a link waits at most this long past its settling before its need is known.</summary>
-    public const int BucketSeconds = 10;
+    public const int BucketSeconds = ResultRows.IngestRollupSeconds;
 
     /// <summary>Every agent link's ten seconds with windows produced since <paramref name="sinceUnixMs"/>, by agent and link.</summary>
     public static IReadOnlyList<LinkWindows> Read(CoordinatorRepository repository, long sinceUnixMs, double settleSeconds)

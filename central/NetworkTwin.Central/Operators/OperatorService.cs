@@ -29,7 +29,7 @@ internal sealed class OperatorService(
         var list = new AgentList { ServerTimeUnixMs = time.GetUtcNow().ToUnixTimeMilliseconds() };
         var page = repository.Agents.Page(after, size + 1);
         list.Agents.AddRange(page.Take(size));
-        list.NextPageToken = page.Count > size ? Paging.Token("agents", page[size - 1].Site, page[size - 1].AgentId) : string.Empty;
+        list.NextPageToken = Paging.Next("agents", page, size, a => [a.Site, a.AgentId]);
         return Task.FromResult(list);
     }
 
@@ -95,8 +95,8 @@ internal sealed class OperatorService(
     public override Task<DesignRunList> ListDesignRuns(ListDesignRunsRequest request, ServerCallContext context)
     {
         var size = Paging.Size(request.Limit, 20, "limit", 1000);
-        var page = repository.Runs.Designs(size + 1, Before("design-runs", request.PageToken));
-        var list = new DesignRunList { NextPageToken = Next("design-runs", page, size, r => r.RunId) };
+        var page = repository.Runs.Designs(size + 1, Paging.Below("design-runs", request.PageToken));
+        var list = new DesignRunList { NextPageToken = Paging.Next("design-runs", page, size, r => [Paging.Id(r.RunId)]) };
         list.Runs.AddRange(page.Take(size));
         return Task.FromResult(list);
     }
@@ -104,8 +104,8 @@ internal sealed class OperatorService(
     public override Task<CommandList> ListCommands(ListCommandsRequest request, ServerCallContext context)
     {
         var size = Paging.Size(request.Limit, 100, "limit");
-        var page = repository.Commands.List(request.AgentId, size + 1, Before("commands", request.PageToken));
-        var list = new CommandList { NextPageToken = Next("commands", page, size, c => c.Command.CommandId) };
+        var page = repository.Commands.List(request.AgentId, size + 1, Paging.Below("commands", request.PageToken));
+        var list = new CommandList { NextPageToken = Paging.Next("commands", page, size, c => [Paging.Id(c.Command.CommandId)]) };
         list.Commands.AddRange(page.Take(size));
         return Task.FromResult(list);
     }
@@ -134,9 +134,7 @@ internal sealed class OperatorService(
                 : ((long, string, long)?)null;
             var page = repository.Results.ForecastPage(since, request.AgentId, after, size + 1);
             forecasts = [.. page.Take(size).Select(p => p.Forecast)];
-            list.NextPageToken = page.Count > size
-                ? Paging.Token("forecasts-since", page[size - 1].Forecast.ProducedUnixMs.ToString(System.Globalization.CultureInfo.InvariantCulture), page[size - 1].Forecast.AgentId, page[size - 1].Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture))
-                : string.Empty;
+            list.NextPageToken = Paging.Next("forecasts-since", page, size, p => [Paging.Id(p.Forecast.ProducedUnixMs), p.Forecast.AgentId, Paging.Id(p.Sequence)]);
         }
 
         var discovered = Discovered();
@@ -152,8 +150,8 @@ internal sealed class OperatorService(
     public override Task<ModelList> ListModels(ListModelsRequest request, ServerCallContext context)
     {
         var size = Paging.Size(request.PageSize, 100);
-        var page = repository.Models.List(size + 1, Before("models", request.PageToken));
-        var list = new ModelList { NextPageToken = Next("models", page, size, m => m.Version) };
+        var page = repository.Models.List(size + 1, Paging.Below("models", request.PageToken));
+        var list = new ModelList { NextPageToken = Paging.Next("models", page, size, m => [Paging.Id(m.Version)]) };
         list.Models.AddRange(page.Take(size));
         return Task.FromResult(list);
     }
@@ -178,8 +176,8 @@ internal sealed class OperatorService(
         }
 
         var size = Paging.Size(request.Limit, 100, "limit");
-        var page = repository.Decisions.List(request.State.Length > 0 ? [request.State] : null, size + 1, Before("decisions", request.PageToken));
-        var list = new DecisionList { NextPageToken = Next("decisions", page, size, d => d.DecisionId) };
+        var page = repository.Decisions.List(request.State.Length > 0 ? [request.State] : null, size + 1, Paging.Below("decisions", request.PageToken));
+        var list = new DecisionList { NextPageToken = Paging.Next("decisions", page, size, d => [Paging.Id(d.DecisionId)]) };
         var discovered = Discovered();
         foreach (var decision in page.Take(size))
         {
@@ -207,9 +205,9 @@ internal sealed class OperatorService(
     {
         // The newest page first, each oldest first: one more than the page is read, and the oldest of those is left out.
         var size = Paging.Size(request.Limit, 200, "limit");
-        var page = repository.Decisions.AuditTrail(request.DecisionId, size + 1, Before("audit", request.PageToken));
+        var page = repository.Decisions.AuditTrail(request.DecisionId, size + 1, Paging.Below("audit", request.PageToken));
         var entries = page.Count > size ? page.Skip(1).ToList() : [.. page];
-        var list = new AuditList { NextPageToken = page.Count > size ? Paging.Token("audit", entries[0].EntryId.ToString(System.Globalization.CultureInfo.InvariantCulture)) : string.Empty };
+        var list = new AuditList { NextPageToken = page.Count > size ? Paging.Token("audit", Paging.Id(entries[0].EntryId)) : string.Empty };
         list.Entries.AddRange(entries);
         return Task.FromResult(list);
     }
@@ -223,8 +221,8 @@ internal sealed class OperatorService(
     public override Task<ScenarioRunList> ListScenarioRuns(ListScenarioRunsRequest request, ServerCallContext context)
     {
         var size = Paging.Size(request.Limit, 20, "limit", 1000);
-        var page = repository.Runs.Scenarios(size + 1, Before("scenario-runs", request.PageToken));
-        var list = new ScenarioRunList { NextPageToken = Next("scenario-runs", page, size, r => r.RunId) };
+        var page = repository.Runs.Scenarios(size + 1, Paging.Below("scenario-runs", request.PageToken));
+        var list = new ScenarioRunList { NextPageToken = Paging.Next("scenario-runs", page, size, r => [Paging.Id(r.RunId)]) };
         list.Runs.AddRange(page.Take(size));
         return Task.FromResult(list);
     }
@@ -240,14 +238,6 @@ internal sealed class OperatorService(
         var linkOfCell = CapacityView.LinkOfCell(topology.Current());
         return (agent, cells) => CapacityView.DiscoveredLink(agent, cells, linkOfCell) ?? 0;
     }
-
-    /// <summary>The id a newest-first list's token continues below (0: the first page).</summary>
-    private static long Before(string list, string token) =>
-        Paging.After(list, token, 1) is { } key ? Paging.Number(list, key[0]) : 0;
-
-    /// <summary>The token of a newest-first list's next page, read one longer than <paramref name="size"/>: below the page's last id, or empty.</summary>
-    private static string Next<T>(string list, IReadOnlyList<T> page, int size, Func<T, long> id) =>
-        page.Count > size ? Paging.Token(list, id(page[size - 1]).ToString(System.Globalization.CultureInfo.InvariantCulture)) : string.Empty;
 
     private static RpcException Invalid(string detail) => new(new Status(StatusCode.InvalidArgument, detail));
 }

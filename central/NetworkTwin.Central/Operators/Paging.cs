@@ -47,16 +47,22 @@ internal static class Paging
         }
 
         var parts = text.Split(Separator);
-        return parts.Length == fields + 1 && parts[0] == list
-            ? parts[1..]
-            : throw Invalid($"page_token is not one this coordinator gave for the {list} list: pass back the next_page_token of the previous page, or none for the first");
+        return parts.Length == fields + 1 && parts[0] == list ? parts[1..] : throw NotOurs(list);
     }
 
     /// <summary>A whole number a token carried, refused like a token not this coordinator's when it is not one.</summary>
     public static long Number(string list, string part) =>
-        long.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
-            ? value
-            : throw Invalid($"page_token is not one this coordinator gave for the {list} list: pass back the next_page_token of the previous page, or none for the first");
+        long.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : throw NotOurs(list);
+
+    /// <summary>The id a newest-first list's token continues below (0: the first page).</summary>
+    public static long Below(string list, string token) => After(list, token, 1) is { } key ? Number(list, key[0]) : 0;
+
+    /// <summary>
+    /// The token of the next page of a list read one item longer than <paramref name="size"/> (so that a further page is
+    /// known to exist): after the key of the page's last item, or empty when this page is the last.
+    /// </summary>
+    public static string Next<T>(string list, IReadOnlyList<T> page, int size, Func<T, string[]> key) =>
+        page.Count > size ? Token(list, key(page[size - 1])) : string.Empty;
 
     /// <summary>
     /// One page of a list the coordinator builds whole (the current links and what is derived from them): the items after
@@ -71,13 +77,16 @@ internal static class Paging
             .Where(i => after is null || string.CompareOrdinal(i.Key, after) > 0)
             .OrderBy(i => i.Key, StringComparer.Ordinal)
             .Take(size + 1)
+            .Select(i => i.Item)
             .ToList();
-        var next = page.Count > size ? Token(list, key(page[size - 1].Item)) : string.Empty;
-        return ([.. page.Take(size).Select(i => i.Item)], next);
+        return ([.. page.Take(size)], Next(list, page, size, key));
     }
 
-    /// <summary>A link or other id as a key part that sorts in number order.</summary>
+    /// <summary>A link or other id as a key part that sorts in number order (and reads back with <see cref="Number"/>).</summary>
     public static string Id(long id) => id.ToString("D19", CultureInfo.InvariantCulture);
+
+    private static RpcException NotOurs(string list) =>
+        Invalid($"page_token is not one this coordinator gave for the {list} list: pass back the next_page_token of the previous page, or none for the first");
 
     private static RpcException Invalid(string detail) => new(new Status(StatusCode.InvalidArgument, detail));
 }

@@ -185,7 +185,6 @@ public sealed class PostgresRepository : CoordinatorRepository
         // The batch's rollups were every row new, worked out here, off the server; it uses them when every row was.
         var rollups = RollupsOf(rows).ToArray();
         store.Parameters.AddWithValue("count", (long)rows.Length);
-        store.Parameters.AddWithValue("r_seconds", NpgsqlDbType.Array | NpgsqlDbType.Integer, Array.ConvertAll(rollups, r => r.BucketSeconds));
         store.Parameters.AddWithValue("r_bucket", NpgsqlDbType.Array | NpgsqlDbType.Bigint, Array.ConvertAll(rollups, r => r.BucketUnixMs));
         store.Parameters.AddWithValue("r_link", NpgsqlDbType.Array | NpgsqlDbType.Integer, Array.ConvertAll(rollups, r => r.LinkId));
         store.Parameters.AddWithValue("r_windows", NpgsqlDbType.Array | NpgsqlDbType.Bigint, Array.ConvertAll(rollups, r => r.Windows));
@@ -216,17 +215,16 @@ public sealed class PostgresRepository : CoordinatorRepository
             """)}),
         rolled AS ({UpsertRollups(
             $"""
-            SELECT r.s, r.b, @agent, r.l, r.w, r.f, r.la, r.c, r.ms, r.mm, r.pk, r.lw, r.ls, r.lm, r.tg
-            FROM unnest(@r_seconds, @r_bucket, @r_link, @r_windows, @r_first, @r_last, @r_capacity, @r_mean_sum, @r_mean_max,
-                        @r_peak, @r_loss_windows, @r_loss_sum, @r_loss_max, @r_target) AS r(s, b, l, w, f, la, c, ms, mm, pk, lw, ls, lm, tg)
+            SELECT {IngestRollupSeconds}, r.b, @agent, r.l, r.w, r.f, r.la, r.c, r.ms, r.mm, r.pk, r.lw, r.ls, r.lm, r.tg
+            FROM unnest(@r_bucket, @r_link, @r_windows, @r_first, @r_last, @r_capacity, @r_mean_sum, @r_mean_max,
+                        @r_peak, @r_loss_windows, @r_loss_sum, @r_loss_max, @r_target) AS r(b, l, w, f, la, c, ms, mm, pk, lw, ls, lm, tg)
             WHERE (SELECT COUNT(*) FROM inserted) = @count
             UNION ALL
-            SELECT b.seconds, u.p - ((u.p % (b.seconds * 1000)) + b.seconds * 1000) % (b.seconds * 1000), @agent, u.l, COUNT(*), MIN(u.p), MAX(u.p),
+            SELECT {IngestRollupSeconds}, u.p - ((u.p % {IngestRollupSeconds * 1000}) + {IngestRollupSeconds * 1000}) % {IngestRollupSeconds * 1000}, @agent, u.l, COUNT(*), MIN(u.p), MAX(u.p),
                    MAX(u.cap), SUM(u.mean), MAX(u.mean), MAX(u.peak), COUNT(u.loss), COALESCE(SUM(u.loss), 0), COALESCE(MAX(u.loss), 0),
                    (array_agg(u.tg ORDER BY u.p DESC))[1]
             FROM unnest(@seqs, @produced, @links, @capacities, @means, @peaks, @losses, @targets) AS u(s, p, l, cap, mean, peak, loss, tg)
             JOIN inserted i ON i.sequence = u.s
-            CROSS JOIN (VALUES ({IngestRollupSeconds})) AS b(seconds)
             WHERE u.l IS NOT NULL AND (SELECT COUNT(*) FROM inserted) < @count
             GROUP BY 1, 2, 4
             """,
@@ -253,7 +251,7 @@ public sealed class PostgresRepository : CoordinatorRepository
     /// </summary>
     protected internal override int PrepareResults(long nowUnixMs)
     {
-        var today = nowUnixMs - (nowUnixMs % DayMs);
+        var today = BucketStart(nowUnixMs, DayMs);
         var made = 0;
         for (var day = today; day <= today + (DaysAhead * DayMs); day += DayMs)
         {

@@ -71,7 +71,7 @@ internal static class ResultRows
         .Select(g => g.MaxBy(r => r.Sequence));
 
     /// <summary>The rollup buckets kept for every link, in seconds: ten seconds (what the control pass and what-if runs read over their lookback), a minute and an hour (the dashboard and history).</summary>
-    internal static readonly int[] RollupSeconds = [10, 60, 3600];
+    internal static readonly int[] RollupSeconds = [IngestRollupSeconds, 60, 3600];
 
     /// <summary>
     /// The width the ingest path keeps as batches are stored: ten seconds. The minute and hour rollups are derived from it
@@ -79,6 +79,9 @@ internal static class ResultRows
     /// of a PostgreSQL row writes a new version of it: three per link per batch halved the fleet's ingest).
     /// </summary>
     internal const int IngestRollupSeconds = 10;
+
+    /// <summary>The start of the bucket <paramref name="widthMs"/> wide that holds <paramref name="unixMs"/> (buckets begin at multiples of the width, before 1970 too).</summary>
+    internal static long BucketStart(long unixMs, long widthMs) => unixMs - (((unixMs % widthMs) + widthMs) % widthMs);
 
     /// <summary>The columns of a rollup row, in the order the dialects' upserts give them.</summary>
     internal const string RollupColumns = "bucket_seconds, bucket_unix_ms, agent_id, link_id, windows, first_unix_ms, last_unix_ms, capacity_max, mean_sum, mean_max, peak_max, loss_windows, loss_sum, loss_max, target_gbps";
@@ -104,16 +107,16 @@ internal static class ResultRows
             target_gbps = CASE WHEN excluded.last_unix_ms >= link_rollups.last_unix_ms THEN excluded.target_gbps ELSE link_rollups.target_gbps END
         """;
 
-    /// <summary>One link's windows in one bucket, as a batch adds them to the rollups.</summary>
+    /// <summary>One link's windows in one ten-second bucket, as a batch adds them to the rollups.</summary>
     internal readonly record struct RollupRow(
-        int BucketSeconds, long BucketUnixMs, int LinkId, long Windows, long FirstUnixMs, long LastUnixMs, double CapacityMax,
+        long BucketUnixMs, int LinkId, long Windows, long FirstUnixMs, long LastUnixMs, double CapacityMax,
         double MeanSum, double MeanMax, double PeakMax, long LossWindows, double LossSum, double LossMax, double TargetGbps);
 
     /// <summary>The rollup rows of the link windows a batch stored (only those stored: a resent window counts once).</summary>
     internal static List<RollupRow> RollupsOf(IEnumerable<StoredRow> stored)
     {
         var rollups = new List<RollupRow>();
-        var at = new Dictionary<(int Seconds, long Bucket, int Link), int>();
+        var at = new Dictionary<(long Bucket, int Link), int>();
         foreach (var r in stored)
         {
             if (r.Link is not { } link)
@@ -123,35 +126,31 @@ internal static class ResultRows
 
             var f = r.Figures;
             var lossKnown = !double.IsNaN(f.LossPercent);
+            var key = (BucketStart(r.ProducedUnixMs, IngestRollupSeconds * 1000L), link);
+            if (!at.TryGetValue(key, out var index))
             {
-                const int seconds = IngestRollupSeconds;
-                const long width = seconds * 1000L;
-                var key = (seconds, r.ProducedUnixMs - (((r.ProducedUnixMs % width) + width) % width), link);
-                if (!at.TryGetValue(key, out var index))
-                {
-                    at[key] = rollups.Count;
-                    rollups.Add(new RollupRow(
-                        seconds, key.Item2, link, 1, r.ProducedUnixMs, r.ProducedUnixMs, f.CapacityGbps, f.MeanGbps, f.MeanGbps, f.PeakGbps,
-                        lossKnown ? 1 : 0, lossKnown ? f.LossPercent : 0, lossKnown ? f.LossPercent : 0, f.TargetGbps));
-                    continue;
-                }
-
-                var b = rollups[index];
-                rollups[index] = b with
-                {
-                    Windows = b.Windows + 1,
-                    FirstUnixMs = Math.Min(b.FirstUnixMs, r.ProducedUnixMs),
-                    LastUnixMs = Math.Max(b.LastUnixMs, r.ProducedUnixMs),
-                    CapacityMax = Math.Max(b.CapacityMax, f.CapacityGbps),
-                    MeanSum = b.MeanSum + f.MeanGbps,
-                    MeanMax = Math.Max(b.MeanMax, f.MeanGbps),
-                    PeakMax = Math.Max(b.PeakMax, f.PeakGbps),
-                    LossWindows = b.LossWindows + (lossKnown ? 1 : 0),
-                    LossSum = b.LossSum + (lossKnown ? f.LossPercent : 0),
-                    LossMax = lossKnown && (b.LossWindows == 0 || f.LossPercent > b.LossMax) ? f.LossPercent : b.LossMax,
-                    TargetGbps = r.ProducedUnixMs >= b.LastUnixMs ? f.TargetGbps : b.TargetGbps,
-                };
+                at[key] = rollups.Count;
+                rollups.Add(new RollupRow(
+                    key.Item1, link, 1, r.ProducedUnixMs, r.ProducedUnixMs, f.CapacityGbps, f.MeanGbps, f.MeanGbps, f.PeakGbps,
+                    lossKnown ? 1 : 0, lossKnown ? f.LossPercent : 0, lossKnown ? f.LossPercent : 0, f.TargetGbps));
+                continue;
             }
+
+            var b = rollups[index];
+            rollups[index] = b with
+            {
+                Windows = b.Windows + 1,
+                FirstUnixMs = Math.Min(b.FirstUnixMs, r.ProducedUnixMs),
+                LastUnixMs = Math.Max(b.LastUnixMs, r.ProducedUnixMs),
+                CapacityMax = Math.Max(b.CapacityMax, f.CapacityGbps),
+                MeanSum = b.MeanSum + f.MeanGbps,
+                MeanMax = Math.Max(b.MeanMax, f.MeanGbps),
+                PeakMax = Math.Max(b.PeakMax, f.PeakGbps),
+                LossWindows = b.LossWindows + (lossKnown ? 1 : 0),
+                LossSum = b.LossSum + (lossKnown ? f.LossPercent : 0),
+                LossMax = lossKnown && (b.LossWindows == 0 || f.LossPercent > b.LossMax) ? f.LossPercent : b.LossMax,
+                TargetGbps = r.ProducedUnixMs >= b.LastUnixMs ? f.TargetGbps : b.TargetGbps,
+            };
         }
 
         return rollups;

@@ -118,7 +118,8 @@ public sealed class ResultStore(CoordinatorRepository database) : RepositoryStor
     {
         using var transaction = connection.BeginTransaction();
         var written = 0;
-        foreach (var (from, to) in new[] { (10, 60), (60, 3600) })
+        // Each width from the next narrower one: minutes from ten seconds, hours from minutes.
+        foreach (var (from, to) in ResultRows.RollupSeconds.Zip(ResultRows.RollupSeconds.Skip(1)))
         {
             var width = to * 1000L;
             written += Execute(
@@ -128,7 +129,7 @@ public sealed class ResultStore(CoordinatorRepository database) : RepositoryStor
                 ("source", from),
                 ("target", to),
                 ("width", width),
-                ("from", fromUnixMs - (((fromUnixMs % width) + width) % width)));
+                ("from", ResultRows.BucketStart(fromUnixMs, width)));
         }
 
         transaction.Commit();
@@ -159,10 +160,10 @@ public sealed class ResultStore(CoordinatorRepository database) : RepositoryStor
     /// the largest mean load (null: no such bucket yet).
     /// </summary>
     internal IReadOnlyList<LinkNeed> LinkNeeds(long sinceUnixMs, double settleSeconds) => Query(
-        """
+        $"""
         WITH w AS (
             SELECT agent_id, link_id, first_unix_ms, capacity_max, mean_max FROM link_rollups
-            WHERE bucket_seconds = 10 AND bucket_unix_ms > @since - 10000 AND last_unix_ms >= @since),
+            WHERE bucket_seconds = {ResultRows.IngestRollupSeconds} AND bucket_unix_ms > @since - {ResultRows.IngestRollupSeconds * 1000} AND last_unix_ms >= @since),
         f AS (
             SELECT agent_id, link_id, CASE WHEN MIN(first_unix_ms) < @since THEN @since ELSE MIN(first_unix_ms) END AS since
             FROM w GROUP BY agent_id, link_id)

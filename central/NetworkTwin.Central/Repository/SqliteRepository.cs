@@ -201,7 +201,6 @@ public sealed class SqliteRepository : CoordinatorRepository
             agent.Value = seenAgent.Value = throughAgent.Value = latestAgent.Value = batch.AgentId;
             // Only link results carry the trace: decisions are made from them.
             object TraceOf(StoredRow r) => r.Link is not null && batch.TraceParent is { } t ? t : DBNull.Value;
-            var inserted = 0;
             var stored = new List<StoredRow>(batch.Rows.Length);
             foreach (var r in batch.Rows)
             {
@@ -214,15 +213,14 @@ public sealed class SqliteRepository : CoordinatorRepository
                 trace.Value = TraceOf(r);
                 if (insert.ExecuteNonQuery() == 1)
                 {
-                    inserted++;
                     stored.Add(r);
                 }
             }
 
             // A resent row is not counted again: then the rollups are those of the rows this batch did store.
-            foreach (var r in inserted == batch.Rows.Length ? batch.Rollups : RollupsOf(stored))
+            foreach (var r in stored.Count == batch.Rows.Length ? batch.Rollups : RollupsOf(stored))
             {
-                object[] values = [r.BucketSeconds, r.BucketUnixMs, batch.AgentId, r.LinkId, r.Windows, r.FirstUnixMs, r.LastUnixMs, r.CapacityMax, r.MeanSum, r.MeanMax, r.PeakMax, r.LossWindows, r.LossSum, r.LossMax, r.TargetGbps];
+                object[] values = [IngestRollupSeconds, r.BucketUnixMs, batch.AgentId, r.LinkId, r.Windows, r.FirstUnixMs, r.LastUnixMs, r.CapacityMax, r.MeanSum, r.MeanMax, r.PeakMax, r.LossWindows, r.LossSum, r.LossMax, r.TargetGbps];
                 for (var i = 0; i < values.Length; i++)
                 {
                     rollupValues[i].Value = values[i];
@@ -243,10 +241,10 @@ public sealed class SqliteRepository : CoordinatorRepository
             }
 
             var storedThrough = Math.Max(Convert.ToInt64(through.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture), stored.Count > 0 ? stored.Max(r => r.Sequence) : 0);
-            seenInserted.Value = inserted;
+            seenInserted.Value = stored.Count;
             seenThrough.Value = storedThrough;
             seen.ExecuteNonQuery();
-            outcomes[b] = (inserted, storedThrough);
+            outcomes[b] = (stored.Count, storedThrough);
         }
 
         transaction.Commit();
