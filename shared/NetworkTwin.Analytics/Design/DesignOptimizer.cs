@@ -12,7 +12,7 @@ public sealed record OptimizationStep(int Step, string Action, bool Accepted, st
 public static class DesignOptimizer
 {
     public static (DesignResult Design, IReadOnlyList<OptimizationStep> Audit) Optimize(
-        ExpandedIntent intent, DesignResult start, int maxTrials = 20, IProgress<(int Done, int Total)>? progress = null, int maxParallelism = -1)
+        ExpandedIntent intent, DesignResult start, int maxTrials = 20, IProgress<(int Done, int Total)>? progress = null, int maxParallelism = -1, CancellationToken cancellationToken = default)
     {
         var audit = new List<OptimizationStep>();
         var current = start;
@@ -22,7 +22,7 @@ public static class DesignOptimizer
         var budget = intent.Intent.Constraints.Budget;
 
         DesignResult Resize(List<(int A, int B)> layout, string change) =>
-            DesignSizer.Size(intent, current.Pattern, layout, [.. current.Log, change], maxParallelism);
+            DesignSizer.Size(intent, current.Pattern, layout, [.. current.Log, change], maxParallelism, cancellationToken);
 
         void Record(string action, bool accepted, string reason, DesignResult before, DesignResult after) =>
             audit.Add(new OptimizationStep(audit.Count + 1, action, accepted, reason, before.Scores.Cost, after.Scores.Cost, before.Scores.MaxLatencyMs, after.Scores.MaxLatencyMs));

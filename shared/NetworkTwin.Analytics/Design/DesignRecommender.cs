@@ -34,7 +34,7 @@ public static class DesignRecommender
     /// <summary>Weight of recorded outcomes against this intent's own simulation.</summary>
     public const double HistoryWeight = 0.2;
 
-    public static Recommendation Recommend(ExpandedIntent intent, IReadOnlyList<DesignOutcome> history, IProgress<string>? progress = null, int maxParallelism = -1)
+    public static Recommendation Recommend(ExpandedIntent intent, IReadOnlyList<DesignOutcome> history, IProgress<string>? progress = null, int maxParallelism = -1, CancellationToken cancellationToken = default)
     {
         var skipped = new List<string>();
         var designs = new List<DesignResult>();
@@ -47,9 +47,10 @@ public static class DesignRecommender
                 continue;
             }
 
+            cancellationToken.ThrowIfCancellationRequested();
             progress?.Report($"sizing {pattern}");
             var (layout, log) = TopologyGenerator.Generate(pattern, intent);
-            designs.Add(DesignSizer.Size(intent, pattern, layout, log, maxParallelism));
+            designs.Add(DesignSizer.Size(intent, pattern, layout, log, maxParallelism, cancellationToken));
         }
 
         var features = IntentFeatures.Of(intent);

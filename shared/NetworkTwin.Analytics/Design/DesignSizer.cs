@@ -14,14 +14,14 @@ public static class DesignSizer
     /// <summary>Link pairs failed for critical designs (sampled when there are more).</summary>
     public const int DoubleFailureSample = 200;
 
-    public static DesignResult Size(ExpandedIntent intent, TopologyPattern pattern, IReadOnlyList<(int A, int B)> layout, IReadOnlyList<string> log, int maxParallelism = -1)
+    public static DesignResult Size(ExpandedIntent intent, TopologyPattern pattern, IReadOnlyList<(int A, int B)> layout, IReadOnlyList<string> log, int maxParallelism = -1, CancellationToken cancellationToken = default)
     {
         var n = intent.Sites.Count;
         var raw = layout.Select(l => new NetworkLink(l.A, l.B, LengthKm: Math.Round(intent.DistanceKm(l.A, l.B), 1)) { RiskGroups = intent.RiskGroups(l.A, l.B) }).ToList();
         var network = new Network(intent.Intent.Name, intent.Sites, raw, intent.Demands);
         var graph = new CsrGraph(network);
         var scenarios = Scenarios(intent.Intent.Redundancy, n, raw, includeDoubles: intent.Intent.Redundancy == Redundancy.Critical);
-        var worst = WorstLoads(graph, network, scenarios, maxParallelism);
+        var worst = WorstLoads(graph, network, scenarios, maxParallelism, cancellationToken);
 
         var constraints = intent.Intent.Constraints;
         var violations = new List<string>();
@@ -60,7 +60,7 @@ public static class DesignSizer
         {
             Links = [.. sized.Select((s, i) => new NetworkLink(s.A, s.B, s.CapacityGbps, s.Cost, s.LengthKm, s.Type) { RiskGroups = raw[i].RiskGroups })],
         };
-        var scores = Score(intent, final, maxParallelism);
+        var scores = Score(intent, final, maxParallelism, cancellationToken);
         violations.AddRange(Check(intent, scores));
         return new DesignResult($"{intent.Intent.Name}/{pattern}", pattern, final, sized, scores, violations, log);
     }
@@ -97,7 +97,7 @@ public static class DesignSizer
     }
 
     /// <summary>Cost, latency (lowest-latency paths), connectivity and survivability of a sized network.</summary>
-    public static DesignScores Score(ExpandedIntent intent, Network network, int maxParallelism = -1)
+    public static DesignScores Score(ExpandedIntent intent, Network network, int maxParallelism = -1, CancellationToken cancellationToken = default)
     {
         var graph = new CsrGraph(network);
         var (maxLatency, avgLatency) = Latency(network, graph);
@@ -107,7 +107,7 @@ public static class DesignSizer
         Parallel.For(
             0,
             scenarios.Count,
-            new ParallelOptions { MaxDegreeOfParallelism = maxParallelism },
+            new ParallelOptions { MaxDegreeOfParallelism = maxParallelism, CancellationToken = cancellationToken },
             () => (Router: new EcmpRouter(graph, network.Demands), Loads: new double[2 * network.LinkCount], LinkDown: new bool[network.LinkCount], NodeDown: new bool[network.NodeCount]),
             (i, _, local) =>
             {
@@ -209,14 +209,14 @@ public static class DesignSizer
         return list;
     }
 
-    private static double[] WorstLoads(CsrGraph graph, Network network, List<(int[] Links, int[] Nodes)> scenarios, int maxParallelism)
+    private static double[] WorstLoads(CsrGraph graph, Network network, List<(int[] Links, int[] Nodes)> scenarios, int maxParallelism, CancellationToken cancellationToken)
     {
         var worst = new double[network.LinkCount];
         var gate = new Lock();
         Parallel.For(
             0,
             scenarios.Count,
-            new ParallelOptions { MaxDegreeOfParallelism = maxParallelism },
+            new ParallelOptions { MaxDegreeOfParallelism = maxParallelism, CancellationToken = cancellationToken },
             () => (Router: new EcmpRouter(graph, network.Demands), Loads: new double[2 * network.LinkCount], Worst: new double[network.LinkCount], LinkDown: new bool[network.LinkCount], NodeDown: new bool[network.NodeCount]),
             (i, _, local) =>
             {

@@ -10,7 +10,7 @@ namespace NetworkTwin.Analytics.Resilience;
 /// </summary>
 public static class FailureSimulator
 {
-    public static SimulationReport Simulate(Network network, SimulationOptions options, IProgress<(string Stage, int Done, int Total)>? progress = null)
+    public static SimulationReport Simulate(Network network, SimulationOptions options, IProgress<(string Stage, int Done, int Total)>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(options);
@@ -33,7 +33,7 @@ public static class FailureSimulator
             }
 
             var clock = Stopwatch.StartNew();
-            var results = context.RunAll(scenarios, kind.ToString(), progress);
+            var results = context.RunAll(scenarios, kind.ToString(), progress, cancellationToken);
             var partitioning = results.Count(r => r.Components > context.BaselineComponents);
             string? confidence = null;
             if (sampled)
@@ -192,14 +192,14 @@ public static class FailureSimulator
 
         public double? BaselineUtilisation { get; }
 
-        public ScenarioOutcome[] RunAll(IReadOnlyList<FailureScenario> scenarios, string stage, IProgress<(string, int, int)>? progress)
+        public ScenarioOutcome[] RunAll(IReadOnlyList<FailureScenario> scenarios, string stage, IProgress<(string, int, int)>? progress, CancellationToken cancellationToken)
         {
             var results = new ScenarioOutcome[scenarios.Count];
             var done = 0;
             Parallel.For(
                 0,
                 scenarios.Count,
-                new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelism },
+                new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelism, CancellationToken = cancellationToken },
                 () => new Worker(this),
                 (i, _, worker) =>
                 {

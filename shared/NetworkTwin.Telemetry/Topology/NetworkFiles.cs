@@ -7,7 +7,7 @@ namespace NetworkTwin.Telemetry.Topology;
 /// <summary>Loads and saves networks: GraphML (.graphml, .xml), SNDlib native (.txt) and JSON (.json).</summary>
 public static class NetworkFiles
 {
-    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    public static JsonSerializerOptions Json => NetworkJson.Options;
 
     /// <summary>Reads a network file; a bad file gets an InvalidDataException naming it and what is wrong.</summary>
     public static NetworkImport Load(string path)
@@ -25,7 +25,7 @@ public static class NetworkFiles
             return extension switch
             {
                 ".graphml" or ".xml" => GraphMlReader.Read(stream, name),
-                ".json" => FromJson(stream, name),
+                ".json" => NetworkJson.Read(stream),
                 _ => SndlibReader.Read(new StreamReader(stream), name),
             };
         }
@@ -41,33 +41,11 @@ public static class NetworkFiles
         using var stream = File.Create(path);
         if (Path.GetExtension(path).Equals(".json", StringComparison.OrdinalIgnoreCase))
         {
-            JsonSerializer.Serialize(stream, network, Json);
+            JsonSerializer.Serialize(stream, network, NetworkJson.Options);
         }
         else
         {
             GraphMlWriter.Write(network, stream);
         }
-    }
-
-    private static NetworkImport FromJson(Stream stream, string name)
-    {
-        Network? network;
-        try
-        {
-            network = JsonSerializer.Deserialize<Network>(stream, Json);
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidDataException($"not a network document: {ex.Message}", ex);
-        }
-
-        if (network is null || network.Nodes is null || network.Links is null)
-        {
-            throw new InvalidDataException("not a network document (needs name, nodes, links, demands)");
-        }
-
-        network = network with { Demands = network.Demands ?? [] };
-        var problems = network.Validate();
-        return problems.Count > 0 ? throw new InvalidDataException(string.Join("; ", problems)) : new NetworkImport(network, []);
     }
 }
