@@ -16,4 +16,6 @@ public static class CoordinatorClients
     public static Operators.OperatorsClient Operators(this GrpcChannel channel) => new(channel);
 
     public static AgentSync.AgentSyncClient AgentSync(this GrpcChannel channel) => new(channel);
+
+    public static NetworkTwin.Contracts.Design.Designs.DesignsClient Designs(this GrpcChannel channel) => new(channel);
 }

@@ -5,7 +5,7 @@ namespace NetworkTwin.Central.Operators;
 /// <summary>
 /// What an operator token may do (Coordinator:OperatorRoles:&lt;name&gt;): a <c>viewer</c> reads everything (the CLI's
 /// lists, the dashboard); an <c>operator</c>, the default, also changes things (approves and rejects decisions, sends
-/// commands, trains models, runs and records scenarios, publishes design runs).
+/// commands, trains models, runs and records scenarios, publishes design runs, runs the design twin and records choices and outcomes in its history).
 /// </summary>
 internal sealed class OperatorRoles(IReadOnlyDictionary<string, string> roles)
 {
@@ -20,6 +20,16 @@ internal sealed class OperatorRoles(IReadOnlyDictionary<string, string> roles)
         nameof(Contracts.Operators.Operators.OperatorsBase.TrainModel),
         nameof(Contracts.Operators.Operators.OperatorsBase.RunScenario),
         nameof(Contracts.Operators.Operators.OperatorsBase.PublishDesignRun),
+
+        // The design twin's runs record in the shared history; choices, outcomes and imports change it.
+        nameof(Contracts.Design.Designs.DesignsBase.Validate),
+        nameof(Contracts.Design.Designs.DesignsBase.Simulate),
+        nameof(Contracts.Design.Designs.DesignsBase.Generate),
+        nameof(Contracts.Design.Designs.DesignsBase.Recommend),
+        nameof(Contracts.Design.Designs.DesignsBase.Optimize),
+        nameof(Contracts.Design.Designs.DesignsBase.ChooseDesign),
+        nameof(Contracts.Design.Designs.DesignsBase.ReportOutcome),
+        nameof(Contracts.Design.Designs.DesignsBase.ImportHistory),
     };
 
     /// <summary>Whether the named operator may change things.</summary>

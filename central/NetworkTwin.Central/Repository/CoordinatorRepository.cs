@@ -26,6 +26,7 @@ public abstract class CoordinatorRepository : IDisposable
         Commands = new CommandStore(this, Models);
         Decisions = new DecisionStore(this);
         Runs = new RunStore(this);
+        Designs = new DesignStore(this);
         Leases = new LeaseStore(this);
     }
 
@@ -49,6 +50,9 @@ public abstract class CoordinatorRepository : IDisposable
 
     /// <summary>Design and scenario runs.</summary>
     public RunStore Runs { get; }
+
+    /// <summary>The design history every operator shares, and what the recommender learns from.</summary>
+    public DesignStore Designs { get; }
 
     /// <summary>The replicas' leases.</summary>
     public LeaseStore Leases { get; }

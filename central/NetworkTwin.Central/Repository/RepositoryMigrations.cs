@@ -193,6 +193,24 @@ internal static class RepositoryMigrations
         {results by day}
         """,
 
+        // 15: the design history the design twin records and its recommender learns from (every operator's, shared): one
+        // row per validation, simulation, generated or optimised design and ranked option, the record itself as payload,
+        // with the columns its list filters on; an imported local file's rows keep (source, source id) so they come once.
+        """
+        CREATE TABLE design_records (
+            record_id {identity},
+            recorded_unix_ms {int64} NOT NULL,
+            operator TEXT NOT NULL,
+            operation TEXT NOT NULL,
+            intent_name TEXT NOT NULL,
+            pattern TEXT NOT NULL,
+            source TEXT NOT NULL,
+            source_id {int64} NOT NULL,
+            payload {bytes} NOT NULL);
+        CREATE INDEX design_records_time ON design_records (recorded_unix_ms, record_id);
+        CREATE UNIQUE INDEX design_records_import ON design_records (source, source_id) WHERE source <> '';
+        """,
+
     ];
 
     /// <summary>The migrations with a dialect's type names filled in.</summary>

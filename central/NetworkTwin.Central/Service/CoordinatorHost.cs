@@ -105,6 +105,8 @@ public static partial class CoordinatorHost
         builder.Services.AddSingleton(settings.Rollups);
         builder.Services.AddSingleton<Rollups.RollupJob>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Rollups.RollupJob>());
+        builder.Services.AddSingleton(settings.Design);
+        builder.Services.AddSingleton<Designs.DesignRuns>();
         NetworkTwin.Hosting.ServiceManagers.Add(builder.Services, "networktwin-central", "NetworkTwinCentral");
         NetworkTwin.Hosting.Observability.ServiceTelemetry.Add(
             builder.Services,
@@ -144,6 +146,7 @@ public static partial class CoordinatorHost
         Log.Repository(logger, repository.Description, repository.SchemaVersion);
         app.MapGrpcService<AgentSyncService>();
         app.MapGrpcService<Operators.OperatorService>();
+        app.MapGrpcService<Designs.DesignService>();
         app.MapGrpcService<Diagnostics.DiagnosticsService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
@@ -165,6 +168,11 @@ public static partial class CoordinatorHost
         }).AddServiceOptions<Operators.OperatorService>(o =>
         {
             // In this order: who is calling, then that caller's limits.
+            o.Interceptors.Add<Operators.OperatorAuthInterceptor>();
+            o.Interceptors.Add<Operators.OperatorLimitInterceptor>();
+        }).AddServiceOptions<Designs.DesignService>(o =>
+        {
+            // The design twin is part of the operators' API: the same tokens, roles and limits.
             o.Interceptors.Add<Operators.OperatorAuthInterceptor>();
             o.Interceptors.Add<Operators.OperatorLimitInterceptor>();
         });

@@ -62,6 +62,9 @@ internal sealed class CoordinatorOptions
     /// <summary>How often the minute and hour rollups are derived (Coordinator:Rollups).</summary>
     public Rollups.RollupOptions Rollups { get; set; } = new();
 
+    /// <summary>What the design twin's runs may take (Coordinator:Design).</summary>
+    public Designs.DesignOptions Design { get; set; } = new();
+
     /// <summary>Rolling log files (default: "logs" under the data directory) and the console.</summary>
     public NetworkTwin.Hosting.LogSettings Logging { get; set; } = new();
 

@@ -52,6 +52,9 @@ internal sealed record CoordinatorSettings
     /// <summary>How often the minute and hour rollups are derived (Coordinator:Rollups).</summary>
     public Rollups.RollupOptions Rollups { get; init; } = new();
 
+    /// <summary>What the design twin's runs may take (Coordinator:Design).</summary>
+    public Designs.DesignOptions Design { get; init; } = new();
+
     /// <summary>Where /metrics, /healthz and /readyz are served (HTTP/1.1); port 0 = not at all.</summary>
     public string MetricsAddress { get; init; } = "127.0.0.1";
 
@@ -202,6 +205,7 @@ internal sealed record CoordinatorSettings
         errors.AddRange(options.Replicas.Validate());
         errors.AddRange(options.Retention.Validate());
         errors.AddRange(options.Rollups.Validate());
+        errors.AddRange(options.Design.Validate());
         if (options.Retention.ResultsDays > 0 && options.Retention.ResultsDays * 24 < options.Learning.HistoryHours)
         {
             errors.Add($"Coordinator:Retention:ResultsDays keeps {options.Retention.ResultsDays} days of results, less than the {options.Learning.HistoryHours} h training learns from (Coordinator:Learning:HistoryHours): keep more days, or learn from fewer hours.");
@@ -256,6 +260,7 @@ internal sealed record CoordinatorSettings
             Replicas = options.Replicas,
             Retention = options.Retention,
             Rollups = options.Rollups,
+            Design = options.Design,
             MetricsAddress = metrics.Address,
             MetricsPort = metrics.Port,
             Logging = options.Logging,

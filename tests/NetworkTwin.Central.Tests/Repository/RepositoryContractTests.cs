@@ -71,6 +71,69 @@ public abstract class RepositoryContractTests
     }
 
     [Fact]
+    public void DesignHistory_KeepsRunsChoicesOutcomesAndImports_AsOperatorsShareThem()
+    {
+        using var repository = Open();
+        static NetworkTwin.Contracts.Design.DesignRecord Option(int rank, string pattern, double score) => new()
+        {
+            Operation = "recommend",
+            IntentName = "Metro East",
+            Pattern = pattern,
+            Rank = rank,
+            Score = score,
+            Operator = "alice",
+            RecordedUnixMs = 1000 + rank,
+            Features = new NetworkTwin.Contracts.Design.IntentFeatures { Sites = 8, Redundancy = "Standard", Objective = "Cost" },
+            Scores = new NetworkTwin.Contracts.Design.DesignScores { Cost = 100 * rank },
+        };
+        var run = repository.Designs.Save([Option(1, "Tree", 0.9), Option(2, "DualHub", 0.8)]);
+        var generated = repository.Designs.Save([new() { Operation = "generate", IntentName = "Core_West", Pattern = "Ring", Operator = "bob", RecordedUnixMs = 5000 }])[0];
+        var validated = repository.Designs.Save([new() { Operation = "validate", IntentName = "Abilene", Operator = "bob", RecordedUnixMs = 6000 }])[0];
+        long[] Ids(DesignStore.Filter filter, int limit = 10, long before = 0) => [.. repository.Designs.Page(filter, limit, before).Select(r => r.RecordId)];
+
+        // A recommendation's options share the id of the first as their run id.
+        Assert.Equal([run[0].RecordId, run[0].RecordId], run.Select(r => r.RunId));
+        Assert.Equal(0, generated.RunId);
+
+        // Newest first, by every filter, a page at a time; LIKE's wildcards in the text asked for are literal.
+        Assert.Equal([validated.RecordId, generated.RecordId, run[1].RecordId, run[0].RecordId], Ids(new()));
+        Assert.Equal([run[1].RecordId, run[0].RecordId], Ids(new(Intent: "METRO")));
+        Assert.Equal([generated.RecordId], Ids(new(Intent: "e_w")));
+        Assert.Empty(Ids(new(Intent: "%")));
+        Assert.Equal([generated.RecordId], Ids(new(Pattern: "Ring")));
+        Assert.Equal([validated.RecordId], Ids(new(Operation: "validate")));
+        Assert.Equal([validated.RecordId, generated.RecordId], Ids(new(SinceUnixMs: 5000)));
+        Assert.Equal([run[1].RecordId, run[0].RecordId], Ids(new(UntilUnixMs: 5000)));
+        Assert.Equal([generated.RecordId, validated.RecordId], Ids(new(Operator: "bob")).Reverse());
+        Assert.Equal([validated.RecordId, generated.RecordId], Ids(new(), limit: 2));
+        Assert.Equal([run[1].RecordId, run[0].RecordId], Ids(new(), before: generated.RecordId));
+
+        // One choice per run: choosing another option takes it from the first; only an option can be chosen.
+        Assert.True(repository.Designs.Choose(run[0].RecordId, "alice", 7000)!.Chosen);
+        var switched = repository.Designs.Choose(run[1].RecordId, "bob", 8000)!;
+        Assert.Equal(("bob", 8000L), (switched.ChosenBy, switched.ChosenUnixMs));
+        Assert.False(repository.Designs.Get(run[0].RecordId)!.Chosen);
+        Assert.Throws<InvalidOperationException>(() => repository.Designs.Choose(generated.RecordId, "bob", 9000));
+        Assert.Null(repository.Designs.Choose(999_999, "bob", 9000));
+
+        // An outcome belongs to a design, not to a network's validation; the latest report stands.
+        repository.Designs.ReportOutcome(run[1].RecordId, new NetworkTwin.Contracts.Design.BuiltOutcome { MetIntent = true, RealisedScore = 0.8, ReportedBy = "bob" });
+        var outcome = repository.Designs.ReportOutcome(run[1].RecordId, new NetworkTwin.Contracts.Design.BuiltOutcome { MetIntent = false, RealisedScore = 0.3, ReportedBy = "carol" })!;
+        Assert.Equal((false, "carol"), (outcome.Outcome.MetIntent, outcome.Outcome.ReportedBy));
+        Assert.True(repository.Designs.Get(run[1].RecordId)!.Chosen, "the outcome keeps the choice");
+        Assert.Throws<InvalidOperationException>(() => repository.Designs.ReportOutcome(validated.RecordId, new NetworkTwin.Contracts.Design.BuiltOutcome()));
+
+        // A local file's rows come once, however often it is imported.
+        NetworkTwin.Contracts.Design.DesignRecord Row(long id) => new() { Operation = "recommend", IntentName = "old", Pattern = "Ring", Score = 0.5, SourceId = id, RecordedUnixMs = 100 + id };
+        Assert.Equal((2, 0), repository.Designs.Import("import:f1", [Row(1), Row(2)]));
+        Assert.Equal((0, 2), repository.Designs.Import("import:f1", [Row(1), Row(2)]));
+        Assert.Equal((1, 2), repository.Designs.Import("import:f1", [Row(1), Row(2), Row(3)]));
+        Assert.Equal((1, 0), repository.Designs.Import("import:f2", [Row(1)]));
+        Assert.Equal(8, repository.Designs.Count());
+        Assert.Equal(["alice", "alice", "bob", "bob"], repository.Designs.Since(1000).Select(r => r.Operator));
+    }
+
+    [Fact]
     public void PagesOfAgentsCommandsAndForecasts_ContinueAfterTheKeyTheyEndedOn()
     {
         using var repository = Open();
