@@ -37,7 +37,15 @@ public static partial class CoordinatorCommands
 
     internal static readonly Option<FileInfo?> CaFile = new("--ca") { Description = "PEM file of the CA that signed the coordinator's certificate (https://; else the current context's)." };
 
-    internal static async Task<T> CallAsync<T>(string address, string? token, FileInfo? ca, Func<Operators.OperatorsClient, OperatorCall, Task<T>> call, CancellationToken ct)
+    internal static Task<T> CallAsync<T>(string address, string? token, FileInfo? ca, Func<Operators.OperatorsClient, OperatorCall, Task<T>> call, CancellationToken ct) =>
+        WithChannelAsync(address, token, ca, (channel, headers) => call(new Operators.OperatorsClient(channel), new OperatorCall(headers, TimeSpan.FromSeconds(10), ct)));
+
+    /// <summary>
+    /// Opens a channel to the coordinator with the operator's token (the flag, else NETWORKTWIN_TOKEN, else the current
+    /// context's token file) and CA (the flag, else the context's), runs <paramref name="call"/> on it, and turns the
+    /// coordinator's refusal into an error that names it and what it said.
+    /// </summary>
+    internal static async Task<T> WithChannelAsync<T>(string address, string? token, FileInfo? ca, Func<Grpc.Net.Client.GrpcChannel, Metadata?, Task<T>> call)
     {
         if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
@@ -51,7 +59,7 @@ public static partial class CoordinatorCommands
         using var channel = Channel(uri, ca);
         try
         {
-            return await call(new Operators.OperatorsClient(channel), new OperatorCall(CoordinatorChannel.Bearer(token), TimeSpan.FromSeconds(10), ct)).ConfigureAwait(false);
+            return await call(channel, CoordinatorChannel.Bearer(token)).ConfigureAwait(false);
         }
         catch (RpcException ex)
         {

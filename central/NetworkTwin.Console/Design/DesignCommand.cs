@@ -1,10 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using NetworkTwin.Analytics.Design;
 using NetworkTwin.Analytics.Graphs;
 using NetworkTwin.Analytics.Graphs.Formats;
 using NetworkTwin.Analytics.Resilience;
 using NetworkTwin.Console.Cli;
+using NetworkTwin.Contracts.Design;
 using NetworkTwin.Telemetry.Topology;
 using Spectre.Console;
 using static System.FormattableString;
@@ -23,6 +25,11 @@ public static class DesignCommand
         design.Add(IntentCommands.Generate(console));
         design.Add(IntentCommands.Recommend(console));
         design.Add(IntentCommands.Optimize(console));
+        design.Add(HistoryCommands.History(console));
+        design.Add(HistoryCommands.Report(console));
+        design.Add(HistoryCommands.Choose(console));
+        design.Add(HistoryCommands.Outcome(console));
+        design.Add(HistoryCommands.Import(console));
         return design;
     }
 
@@ -33,17 +40,21 @@ public static class DesignCommand
     {
         var network = NetworkOption();
         var json = new Option<FileInfo?>("--json") { Description = "Write the metrics as JSON to this file." };
-        var history = IntentCommands.HistoryOption();
-        var command = new Command("validate", "Import a network, report what was repaired, and measure it: diameter, path length, connectivity, bisection, cost.") { network, json, history };
+        var target = DesignTarget.Create();
+        var command = new Command("validate", "Import a network, report what was repaired, and measure it: diameter, path length, connectivity, bisection, cost.") { network, json };
+        target.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
+            var address = target.Address(parse);
             var imported = Load(console, parse.GetRequiredValue(network).FullName);
-            var metrics = NetworkMetrics.Measure(imported.Network);
-            RenderMetrics(console, imported.Network, metrics);
-            Record(parse.GetRequiredValue(history).FullName, "validate", imported.Network, metrics, $"{metrics.Components} part(s), connectivity {metrics.LinkConnectivity}/{metrics.NodeConnectivity}");
+            var record = address is not null
+                ? (await DesignRemote.RunAsync(console, target, parse, address, (c, o) => c.Validate(new ValidateRequest { Network = Document(imported.Network) }, o), ct).ConfigureAwait(false)).Records[0]
+                : IntentCommands.RecordHere(target, parse, [DesignOperations.Validate(imported.Network)])[0];
+            DesignRenderer.Figures(console, record);
+            DesignRenderer.Recorded(console, address, target, parse, record);
             if (parse.GetValue(json) is { } file)
             {
-                await File.WriteAllTextAsync(file.FullName, JsonSerializer.Serialize(metrics, NetworkFiles.Json), ct).ConfigureAwait(false);
+                await File.WriteAllTextAsync(file.FullName, Google.Protobuf.JsonFormatter.Default.Format(record.Figures), ct).ConfigureAwait(false);
             }
 
             return CliApp.ExitOk;
@@ -82,16 +93,13 @@ public static class DesignCommand
         var capacity = new Option<double?>("--default-capacity-gbps") { Description = "Capacity for links the file gives none (for utilisation)." };
         var uniform = new Option<double?>("--uniform-demand-gbps") { Description = "Add a demand of this size between every pair of nodes (when the file has none)." };
         var top = new Option<int>("--top") { Description = "Worst failures shown per kind.", DefaultValueFactory = _ => 5 };
-        var json = new Option<FileInfo?>("--json") { Description = "Write every scenario's outcome as JSON to this file." };
-        var history = IntentCommands.HistoryOption();
-        // --coordinator like every other command that talks to one; --publish, its earlier name, still works.
-        var publish = new Option<string?>("--coordinator", "--publish") { Description = "Also send the summary to this coordinator (http:// or https://) for its dashboard." };
-        var token = Coordinator.CoordinatorCommands.Token();
-        var ca = Coordinator.CoordinatorCommands.CaFile;
+        var json = new Option<FileInfo?>("--json") { Description = "Write every scenario's outcome as JSON to this file (here; at a coordinator, its summary)." };
+        var target = DesignTarget.Create();
         var command = new Command("simulate", "Fail every link, every node, every shared-risk group and pairs of links; report what breaks first.")
         {
-            network, noNodes, noDoubles, samples, exhaustive, capacity, uniform, top, json, history, publish, token, ca,
+            network, noNodes, noDoubles, samples, exhaustive, capacity, uniform, top, json,
         };
+        target.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             var options = new SimulationOptions
@@ -113,6 +121,7 @@ public static class DesignCommand
                 throw new CliUsageException(string.Join(Environment.NewLine, problems));
             }
 
+            var address = target.Address(parse);
             var imported = Load(console, parse.GetRequiredValue(network).FullName);
             var net = imported.Network;
             if (parse.GetValue(uniform) is { } each)
@@ -121,42 +130,31 @@ public static class DesignCommand
                 console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"added {net.NodeCount * (net.NodeCount - 1):N0} demands of {each} Gbit/s (every ordered pair)"));
             }
 
-            SimulationReport? report = null;
-            await console.Progress()
-                .AutoClear(true)
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                .StartAsync(ctx =>
+            if (address is not null)
+            {
+                var request = new SimulateRequest { Network = Document(net), NoNodes = !options.SingleNodes, NoDoubles = !options.DoubleLinks, DoubleSamples = options.DoubleSamples, ExhaustiveLimit = options.ExhaustiveDoubleLimit };
+                if (options.DefaultCapacityGbps is { } defaultCapacity)
                 {
-                    var tasks = new Dictionary<string, ProgressTask>();
-                    report = FailureSimulator.Simulate(net, options, new Progress<(string Stage, int Done, int Total)>(p =>
-                    {
-                        if (!tasks.TryGetValue(p.Stage, out var task))
-                        {
-                            task = ctx.AddTask($"{p.Stage} failures", maxValue: p.Total);
-                            tasks[p.Stage] = task;
-                        }
+                    request.DefaultCapacityGbps = defaultCapacity;
+                }
 
-                        task.Value = p.Done;
-                    }));
-                    return Task.CompletedTask;
-                }).ConfigureAwait(false);
-            SimulationRenderer.Render(console, net, report!, parse.GetValue(top));
-            Record(
-                parse.GetRequiredValue(history).FullName,
-                "simulate",
-                net,
-                report!.Kinds,
-                string.Join("; ", report.Kinds.Select(k => $"{k.Kind}: {k.Partitioning} of {k.Simulated} split it")));
+                var record = (await DesignRemote.RunAsync(console, target, parse, address, (c, o) => c.Simulate(request, o), ct).ConfigureAwait(false)).Records[0];
+                DesignRenderer.Simulation(console, record.Simulation, parse.GetValue(top));
+                console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"recorded at {Markup.Escape(address)} as design record {record.RecordId} (its dashboard shows it)"));
+                if (parse.GetValue(json) is { } summaryFile)
+                {
+                    await File.WriteAllTextAsync(summaryFile.FullName, Google.Protobuf.JsonFormatter.Default.Format(record.Simulation), ct).ConfigureAwait(false);
+                }
+
+                return CliApp.ExitOk;
+            }
+
+            var (simulated, report) = await DesignProgressView.ShowAsync(console, progress => Task.FromResult(DesignOperations.Simulate(net, options, progress, ct))).ConfigureAwait(false);
+            SimulationRenderer.Render(console, net, report, parse.GetValue(top));
+            IntentCommands.RecordHere(target, parse, [simulated]);
             if (parse.GetValue(json) is { } file)
             {
                 await File.WriteAllTextAsync(file.FullName, JsonSerializer.Serialize(report, NetworkFiles.Json), ct).ConfigureAwait(false);
-            }
-
-            if (parse.GetValue(publish) is { } coordinator)
-            {
-                var run = Summary(report!);
-                var stored = await Coordinator.CoordinatorCommands.CallAsync(coordinator, parse.GetValue(token), parse.GetValue(ca), (c, o) => c.PublishDesignRunAsync(run, o.Options()).ResponseAsync, ct).ConfigureAwait(false);
-                console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"published to {Markup.Escape(coordinator)} as design run {stored.RunId} (its dashboard shows it)"));
             }
 
             return CliApp.ExitOk;
@@ -164,31 +162,7 @@ public static class DesignCommand
         return command;
     }
 
-    /// <summary>The summary the coordinator's dashboard shows: every kind, and the 50 worst failures.</summary>
-    private static Contracts.Operators.DesignRun Summary(SimulationReport report)
-    {
-        var run = new Contracts.Operators.DesignRun { Network = report.Network.Length > 200 ? report.Network[..200] : report.Network, Nodes = report.Nodes, Links = report.Links, PublishedBy = Environment.UserName };
-        run.Kinds.AddRange(report.Kinds.Select(k => new Contracts.Operators.DesignKind { Kind = k.Kind.ToString(), Simulated = k.Simulated, Possible = k.Possible, Partitioning = k.Partitioning, Hurting = k.Hurting }));
-        run.Worst.AddRange(report.WorstFirst().Take(50).Select(o => new Contracts.Operators.DesignFailure
-        {
-            Scenario = o.Scenario.Label,
-            Kind = o.Scenario.Kind.ToString(),
-            Components = o.Components,
-            LostPairsPercent = o.LostPairsPercent,
-            UnreachableDemandGbps = o.UnreachableDemandGbps,
-            WorstUtilisation = o.WorstUtilisation ?? double.NaN,
-            OverloadedLinks = o.OverloadedLinks,
-        }));
-        return run;
-    }
-
-    /// <summary>Records a run on a network (not an intent) in the design history.</summary>
-    private static void Record(string historyPath, string operation, Network network, object scores, string outcome)
-    {
-        using var store = new DesignHistoryStore(historyPath);
-        var features = new Analytics.Design.IntentFeatures(network.NodeCount, 0, Analytics.Design.Redundancy.None, Analytics.Design.Objective.Cost, network.Demands.Sum(d => d.Gbps));
-        store.Record(operation, network.Name, features, null, null, null, scores, null, new { network.NodeCount, network.LinkCount }, outcome);
-    }
+    private static NetworkDocument Document(Network network) => new() { Json = NetworkJson.Write(network) };
 
     private static IEnumerable<Demand> UniformDemands(int nodes, double gbps)
     {
@@ -216,23 +190,5 @@ public static class DesignCommand
         }
 
         return imported;
-    }
-
-    private static void RenderMetrics(IAnsiConsole console, Network network, NetworkMetrics m)
-    {
-        var table = new Table().Border(TableBorder.Rounded).AddColumns("metric", "value");
-        table.AddRow("nodes / links", Invariant($"{m.Nodes} / {m.Links}"));
-        table.AddRow("connected parts", Invariant($"{m.Components}"));
-        table.AddRow("diameter (hops)", Invariant($"{m.Diameter}"));
-        table.AddRow("average path length (hops)", Invariant($"{m.AveragePathLength:0.000}"));
-        table.AddRow("link connectivity", Invariant($"{m.LinkConnectivity}") + (m.LinkConnectivity <= 1 ? " (a single link failure can split it)" : string.Empty));
-        table.AddRow("node connectivity", Invariant($"{m.NodeConnectivity}") + (m.NodeConnectivity <= 1 ? " (a single node failure can split it)" : string.Empty));
-        table.AddRow("bisection (best cut found)", m.BisectionGbps is not { } bisection
-            ? Invariant($"not estimated above {Bisection.MaxNodes:N0} nodes")
-            : network.Links.All(l => l.CapacityGbps is null) ? Invariant($"{bisection:0} links") : Invariant($"{bisection:0.###} Gbit/s"));
-        table.AddRow("total capacity", m.TotalCapacityGbps is { } c ? Invariant($"{c:0.###} Gbit/s") : "-");
-        table.AddRow("total cost", m.TotalCost is { } cost ? Invariant($"{cost:N0}") : "-");
-        table.AddRow("total demand", Invariant($"{m.TotalDemandGbps:0.###} Gbit/s"));
-        console.Write(table);
     }
 }

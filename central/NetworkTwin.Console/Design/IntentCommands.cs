@@ -1,21 +1,22 @@
 using System.CommandLine;
-using System.Globalization;
 using NetworkTwin.Analytics.Design;
+using NetworkTwin.Analytics.Graphs.Formats;
 using NetworkTwin.Console.Cli;
+using NetworkTwin.Contracts.Design;
 using NetworkTwin.Telemetry.Topology;
 using Spectre.Console;
 using static System.FormattableString;
 
 namespace NetworkTwin.Console.Design;
 
-/// <summary><c>design generate | recommend | optimize</c>: from an intent document to designs.</summary>
+/// <summary>
+/// <c>design generate | recommend | optimize</c>: from an intent document to designs, at the coordinator when one is
+/// configured (its shared history), else here (the local history file).
+/// </summary>
 public static class IntentCommands
 {
     public static Option<FileInfo> IntentOption() =>
         new("--intent") { Description = "Intent document (.json, .yaml): sites or siteModel, demands or demandModel, redundancy, objective, constraints.", Required = true };
-
-    public static Option<FileInfo> HistoryOption() =>
-        new("--history") { Description = "SQLite file where every design run is recorded and read back.", DefaultValueFactory = _ => new FileInfo(DesignHistoryStore.DefaultPath) };
 
     private static Option<TopologyPattern> PatternOption(bool required) =>
         new("--pattern") { Description = "FullMesh, Ring, DualHub, Tree, LeafSpine, PartialMesh or Hybrid.", Required = required, DefaultValueFactory = _ => TopologyPattern.Hybrid };
@@ -25,10 +26,12 @@ public static class IntentCommands
         var intent = IntentOption();
         var pattern = PatternOption(required: true);
         var output = new Option<FileInfo?>("--out") { Description = "Write the design (.json or .graphml)." };
-        var history = HistoryOption();
-        var command = new Command("generate", "Lay out a pattern over the intent's sites, meet its redundancy, size every link, and check the constraints.") { intent, pattern, output, history };
-        command.SetAction(parse =>
+        var target = DesignTarget.Create();
+        var command = new Command("generate", "Lay out a pattern over the intent's sites, meet its redundancy, size every link, and check the constraints.") { intent, pattern, output };
+        target.AddTo(command);
+        command.SetAction(async (parse, ct) =>
         {
+            var address = target.Address(parse);
             var expanded = Expand(console, parse.GetRequiredValue(intent).FullName);
             var p = parse.GetValue(pattern);
             var why = TopologyGenerator.NotApplicable(p, expanded);
@@ -37,16 +40,13 @@ public static class IntentCommands
                 throw new CliUsageException($"--pattern {p} does not fit this intent: {why}.");
             }
 
-            var design = console.Status().Start($"sizing {p} against the failures {expanded.Intent.Redundancy} redundancy covers...", _ =>
-            {
-                var (layout, log) = TopologyGenerator.Generate(p, expanded);
-                return DesignSizer.Size(expanded, p, layout, log);
-            });
-            RenderDesign(console, design);
-            Save(console, design, parse.GetValue(output));
-            using var store = new DesignHistoryStore(parse.GetRequiredValue(history).FullName);
-            store.Record("generate", expanded.Intent.Name, IntentFeatures.Of(expanded), p, null, design.MeetsConstraints, design.Scores, expanded.Intent, design.Links, design.MeetsConstraints ? "meets constraints" : string.Join("; ", design.Violations));
-            return design.MeetsConstraints ? CliApp.ExitOk : 1;
+            var record = address is not null
+                ? (await DesignRemote.RunAsync(console, target, parse, address, (c, o) => c.Generate(new GenerateRequest { Intent = Document(expanded), Pattern = p.ToString() }, o), ct).ConfigureAwait(false)).Records[0]
+                : RecordHere(target, parse, [console.Status().Start($"sizing {p} against the failures {expanded.Intent.Redundancy} redundancy covers...", _ => DesignOperations.Generate(expanded, p, cancellationToken: ct))])[0];
+            DesignRenderer.Design(console, record);
+            DesignRenderer.Recorded(console, address, target, parse, record);
+            Save(console, record, parse.GetValue(output));
+            return record.MetConstraints ? CliApp.ExitOk : 1;
         });
         return command;
     }
@@ -54,70 +54,44 @@ public static class IntentCommands
     public static Command Recommend(IAnsiConsole console)
     {
         var intent = IntentOption();
-        var history = HistoryOption();
         var outDir = new Option<DirectoryInfo?>("--out-dir") { Description = "Write every ranked design here as JSON." };
-        var command = new Command("recommend", "Score every pattern for the intent by simulation and by the recorded outcomes of similar intents; rank them.") { intent, history, outDir };
+        var target = DesignTarget.Create();
+        var command = new Command("recommend", "Score every pattern for the intent by simulation and by the recorded outcomes of similar intents (every operator's, at a coordinator); rank them.") { intent, outDir };
+        target.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
+            var address = target.Address(parse);
             var expanded = Expand(console, parse.GetRequiredValue(intent).FullName);
-            using var store = new DesignHistoryStore(parse.GetRequiredValue(history).FullName);
-            var past = store.Outcomes();
-            Recommendation? recommendation = null;
-            await console.Progress()
-                .AutoClear(true)
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn())
-                .StartAsync(ctx =>
+            DesignReply reply;
+            string historyName;
+            if (address is not null)
+            {
+                reply = await DesignRemote.RunAsync(console, target, parse, address, (c, o) => c.Recommend(new RecommendRequest { Intent = Document(expanded) }, o), ct).ConfigureAwait(false);
+                historyName = $"the history at {address}";
+            }
+            else
+            {
+                using var store = new DesignHistoryStore(target.HistoryPath(parse));
+                var past = store.Outcomes();
+                var (options, recommendation) = await DesignProgressView.ShowAsync(console, progress => Task.FromResult(DesignOperations.Recommend(expanded, past, progress, cancellationToken: ct))).ConfigureAwait(false);
+                reply = new DesignReply { SimilarPastOutcomes = recommendation.SimilarPastOutcomes };
+                reply.Records.AddRange(store.Record(options));
+                reply.Skipped.AddRange(recommendation.Skipped);
+                historyName = store.Path;
+            }
+
+            DesignRenderer.Options(console, reply, historyName);
+            if (parse.GetValue(outDir) is { } dir)
+            {
+                foreach (var o in reply.Records)
                 {
-                    var task = ctx.AddTask("patterns", maxValue: Enum.GetValues<TopologyPattern>().Length);
-                    recommendation = DesignRecommender.Recommend(expanded, past, new Progress<string>(stage =>
-                    {
-                        task.Description = stage;
-                        task.Increment(1);
-                    }));
-                    task.Value = task.MaxValue;
-                    return Task.CompletedTask;
-                }).ConfigureAwait(false);
-
-            var r = recommendation!;
-            var table = new Table().Border(TableBorder.Rounded).Title($"options for {Markup.Escape(expanded.Intent.Name)} ({expanded.Intent.Redundancy} redundancy, {expanded.Intent.Objective} first)")
-                .AddColumns("#", "pattern", "score", "confidence", "links", "cost", "worst latency", "survives", "constraints");
-            foreach (var o in r.Options)
-            {
-                var s = o.Design.Scores;
-                table.AddRow(
-                    Invariant($"{o.Rank}"),
-                    o.Design.Pattern.ToString(),
-                    Invariant($"{o.Score:0.000}") + (o.HistoryScore is { } h ? Invariant($" (past {h:0.00})") : string.Empty),
-                    Invariant($"{100 * o.Confidence:0}%"),
-                    Invariant($"{o.Design.Network.LinkCount}"),
-                    Invariant($"{s.Cost:N0}"),
-                    Invariant($"{s.MaxLatencyMs:0.0} ms"),
-                    Invariant($"{100 * s.Survivability:0.#}%"),
-                    o.Design.MeetsConstraints ? "[green]met[/]" : $"[red]{o.Design.Violations.Count} not met[/]");
-            }
-
-            console.Write(table);
-            foreach (var o in r.Options.Take(3))
-            {
-                console.MarkupLine($"[bold]{o.Rank}. {o.Design.Pattern}[/]: {Markup.Escape(o.Rationale)}");
-                console.MarkupLine($"   trade-offs: {Markup.Escape(o.TradeOffs)}");
-            }
-
-            foreach (var skipped in r.Skipped)
-            {
-                console.MarkupLine($"[grey]not offered: {Markup.Escape(skipped)}[/]");
-            }
-
-            console.MarkupLine(r.SimilarPastOutcomes == 0
-                ? $"No similar intent recorded yet in {Markup.Escape(store.Path)}: the ranking rests on this simulation alone."
-                : $"{r.SimilarPastOutcomes} recorded outcome(s) of similar intents weigh {DesignRecommender.HistoryWeight * 100:0}% of each score.");
-            foreach (var o in r.Options)
-            {
-                store.Record("recommend", expanded.Intent.Name, IntentFeatures.Of(expanded), o.Design.Pattern, o.Score, o.Design.MeetsConstraints, o.Design.Scores, o.Rank == 1 ? expanded.Intent : null, null, $"rank {o.Rank}, confidence {o.Confidence:0.00}");
-                if (parse.GetValue(outDir) is { } dir)
-                {
-                    NetworkFiles.Save(o.Design.Network, Path.Combine(dir.FullName, $"{o.Rank}-{o.Design.Pattern}.json"));
+                    NetworkFiles.Save(NetworkJson.Parse(o.NetworkJson).Network, Path.Combine(dir.FullName, $"{o.Rank}-{o.Pattern}.json"));
                 }
+            }
+
+            if (address is not null)
+            {
+                console.MarkupLine(Invariant($"[grey]Once one is chosen: networktwin design choose RECORD (the record column); once built: networktwin design outcome RECORD --met|--not-met.[/]"));
             }
 
             return CliApp.ExitOk;
@@ -131,8 +105,9 @@ public static class IntentCommands
         var pattern = PatternOption(required: false);
         var trials = new Option<int>("--max-trials") { Description = "Changes tried (each re-sizes the whole design).", DefaultValueFactory = _ => 20 };
         var output = new Option<FileInfo?>("--out") { Description = "Write the optimised design (.json or .graphml)." };
-        var history = HistoryOption();
-        var command = new Command("optimize", "Improve a design under the intent's budget and constraints: remove, add and re-size links, with an audit trail.") { intent, pattern, trials, output, history };
+        var target = DesignTarget.Create();
+        var command = new Command("optimize", "Improve a design under the intent's budget and constraints: remove, add and re-size links, with an audit trail.") { intent, pattern, trials, output };
+        target.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             var max = parse.GetValue(trials);
@@ -141,38 +116,29 @@ public static class IntentCommands
                 throw new CliUsageException($"--max-trials must be 1..1000 (got {max}).");
             }
 
+            var address = target.Address(parse);
             var expanded = Expand(console, parse.GetRequiredValue(intent).FullName);
             var p = parse.GetValue(pattern);
-            var (layout, log) = TopologyGenerator.Generate(p, expanded);
-            var start = DesignSizer.Size(expanded, p, layout, log);
-            DesignResult? result = null;
-            IReadOnlyList<OptimizationStep>? audit = null;
-            await console.Progress()
-                .AutoClear(true)
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn())
-                .StartAsync(ctx =>
-                {
-                    var task = ctx.AddTask("trials", maxValue: max);
-                    (result, audit) = DesignOptimizer.Optimize(expanded, start, max, new Progress<(int Done, int Total)>(x => task.Value = x.Done));
-                    return Task.CompletedTask;
-                }).ConfigureAwait(false);
-
-            var table = new Table().Border(TableBorder.Rounded).Title("audit trail").AddColumns("#", "change", "decision", "reason", "cost with it");
-            foreach (var step in audit!)
-            {
-                table.AddRow(Invariant($"{step.Step}"), Markup.Escape(step.Action), step.Accepted ? "[green]kept[/]" : "[grey]rejected[/]", Markup.Escape(step.Reason), Invariant($"{step.CostAfter:N0}"));
-            }
-
-            console.Write(table);
-            console.MarkupLine(Invariant($"cost {start.Scores.Cost:N0} -> {result!.Scores.Cost:N0}; worst latency {start.Scores.MaxLatencyMs:0.00} -> {result.Scores.MaxLatencyMs:0.00} ms; links {start.Network.LinkCount} -> {result.Network.LinkCount}"));
-            RenderDesign(console, result);
-            Save(console, result, parse.GetValue(output));
-            using var store = new DesignHistoryStore(parse.GetRequiredValue(history).FullName);
-            store.Record("optimize", expanded.Intent.Name, IntentFeatures.Of(expanded), p, null, result.MeetsConstraints, result.Scores, expanded.Intent, audit, $"{audit.Count(a => a.Accepted)} of {audit.Count} changes kept");
+            var record = address is not null
+                ? (await DesignRemote.RunAsync(console, target, parse, address, (c, o) => c.Optimize(new OptimizeRequest { Intent = Document(expanded), Pattern = p.ToString(), MaxTrials = max }, o), ct).ConfigureAwait(false)).Records[0]
+                : RecordHere(target, parse, [await DesignProgressView.ShowAsync(console, progress => Task.FromResult(DesignOperations.Optimize(expanded, p, max, progress, cancellationToken: ct))).ConfigureAwait(false)])[0];
+            DesignRenderer.Steps(console, record);
+            DesignRenderer.Design(console, record);
+            DesignRenderer.Recorded(console, address, target, parse, record);
+            Save(console, record, parse.GetValue(output));
             return CliApp.ExitOk;
         });
         return command;
     }
+
+    /// <summary>Records a run made here in the local history file; returns the records with their ids there.</summary>
+    internal static IReadOnlyList<DesignRecord> RecordHere(DesignTarget target, System.CommandLine.ParseResult parse, IReadOnlyList<DesignRecord> records)
+    {
+        using var store = new DesignHistoryStore(target.HistoryPath(parse));
+        return store.Record(records);
+    }
+
+    private static IntentDocument Document(ExpandedIntent intent) => new() { Json = IntentJson.Write(intent.Intent) };
 
     private static ExpandedIntent Expand(IAnsiConsole console, string path)
     {
@@ -182,37 +148,14 @@ public static class IntentCommands
         return expanded;
     }
 
-    private static void RenderDesign(IAnsiConsole console, DesignResult design)
-    {
-        var s = design.Scores;
-        var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(design.Name)).AddColumns("figure", "value");
-        table.AddRow("links", Invariant($"{design.Network.LinkCount} ({string.Join(", ", design.Links.GroupBy(l => l.Type).Select(g => $"{g.Sum(l => l.Circuits)} x {g.Key}"))})"));
-        table.AddRow("cost", Invariant($"{s.Cost:N0}"));
-        table.AddRow("latency (lowest-latency paths)", Invariant($"worst {s.MaxLatencyMs:0.00} ms, demand-weighted mean {s.AverageLatencyMs:0.00} ms"));
-        table.AddRow("longest path", Invariant($"{s.Diameter} hops"));
-        table.AddRow("connectivity", Invariant($"{s.LinkConnectivity} links / {s.NodeConnectivity} nodes"));
-        table.AddRow("survivability", Invariant($"carries every demand after {100 * s.Survivability:0.#}% of {s.FailuresTried} failures tried"));
-        table.AddRow("constraints", design.MeetsConstraints ? "[green]all met[/]" : "[red]" + Markup.Escape(string.Join("; ", design.Violations)) + "[/]");
-        console.Write(table);
-        foreach (var line in design.Log.Take(10))
-        {
-            console.MarkupLine($"  [grey]{Markup.Escape(line)}[/]");
-        }
-
-        if (design.Log.Count > 10)
-        {
-            console.MarkupLine(Invariant($"  [grey]... and {design.Log.Count - 10} more changes[/]"));
-        }
-    }
-
-    private static void Save(IAnsiConsole console, DesignResult design, FileInfo? file)
+    private static void Save(IAnsiConsole console, DesignRecord design, FileInfo? file)
     {
         if (file is null)
         {
             return;
         }
 
-        NetworkFiles.Save(design.Network, file.FullName);
+        NetworkFiles.Save(NetworkJson.Parse(design.NetworkJson).Network, file.FullName);
         console.MarkupLine($"wrote the design to {Markup.Escape(file.FullName)}");
     }
 }

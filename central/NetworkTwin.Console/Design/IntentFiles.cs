@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using NetworkTwin.Analytics.Design;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
@@ -10,12 +9,7 @@ namespace NetworkTwin.Console.Design;
 /// <summary>Reads intent documents: JSON (.json) or YAML (.yaml, .yml), with camelCase keys.</summary>
 public static class IntentFiles
 {
-    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-    };
+    public static JsonSerializerOptions Json => IntentJson.Options;
 
     /// <summary>Loads and validates an intent; every problem names its field (and line for YAML syntax).</summary>
     public static DesignIntent Load(string path)
@@ -31,28 +25,18 @@ public static class IntentFiles
     /// <summary>Parses and validates an intent's text (YAML or JSON); errors start with <paramref name="name"/>.</summary>
     public static DesignIntent Parse(string text, string name, bool yaml)
     {
-        DesignIntent? intent;
+        if (!yaml)
+        {
+            return IntentJson.Parse(text, name);
+        }
+
         try
         {
-            intent = yaml
-                ? new DeserializerBuilder().WithNamingConvention(CamelCaseNamingConvention.Instance).Build().Deserialize<DesignIntent>(text)
-                : JsonSerializer.Deserialize<DesignIntent>(text, Json);
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidDataException($"{name}: {ex.Path ?? "document"}: {ex.Message}", ex);
+            return IntentJson.Validated(new DeserializerBuilder().WithNamingConvention(CamelCaseNamingConvention.Instance).Build().Deserialize<DesignIntent>(text), name);
         }
         catch (YamlException ex)
         {
             throw new InvalidDataException($"{name}: line {ex.Start.Line}: {ex.InnerException?.Message ?? ex.Message}", ex);
         }
-
-        if (intent is null)
-        {
-            throw new InvalidDataException($"{name}: empty intent.");
-        }
-
-        var problems = intent.Validate();
-        return problems.Count > 0 ? throw new InvalidDataException($"{name}: the intent is invalid:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", problems)) : intent;
     }
 }

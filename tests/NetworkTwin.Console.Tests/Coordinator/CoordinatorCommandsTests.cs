@@ -399,14 +399,14 @@ public sealed class CoordinatorCommandsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task DesignSimulate_Publish_StoresTheRunAtTheCoordinator()
+    public async Task DesignSimulate_AtTheCoordinator_StoresTheRunForItsDashboard()
     {
         var network = Path.Combine(CliRunner.ReferenceData("topology_zoo"), "graphml", "Abilene.graphml");
 
-        var (exit, output) = await CliRunner.RunAsync("design", "simulate", "--network", network, "--history", Path.Combine(_dir, "history.db"), "--coordinator", _address, "--token", "ops-secret-0123456789");
+        var (exit, output) = await CliRunner.RunAsync("design", "simulate", "--network", network, "--publish", _address, "--token", "ops-secret-0123456789");
 
         Assert.True(exit == 0, output);
-        Assert.Contains("as design run 1", output, StringComparison.Ordinal);
+        Assert.Contains($"recorded at {_address} as design record 1 (its dashboard shows it)", output, StringComparison.Ordinal);
         using var channel = CoordinatorClients.Channel(new Uri(_address));
         var runs = await channel.Operators().ListDesignRunsAsync(new NetworkTwin.Contracts.Operators.ListDesignRunsRequest(), new Grpc.Core.Metadata { { "authorization", "Bearer ops-secret-0123456789" } });
         var run = Assert.Single(runs.Runs);
