@@ -1,14 +1,17 @@
 namespace NetworkTwin.Central.Dashboard;
 
-/// <summary>The dashboard page (index.html, embedded): plain HTML, SVG and script, no build step, no third-party code.</summary>
+/// <summary>The dashboard's pages (index.html and design.html, embedded): plain HTML, SVG and script, no build step, no third-party code.</summary>
 internal static class DashboardPage
 {
-    public static string Html { get; } = Load();
+    public static string Html { get; } = Load("dashboard.html");
 
-    private static string Load()
+    /// <summary>The design twin's page (design.html): the shared design history and what it teaches.</summary>
+    public static string DesignHtml { get; } = Load("design.html");
+
+    private static string Load(string name)
     {
-        using var stream = typeof(DashboardPage).Assembly.GetManifestResourceStream("dashboard.html")
-            ?? throw new InvalidOperationException("the dashboard page is missing from the coordinator's build");
+        using var stream = typeof(DashboardPage).Assembly.GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException($"the dashboard page {name} is missing from the coordinator's build");
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
     }

@@ -13,7 +13,8 @@ namespace NetworkTwin.Central.Metrics;
 /// The coordinator's operator web port (Coordinator:Metrics, loopback by default, apart from the
 /// agents' gRPC port): /metrics (<see cref="CoordinatorInstruments"/> and the runtime's, through OpenTelemetry),
 /// /healthz, /readyz (ready: the repository answers), and the
-/// dashboard at / with the document it polls at /api/overview, and its approve/reject buttons
+/// dashboard at / with the document it polls at /api/overview, the design twin's page at /design (its document at
+/// /api/design), and the approve/reject buttons
 /// (POST /api/decisions/{id}, JSON only, so another web page cannot post it from a browser). With operator
 /// tokens configured, the document needs a token of either role and a verdict the operator role; the token's
 /// name is recorded, as over gRPC.
@@ -44,6 +45,20 @@ internal sealed class CoordinatorMetricsServer(
             return Dashboard.DashboardApi.RangeMinutes.Contains(range)
                 ? Results.Json(Dashboard.DashboardApi.Build(repository, topology, range))
                 : Results.Problem($"minutes must be one of {string.Join(", ", Dashboard.DashboardApi.RangeMinutes)} (got {range})", statusCode: StatusCodes.Status400BadRequest);
+        });
+        var designPage = Dashboard.DashboardPage.DesignHtml;
+        app.MapGet("/design", () => Results.Content(designPage, "text/html; charset=utf-8"));
+        app.MapGet("/api/design", (HttpRequest request, int? days) =>
+        {
+            if (operators.Enabled && Caller(request) is null)
+            {
+                return Results.Problem("an operator token is missing or not valid (enter it on the page)", statusCode: StatusCodes.Status401Unauthorized);
+            }
+
+            var range = days ?? Dashboard.DesignDashboardApi.RangeDays[1];
+            return Dashboard.DesignDashboardApi.RangeDays.Contains(range)
+                ? Results.Json(Dashboard.DesignDashboardApi.Build(repository, range))
+                : Results.Problem($"days must be one of {string.Join(", ", Dashboard.DesignDashboardApi.RangeDays)} (got {range})", statusCode: StatusCodes.Status400BadRequest);
         });
         app.MapPost("/api/decisions/{id:long}", async (long id, HttpRequest request, CancellationToken ct) =>
         {
