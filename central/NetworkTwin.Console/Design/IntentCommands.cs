@@ -45,7 +45,7 @@ public static class IntentCommands
                 : RecordHere(target, parse, [console.Status().Start($"sizing {p} against the failures {expanded.Intent.Redundancy} redundancy covers...", _ => DesignOperations.Generate(expanded, p, cancellationToken: ct))])[0];
             DesignRenderer.Design(console, record);
             DesignRenderer.Recorded(console, address, target, parse, record);
-            Save(console, record, parse.GetValue(output));
+            Save(console, record, expanded, parse.GetValue(output));
             return record.MetConstraints ? CliApp.ExitOk : 1;
         });
         return command;
@@ -85,7 +85,7 @@ public static class IntentCommands
             {
                 foreach (var o in reply.Records)
                 {
-                    NetworkFiles.Save(NetworkJson.Parse(o.NetworkJson).Network, Path.Combine(dir.FullName, $"{o.Rank}-{o.Pattern}.json"));
+                    NetworkFiles.Save(WithDemands(o, expanded), Path.Combine(dir.FullName, $"{o.Rank}-{o.Pattern}.json"));
                 }
             }
 
@@ -125,7 +125,7 @@ public static class IntentCommands
             DesignRenderer.Steps(console, record);
             DesignRenderer.Design(console, record);
             DesignRenderer.Recorded(console, address, target, parse, record);
-            Save(console, record, parse.GetValue(output));
+            Save(console, record, expanded, parse.GetValue(output));
             return CliApp.ExitOk;
         });
         return command;
@@ -148,14 +148,18 @@ public static class IntentCommands
         return expanded;
     }
 
-    private static void Save(IAnsiConsole console, DesignRecord design, FileInfo? file)
+    /// <summary>A recorded design with the intent's demands (the record keeps the topology; the demands are the intent's).</summary>
+    private static Analytics.Graphs.Network WithDemands(DesignRecord design, ExpandedIntent intent) =>
+        NetworkJson.Parse(design.NetworkJson).Network with { Demands = intent.Demands };
+
+    private static void Save(IAnsiConsole console, DesignRecord design, ExpandedIntent intent, FileInfo? file)
     {
         if (file is null)
         {
             return;
         }
 
-        NetworkFiles.Save(NetworkJson.Parse(design.NetworkJson).Network, file.FullName);
+        NetworkFiles.Save(WithDemands(design, intent), file.FullName);
         console.MarkupLine($"wrote the design to {Markup.Escape(file.FullName)}");
     }
 }

@@ -223,7 +223,8 @@ public static class DesignOperations
             MetConstraints = design.MeetsConstraints,
             Scores = Scores(design.Scores),
             IntentJson = keepIntent ? IntentJson.Write(intent.Intent) : string.Empty,
-            NetworkJson = NetworkJson.Write(design.Network),
+            // The topology as designed; its demands are the intent's (kept beside it), tens of thousands on a national intent.
+            NetworkJson = NetworkJson.Write(design.Network with { Demands = [] }),
             LinksSummary = string.Join(", ", design.Links.GroupBy(l => l.Type).Select(g => Invariant($"{g.Sum(l => l.Circuits)} x {g.Key}"))),
         };
         record.Violations.AddRange(design.Violations);

@@ -46,6 +46,7 @@ public static class BenchCommand
         bench.Add(fronthaul);
         bench.Add(AgentBench.Create(console));
         bench.Add(DesignBench.Create(console));
+        bench.Add(DesignApiBench.Create(console));
         bench.Add(RpcBench.Create(console));
         bench.Add(SyncBench.Create(console));
         bench.Add(FleetBench.Create(console));
