@@ -154,7 +154,7 @@ public static partial class CoordinatorHost
     }
 
     /// <summary>
-    /// grpc-dotnet on Kestrel: the three services, the standard health service (grpc.health.v1, fed by the
+    /// grpc-dotnet on Kestrel: the four services (agents' sync, operators, the design twin, diagnostics), the standard health service (grpc.health.v1, fed by the
     /// same repository check as /readyz) and server reflection (grpcurl lists and describes the services).
     /// </summary>
     private static void AddGrpc(IServiceCollection services, GrpcWireOptions wire)

@@ -41,7 +41,7 @@ internal sealed class CoordinatorOptions
     /// <summary>Operator name to its bearer token (at least 16 characters each), for the CLI and the dashboard; the name goes in the audit trail.</summary>
     public Dictionary<string, string> OperatorTokens { get; set; } = [];
 
-    /// <summary>Operator name to its role: viewer (reads the CLI's lists and the dashboard) or operator (also approves, commands, trains; the default).</summary>
+    /// <summary>Operator name to its role: viewer (reads the CLI's lists and the dashboard) or operator (also approves, commands, trains, runs the design twin; the default).</summary>
     public Dictionary<string, string> OperatorRoles { get; set; } = [];
 
     public Topology.TopologyOptions Topology { get; set; } = new();
