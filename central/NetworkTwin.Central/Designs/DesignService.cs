@@ -69,7 +69,7 @@ internal sealed class DesignService(CoordinatorRepository repository, DesignRuns
         var intent = IntentOf(request.Intent);
         return runs.StreamAsync(responseStream, context, (progress, ct) =>
         {
-            var history = DesignOperations.Outcomes(repository.Designs.Since(0));
+            var history = repository.Designs.Outcomes(intent.Intent.Redundancy, intent.Intent.Objective);
             var (options, recommendation) = DesignOperations.Recommend(intent, history, progress, runs.Parallelism, ct);
             var reply = Reply(Save(context, options));
             reply.Skipped.AddRange(recommendation.Skipped);
@@ -120,7 +120,7 @@ internal sealed class DesignService(CoordinatorRepository repository, DesignRuns
 
         var size = Paging.Size(request.PageSize, 100, "page_size", 1000);
         var filter = new DesignStore.Filter(request.Pattern, request.Intent, request.Operation, request.SinceUnixMs, request.UntilUnixMs);
-        var page = repository.Designs.Page(filter, size + 1, Paging.Below("design-history", request.PageToken));
+        var page = repository.Designs.Page(filter, size + 1, Paging.Below("design-history", request.PageToken), request.WithDesigns);
         var list = new DesignHistory { NextPageToken = Paging.Next("design-history", page, size, r => [Paging.Id(r.RecordId)]) };
         list.Records.AddRange(page.Take(size));
         return Task.FromResult(list);

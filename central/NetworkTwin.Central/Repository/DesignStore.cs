@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using Google.Protobuf;
+using NetworkTwin.Analytics.Design;
 using NetworkTwin.Contracts.Design;
 using static NetworkTwin.Central.Repository.Sql;
 
@@ -8,8 +9,9 @@ namespace NetworkTwin.Central.Repository;
 
 /// <summary>
 /// The design history every operator shares: each validation, failure simulation, generated, recommended and optimised
-/// design (the record as payload, with the columns the list filters on), the option an operator chose, and how a built
-/// design turned out. The recommender reads it back as the outcomes of similar intents.
+/// design, the option an operator chose, and how a built design turned out. A record is kept in two parts: what lists,
+/// reports and the dashboard read (small), and its design (topology, intent, log), read only when asked for. The
+/// recommender reads its inputs from columns: the outcomes of similar intents, without parsing a record.
 /// </summary>
 public sealed class DesignStore(CoordinatorRepository database) : RepositoryStore(database)
 {
@@ -32,34 +34,60 @@ public sealed class DesignStore(CoordinatorRepository database) : RepositoryStor
                 record.RunId = stored[0].RecordId;
             }
 
-            Rewrite(connection, transaction, record);
+            Rewrite(connection, transaction, record, withDetail: true);
         }
 
         transaction.Commit();
         return (IReadOnlyList<DesignRecord>)stored;
     });
 
+    /// <summary>One record, with its design.</summary>
     public DesignRecord? Get(long recordId) => Query(
-        "SELECT payload FROM design_records WHERE record_id = @id",
-        reader => DesignRecord.Parser.ParseFrom((byte[])reader.GetValue(0)),
+        "SELECT payload, detail FROM design_records WHERE record_id = @id",
+        reader => Whole(reader),
         ("id", recordId)).FirstOrDefault();
 
-    /// <summary>A page of the history, newest first, below the record id <paramref name="beforeId"/> (0 = from the newest).</summary>
-    public IReadOnlyList<DesignRecord> Page(Filter filter, int limit, long beforeId = 0) => Query(
+    /// <summary>
+    /// A page of the history, newest first, below the record id <paramref name="beforeId"/> (0 = from the newest); with
+    /// each design (topology, intent, log) only when <paramref name="withDesigns"/>.
+    /// </summary>
+    public IReadOnlyList<DesignRecord> Page(Filter filter, int limit, long beforeId = 0, bool withDesigns = false) => Query(
         $"""
-        SELECT payload FROM design_records
+        SELECT payload{(withDesigns ? ", detail" : string.Empty)} FROM design_records
         WHERE {Where}
           AND (@before = 0 OR record_id < @before)
         ORDER BY record_id DESC LIMIT @limit
         """,
-        reader => DesignRecord.Parser.ParseFrom((byte[])reader.GetValue(0)),
+        reader => withDesigns ? Whole(reader) : Light(reader),
         [.. Parameters(filter), ("before", beforeId), ("limit", limit)]);
 
-    /// <summary>Every record since a time, oldest first: what the learning report and the recommender read.</summary>
+    /// <summary>Every record since a time, oldest first, without designs: what the learning report reads.</summary>
     public IReadOnlyList<DesignRecord> Since(long sinceUnixMs) => Query(
         "SELECT payload FROM design_records WHERE recorded_unix_ms >= @since ORDER BY record_id",
-        reader => DesignRecord.Parser.ParseFrom((byte[])reader.GetValue(0)),
+        Light,
         ("since", sinceUnixMs));
+
+    /// <summary>
+    /// What the recommender learns from for an intent of this redundancy and objective: each scored option of a pattern,
+    /// as it turned out once an operator reported it (its realised score, and whether the intent was met), else as scored.
+    /// </summary>
+    public IReadOnlyList<Analytics.Design.DesignOutcome> Outcomes(Redundancy redundancy, Objective objective) => Query(
+        """
+        SELECT sites, regions, total_demand_gbps, pattern, COALESCE(realised_score, score), COALESCE(met_intent, met_constraints, 1)
+        FROM design_records
+        WHERE score IS NOT NULL AND redundancy = @redundancy AND objective = @objective AND pattern <> ''
+        """,
+        reader => (Pattern: Enum.TryParse<TopologyPattern>(reader.GetString(3), out var p) ? p : (TopologyPattern?)null, Reader: reader) switch
+        {
+            ({ } pattern, var r) => new Analytics.Design.DesignOutcome(
+                new Analytics.Design.IntentFeatures(Convert.ToInt32(r.GetValue(0), CultureInfo.InvariantCulture), Convert.ToInt32(r.GetValue(1), CultureInfo.InvariantCulture), redundancy, objective, r.GetDouble(2)),
+                pattern,
+                r.GetDouble(4),
+                Convert.ToInt64(r.GetValue(5), CultureInfo.InvariantCulture) == 1),
+            _ => null,
+        },
+        ("redundancy", redundancy.ToString()),
+        ("objective", objective.ToString())).OfType<Analytics.Design.DesignOutcome>().ToList();
 
     /// <summary>
     /// Marks a recommended option as the one an operator chose; another option of the same run chosen before is no
@@ -73,14 +101,23 @@ public sealed class DesignStore(CoordinatorRepository database) : RepositoryStor
             throw new InvalidOperationException($"design record {recordId} is a {record.Operation}, not an option of a recommendation run");
         }
 
-        foreach (var other in Query(connection, transaction, "SELECT payload FROM design_records WHERE operation = 'recommend' AND record_id <> @id AND record_id >= @run", ("id", recordId), ("run", record.RunId)))
+        using (var command = NewCommand(connection, transaction, "SELECT payload FROM design_records WHERE operation = 'recommend' AND record_id <> @id AND record_id >= @run", ("id", recordId), ("run", record.RunId)))
         {
-            if (other.RunId == record.RunId && other.Chosen)
+            var others = new List<DesignRecord>();
+            using (var reader = command.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    others.Add(Light(reader));
+                }
+            }
+
+            foreach (var other in others.Where(o => o.RunId == record.RunId && o.Chosen))
             {
                 other.Chosen = false;
                 other.ChosenBy = string.Empty;
                 other.ChosenUnixMs = 0;
-                Rewrite(connection, transaction, other);
+                Rewrite(connection, transaction, other, withDetail: false);
             }
         }
 
@@ -124,7 +161,7 @@ public sealed class DesignStore(CoordinatorRepository database) : RepositoryStor
             var copy = record.Clone();
             copy.Source = source;
             copy.RecordId = Insert(connection, transaction, copy);
-            Rewrite(connection, transaction, copy);
+            Rewrite(connection, transaction, copy, withDetail: true);
             added++;
         }
 
@@ -157,6 +194,16 @@ public sealed class DesignStore(CoordinatorRepository database) : RepositoryStor
     /// <summary>LIKE's wildcards in the text asked for are taken literally (escaped with '!', as both engines allow).</summary>
     private static string Escape(string text) => text.Replace("!", "!!", StringComparison.Ordinal).Replace("%", "!%", StringComparison.Ordinal).Replace("_", "!_", StringComparison.Ordinal);
 
+    private static DesignRecord Light(DbDataReader reader) => DesignRecord.Parser.ParseFrom((byte[])reader.GetValue(0));
+
+    /// <summary>The record with its design: the detail holds only the design's fields, so merging fills them in.</summary>
+    private static DesignRecord Whole(DbDataReader reader)
+    {
+        var record = Light(reader);
+        record.MergeFrom((byte[])reader.GetValue(1));
+        return record;
+    }
+
     private DesignRecord? Update(long recordId, Action<DbConnection, DbTransaction, DesignRecord> change) => Run(connection =>
     {
         using var transaction = connection.BeginTransaction();
@@ -164,49 +211,79 @@ public sealed class DesignStore(CoordinatorRepository database) : RepositoryStor
         // An update that changes nothing takes the row's lock first (PostgreSQL; SQLite's write lock), so two replicas
         // changing one record one after the other both count.
         Execute(connection, transaction, "UPDATE design_records SET payload = payload WHERE record_id = @id", ("id", recordId));
-        var record = Query(connection, transaction, "SELECT payload FROM design_records WHERE record_id = @id", ("id", recordId)).FirstOrDefault();
+        DesignRecord? record = null;
+        using (var command = NewCommand(connection, transaction, "SELECT payload FROM design_records WHERE record_id = @id", ("id", recordId)))
+        using (var reader = command.ExecuteReader())
+        {
+            if (reader.Read())
+            {
+                record = Light(reader);
+            }
+        }
+
         if (record is null)
         {
             return null;
         }
 
         change(connection, transaction, record);
-        Rewrite(connection, transaction, record);
+        Rewrite(connection, transaction, record, withDetail: false);
         transaction.Commit();
         return record;
     });
 
-    private static long Insert(DbConnection connection, DbTransaction transaction, DesignRecord record) => Convert.ToInt64(
-        Scalar(
+    private static long Insert(DbConnection connection, DbTransaction transaction, DesignRecord record)
+    {
+        var features = record.Features ?? new Contracts.Design.IntentFeatures();
+        return Convert.ToInt64(
+            Scalar(
+                connection,
+                transaction,
+                """
+                INSERT INTO design_records (recorded_unix_ms, operator, operation, intent_name, pattern, sites, regions, redundancy, objective,
+                    total_demand_gbps, score, met_constraints, source, source_id, payload, detail)
+                VALUES (@at, @operator, @operation, @intent, @pattern, @sites, @regions, @redundancy, @objective,
+                    @demand, @score, @met, @source, @source_id, @empty, @empty) RETURNING record_id
+                """,
+                ("at", record.RecordedUnixMs),
+                ("operator", record.Operator),
+                ("operation", record.Operation),
+                ("intent", record.IntentName),
+                ("pattern", record.Pattern),
+                ("sites", features.Sites),
+                ("regions", features.Regions),
+                ("redundancy", features.Redundancy),
+                ("objective", features.Objective),
+                ("demand", features.TotalDemandGbps),
+                ("score", record.HasScore ? record.Score : null),
+                ("met", record.HasMetConstraints ? (record.MetConstraints ? 1 : 0) : null),
+                ("source", record.Source),
+                ("source_id", record.SourceId),
+                ("empty", Array.Empty<byte>())),
+            CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Writes the record's small part (and its outcome's columns), and its design when <paramref name="withDetail"/>.</summary>
+    private static void Rewrite(DbConnection connection, DbTransaction transaction, DesignRecord record, bool withDetail)
+    {
+        var light = record.Clone();
+        light.NetworkJson = string.Empty;
+        light.IntentJson = string.Empty;
+        light.Log.Clear();
+        var outcome = record.Outcome;
+        Execute(
             connection,
             transaction,
-            """
-            INSERT INTO design_records (recorded_unix_ms, operator, operation, intent_name, pattern, source, source_id, payload)
-            VALUES (@at, @operator, @operation, @intent, @pattern, @source, @source_id, @payload) RETURNING record_id
-            """,
-            ("at", record.RecordedUnixMs),
-            ("operator", record.Operator),
-            ("operation", record.Operation),
-            ("intent", record.IntentName),
-            ("pattern", record.Pattern),
-            ("source", record.Source),
-            ("source_id", record.SourceId),
-            ("payload", Array.Empty<byte>())),
-        CultureInfo.InvariantCulture);
-
-    private static void Rewrite(DbConnection connection, DbTransaction transaction, DesignRecord record) =>
-        Execute(connection, transaction, "UPDATE design_records SET payload = @payload WHERE record_id = @id", ("payload", record.ToByteArray()), ("id", record.RecordId));
-
-    private static List<DesignRecord> Query(DbConnection connection, DbTransaction transaction, string sql, params (string, object?)[] parameters)
-    {
-        using var command = NewCommand(connection, transaction, sql, parameters);
-        using var reader = command.ExecuteReader();
-        var list = new List<DesignRecord>();
-        while (reader.Read())
+            "UPDATE design_records SET payload = @payload, realised_score = @realised, met_intent = @met_intent WHERE record_id = @id",
+            ("payload", light.ToByteArray()),
+            ("realised", outcome is null ? null : outcome.RealisedScore),
+            ("met_intent", outcome is null ? null : outcome.MetIntent ? 1 : 0),
+            ("id", record.RecordId));
+        if (withDetail)
         {
-            list.Add(DesignRecord.Parser.ParseFrom((byte[])reader.GetValue(0)));
+            var detail = new DesignRecord { NetworkJson = record.NetworkJson, IntentJson = record.IntentJson };
+            detail.Log.AddRange(record.Log);
+            Execute(connection, transaction, "UPDATE design_records SET detail = @detail WHERE record_id = @id", ("detail", detail.ToByteArray()), ("id", record.RecordId));
         }
-
-        return list;
     }
 }

@@ -194,8 +194,11 @@ internal static class RepositoryMigrations
         """,
 
         // 15: the design history the design twin records and its recommender learns from (every operator's, shared): one
-        // row per validation, simulation, generated or optimised design and ranked option, the record itself as payload,
-        // with the columns its list filters on; an imported local file's rows keep (source, source id) so they come once.
+        // row per validation, simulation, generated or optimised design and ranked option. The record is the payload,
+        // without its design (topology, intent, log: about 100 KB for a 200-site option), which is the detail, read only
+        // when asked for; what the recommender reads (the intent's features, the score, the constraints met, how a built
+        // design turned out) and what lists filter on are columns. An imported local file's rows keep (source, source
+        // id), so they come once.
         """
         CREATE TABLE design_records (
             record_id {identity},
@@ -204,10 +207,21 @@ internal static class RepositoryMigrations
             operation TEXT NOT NULL,
             intent_name TEXT NOT NULL,
             pattern TEXT NOT NULL,
+            sites INTEGER NOT NULL,
+            regions INTEGER NOT NULL,
+            redundancy TEXT NOT NULL,
+            objective TEXT NOT NULL,
+            total_demand_gbps {real} NOT NULL,
+            score {real},
+            met_constraints INTEGER,
+            realised_score {real},
+            met_intent INTEGER,
             source TEXT NOT NULL,
             source_id {int64} NOT NULL,
-            payload {bytes} NOT NULL);
+            payload {bytes} NOT NULL,
+            detail {bytes} NOT NULL);
         CREATE INDEX design_records_time ON design_records (recorded_unix_ms, record_id);
+        CREATE INDEX design_records_scored ON design_records (redundancy, objective) WHERE score IS NOT NULL;
         CREATE UNIQUE INDEX design_records_import ON design_records (source, source_id) WHERE source <> '';
         """,
 

@@ -20,8 +20,9 @@ internal static class HistoryCommands
         var operation = new Option<string?>("--operation") { Description = "Only validate, simulate, generate, recommend or optimize." };
         var since = SinceOption("Only records from this long ago (30m, 12h, 7d) or this UTC time (2026-11-01T00:00:00Z).");
         var limit = new Option<int>("--limit") { Description = "The newest records to show.", DefaultValueFactory = _ => 50 };
+        var designs = new Option<bool>("--designs") { Description = "With -o json or yaml: also each design's topology, intent and log (large)." };
         var target = DesignTarget.Create();
-        var command = new Command("history", "The shared design history at the coordinator, newest first: who ran what, the scores, the option chosen and how it turned out.") { pattern, intent, operation, since, limit };
+        var command = new Command("history", "The shared design history at the coordinator, newest first: who ran what, the scores, the option chosen and how it turned out.") { pattern, intent, operation, since, limit, designs };
         target.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
@@ -39,6 +40,7 @@ internal static class HistoryCommands
                 Operation = parse.GetValue(operation) ?? string.Empty,
                 SinceUnixMs = Since(parse.GetValue(since), "--since"),
                 PageSize = Math.Min(n, 1000),
+                WithDesigns = parse.GetValue(designs),
             };
             var history = new DesignHistory();
             do

@@ -141,19 +141,6 @@ public static class DesignOperations
     }
 
     /// <summary>
-    /// What the recommender learns from the history: each scored option, as its realised score once an operator
-    /// reported how the built design turned out (and whether it met the intent), else as scored.
-    /// </summary>
-    public static IReadOnlyList<DesignOutcome> Outcomes(IEnumerable<Msg.DesignRecord> records) =>
-        [.. records
-            .Where(r => r.Pattern.Length > 0 && r.HasScore && r.Features is not null)
-            .Select(r => (Record: r, Features: Features(r.Features), Pattern: Enum.TryParse<TopologyPattern>(r.Pattern, out var p) ? p : (TopologyPattern?)null))
-            .Where(x => x.Features is not null && x.Pattern is not null)
-            .Select(x => x.Record.Outcome is { } o
-                ? new DesignOutcome(x.Features!, x.Pattern!.Value, o.RealisedScore, o.MetIntent)
-                : new DesignOutcome(x.Features!, x.Pattern!.Value, x.Record.Score, !x.Record.HasMetConstraints || x.Record.MetConstraints))];
-
-    /// <summary>
     /// How a built design turned out against what its record expected: the score scaled by expected over actual cost
     /// and worst latency (the worse of the two given, between 0 and 1.2; 1 when neither is), so an overrun lowers what the pattern is credited with.
     /// </summary>

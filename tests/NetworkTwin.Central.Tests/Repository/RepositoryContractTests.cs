@@ -85,6 +85,8 @@ public abstract class RepositoryContractTests
             RecordedUnixMs = 1000 + rank,
             Features = new NetworkTwin.Contracts.Design.IntentFeatures { Sites = 8, Redundancy = "Standard", Objective = "Cost" },
             Scores = new NetworkTwin.Contracts.Design.DesignScores { Cost = 100 * rank },
+            NetworkJson = $"{{\"name\":\"{pattern}\"}}",
+            Log = { $"laid out {pattern}" },
         };
         var run = repository.Designs.Save([Option(1, "Tree", 0.9), Option(2, "DualHub", 0.8)]);
         var generated = repository.Designs.Save([new() { Operation = "generate", IntentName = "Core_West", Pattern = "Ring", Operator = "bob", RecordedUnixMs = 5000 }])[0];
@@ -108,6 +110,17 @@ public abstract class RepositoryContractTests
         Assert.Equal([validated.RecordId, generated.RecordId], Ids(new(), limit: 2));
         Assert.Equal([run[1].RecordId, run[0].RecordId], Ids(new(), before: generated.RecordId));
 
+        // Lists and reports read records without their designs; one record, or a list that asks, has them.
+        Assert.All(repository.Designs.Page(new(), 10), r => Assert.Equal((string.Empty, 0), (r.NetworkJson, r.Log.Count)));
+        Assert.Equal(("{\"name\":\"DualHub\"}", "laid out DualHub"), (repository.Designs.Get(run[1].RecordId)!.NetworkJson, repository.Designs.Get(run[1].RecordId)!.Log.Single()));
+        Assert.Equal(["laid out DualHub", "laid out Tree"], repository.Designs.Page(new(Intent: "metro"), 10, withDesigns: true).Select(r => r.Log.Single()));
+
+        // The recommender's inputs: the scored options of intents of that redundancy and objective, as scored.
+        var standardCost = repository.Designs.Outcomes(NetworkTwin.Analytics.Design.Redundancy.Standard, NetworkTwin.Analytics.Design.Objective.Cost);
+        Assert.Equal([("Tree", 0.9, true), ("DualHub", 0.8, true)], standardCost.Select(o => (o.Pattern.ToString(), o.Score, o.MetConstraints)));
+        Assert.Equal((8, NetworkTwin.Analytics.Design.Redundancy.Standard), (standardCost[0].Features.Sites, standardCost[0].Features.Redundancy));
+        Assert.Empty(repository.Designs.Outcomes(NetworkTwin.Analytics.Design.Redundancy.High, NetworkTwin.Analytics.Design.Objective.Cost));
+
         // One choice per run: choosing another option takes it from the first; only an option can be chosen.
         Assert.True(repository.Designs.Choose(run[0].RecordId, "alice", 7000)!.Chosen);
         var switched = repository.Designs.Choose(run[1].RecordId, "bob", 8000)!;
@@ -122,6 +135,10 @@ public abstract class RepositoryContractTests
         Assert.Equal((false, "carol"), (outcome.Outcome.MetIntent, outcome.Outcome.ReportedBy));
         Assert.True(repository.Designs.Get(run[1].RecordId)!.Chosen, "the outcome keeps the choice");
         Assert.Throws<InvalidOperationException>(() => repository.Designs.ReportOutcome(validated.RecordId, new NetworkTwin.Contracts.Design.BuiltOutcome()));
+        Assert.Equal("laid out DualHub", repository.Designs.Get(run[1].RecordId)!.Log.Single()); // a change keeps the design
+
+        // From then on the recommender credits the option as it turned out.
+        Assert.Contains(repository.Designs.Outcomes(NetworkTwin.Analytics.Design.Redundancy.Standard, NetworkTwin.Analytics.Design.Objective.Cost), o => o.Pattern == NetworkTwin.Analytics.Design.TopologyPattern.DualHub && o.Score == 0.3 && !o.MetConstraints);
 
         // A local file's rows come once, however often it is imported.
         NetworkTwin.Contracts.Design.DesignRecord Row(long id) => new() { Operation = "recommend", IntentName = "old", Pattern = "Ring", Score = 0.5, SourceId = id, RecordedUnixMs = 100 + id };

@@ -90,6 +90,15 @@ public static class FuzzTargets
             _ = GraphMlReader.Read(new MemoryStream(input.ToArray()), "fuzz.graphml"), Rejects)
         { Dictionary = Tokens("<node id=\"", "<edge source=\"", "\" target=\"", "</graph>", "<data key=\"", "&amp;", "<!DOCTYPE", "<!ENTITY") },
 
+        new("network-json", "JSON network documents, as the design twin's API takes them (validate, simulate), then measured", () => [Ascii("""{"name":"pair","nodes":[{"id":"a","name":"a","latitude":48.8},{"id":"b","name":"b"}],"links":[{"a":0,"b":1,"capacityGbps":100,"riskGroups":["duct"]}],"demands":[{"source":0,"target":1,"gbps":5}]}""")], input =>
+        {
+            var network = NetworkJson.Parse(Encoding.UTF8.GetString(input)).Network;
+            if (network.NodeCount <= 64)
+            {
+                _ = NetworkMetrics.Measure(network);
+            }
+        }, Rejects) { Dictionary = Tokens("\"nodes\":", "\"links\":", "\"demands\":", "\"a\":", "\"b\":", "-1", "1e999", "null", "NaN") },
+
         new("sndlib", "SNDlib native networks", () => Head(Data("sndlib", "abilene", "abilene.txt"), Data("sndlib", "geant", "geant.txt")), input =>
             _ = SndlibReader.Read(new StreamReader(new MemoryStream(input.ToArray())), "fuzz.txt"), Rejects)
         { Dictionary = Tokens("NODES (", "LINKS (", "DEMANDS (", ")", "( ", " UNLIMITED", "?META") },
