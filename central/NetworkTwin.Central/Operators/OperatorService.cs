@@ -69,7 +69,7 @@ internal sealed class OperatorService(
             throw Invalid("command has no body (configure or model)");
         }
 
-        if (!repository.Agents.List().Any(a => a.AgentId == command.AgentId))
+        if (!repository.Agents.Exists(command.AgentId))
         {
             throw new RpcException(new Status(StatusCode.NotFound, $"no agent '{command.AgentId}' has registered with this coordinator"));
         }

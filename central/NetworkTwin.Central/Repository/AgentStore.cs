@@ -23,6 +23,9 @@ public sealed class AgentStore(CoordinatorRepository database) : RepositoryStore
         ("caps", string.Join(',', request.Capabilities)),
         ("now", Now())));
 
+    /// <summary>Whether an agent of this id has registered (one row read, whatever the estate's size).</summary>
+    public bool Exists(string agentId) => Query("SELECT 1 FROM agents WHERE agent_id = @id", _ => true, ("id", agentId)).Count > 0;
+
     /// <summary>Every agent with its result count and highest stored sequence.</summary>
     public IReadOnlyList<AgentSummary> List() => Page(null, int.MaxValue);
 

@@ -39,6 +39,14 @@ public static class OutputFormat
         return option;
     }
 
+    /// <summary>
+    /// The console for what people read: <paramref name="console"/>, or one that shows nothing when a document was asked
+    /// for, so that a command's progress and tables do not mix with the document a script reads.
+    /// </summary>
+    public static IAnsiConsole ForPeople(ParseResult parse, IAnsiConsole console) => IsDocument(parse)
+        ? AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, Interactive = InteractionSupport.No, Out = new AnsiConsoleOutput(TextWriter.Null) })
+        : console;
+
     /// <summary>True when -o json or -o yaml was asked for: the command prints one document and nothing else.</summary>
     public static bool IsDocument(ParseResult parse) => parse.GetValue(Option) is Json or Yaml;
 

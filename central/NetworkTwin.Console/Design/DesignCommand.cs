@@ -45,13 +45,15 @@ public static class DesignCommand
         target.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
+            var screen = OutputFormat.ForPeople(parse, console);
             var address = target.Address(parse);
-            var imported = Load(console, parse.GetRequiredValue(network).FullName);
+            var imported = Load(screen, parse.GetRequiredValue(network).FullName);
             var record = address is not null
-                ? (await DesignRemote.RunAsync(console, target, parse, address, (c, o) => c.Validate(new ValidateRequest { Network = Document(imported.Network) }, o), ct).ConfigureAwait(false)).Records[0]
+                ? (await DesignRemote.RunAsync(screen, target, parse, address, (c, o) => c.Validate(new ValidateRequest { Network = Document(imported.Network) }, o), ct).ConfigureAwait(false)).Records[0]
                 : IntentCommands.RecordHere(target, parse, [DesignOperations.Validate(imported.Network)])[0];
-            DesignRenderer.Figures(console, record);
-            DesignRenderer.Recorded(console, address, target, parse, record);
+            DesignRenderer.Figures(screen, record);
+            DesignRenderer.Recorded(screen, address, target, parse, record);
+            OutputFormat.TryWrite(parse, console, IntentCommands.Reply(record));
             if (parse.GetValue(json) is { } file)
             {
                 await File.WriteAllTextAsync(file.FullName, Google.Protobuf.JsonFormatter.Default.Format(record.Figures), ct).ConfigureAwait(false);
@@ -102,6 +104,7 @@ public static class DesignCommand
         target.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
+            var screen = OutputFormat.ForPeople(parse, console);
             var options = new SimulationOptions
             {
                 SingleNodes = !parse.GetValue(noNodes),
@@ -122,12 +125,12 @@ public static class DesignCommand
             }
 
             var address = target.Address(parse);
-            var imported = Load(console, parse.GetRequiredValue(network).FullName);
+            var imported = Load(screen, parse.GetRequiredValue(network).FullName);
             var net = imported.Network;
             if (parse.GetValue(uniform) is { } each)
             {
                 net = net with { Demands = [.. net.Demands, .. UniformDemands(net.NodeCount, each)] };
-                console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"added {net.NodeCount * (net.NodeCount - 1):N0} demands of {each} Gbit/s (every ordered pair)"));
+                screen.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"added {net.NodeCount * (net.NodeCount - 1):N0} demands of {each} Gbit/s (every ordered pair)"));
             }
 
             if (address is not null)
@@ -138,20 +141,22 @@ public static class DesignCommand
                     request.DefaultCapacityGbps = defaultCapacity;
                 }
 
-                var record = (await DesignRemote.RunAsync(console, target, parse, address, (c, o) => c.Simulate(request, o), ct).ConfigureAwait(false)).Records[0];
-                DesignRenderer.Simulation(console, record.Simulation, parse.GetValue(top));
-                console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"recorded at {Markup.Escape(address)} as design record {record.RecordId} (its dashboard shows it)"));
+                var record = (await DesignRemote.RunAsync(screen, target, parse, address, (c, o) => c.Simulate(request, o), ct).ConfigureAwait(false)).Records[0];
+                DesignRenderer.Simulation(screen, record.Simulation, parse.GetValue(top));
+                screen.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"recorded at {Markup.Escape(address)} as design record {record.RecordId} (its dashboard shows it)"));
                 if (parse.GetValue(json) is { } summaryFile)
                 {
                     await File.WriteAllTextAsync(summaryFile.FullName, Google.Protobuf.JsonFormatter.Default.Format(record.Simulation), ct).ConfigureAwait(false);
                 }
 
+                OutputFormat.TryWrite(parse, console, IntentCommands.Reply(record));
                 return CliApp.ExitOk;
             }
 
-            var (simulated, report) = await DesignProgressView.ShowAsync(console, progress => Task.FromResult(DesignOperations.Simulate(net, options, progress, ct))).ConfigureAwait(false);
-            SimulationRenderer.Render(console, net, report, parse.GetValue(top));
-            IntentCommands.RecordHere(target, parse, [simulated]);
+            var (simulated, report) = await DesignProgressView.ShowAsync(screen, progress => Task.FromResult(DesignOperations.Simulate(net, options, progress, ct))).ConfigureAwait(false);
+            SimulationRenderer.Render(screen, net, report, parse.GetValue(top));
+            var stored = IntentCommands.RecordHere(target, parse, [simulated])[0];
+            OutputFormat.TryWrite(parse, console, IntentCommands.Reply(stored));
             if (parse.GetValue(json) is { } file)
             {
                 await File.WriteAllTextAsync(file.FullName, JsonSerializer.Serialize(report, NetworkFiles.Json), ct).ConfigureAwait(false);

@@ -31,8 +31,9 @@ public static class IntentCommands
         target.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
+            var screen = OutputFormat.ForPeople(parse, console);
             var address = target.Address(parse);
-            var expanded = Expand(console, parse.GetRequiredValue(intent).FullName);
+            var expanded = Expand(screen, parse.GetRequiredValue(intent).FullName);
             var p = parse.GetValue(pattern);
             var why = TopologyGenerator.NotApplicable(p, expanded);
             if (why is not null)
@@ -41,11 +42,12 @@ public static class IntentCommands
             }
 
             var record = address is not null
-                ? (await DesignRemote.RunAsync(console, target, parse, address, (c, o) => c.Generate(new GenerateRequest { Intent = Document(expanded), Pattern = p.ToString() }, o), ct).ConfigureAwait(false)).Records[0]
-                : RecordHere(target, parse, [console.Status().Start($"sizing {p} against the failures {expanded.Intent.Redundancy} redundancy covers...", _ => DesignOperations.Generate(expanded, p, cancellationToken: ct))])[0];
-            DesignRenderer.Design(console, record);
-            DesignRenderer.Recorded(console, address, target, parse, record);
-            Save(console, record, expanded, parse.GetValue(output));
+                ? (await DesignRemote.RunAsync(screen, target, parse, address, (c, o) => c.Generate(new GenerateRequest { Intent = Document(expanded), Pattern = p.ToString() }, o), ct).ConfigureAwait(false)).Records[0]
+                : RecordHere(target, parse, [screen.Status().Start($"sizing {p} against the failures {expanded.Intent.Redundancy} redundancy covers...", _ => DesignOperations.Generate(expanded, p, cancellationToken: ct))])[0];
+            DesignRenderer.Design(screen, record);
+            DesignRenderer.Recorded(screen, address, target, parse, record);
+            Save(screen, record, expanded, parse.GetValue(output));
+            OutputFormat.TryWrite(parse, console, Reply(record));
             return record.MetConstraints ? CliApp.ExitOk : 1;
         });
         return command;
@@ -60,27 +62,28 @@ public static class IntentCommands
         target.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
+            var screen = OutputFormat.ForPeople(parse, console);
             var address = target.Address(parse);
-            var expanded = Expand(console, parse.GetRequiredValue(intent).FullName);
+            var expanded = Expand(screen, parse.GetRequiredValue(intent).FullName);
             DesignReply reply;
             string historyName;
             if (address is not null)
             {
-                reply = await DesignRemote.RunAsync(console, target, parse, address, (c, o) => c.Recommend(new RecommendRequest { Intent = Document(expanded) }, o), ct).ConfigureAwait(false);
+                reply = await DesignRemote.RunAsync(screen, target, parse, address, (c, o) => c.Recommend(new RecommendRequest { Intent = Document(expanded) }, o), ct).ConfigureAwait(false);
                 historyName = $"the history at {address}";
             }
             else
             {
                 using var store = new DesignHistoryStore(target.HistoryPath(parse));
                 var past = store.Outcomes();
-                var (options, recommendation) = await DesignProgressView.ShowAsync(console, progress => Task.FromResult(DesignOperations.Recommend(expanded, past, progress, cancellationToken: ct))).ConfigureAwait(false);
+                var (options, recommendation) = await DesignProgressView.ShowAsync(screen, progress => Task.FromResult(DesignOperations.Recommend(expanded, past, progress, cancellationToken: ct))).ConfigureAwait(false);
                 reply = new DesignReply { SimilarPastOutcomes = recommendation.SimilarPastOutcomes };
                 reply.Records.AddRange(store.Record(options));
                 reply.Skipped.AddRange(recommendation.Skipped);
                 historyName = store.Path;
             }
 
-            DesignRenderer.Options(console, reply, historyName);
+            DesignRenderer.Options(screen, reply, historyName);
             if (parse.GetValue(outDir) is { } dir)
             {
                 foreach (var o in reply.Records)
@@ -89,9 +92,14 @@ public static class IntentCommands
                 }
             }
 
+            if (OutputFormat.TryWrite(parse, console, reply))
+            {
+                return CliApp.ExitOk;
+            }
+
             if (address is not null)
             {
-                console.MarkupLine(Invariant($"[grey]Once one is chosen: networktwin design choose RECORD (the record column); once built: networktwin design outcome RECORD --met|--not-met.[/]"));
+                screen.MarkupLine(Invariant($"[grey]Once one is chosen: networktwin design choose RECORD (the record column); once built: networktwin design outcome RECORD --met|--not-met.[/]"));
             }
 
             return CliApp.ExitOk;
@@ -110,6 +118,7 @@ public static class IntentCommands
         target.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
+            var screen = OutputFormat.ForPeople(parse, console);
             var max = parse.GetValue(trials);
             if (max is < 1 or > 1000)
             {
@@ -117,15 +126,16 @@ public static class IntentCommands
             }
 
             var address = target.Address(parse);
-            var expanded = Expand(console, parse.GetRequiredValue(intent).FullName);
+            var expanded = Expand(screen, parse.GetRequiredValue(intent).FullName);
             var p = parse.GetValue(pattern);
             var record = address is not null
-                ? (await DesignRemote.RunAsync(console, target, parse, address, (c, o) => c.Optimize(new OptimizeRequest { Intent = Document(expanded), Pattern = p.ToString(), MaxTrials = max }, o), ct).ConfigureAwait(false)).Records[0]
-                : RecordHere(target, parse, [await DesignProgressView.ShowAsync(console, progress => Task.FromResult(DesignOperations.Optimize(expanded, p, max, progress, cancellationToken: ct))).ConfigureAwait(false)])[0];
-            DesignRenderer.Steps(console, record);
-            DesignRenderer.Design(console, record);
-            DesignRenderer.Recorded(console, address, target, parse, record);
-            Save(console, record, expanded, parse.GetValue(output));
+                ? (await DesignRemote.RunAsync(screen, target, parse, address, (c, o) => c.Optimize(new OptimizeRequest { Intent = Document(expanded), Pattern = p.ToString(), MaxTrials = max }, o), ct).ConfigureAwait(false)).Records[0]
+                : RecordHere(target, parse, [await DesignProgressView.ShowAsync(screen, progress => Task.FromResult(DesignOperations.Optimize(expanded, p, max, progress, cancellationToken: ct))).ConfigureAwait(false)])[0];
+            DesignRenderer.Steps(screen, record);
+            DesignRenderer.Design(screen, record);
+            DesignRenderer.Recorded(screen, address, target, parse, record);
+            Save(screen, record, expanded, parse.GetValue(output));
+            OutputFormat.TryWrite(parse, console, Reply(record));
             return CliApp.ExitOk;
         });
         return command;
@@ -137,6 +147,9 @@ public static class IntentCommands
         using var store = new DesignHistoryStore(target.HistoryPath(parse));
         return store.Record(records);
     }
+
+    /// <summary>One run's records as the reply -o json and -o yaml write, wherever it ran.</summary>
+    internal static DesignReply Reply(DesignRecord record) => new() { Records = { record } };
 
     private static IntentDocument Document(ExpandedIntent intent) => new() { Json = IntentJson.Write(intent.Intent) };
 

@@ -164,6 +164,7 @@ public abstract class RepositoryContractTests
         Assert.Equal(["y", "z", "a", "x"], repository.Agents.Page(null, 10).Select(a => a.AgentId));
         Assert.Equal(["a", "x"], repository.Agents.Page(("a", "z"), 10).Select(a => a.AgentId));
         Assert.Equal(["z"], repository.Agents.Page(("a", "y"), 1).Select(a => a.AgentId));
+        Assert.Equal((true, false), (repository.Agents.Exists("z"), repository.Agents.Exists("w")));
         Assert.Equal([2L, 1L], repository.Commands.List(null, 10, beforeId: 3).Select(c => c.Command.CommandId));
         var forecasts = repository.Results.ForecastPage(0, null, null, 3);
         Assert.Equal([("a", 1L), ("a", 2L), ("x", 1L)], forecasts.Select(f => (f.Forecast.AgentId, f.Sequence)));

@@ -84,6 +84,23 @@ public sealed class DesignAtCoordinatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OutputJson_IsTheReplyAlone_AtTheCoordinatorAndHere()
+    {
+        var abilene = Path.Combine(CliRunner.ReferenceData("topology_zoo"), "graphml", "Abilene.graphml");
+
+        var (exit, remote) = await AtCoordinator("design", "validate", "--network", abilene, "-o", "json");
+        var (localExit, local) = await CliRunner.RunAsync("design", "generate", "--intent", Example("metro-8.yaml"), "--pattern", "Ring", "--history", Path.Combine(_dir, "here.db"), "-o", "json");
+
+        Assert.True(exit == 0, remote);
+        using var validated = System.Text.Json.JsonDocument.Parse(remote);
+        var figures = validated.RootElement.GetProperty("records")[0].GetProperty("figures");
+        Assert.Equal((11, 14), (figures.GetProperty("nodes").GetInt32(), figures.GetProperty("links").GetInt32()));
+        Assert.True(localExit == 0, local);
+        using var generated = System.Text.Json.JsonDocument.Parse(local);
+        Assert.Equal("Ring", generated.RootElement.GetProperty("records")[0].GetProperty("pattern").GetString());
+    }
+
+    [Fact]
     public async Task ImportHistory_MovesALocalFilesRowsOnce_OldRowsToo()
     {
         var file = Path.Combine(_dir, "local.db");
