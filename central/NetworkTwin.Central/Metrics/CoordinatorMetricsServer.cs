@@ -46,6 +46,8 @@ internal sealed class CoordinatorMetricsServer(
                 ? Results.Json(Dashboard.DashboardApi.Build(repository, topology, range))
                 : Results.Problem($"minutes must be one of {string.Join(", ", Dashboard.DashboardApi.RangeMinutes)} (got {range})", statusCode: StatusCodes.Status400BadRequest);
         });
+        var script = Dashboard.DashboardPage.Script;
+        app.MapGet("/common.js", () => Results.Content(script, "text/javascript; charset=utf-8"));
         var designPage = Dashboard.DashboardPage.DesignHtml;
         app.MapGet("/design", () => Results.Content(designPage, "text/html; charset=utf-8"));
         app.MapGet("/api/design", (HttpRequest request, int? days) =>

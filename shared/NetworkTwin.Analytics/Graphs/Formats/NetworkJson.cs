@@ -8,41 +8,25 @@ public static class NetworkJson
     public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     /// <summary>Reads and validates a network document; a bad one gets an InvalidDataException saying what is wrong.</summary>
-    public static NetworkImport Read(Stream stream)
-    {
-        Network? network;
-        try
-        {
-            network = JsonSerializer.Deserialize<Network>(stream, Options);
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidDataException($"not a network document: {ex.Message}", ex);
-        }
-
-        return Checked(network);
-    }
+    public static NetworkImport Read(Stream stream) => Checked(() => JsonSerializer.Deserialize<Network>(stream, Options));
 
     /// <summary>Reads and validates a network document held in a string.</summary>
-    public static NetworkImport Parse(string text)
-    {
-        Network? network;
-        try
-        {
-            network = JsonSerializer.Deserialize<Network>(text, Options);
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidDataException($"not a network document: {ex.Message}", ex);
-        }
-
-        return Checked(network);
-    }
+    public static NetworkImport Parse(string text) => Checked(() => JsonSerializer.Deserialize<Network>(text, Options));
 
     public static string Write(Network network) => JsonSerializer.Serialize(network, Options);
 
-    private static NetworkImport Checked(Network? network)
+    private static NetworkImport Checked(Func<Network?> read)
     {
+        Network? network;
+        try
+        {
+            network = read();
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"not a network document: {ex.Message}", ex);
+        }
+
         if (network is null || network.Nodes is null || network.Links is null)
         {
             throw new InvalidDataException("not a network document (needs name, nodes, links, demands)");
