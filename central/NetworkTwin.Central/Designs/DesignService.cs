@@ -96,7 +96,7 @@ internal sealed class DesignService(CoordinatorRepository repository, DesignRuns
                 0,
                 "operator:" + r.Operator,
                 "design-optimised",
-                Invariant($"design record {r.RecordId}: {r.Pattern} for intent '{r.IntentName}', {r.Summary}; cost {r.StartScores.Cost:0} -> {r.Scores.Cost:0}, worst latency {r.StartScores.MaxLatencyMs:0.00} -> {r.Scores.MaxLatencyMs:0.00} ms"));
+                Invariant($"design record {r.RecordId}: {r.Pattern} for intent '{r.IntentName}', {r.Summary}; cost {r.StartScores.Cost:N0} -> {r.Scores.Cost:N0}, worst latency {r.StartScores.MaxLatencyMs:0.00} -> {r.Scores.MaxLatencyMs:0.00} ms"));
             return Reply(stored);
         });
     }
@@ -193,7 +193,7 @@ internal sealed class DesignService(CoordinatorRepository repository, DesignRuns
             "operator:" + who,
             "design-outcome",
             Invariant($"design record {record.RecordId} ({record.Operation} {record.Pattern} for intent '{record.IntentName}'): {(o.MetIntent ? "met" : "did not meet")} the intent")
-                + (o.HasActualCost ? Invariant($", cost {o.ActualCost:0} against {record.Scores?.Cost ?? 0:0} expected") : string.Empty)
+                + (o.HasActualCost ? Invariant($", cost {o.ActualCost:N0} against {record.Scores?.Cost ?? 0:N0} expected") : string.Empty)
                 + (o.HasActualMaxLatencyMs ? Invariant($", worst latency {o.ActualMaxLatencyMs:0.00} ms against {record.Scores?.MaxLatencyMs ?? 0:0.00}") : string.Empty)
                 + note);
         return Task.FromResult(record);

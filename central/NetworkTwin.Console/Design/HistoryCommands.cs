@@ -251,9 +251,11 @@ internal static class HistoryCommands
         if (report.Patterns.Count > 0)
         {
             var chart = new BarChart().Label("[bold]mean score by pattern (all intents)[/]").Width(60);
-            foreach (var g in report.Patterns.Where(p => !double.IsNaN(p.MeanScore)).GroupBy(p => p.Pattern))
+            var means = report.Patterns.Where(p => !double.IsNaN(p.MeanScore)).GroupBy(p => p.Pattern)
+                .Select(g => (Pattern: g.Key, Mean: Math.Round(g.Sum(p => p.MeanScore * p.Offered) / g.Sum(p => p.Offered), 3)));
+            foreach (var (pattern, mean) in means.OrderByDescending(m => m.Mean))
             {
-                chart.AddItem(g.Key, Math.Round(g.Sum(p => p.MeanScore * p.Offered) / g.Sum(p => p.Offered), 3), Color.SteelBlue);
+                chart.AddItem(pattern, mean, Color.SteelBlue);
             }
 
             console.Write(chart);

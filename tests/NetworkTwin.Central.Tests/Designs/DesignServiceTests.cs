@@ -182,6 +182,10 @@ public sealed class DesignServiceTests(PostgresClusterFixture postgres) : IClass
         var viewer = await Assert.ThrowsAsync<RpcException>(() => ReplyOf(designs.Validate(new ValidateRequest { Network = new NetworkDocument { Json = "{}" } }, As(Wall))));
         var missing = await Assert.ThrowsAsync<RpcException>(async () => await designs.ChooseDesignAsync(new ChooseDesignRequest { RecordId = 424242 }, As(Alice)));
         var badBucket = await Assert.ThrowsAsync<RpcException>(async () => await designs.GetLearningReportAsync(new LearningReportRequest { Bucket = "month" }, As(Wall)));
+        var badImport = await Assert.ThrowsAsync<RpcException>(async () => await designs.ImportHistoryAsync(
+            new ImportHistoryRequest { Source = "f1", Records = { new DesignRecord { Operation = "generate", Pattern = "Ring", IntentName = "x", RecordedUnixMs = 1, SourceId = 1 }, new DesignRecord { Operation = "delete", RecordedUnixMs = 1, SourceId = 2 } } },
+            As(Alice)));
+        var badCost = await Assert.ThrowsAsync<RpcException>(async () => await designs.ReportOutcomeAsync(new ReportOutcomeRequest { RecordId = 1, MetIntent = true, ActualCost = -5 }, As(Alice)));
 
         Assert.Equal(StatusCode.InvalidArgument, badIntent.StatusCode);
         Assert.Contains("siteModel.count", badIntent.Status.Detail, StringComparison.Ordinal);
@@ -192,8 +196,12 @@ public sealed class DesignServiceTests(PostgresClusterFixture postgres) : IClass
         Assert.Equal(StatusCode.PermissionDenied, viewer.StatusCode);
         Assert.Equal(StatusCode.NotFound, missing.StatusCode);
         Assert.Equal(StatusCode.InvalidArgument, badBucket.StatusCode);
+        Assert.Equal(StatusCode.InvalidArgument, badImport.StatusCode);
+        Assert.StartsWith("records[1] (row 2)", badImport.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(StatusCode.InvalidArgument, badCost.StatusCode);
+        Assert.Contains("actual_cost", badCost.Status.Detail, StringComparison.Ordinal);
 
-        // Nothing refused was recorded, and the service still answers.
+        // Nothing refused was recorded (not even the good row of the refused import), and the service still answers.
         Assert.Empty((await designs.ListHistoryAsync(new DesignHistoryRequest(), As(Wall))).Records);
         var (valid, _) = await ReplyOf(designs.Validate(new ValidateRequest { Network = new NetworkDocument { Json = """{"name":"pair","nodes":[{"id":"a","name":"a"},{"id":"b","name":"b"}],"links":[{"a":0,"b":1}],"demands":[]}""" } }, As(Alice)));
         Assert.Equal((2, 1, 1), (valid.Records[0].Figures.Nodes, valid.Records[0].Figures.Links, valid.Records[0].Figures.Components));
