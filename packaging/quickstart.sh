@@ -196,5 +196,12 @@ step "$cli" -o json links
 step "$cli" links
 step env NETWORKTWIN_CONFIG_FILE="$root/etc/networktwin/agent.json" COLUMNS=160 "$cli" agent status || true
 
+# README step 6: with the context, a design run goes to the coordinator and lands in the team's shared history.
+intent="$(find "$root" -name metro-8.yaml -print -quit)"
+[ -n "$intent" ] || fail "the CLI's package has no example intents"
+step "$cli" design recommend --intent "$intent" || fail "design recommend at the coordinator"
+grep -q "in the history at https://127.0.0.1:$grpc" "$transcript" || fail "design recommend did not run at the context's coordinator"
+step "$cli" design report || fail "design report"
+
 count="$(printf '%s' "$links" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["links"]))')"
-echo "quick start done literally: 3 packages installed into a fresh root, coordinator on 0.0.0.0:$grpc with TLS and tokens, agent registered over TLS with its token, a generated capture replayed through mosquitto, $count link(s) read back with networktwin -o json links; transcript $transcript"
+echo "quick start done literally: 3 packages installed into a fresh root, coordinator on 0.0.0.0:$grpc with TLS and tokens, agent registered over TLS with its token, a generated capture replayed through mosquitto, $count link(s) read back with networktwin -o json links, a design recommended at the coordinator and its learning report read back; transcript $transcript"
