@@ -24,11 +24,12 @@ internal sealed class DesignRuns(DesignOptions options) : IDisposable
             throw new RpcException(new Status(StatusCode.ResourceExhausted, $"{options.MaxConcurrentRuns} design run(s) are already running on this coordinator (Coordinator:Design:MaxConcurrentRuns); try again when one ends"));
         }
 
+        Task<DesignReply>? work = null;
         try
         {
             var progress = Channel.CreateBounded<DesignOperations.RunProgress>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
             var ct = context.CancellationToken;
-            var work = Task.Run(
+            work = Task.Run(
                 () =>
                 {
                     try
@@ -55,6 +56,14 @@ internal sealed class DesignRuns(DesignOptions options) : IDisposable
         }
         finally
         {
+            // The slot is the run's until it has stopped: a caller that went away leaves a run that stops at its next
+            // check of the cancellation, not at once.
+            if (work is not null)
+            {
+                await Task.WhenAny(work).ConfigureAwait(false);
+                _ = work.Exception; // observed: a run that failed after its caller left has no one to tell
+            }
+
             _slots.Release();
         }
     }
