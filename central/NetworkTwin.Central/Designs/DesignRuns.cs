@@ -34,7 +34,7 @@ internal sealed class DesignRuns(DesignOptions options) : IDisposable
                 {
                     try
                     {
-                        return run(new Reporter(p => progress.Writer.TryWrite(p)), ct);
+                        return run(new DirectProgress<DesignOperations.RunProgress>(p => progress.Writer.TryWrite(p)), ct);
                     }
                     finally
                     {
@@ -69,9 +69,4 @@ internal sealed class DesignRuns(DesignOptions options) : IDisposable
     }
 
     public void Dispose() => _slots.Dispose();
-
-    private sealed class Reporter(Action<DesignOperations.RunProgress> report) : IProgress<DesignOperations.RunProgress>
-    {
-        public void Report(DesignOperations.RunProgress value) => report(value);
-    }
 }

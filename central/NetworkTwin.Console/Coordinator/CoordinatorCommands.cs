@@ -17,10 +17,14 @@ public static partial class CoordinatorCommands
     internal static Option<string> Address() => new("--coordinator")
     {
         Description = "The coordinator's gRPC address (else NETWORKTWIN_COORDINATOR, else the current context's, else http://127.0.0.1:7070).",
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("NETWORKTWIN_COORDINATOR") is { Length: > 0 } fromEnvironment
-            ? fromEnvironment
-            : CliContext.Current()?.Coordinator is { Length: > 0 } fromContext ? fromContext : "http://127.0.0.1:7070",
+        DefaultValueFactory = _ => Configured() ?? "http://127.0.0.1:7070",
     };
+
+    /// <summary>The coordinator configured without a flag: NETWORKTWIN_COORDINATOR, else the current context's; null when neither names one.</summary>
+    internal static string? Configured() =>
+        Environment.GetEnvironmentVariable("NETWORKTWIN_COORDINATOR") is { Length: > 0 } fromEnvironment
+            ? fromEnvironment
+            : CliContext.Current()?.Coordinator is { Length: > 0 } fromContext ? fromContext : null;
 
     /// <summary>
     /// One link identity: the coordinator's discovered link, as in topology, capacities and recommendations, with the

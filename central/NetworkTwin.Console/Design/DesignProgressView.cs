@@ -16,7 +16,7 @@ internal static class DesignProgressView
             {
                 var tasks = new Dictionary<string, ProgressTask>(StringComparer.Ordinal);
                 var gate = new Lock();
-                result = await run(new Reporter(p =>
+                result = await run(new DirectProgress<DesignOperations.RunProgress>(p =>
                 {
                     // The recommender's stages are its patterns: one bar for all of them.
                     var key = p.Stage.StartsWith("sizing ", StringComparison.Ordinal) ? "patterns" : p.Stage;
@@ -38,10 +38,5 @@ internal static class DesignProgressView
                 }
             }).ConfigureAwait(false);
         return result;
-    }
-
-    private sealed class Reporter(Action<DesignOperations.RunProgress> report) : IProgress<DesignOperations.RunProgress>
-    {
-        public void Report(DesignOperations.RunProgress value) => report(value);
     }
 }

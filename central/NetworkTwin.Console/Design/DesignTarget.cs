@@ -25,7 +25,7 @@ internal sealed class DesignTarget
 
     public Option<string?> Token { get; } = NetworkTwin.Console.Coordinator.CoordinatorCommands.Token();
 
-    public Option<FileInfo?> Ca { get; } = new("--ca") { Description = "PEM file of the CA that signed the coordinator's certificate (https://; else the current context's)." };
+    public Option<FileInfo?> Ca { get; } = NetworkTwin.Console.Coordinator.CoordinatorCommands.CaFile;
 
     public Option<bool> Local { get; } = new("--local") { Description = "Run here and record in the local history file even when a coordinator is configured." };
 
@@ -55,19 +55,21 @@ internal sealed class DesignTarget
             return local ? throw new CliUsageException("--coordinator runs at the coordinator, which keeps the history; --local and --history are for runs here: give one or the other.") : flag;
         }
 
-        if (local)
-        {
-            return null;
-        }
-
-        return Environment.GetEnvironmentVariable("NETWORKTWIN_COORDINATOR") is { Length: > 0 } fromEnvironment
-            ? fromEnvironment
-            : CliContext.Current()?.Coordinator is { Length: > 0 } fromContext ? fromContext : null;
+        return local ? null : NetworkTwin.Console.Coordinator.CoordinatorCommands.Configured();
     }
 
     /// <summary>The coordinator to talk to; the commands that only exist there say so without one.</summary>
-    public string RequiredAddress(ParseResult parse, string what) => Address(parse)
-        ?? throw new CliUsageException($"{what} is kept by the coordinator: give --coordinator, set NETWORKTWIN_COORDINATOR, or use a context (networktwin context set).");
+    public string RequiredAddress(ParseResult parse, string what) => Address(parse) ?? throw NoCoordinator(what);
+
+    /// <summary>
+    /// The coordinator a local file's history goes to (import-history names the file with --history, so an explicit
+    /// --history does not mean "here"): --coordinator, else the configured one.
+    /// </summary>
+    public string ImportAddress(ParseResult parse) =>
+        parse.GetValue(Coordinator) is { Length: > 0 } flag ? flag : NetworkTwin.Console.Coordinator.CoordinatorCommands.Configured() ?? throw NoCoordinator("The shared design history");
+
+    private static CliUsageException NoCoordinator(string what) =>
+        new($"{what} is kept by the coordinator: give --coordinator, set NETWORKTWIN_COORDINATOR, or use a context (networktwin context set).");
 
     public string HistoryPath(ParseResult parse) => parse.GetRequiredValue(History).FullName;
 }

@@ -187,7 +187,7 @@ internal static class HistoryCommands
                 throw new FileNotFoundException($"Local design history '{path}' does not exist.");
             }
 
-            var address = parse.GetValue(target.Coordinator) is { Length: > 0 } flag ? flag : TargetWithoutHistory(target, parse);
+            var address = target.ImportAddress(parse);
             using var store = new DesignHistoryStore(path);
             var total = store.Count();
             var (added, already, after) = (0, 0, 0L);
@@ -209,14 +209,6 @@ internal static class HistoryCommands
         });
         return command;
     }
-
-    /// <summary>import-history names its file with --history, so the coordinator comes from the variable or the context.</summary>
-    private static string TargetWithoutHistory(DesignTarget target, ParseResult parse) =>
-        Environment.GetEnvironmentVariable("NETWORKTWIN_COORDINATOR") is { Length: > 0 } fromEnvironment
-            ? fromEnvironment
-            : CliContext.Current()?.Coordinator is { Length: > 0 } fromContext
-                ? fromContext
-                : target.RequiredAddress(parse, "The shared design history");
 
     private static void Render(IAnsiConsole console, LearningReport report)
     {

@@ -92,11 +92,7 @@ public static class IntentCommands
                 }
             }
 
-            if (OutputFormat.TryWrite(parse, console, reply))
-            {
-                return CliApp.ExitOk;
-            }
-
+            OutputFormat.TryWrite(parse, console, reply);
             if (address is not null)
             {
                 screen.MarkupLine(Invariant($"[grey]Once one is chosen: networktwin design choose RECORD (the record column); once built: networktwin design outcome RECORD --met|--not-met.[/]"));

@@ -1,7 +1,7 @@
-using System.Globalization;
 using NetworkTwin.Analytics.Graphs;
 using NetworkTwin.Analytics.Graphs.Formats;
 using NetworkTwin.Analytics.Resilience;
+using static System.FormattableString;
 using Msg = NetworkTwin.Contracts.Design;
 using Ops = NetworkTwin.Contracts.Operators;
 
@@ -43,7 +43,7 @@ public static class DesignOperations
     /// <summary>Fails the network's links, nodes, risk groups and link pairs; the record holds the summary the dashboard shows.</summary>
     public static (Msg.DesignRecord Record, SimulationReport Report) Simulate(Network network, SimulationOptions options, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        var report = FailureSimulator.Simulate(network, options, progress is null ? null : new Relay<(string Stage, int Done, int Total)>(p => progress.Report(new RunProgress($"{p.Stage} failures", p.Done, p.Total))), cancellationToken);
+        var report = FailureSimulator.Simulate(network, options, progress is null ? null : new DirectProgress<(string Stage, int Done, int Total)>(p => progress.Report(new RunProgress($"{p.Stage} failures", p.Done, p.Total))), cancellationToken);
         var record = OnNetwork("simulate", network);
         record.Simulation = SimulationSummary(report);
         record.Summary = string.Join("; ", report.Kinds.Select(k => Invariant($"{k.Kind}: {k.Partitioning} of {k.Simulated} split it")));
@@ -51,7 +51,7 @@ public static class DesignOperations
     }
 
     /// <summary>The summary of a failure simulation: every kind, and the 50 worst failures.</summary>
-    public static Ops.DesignRun SimulationSummary(SimulationReport report)
+    private static Ops.DesignRun SimulationSummary(SimulationReport report)
     {
         var run = new Ops.DesignRun { Network = report.Network.Length > 200 ? report.Network[..200] : report.Network, Nodes = report.Nodes, Links = report.Links };
         run.Kinds.AddRange(report.Kinds.Select(k => new Ops.DesignKind { Kind = k.Kind.ToString(), Simulated = k.Simulated, Possible = k.Possible, Partitioning = k.Partitioning, Hurting = k.Hurting }));
@@ -93,7 +93,7 @@ public static class DesignOperations
         var recommendation = DesignRecommender.Recommend(
             intent,
             history,
-            progress is null ? null : new Relay<string>(stage => progress.Report(new RunProgress(stage, done++, total))),
+            progress is null ? null : new DirectProgress<string>(stage => progress.Report(new RunProgress(stage, done++, total))),
             maxParallelism,
             cancellationToken);
         var records = recommendation.Options.Select(o =>
@@ -120,7 +120,7 @@ public static class DesignOperations
             intent,
             start,
             maxTrials,
-            progress is null ? null : new Relay<(int Done, int Total)>(p => progress.Report(new RunProgress("trials", p.Done, p.Total))),
+            progress is null ? null : new DirectProgress<(int Done, int Total)>(p => progress.Report(new RunProgress("trials", p.Done, p.Total))),
             maxParallelism,
             cancellationToken);
         var record = OnDesign("optimize", intent, result, keepIntent: true);
@@ -227,13 +227,5 @@ public static class DesignOperations
         {
             set(v);
         }
-    }
-
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>Reports straight through on the caller's thread (Progress&lt;T&gt; would post to a context).</summary>
-    private sealed class Relay<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
     }
 }
