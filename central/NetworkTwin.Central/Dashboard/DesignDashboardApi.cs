@@ -62,8 +62,10 @@ internal static class DesignDashboardApi
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(days);
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var report = DesignLearning.Report(repository.Designs.Since(now - (days * 86_400_000L)));
-        var recent = repository.Designs.Page(new DesignStore.Filter(SinceUnixMs: now - (days * 86_400_000L)), Recent);
+        // One read of the range serves the report and the newest designs (the last of it, oldest first as read).
+        var records = repository.Designs.Since(now - (days * 86_400_000L));
+        var report = DesignLearning.Report(records);
+        var recent = records.TakeLast(Recent).Reverse();
         return new Overview(
             now,
             days,

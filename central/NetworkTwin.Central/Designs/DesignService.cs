@@ -164,16 +164,16 @@ internal sealed class DesignService(CoordinatorRepository repository, DesignRuns
             throw Invalid("actual_cost and actual_max_latency_ms, when given, must be finite and above 0");
         }
 
-        var record = Change(request.RecordId, () =>
+        var reportedUnixMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var record = Change(request.RecordId, () => repository.Designs.ReportOutcome(request.RecordId, held =>
         {
-            var held = repository.Designs.Get(request.RecordId);
             var outcome = new BuiltOutcome
             {
-                ReportedUnixMs = time.GetUtcNow().ToUnixTimeMilliseconds(),
+                ReportedUnixMs = reportedUnixMs,
                 ReportedBy = who,
                 MetIntent = request.MetIntent,
                 Note = request.Note,
-                RealisedScore = held is null ? 0 : DesignOperations.RealisedScore(held, request.HasActualCost ? request.ActualCost : null, request.HasActualMaxLatencyMs ? request.ActualMaxLatencyMs : null),
+                RealisedScore = DesignOperations.RealisedScore(held, request.HasActualCost ? request.ActualCost : null, request.HasActualMaxLatencyMs ? request.ActualMaxLatencyMs : null),
             };
             if (request.HasActualCost)
             {
@@ -185,8 +185,8 @@ internal sealed class DesignService(CoordinatorRepository repository, DesignRuns
                 outcome.ActualMaxLatencyMs = request.ActualMaxLatencyMs;
             }
 
-            return repository.Designs.ReportOutcome(request.RecordId, outcome);
-        });
+            return outcome;
+        }));
         var o = record.Outcome;
         repository.Decisions.Audit(
             0,

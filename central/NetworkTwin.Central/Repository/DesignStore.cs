@@ -34,7 +34,7 @@ public sealed class DesignStore(CoordinatorRepository database) : RepositoryStor
                 record.RunId = stored[0].RecordId;
             }
 
-            Rewrite(connection, transaction, record, withDetail: true);
+            Rewrite(connection, transaction, record);
         }
 
         transaction.Commit();
@@ -77,15 +77,13 @@ public sealed class DesignStore(CoordinatorRepository database) : RepositoryStor
         FROM design_records
         WHERE score IS NOT NULL AND redundancy = @redundancy AND objective = @objective AND pattern <> ''
         """,
-        reader => (Pattern: Enum.TryParse<TopologyPattern>(reader.GetString(3), out var p) ? p : (TopologyPattern?)null, Reader: reader) switch
-        {
-            ({ } pattern, var r) => new Analytics.Design.DesignOutcome(
-                new Analytics.Design.IntentFeatures(Convert.ToInt32(r.GetValue(0), CultureInfo.InvariantCulture), Convert.ToInt32(r.GetValue(1), CultureInfo.InvariantCulture), redundancy, objective, r.GetDouble(2)),
+        reader => Enum.TryParse<TopologyPattern>(reader.GetString(3), out var pattern)
+            ? new Analytics.Design.DesignOutcome(
+                new Analytics.Design.IntentFeatures(Convert.ToInt32(reader.GetValue(0), CultureInfo.InvariantCulture), Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture), redundancy, objective, reader.GetDouble(2)),
                 pattern,
-                r.GetDouble(4),
-                Convert.ToInt64(r.GetValue(5), CultureInfo.InvariantCulture) == 1),
-            _ => null,
-        },
+                reader.GetDouble(4),
+                Convert.ToInt64(reader.GetValue(5), CultureInfo.InvariantCulture) == 1)
+            : null,
         ("redundancy", redundancy.ToString()),
         ("objective", objective.ToString())).OfType<Analytics.Design.DesignOutcome>().ToList();
 
@@ -101,24 +99,22 @@ public sealed class DesignStore(CoordinatorRepository database) : RepositoryStor
             throw new InvalidOperationException($"design record {recordId} is a {record.Operation}, not an option of a recommendation run");
         }
 
-        using (var command = NewCommand(connection, transaction, "SELECT payload FROM design_records WHERE operation = 'recommend' AND record_id <> @id AND record_id >= @run", ("id", recordId), ("run", record.RunId)))
+        var others = new List<DesignRecord>();
+        using (var command = NewCommand(connection, transaction, "SELECT payload FROM design_records WHERE run_id = @run AND record_id <> @id", ("run", record.RunId), ("id", recordId)))
+        using (var reader = command.ExecuteReader())
         {
-            var others = new List<DesignRecord>();
-            using (var reader = command.ExecuteReader())
+            while (reader.Read())
             {
-                while (reader.Read())
-                {
-                    others.Add(Light(reader));
-                }
+                others.Add(Light(reader));
             }
+        }
 
-            foreach (var other in others.Where(o => o.RunId == record.RunId && o.Chosen))
-            {
-                other.Chosen = false;
-                other.ChosenBy = string.Empty;
-                other.ChosenUnixMs = 0;
-                Rewrite(connection, transaction, other, withDetail: false);
-            }
+        foreach (var other in others.Where(o => o.Chosen))
+        {
+            other.Chosen = false;
+            other.ChosenBy = string.Empty;
+            other.ChosenUnixMs = 0;
+            Rewrite(connection, transaction, other);
         }
 
         record.Chosen = true;
@@ -127,17 +123,18 @@ public sealed class DesignStore(CoordinatorRepository database) : RepositoryStor
     });
 
     /// <summary>
-    /// Records how a built design turned out (the latest report replaces an earlier one). Returns the record, or null
-    /// when there is none with that id; throws InvalidOperationException when it is not a design (validate, simulate).
+    /// Records how a built design turned out (the latest report replaces an earlier one), made by
+    /// <paramref name="outcomeOf"/> from the record as held (what it expected). Returns the record, or null when there is
+    /// none with that id; throws InvalidOperationException when it is not a design (validate, simulate).
     /// </summary>
-    public DesignRecord? ReportOutcome(long recordId, BuiltOutcome outcome) => Update(recordId, (_, _, record) =>
+    public DesignRecord? ReportOutcome(long recordId, Func<DesignRecord, BuiltOutcome> outcomeOf) => Update(recordId, (_, _, record) =>
     {
         if (record.Pattern.Length == 0)
         {
             throw new InvalidOperationException($"design record {recordId} is a {record.Operation} of a network, not a design that could be built");
         }
 
-        record.Outcome = outcome;
+        record.Outcome = outcomeOf(record);
     });
 
     /// <summary>
@@ -161,7 +158,7 @@ public sealed class DesignStore(CoordinatorRepository database) : RepositoryStor
             var copy = record.Clone();
             copy.Source = source;
             copy.RecordId = Insert(connection, transaction, copy);
-            Rewrite(connection, transaction, copy, withDetail: true);
+            Rewrite(connection, transaction, copy);
             added++;
         }
 
@@ -227,7 +224,7 @@ public sealed class DesignStore(CoordinatorRepository database) : RepositoryStor
         }
 
         change(connection, transaction, record);
-        Rewrite(connection, transaction, record, withDetail: false);
+        Rewrite(connection, transaction, record);
         transaction.Commit();
         return record;
     });
@@ -241,9 +238,9 @@ public sealed class DesignStore(CoordinatorRepository database) : RepositoryStor
                 transaction,
                 """
                 INSERT INTO design_records (recorded_unix_ms, operator, operation, intent_name, pattern, sites, regions, redundancy, objective,
-                    total_demand_gbps, score, met_constraints, source, source_id, payload, detail)
+                    total_demand_gbps, score, met_constraints, run_id, source, source_id, payload, detail)
                 VALUES (@at, @operator, @operation, @intent, @pattern, @sites, @regions, @redundancy, @objective,
-                    @demand, @score, @met, @source, @source_id, @empty, @empty) RETURNING record_id
+                    @demand, @score, @met, 0, @source, @source_id, @empty, @detail) RETURNING record_id
                 """,
                 ("at", record.RecordedUnixMs),
                 ("operator", record.Operator),
@@ -259,12 +256,21 @@ public sealed class DesignStore(CoordinatorRepository database) : RepositoryStor
                 ("met", record.HasMetConstraints ? (record.MetConstraints ? 1 : 0) : null),
                 ("source", record.Source),
                 ("source_id", record.SourceId),
-                ("empty", Array.Empty<byte>())),
+                ("empty", Array.Empty<byte>()),
+                ("detail", Detail(record).ToByteArray())),
             CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Writes the record's small part (and its outcome's columns), and its design when <paramref name="withDetail"/>.</summary>
-    private static void Rewrite(DbConnection connection, DbTransaction transaction, DesignRecord record, bool withDetail)
+    /// <summary>A record's design: what only <see cref="Get"/> and lists that ask read.</summary>
+    private static DesignRecord Detail(DesignRecord record)
+    {
+        var detail = new DesignRecord { NetworkJson = record.NetworkJson, IntentJson = record.IntentJson };
+        detail.Log.AddRange(record.Log);
+        return detail;
+    }
+
+    /// <summary>Writes the record's small part (with its id and run), and the columns of its run and outcome.</summary>
+    private static void Rewrite(DbConnection connection, DbTransaction transaction, DesignRecord record)
     {
         var light = record.Clone();
         light.NetworkJson = string.Empty;
@@ -274,16 +280,11 @@ public sealed class DesignStore(CoordinatorRepository database) : RepositoryStor
         Execute(
             connection,
             transaction,
-            "UPDATE design_records SET payload = @payload, realised_score = @realised, met_intent = @met_intent WHERE record_id = @id",
+            "UPDATE design_records SET payload = @payload, run_id = @run, realised_score = @realised, met_intent = @met_intent WHERE record_id = @id",
             ("payload", light.ToByteArray()),
+            ("run", record.RunId),
             ("realised", outcome is null ? null : outcome.RealisedScore),
             ("met_intent", outcome is null ? null : outcome.MetIntent ? 1 : 0),
             ("id", record.RecordId));
-        if (withDetail)
-        {
-            var detail = new DesignRecord { NetworkJson = record.NetworkJson, IntentJson = record.IntentJson };
-            detail.Log.AddRange(record.Log);
-            Execute(connection, transaction, "UPDATE design_records SET detail = @detail WHERE record_id = @id", ("detail", detail.ToByteArray()), ("id", record.RecordId));
-        }
     }
 }

@@ -197,7 +197,7 @@ internal static class RepositoryMigrations
         // row per validation, simulation, generated or optimised design and ranked option. The record is the payload,
         // without its design (topology, intent, log: about 100 KB for a 200-site option), which is the detail, read only
         // when asked for; what the recommender reads (the intent's features, the score, the constraints met, how a built
-        // design turned out) and what lists filter on are columns. An imported local file's rows keep (source, source
+        // design turned out), what lists filter on, and the run a recommended option belongs to are columns. An imported local file's rows keep (source, source
         // id), so they come once.
         """
         CREATE TABLE design_records (
@@ -216,12 +216,14 @@ internal static class RepositoryMigrations
             met_constraints INTEGER,
             realised_score {real},
             met_intent INTEGER,
+            run_id {int64} NOT NULL,
             source TEXT NOT NULL,
             source_id {int64} NOT NULL,
             payload {bytes} NOT NULL,
             detail {bytes} NOT NULL);
         CREATE INDEX design_records_time ON design_records (recorded_unix_ms, record_id);
         CREATE INDEX design_records_scored ON design_records (redundancy, objective) WHERE score IS NOT NULL;
+        CREATE INDEX design_records_run ON design_records (run_id) WHERE run_id <> 0;
         CREATE UNIQUE INDEX design_records_import ON design_records (source, source_id) WHERE source <> '';
         """,
 

@@ -137,6 +137,7 @@ public sealed class ResultStore(CoordinatorRepository database) : RepositoryStor
     });
 
     /// <summary>One width's rollups from the next narrower one's (@source, @target seconds, @width ms), from @from: sums add, extremes widen, the target is the newest's.</summary>
+    /// <remarks>The SELECT keeps a WHERE (1 = 1): without one, SQLite may read ON CONFLICT's ON as a join's (its documented upsert parsing ambiguity).</remarks>
     private static readonly string DeriveRollupsSql = $"""
         WITH narrow AS (
             SELECT bucket_unix_ms - ((bucket_unix_ms % @width) + @width) % @width AS bucket, agent_id, link_id, windows, first_unix_ms, last_unix_ms,

@@ -57,10 +57,10 @@ public sealed class DesignPageTests : IAsyncLifetime
         };
         var first = designs.Save([Option("alice", 1, "Tree", 0.95), Option("alice", 2, "DualHub", 0.88)]);
         designs.Choose(first[1].RecordId, "alice", now);
-        designs.ReportOutcome(first[1].RecordId, new BuiltOutcome { MetIntent = false, ActualCost = 1_200_000, ReportedBy = "alice", RealisedScore = 0.6 });
+        designs.ReportOutcome(first[1].RecordId, _ => new BuiltOutcome { MetIntent = false, ActualCost = 1_200_000, ReportedBy = "alice", RealisedScore = 0.6 });
         var second = designs.Save([Option("bob", 1, "DualHub", 0.9), Option("bob", 2, "Tree", 0.8)]);
         designs.Choose(second[0].RecordId, "bob", now);
-        designs.ReportOutcome(second[0].RecordId, new BuiltOutcome { MetIntent = true, ReportedBy = "bob", RealisedScore = 0.9 });
+        designs.ReportOutcome(second[0].RecordId, _ => new BuiltOutcome { MetIntent = true, ReportedBy = "bob", RealisedScore = 0.9 });
         var simulation = new NetworkTwin.Contracts.Operators.DesignRun { Network = "Abilene", Nodes = 11, Links = 14 };
         simulation.Kinds.Add(new NetworkTwin.Contracts.Operators.DesignKind { Kind = "Link", Simulated = 14, Possible = 14, Partitioning = 3, Hurting = 14 });
         designs.Save([new DesignRecord { Operation = "simulate", Operator = "bob", RecordedUnixMs = now, IntentName = "Abilene", Simulation = simulation, Summary = "Link: 3 of 14 split it" }]);

@@ -130,11 +130,11 @@ public abstract class RepositoryContractTests
         Assert.Null(repository.Designs.Choose(999_999, "bob", 9000));
 
         // An outcome belongs to a design, not to a network's validation; the latest report stands.
-        repository.Designs.ReportOutcome(run[1].RecordId, new NetworkTwin.Contracts.Design.BuiltOutcome { MetIntent = true, RealisedScore = 0.8, ReportedBy = "bob" });
-        var outcome = repository.Designs.ReportOutcome(run[1].RecordId, new NetworkTwin.Contracts.Design.BuiltOutcome { MetIntent = false, RealisedScore = 0.3, ReportedBy = "carol" })!;
+        repository.Designs.ReportOutcome(run[1].RecordId, _ => new NetworkTwin.Contracts.Design.BuiltOutcome { MetIntent = true, RealisedScore = 0.8, ReportedBy = "bob" });
+        var outcome = repository.Designs.ReportOutcome(run[1].RecordId, _ => new NetworkTwin.Contracts.Design.BuiltOutcome { MetIntent = false, RealisedScore = 0.3, ReportedBy = "carol" })!;
         Assert.Equal((false, "carol"), (outcome.Outcome.MetIntent, outcome.Outcome.ReportedBy));
         Assert.True(repository.Designs.Get(run[1].RecordId)!.Chosen, "the outcome keeps the choice");
-        Assert.Throws<InvalidOperationException>(() => repository.Designs.ReportOutcome(validated.RecordId, new NetworkTwin.Contracts.Design.BuiltOutcome()));
+        Assert.Throws<InvalidOperationException>(() => repository.Designs.ReportOutcome(validated.RecordId, _ => new NetworkTwin.Contracts.Design.BuiltOutcome()));
         Assert.Equal("laid out DualHub", repository.Designs.Get(run[1].RecordId)!.Log.Single()); // a change keeps the design
 
         // From then on the recommender credits the option as it turned out.
