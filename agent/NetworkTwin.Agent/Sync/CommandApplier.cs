@@ -107,8 +107,11 @@ internal sealed partial class CommandApplier(IOptions<AgentOptions> options, ICo
         return candidate;
     }
 
-    /// <summary>Applies (or recognises as already applied) one command; returns the acknowledgement to send.</summary>
-    public CommandAck Apply(Command command)
+    /// <summary>
+    /// Applies (or recognises as already applied) one command; returns the acknowledgement to send, and whether the
+    /// command was seen before (the coordinator sends a command again until its acknowledgement is stored).
+    /// </summary>
+    public AppliedCommand Apply(Command command)
     {
         lock (_gate)
         {
@@ -118,7 +121,7 @@ internal sealed partial class CommandApplier(IOptions<AgentOptions> options, ICo
             {
                 ack.Applied = true;
                 ack.Detail = $"already applied (this agent has applied through command {state.LastApplied})";
-                return ack;
+                return new AppliedCommand(ack, SeenBefore: true);
             }
 
             try
@@ -142,7 +145,7 @@ internal sealed partial class CommandApplier(IOptions<AgentOptions> options, ICo
 
             // A refused command is done too: the coordinator has the reason and may send a corrected one.
             WriteState(new CommandState(command.CommandId));
-            return ack;
+            return new AppliedCommand(ack, SeenBefore: false);
         }
     }
 

@@ -239,8 +239,8 @@ internal sealed partial class SyncWorker(IOptions<AgentOptions> options, ResultO
                 span?.SetTag("networktwin.agent_id", agentId)
                     .SetTag("networktwin.command_id", command.CommandId)
                     .SetTag("networktwin.command", command.BodyCase.ToString());
-                var ack = commands.Apply(command);
-                span?.SetTag("networktwin.applied", ack.Applied);
+                var (ack, seenBefore) = commands.Apply(command);
+                span?.SetTag("networktwin.applied", ack.Applied).SetTag("networktwin.seen_before", seenBefore);
                 if (!ack.Applied)
                 {
                     span?.SetStatus(ActivityStatusCode.Error, ack.Detail);

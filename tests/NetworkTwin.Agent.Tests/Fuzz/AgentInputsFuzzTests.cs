@@ -50,8 +50,8 @@ public sealed class AgentInputsFuzzTests : IDisposable
         using var agent = BuildAgent();
         var applier = agent.Services.GetRequiredService<CommandApplier>();
 
-        var first = applier.Apply(new Command { AgentId = "fuzz", CommandId = 1, Reason = "test", Configure = new ConfigurationChange { Settings = { ["Agent:Analysis:LossTarget"] = "0.002" } } });
-        var second = applier.Apply(new Command { AgentId = "fuzz", CommandId = 2, Reason = "test", Configure = new ConfigurationChange { Settings = { ["Agent:Analysis:LossTArget"] = "0.003" } } });
+        var first = applier.Apply(new Command { AgentId = "fuzz", CommandId = 1, Reason = "test", Configure = new ConfigurationChange { Settings = { ["Agent:Analysis:LossTarget"] = "0.002" } } }).Ack;
+        var second = applier.Apply(new Command { AgentId = "fuzz", CommandId = 2, Reason = "test", Configure = new ConfigurationChange { Settings = { ["Agent:Analysis:LossTArget"] = "0.003" } } }).Ack;
         var kept = CommandApplier.LoadRemoteSettings(_dir);
 
         Assert.True(first.Applied && second.Applied, first.Detail + " / " + second.Detail);
@@ -88,7 +88,7 @@ public sealed class AgentInputsFuzzTests : IDisposable
 
                 // A fresh id each time, so every input is applied rather than recognised as seen.
                 command.CommandId = ++next;
-                var ack = applier.Apply(command);
+                var ack = applier.Apply(command).Ack;
                 if (!ack.Applied && string.IsNullOrWhiteSpace(ack.Detail))
                 {
                     throw new InvalidOperationException("refused without a reason");
