@@ -156,23 +156,9 @@ public sealed class SqliteRepository : CoordinatorRepository
     {
         using var transaction = _connection.BeginTransaction();
         var now = Now();
-        using var insert = (SqliteCommand)NewCommand(
-            _connection,
-            transaction,
-            $"""
-            INSERT INTO results ({ResultColumns})
-            VALUES (@agent, @seq, @produced, @kind, @payload, @now, @link, @cell, @trace)
-            ON CONFLICT DO NOTHING
-            """,
-            ("now", now));
-        var agent = insert.Parameters.Add("@agent", SqliteType.Text);
-        var seq = insert.Parameters.Add("@seq", SqliteType.Integer);
-        var produced = insert.Parameters.Add("@produced", SqliteType.Integer);
-        var kind = insert.Parameters.Add("@kind", SqliteType.Text);
-        var payload = insert.Parameters.Add("@payload", SqliteType.Blob);
-        var link = insert.Parameters.Add("@link", SqliteType.Integer);
-        var cell = insert.Parameters.Add("@cell", SqliteType.Integer);
-        var trace = insert.Parameters.Add("@trace", SqliteType.Text);
+        // The one statement run per row: bound by position (see PositionalStatement); the rest run per batch or subject.
+        using var insert = new PositionalStatement(_connection, $"INSERT INTO results ({ResultColumns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING");
+        insert.Bind(6, now);
         using var latest = (SqliteCommand)NewCommand(
             _connection,
             transaction,
@@ -198,20 +184,21 @@ public sealed class SqliteRepository : CoordinatorRepository
         for (var b = 0; b < group.Count; b++)
         {
             var batch = group[b];
-            agent.Value = seenAgent.Value = throughAgent.Value = latestAgent.Value = batch.AgentId;
+            seenAgent.Value = throughAgent.Value = latestAgent.Value = batch.AgentId;
+            insert.Bind(1, batch.AgentId);
             // Only link results carry the trace: decisions are made from them.
             object TraceOf(StoredRow r) => r.Link is not null && batch.TraceParent is { } t ? t : DBNull.Value;
             var stored = new List<StoredRow>(batch.Rows.Length);
             foreach (var r in batch.Rows)
             {
-                seq.Value = r.Sequence;
-                produced.Value = r.ProducedUnixMs;
-                kind.Value = r.Kind;
-                payload.Value = r.Payload;
-                link.Value = r.Link is { } l ? l : DBNull.Value;
-                cell.Value = r.Cell is { } c ? c : DBNull.Value;
-                trace.Value = TraceOf(r);
-                if (insert.ExecuteNonQuery() == 1)
+                insert.Bind(2, r.Sequence);
+                insert.Bind(3, r.ProducedUnixMs);
+                insert.Bind(4, r.Kind);
+                insert.Bind(5, r.Payload);
+                insert.Bind(7, r.Link);
+                insert.Bind(8, r.Cell);
+                insert.Bind(9, r.Link is not null ? batch.TraceParent : null);
+                if (insert.Execute() == 1)
                 {
                     stored.Add(r);
                 }

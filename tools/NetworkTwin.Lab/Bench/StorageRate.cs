@@ -89,6 +89,59 @@ internal static class StorageRate
         return (double)agents * each / clock.Elapsed.TotalSeconds;
     }
 
+    /// <summary>
+    /// The same inserts bound by position through SQLitePCLRaw, as the coordinator's writer binds its results insert: what
+    /// SQLite itself does with these rows, without Microsoft.Data.Sqlite's per-execution binding by name.
+    /// </summary>
+    public static double PlainSqliteByPosition(string directory, int agents, int each, int batch)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(directory, "plain-by-position.db"), Pooling = false }.ToString());
+        connection.Open();
+        using (var setup = connection.CreateCommand())
+        {
+            setup.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; " + PlainTable.Replace("{bytes}", "BLOB", StringComparison.Ordinal);
+            setup.ExecuteNonQuery();
+        }
+
+        var db = connection.Handle!;
+        void Check(int rc)
+        {
+            if (rc is not SQLitePCL.raw.SQLITE_OK and not SQLitePCL.raw.SQLITE_DONE)
+            {
+                SqliteException.ThrowExceptionForRC(rc, db);
+            }
+        }
+
+        var clock = Stopwatch.StartNew();
+        var now = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        for (var a = 0; a < agents; a++)
+        {
+            foreach (var rows in Batches(each, batch))
+            {
+                using var transaction = connection.BeginTransaction();
+                Check(SQLitePCL.raw.sqlite3_prepare_v2(db, "INSERT INTO plain VALUES (?1, ?2, ?3, 'Link', ?4, ?5, ?6)", out var insert));
+                using (insert)
+                {
+                    Check(SQLitePCL.raw.sqlite3_bind_text(insert, 1, $"bench-agent-{a}"));
+                    Check(SQLitePCL.raw.sqlite3_bind_text(insert, 5, now));
+                    foreach (var r in rows)
+                    {
+                        Check(SQLitePCL.raw.sqlite3_bind_int64(insert, 2, r.Sequence));
+                        Check(SQLitePCL.raw.sqlite3_bind_int64(insert, 3, r.ProducedUnixMs));
+                        Check(SQLitePCL.raw.sqlite3_bind_blob(insert, 4, r.ToByteArray()));
+                        Check(SQLitePCL.raw.sqlite3_bind_int64(insert, 6, r.Link.LinkId));
+                        Check(SQLitePCL.raw.sqlite3_step(insert));
+                        Check(SQLitePCL.raw.sqlite3_reset(insert));
+                    }
+                }
+
+                transaction.Commit();
+            }
+        }
+
+        return (double)agents * each / clock.Elapsed.TotalSeconds;
+    }
+
     /// <summary>Rows per second of plain batched inserts (one unnest INSERT per batch, one transaction each) over one connection.</summary>
     public static double PlainPostgres(string connectionString, int agents, int each, int batch)
     {

@@ -80,7 +80,11 @@ public static class SyncBench
 
             // The storage's own speed first, on the same disk or server in the same minute: plain batched inserts, then the
             // repository's Store without gRPC (its own file or database, so the runs do not share a table).
-            var plain = provider == "sqlite" ? StorageRate.PlainSqlite(dir, n, each, size) : StorageRate.PlainPostgres(postgres!.ConnectionString, n, each, size);
+            // On SQLite, also bound by position (as the repository's writer binds its results insert); the faster of the two is
+            // the storage's own speed that ingest is held against.
+            var plainByName = provider == "sqlite" ? StorageRate.PlainSqlite(dir, n, each, size) : StorageRate.PlainPostgres(postgres!.ConnectionString, n, each, size);
+            double? plainByPosition = provider == "sqlite" ? StorageRate.PlainSqliteByPosition(dir, n, each, size) : null;
+            var plain = Math.Max(plainByName, plainByPosition ?? 0);
             double direct;
             using (var repository = provider == "sqlite" ? (CoordinatorRepository)new SqliteRepository(Path.Combine(dir, "direct.db")) : new PostgresRepository(await postgres!.CreateDatabaseAsync("direct", ct).ConfigureAwait(false)))
             {
@@ -120,10 +124,14 @@ public static class SyncBench
             var target = provider == "sqlite" ? ">= 50,000 results/s" : "-";
             table.AddRow(provider, "results stored (acknowledged)", Invariant($"{acknowledged:N0} from {n:N0} agents, batches of {size}"), "-");
             var rate = acknowledged / seconds;
-            table.AddRow(provider, Invariant($"plain batched inserts ({size} rows per transaction, key only)"), Invariant($"{plain:N0} rows/s"), "-");
+            table.AddRow(provider, Invariant($"plain batched inserts ({size} rows per transaction, key only)"), Invariant($"{plainByName:N0} rows/s"), "-");
+            if (plainByPosition is { } byPosition)
+            {
+                table.AddRow(provider, "the same, bound by position (SQLitePCLRaw)", Invariant($"{byPosition:N0} rows/s"), "-");
+            }
             table.AddRow(provider, "repository StoreAsync, no gRPC", Invariant($"{direct:N0} results/s ({direct / plain:P0} of plain)"), "-");
             table.AddRow(provider, "ingest rate over gRPC", Invariant($"{rate:N0} results/s ({seconds:0.0} s)"), target);
-            table.AddRow(provider, "ingest against plain inserts", Invariant($"{rate / plain:P0}"), ">= 50%");
+            table.AddRow(provider, "ingest against plain inserts (the faster)", Invariant($"{rate / plain:P0}"), ">= 50%");
             table.AddRow(provider, "CPU (coordinator and simulated agents, one process)", Invariant($"{cpuSeconds / seconds:0.00} cores of {Environment.ProcessorCount}"), "-");
             table.AddRow(provider, "memory (this process, peak)", Invariant($"{Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:0} MB"), "-");
             table.AddRow(provider, "check: agent 0's sequences stored", Invariant($"{stored} of {each}"), Invariant($"{each}"));
