@@ -50,12 +50,12 @@ public class CellWindowTests
     [InlineData(5000)]
     public void CopySymbols_RingHasWrapped_ReadsEachSymbolWhereItIsAndZeroOutsideTheWindow(int shift)
     {
-        // 1.3 windows of symbols, each holding its own number: the ring has wrapped once.
+        // 1.3 windows of symbols, each holding its own number (modulo 2,000, which 16 bits hold exactly): the ring has wrapped once.
         var window = new CellWindow(1, windowSeconds: 0.1, maxClockOffsetSeconds: 0);
         var count = window.WindowSymbols * 13 / 10;
         for (var s = 1; s <= count; s++)
         {
-            window.Throughput(s * SymbolGrid.SymbolSeconds, s);
+            window.Throughput(s * SymbolGrid.SymbolSeconds, s % 2000);
         }
 
         var first = window.NewestSymbol - window.WindowSymbols + 1 + shift;
@@ -66,8 +66,34 @@ public class CellWindowTests
         {
             var symbol = first + k;
             var held = symbol <= window.NewestSymbol && symbol > window.NewestSymbol - window.WindowSymbols;
-            Assert.Equal(held ? symbol : 0, kbit[k]);
+            Assert.Equal(held ? symbol % 2000 : 0, kbit[k]);
         }
+    }
+
+    [Fact]
+    public void Throughput_HeldIn16Bits_WithinTheirPrecision_TheMeanIsTheRingsSum_AndALoggerErrorIsHeldAtTheMost()
+    {
+        var window = new CellWindow(1, windowSeconds: 0.01, maxClockOffsetSeconds: 0);
+        var random = new Random(7);
+        var given = 0.0;
+        for (var i = 0; i < 2000; i++)
+        {
+            // Rows of a real cell's size (up to ~900 kbit a symbol), several landing on one symbol.
+            var kbit = random.NextDouble() * 300;
+            given += kbit;
+            window.Throughput(1.0 + (random.Next(0, 100) * SymbolGrid.SymbolSeconds), kbit);
+        }
+
+        var ring = new float[window.WindowSymbols];
+        window.CopySymbols(window.NewestSymbol - window.WindowSymbols + 1, ring);
+        var (meanGbps, _) = window.Live();
+        Assert.Equal(given, ring.Sum(v => (double)v), given * 0.0005);
+        Assert.Equal(ring.Sum(v => (double)v) * 1000 / window.WindowSeconds / 1e9, meanGbps, 9);
+
+        window.Throughput(1.0 + (50 * SymbolGrid.SymbolSeconds), 1e9);
+        window.CopySymbols(window.NewestSymbol - window.WindowSymbols + 1, ring);
+        Assert.Equal(CellWindow.MaxSymbolKbit, ring.Max());
+        Assert.True(float.IsFinite(ring.Sum()));
     }
 
     [Fact]
