@@ -49,16 +49,21 @@ internal static class StorageRate
             PRIMARY KEY (agent_id, sequence))
         """;
 
+    /// <summary>A fresh SQLite file with the plain table, in WAL with synchronous NORMAL (the coordinator's settings).</summary>
+    private static SqliteConnection OpenPlainSqlite(string path)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        connection.Open();
+        using var setup = connection.CreateCommand();
+        setup.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; " + PlainTable.Replace("{bytes}", "BLOB", StringComparison.Ordinal);
+        setup.ExecuteNonQuery();
+        return connection;
+    }
+
     /// <summary>Rows per second of plain batched inserts into a fresh SQLite file in <paramref name="directory"/> (WAL, synchronous NORMAL: the coordinator's settings).</summary>
     public static double PlainSqlite(string directory, int agents, int each, int batch)
     {
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(directory, "plain.db"), Pooling = false }.ToString());
-        connection.Open();
-        using (var setup = connection.CreateCommand())
-        {
-            setup.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; " + PlainTable.Replace("{bytes}", "BLOB", StringComparison.Ordinal);
-            setup.ExecuteNonQuery();
-        }
+        using var connection = OpenPlainSqlite(Path.Combine(directory, "plain.db"));
 
         var clock = Stopwatch.StartNew();
         var now = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
@@ -95,13 +100,7 @@ internal static class StorageRate
     /// </summary>
     public static double PlainSqliteByPosition(string directory, int agents, int each, int batch)
     {
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(directory, "plain-by-position.db"), Pooling = false }.ToString());
-        connection.Open();
-        using (var setup = connection.CreateCommand())
-        {
-            setup.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; " + PlainTable.Replace("{bytes}", "BLOB", StringComparison.Ordinal);
-            setup.ExecuteNonQuery();
-        }
+        using var connection = OpenPlainSqlite(Path.Combine(directory, "plain-by-position.db"));
 
         var db = connection.Handle!;
         void Check(int rc)
