@@ -151,53 +151,55 @@ public sealed class SqliteRepository : CoordinatorRepository
         }
     }
 
-    /// <summary>Stores the batches in one transaction with statements prepared once; the outcome of each, in order.</summary>
+    /// <summary>
+    /// Stores the batches in one transaction with statements prepared once and bound by position (see
+    /// <see cref="PositionalStatement"/>); the outcome of each, in order.
+    /// </summary>
     private (int Inserted, long StoredThrough)[] InTransaction(IReadOnlyList<PendingBatch> group)
     {
         using var transaction = _connection.BeginTransaction();
         var now = Now();
-        // The one statement run per row: bound by position (see PositionalStatement); the rest run per batch or subject.
-        using var insert = new PositionalStatement(_connection, $"INSERT INTO results ({ResultColumns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING");
-        insert.Bind(6, now);
-        using var latest = (SqliteCommand)NewCommand(
-            _connection,
-            transaction,
-            UpsertLatest("VALUES (@agent, @kind, @subject, @seq, @produced, @payload, @trace)"));
-        var latestAgent = latest.Parameters.Add("@agent", SqliteType.Text);
-        var latestKind = latest.Parameters.Add("@kind", SqliteType.Text);
-        var latestSubject = latest.Parameters.Add("@subject", SqliteType.Integer);
-        var latestSeq = latest.Parameters.Add("@seq", SqliteType.Integer);
-        var latestProduced = latest.Parameters.Add("@produced", SqliteType.Integer);
-        var latestPayload = latest.Parameters.Add("@payload", SqliteType.Blob);
-        var latestTrace = latest.Parameters.Add("@trace", SqliteType.Text);
-        using var seen = (SqliteCommand)NewCommand(_connection, transaction, MarkSeen("@inserted", "MAX(stored_through, @through)"), ("now", now));
-        var seenAgent = seen.Parameters.Add("@agent", SqliteType.Text);
-        var seenInserted = seen.Parameters.Add("@inserted", SqliteType.Integer);
-        var seenThrough = seen.Parameters.Add("@through", SqliteType.Integer);
+        using var insert = new PositionalStatement(_connection, $"INSERT INTO results ({ResultColumns}) VALUES (@agent, @seq, @produced, @kind, @payload, @now, @link, @cell, @trace) ON CONFLICT DO NOTHING");
+        var (agent, seq, produced, kind, payload, link, cell, trace) = (
+            insert.Parameter("@agent"), insert.Parameter("@seq"), insert.Parameter("@produced"), insert.Parameter("@kind"),
+            insert.Parameter("@payload"), insert.Parameter("@link"), insert.Parameter("@cell"), insert.Parameter("@trace"));
+        insert.Bind(insert.Parameter("@now"), now);
+        using var latest = new PositionalStatement(_connection, UpsertLatest("VALUES (@agent, @kind, @subject, @seq, @produced, @payload, @trace)"));
+        var (latestAgent, latestKind, latestSubject, latestSeq, latestProduced, latestPayload, latestTrace) = (
+            latest.Parameter("@agent"), latest.Parameter("@kind"), latest.Parameter("@subject"), latest.Parameter("@seq"),
+            latest.Parameter("@produced"), latest.Parameter("@payload"), latest.Parameter("@trace"));
+        using var seen = new PositionalStatement(_connection, MarkSeen("@inserted", "MAX(stored_through, @through)"));
+        var (seenAgent, seenInserted, seenThrough) = (seen.Parameter("@agent"), seen.Parameter("@inserted"), seen.Parameter("@through"));
+        seen.Bind(seen.Parameter("@now"), now);
         var rollupNames = RollupColumns.Split(", ").Select(c => "@" + c).ToArray();
-        using var rollup = (SqliteCommand)NewCommand(_connection, transaction, UpsertRollups($"VALUES ({string.Join(", ", rollupNames)})", "MAX", "MIN"));
-        var rollupValues = Array.ConvertAll(rollupNames, name => rollup.Parameters.Add(new SqliteParameter { ParameterName = name }));
-        using var through = (SqliteCommand)NewCommand(_connection, transaction, StoredThroughSql);
-        var throughAgent = through.Parameters.Add("@agent", SqliteType.Text);
+        using var rollup = new PositionalStatement(_connection, UpsertRollups($"VALUES ({string.Join(", ", rollupNames)})", "MAX", "MIN"));
+        var rollupAt = Array.ConvertAll(rollupNames, rollup.Parameter);
+        rollup.Bind(rollupAt[0], IngestRollupSeconds);
+        using var through = new PositionalStatement(_connection, StoredThroughSql);
+        var throughAgent = through.Parameter("@agent");
 
         var outcomes = new (int, long)[group.Count];
         for (var b = 0; b < group.Count; b++)
         {
             var batch = group[b];
-            seenAgent.Value = throughAgent.Value = latestAgent.Value = batch.AgentId;
-            insert.Bind(1, batch.AgentId);
+            insert.Bind(agent, batch.AgentId);
+            latest.Bind(latestAgent, batch.AgentId);
+            seen.Bind(seenAgent, batch.AgentId);
+            through.Bind(throughAgent, batch.AgentId);
+            rollup.Bind(rollupAt[2], batch.AgentId);
+
             // Only link results carry the trace: decisions are made from them.
-            object TraceOf(StoredRow r) => r.Link is not null && batch.TraceParent is { } t ? t : DBNull.Value;
+            string? TraceOf(StoredRow r) => r.Link is not null ? batch.TraceParent : null;
             var stored = new List<StoredRow>(batch.Rows.Length);
             foreach (var r in batch.Rows)
             {
-                insert.Bind(2, r.Sequence);
-                insert.Bind(3, r.ProducedUnixMs);
-                insert.Bind(4, r.Kind);
-                insert.Bind(5, r.Payload);
-                insert.Bind(7, r.Link);
-                insert.Bind(8, r.Cell);
-                insert.Bind(9, r.Link is not null ? batch.TraceParent : null);
+                insert.Bind(seq, r.Sequence);
+                insert.Bind(produced, r.ProducedUnixMs);
+                insert.Bind(kind, r.Kind);
+                insert.Bind(payload, r.Payload);
+                insert.Bind(link, r.Link);
+                insert.Bind(cell, r.Cell);
+                insert.Bind(trace, TraceOf(r));
                 if (insert.Execute() == 1)
                 {
                     stored.Add(r);
@@ -207,30 +209,38 @@ public sealed class SqliteRepository : CoordinatorRepository
             // A resent row is not counted again: then the rollups are those of the rows this batch did store.
             foreach (var r in stored.Count == batch.Rows.Length ? batch.Rollups : RollupsOf(stored))
             {
-                object[] values = [IngestRollupSeconds, r.BucketUnixMs, batch.AgentId, r.LinkId, r.Windows, r.FirstUnixMs, r.LastUnixMs, r.CapacityMax, r.MeanSum, r.MeanMax, r.PeakMax, r.LossWindows, r.LossSum, r.LossMax, r.TargetGbps];
-                for (var i = 0; i < values.Length; i++)
-                {
-                    rollupValues[i].Value = values[i];
-                }
-
-                rollup.ExecuteNonQuery();
+                // In RollupColumns' order: bucket_seconds and agent_id (0 and 2) are bound above.
+                rollup.Bind(rollupAt[1], r.BucketUnixMs);
+                rollup.Bind(rollupAt[3], r.LinkId);
+                rollup.Bind(rollupAt[4], r.Windows);
+                rollup.Bind(rollupAt[5], r.FirstUnixMs);
+                rollup.Bind(rollupAt[6], r.LastUnixMs);
+                rollup.Bind(rollupAt[7], r.CapacityMax);
+                rollup.Bind(rollupAt[8], r.MeanSum);
+                rollup.Bind(rollupAt[9], r.MeanMax);
+                rollup.Bind(rollupAt[10], r.PeakMax);
+                rollup.Bind(rollupAt[11], r.LossWindows);
+                rollup.Bind(rollupAt[12], r.LossSum);
+                rollup.Bind(rollupAt[13], r.LossMax);
+                rollup.Bind(rollupAt[14], r.TargetGbps);
+                rollup.Execute();
             }
 
             foreach (var r in NewestBySubject(batch.Rows))
             {
-                latestKind.Value = r.Kind;
-                latestSubject.Value = r.Subject;
-                latestSeq.Value = r.Sequence;
-                latestProduced.Value = r.ProducedUnixMs;
-                latestPayload.Value = r.Payload;
-                latestTrace.Value = TraceOf(r);
-                latest.ExecuteNonQuery();
+                latest.Bind(latestKind, r.Kind);
+                latest.Bind(latestSubject, r.Subject);
+                latest.Bind(latestSeq, r.Sequence);
+                latest.Bind(latestProduced, r.ProducedUnixMs);
+                latest.Bind(latestPayload, r.Payload);
+                latest.Bind(latestTrace, TraceOf(r));
+                latest.Execute();
             }
 
-            var storedThrough = Math.Max(Convert.ToInt64(through.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture), stored.Count > 0 ? stored.Max(r => r.Sequence) : 0);
-            seenInserted.Value = stored.Count;
-            seenThrough.Value = storedThrough;
-            seen.ExecuteNonQuery();
+            var storedThrough = Math.Max(through.ExecuteInt64(), stored.Count > 0 ? stored.Max(r => r.Sequence) : 0);
+            seen.Bind(seenInserted, stored.Count);
+            seen.Bind(seenThrough, storedThrough);
+            seen.Execute();
             outcomes[b] = (stored.Count, storedThrough);
         }
 
