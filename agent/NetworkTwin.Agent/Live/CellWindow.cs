@@ -22,14 +22,18 @@ internal sealed class CellWindow : ITelemetryRowSink
 
     private readonly Lock _gate = new();
     private readonly Half[] _symbols;
-    private readonly double[] _slotTimes;
+    // Whether a slot of the ring holds a row. The row's time is not kept: the analysis only ever bins rows into slots, so
+    // a snapshot gives each row its slot's middle (8 bytes a slot less, 176 KB a cell).
+    private readonly bool[] _held;
     private readonly int[] _tx;
     private readonly int[] _rx;
     private readonly int[] _late;
     private long _newestSymbol = long.MinValue;
     private long _newestSlot = long.MinValue;
     private long _lossReportedThrough = long.MinValue;
-    private PacketStatsSeries? _packetSnapshot;
+    private int[] _snapshotTx = [];
+    private int[] _snapshotRx = [];
+    private int[] _snapshotLate = [];
     private double _windowKbit;
     private long _windowTx;
     private long _windowLost;
@@ -44,8 +48,7 @@ internal sealed class CellWindow : ITelemetryRowSink
 
         // RU time runs up to the maximum clock offset either side of DU time: keep that much more.
         var slots = (int)Math.Ceiling((windowSeconds + (2 * maxClockOffsetSeconds)) / SymbolGrid.SlotSeconds);
-        _slotTimes = new double[slots];
-        _slotTimes.AsSpan().Fill(double.NaN);
+        _held = new bool[slots];
         _tx = new int[slots];
         _rx = new int[slots];
         _late = new int[slots];
@@ -118,7 +121,7 @@ internal sealed class CellWindow : ITelemetryRowSink
         var slot = (long)Math.Floor(timeSeconds / SymbolGrid.SlotSeconds);
         lock (_gate)
         {
-            var length = _slotTimes.Length;
+            var length = _held.Length;
             if (slot > _newestSlot)
             {
                 var from = _newestSlot == long.MinValue || slot - _newestSlot >= length ? slot - length + 1 : _newestSlot + 1;
@@ -137,7 +140,7 @@ internal sealed class CellWindow : ITelemetryRowSink
 
             var i = Index(slot, length);
             ForgetSlot(i);
-            _slotTimes[i] = timeSeconds;
+            _held[i] = true;
             _tx[i] = txPackets;
             _rx[i] = rxPackets;
             _late[i] = tooLatePackets;
@@ -202,7 +205,7 @@ internal sealed class CellWindow : ITelemetryRowSink
     /// valid until the next call. Where rows come every slot (a radio's counters), a slot without a row between the
     /// oldest and the newest reads as a slot with no packets, which is what it tells the analysis, so the length stays
     /// the window's once it is full instead of changing, with a new set of arrays, on nearly every call. Sparse rows
-    /// (less than 7/8 of the slots) are handed over as they are.
+    /// (less than 7/8 of the slots) are handed over as they are. Each row's time is its slot's middle.
     /// </summary>
     public PacketStatsSeries? SnapshotPackets()
     {
@@ -213,12 +216,12 @@ internal sealed class CellWindow : ITelemetryRowSink
                 return null;
             }
 
-            var length = _slotTimes.Length;
+            var length = _held.Length;
             long oldest = long.MinValue;
             var held = 0;
             for (var s = _newestSlot - length + 1; s <= _newestSlot; s++)
             {
-                if (!double.IsNaN(_slotTimes[Index(s, length)]))
+                if (_held[Index(s, length)])
                 {
                     oldest = oldest == long.MinValue ? s : oldest;
                     held++;
@@ -233,29 +236,37 @@ internal sealed class CellWindow : ITelemetryRowSink
             var span = (int)(_newestSlot - oldest + 1);
             var dense = held * 8L >= span * 7L;
             var count = dense ? span : held;
-            if (_packetSnapshot is null || _packetSnapshot.TimesSeconds.Length != count)
+            if (_snapshotTx.Length != count)
             {
-                _packetSnapshot = new PacketStatsSeries(CellId, new double[count], new int[count], new int[count], new int[count]);
+                (_snapshotTx, _snapshotRx, _snapshotLate) = (new int[count], new int[count], new int[count]);
             }
 
+            // Sparse rows keep their slots in a times array of their own; every slot's rows need none (EverySlot).
+            var times = dense ? null : new double[count];
             var k = 0;
             for (var s = oldest; s <= _newestSlot; s++)
             {
                 var i = Index(s, length);
-                var isHeld = !double.IsNaN(_slotTimes[i]);
+                var isHeld = _held[i];
                 if (!isHeld && !dense)
                 {
                     continue;
                 }
 
-                _packetSnapshot.TimesSeconds[k] = isHeld ? _slotTimes[i] : (s + 0.5) * SymbolGrid.SlotSeconds;
-                _packetSnapshot.TxPackets[k] = isHeld ? _tx[i] : 0;
-                _packetSnapshot.RxPackets[k] = isHeld ? _rx[i] : 0;
-                _packetSnapshot.TooLatePackets[k] = isHeld ? _late[i] : 0;
+                if (times is not null)
+                {
+                    times[k] = (s + 0.5) * SymbolGrid.SlotSeconds;
+                }
+
+                _snapshotTx[k] = isHeld ? _tx[i] : 0;
+                _snapshotRx[k] = isHeld ? _rx[i] : 0;
+                _snapshotLate[k] = isHeld ? _late[i] : 0;
                 k++;
             }
 
-            return _packetSnapshot;
+            return times is null
+                ? PacketStatsSeries.EverySlot(CellId, oldest, _snapshotTx, _snapshotRx, _snapshotLate)
+                : new PacketStatsSeries(CellId, times, _snapshotTx, _snapshotRx, _snapshotLate);
         }
     }
 
@@ -274,11 +285,11 @@ internal sealed class CellWindow : ITelemetryRowSink
                 return slots;
             }
 
-            var length = _slotTimes.Length;
+            var length = _held.Length;
             for (var s = Math.Max(_newestSlot - length + 1, _lossReportedThrough + 1); s <= _newestSlot; s++)
             {
                 var i = Index(s, length);
-                if (!double.IsNaN(_slotTimes[i]) && (_tx[i] > _rx[i] || _late[i] > 0))
+                if (_held[i] && (_tx[i] > _rx[i] || _late[i] > 0))
                 {
                     slots.Add(s);
                 }
@@ -293,11 +304,11 @@ internal sealed class CellWindow : ITelemetryRowSink
 
     private void ForgetSlot(int i)
     {
-        if (!double.IsNaN(_slotTimes[i]))
+        if (_held[i])
         {
             _windowTx -= _tx[i];
             _windowLost -= Math.Max(0, _tx[i] - _rx[i]) + _late[i];
-            _slotTimes[i] = double.NaN;
+            _held[i] = false;
         }
     }
 }

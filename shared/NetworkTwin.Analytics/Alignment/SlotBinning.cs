@@ -14,11 +14,11 @@ public static class SlotBinning
     public static int[] LossSlots(PacketStatsSeries stats, double originSeconds, int gridLength)
     {
         var slots = new List<int>();
-        for (var i = 0; i < stats.TimesSeconds.Length; i++)
+        for (var i = 0; i < stats.Count; i++)
         {
             if (stats.LostPackets(i) > 0)
             {
-                var s = SlotOf(stats.TimesSeconds[i], originSeconds);
+                var s = SlotOf(stats.TimeOf(i), originSeconds);
                 if (s >= 0 && s < gridLength)
                 {
                     slots.Add(s);
@@ -43,9 +43,9 @@ public static class SlotBinning
     {
         var gridLength = series.Length;
         series.Clear();
-        for (var i = 0; i < stats.TimesSeconds.Length; i++)
+        for (var i = 0; i < stats.Count; i++)
         {
-            var s = SlotOf(stats.TimesSeconds[i], originSeconds);
+            var s = SlotOf(stats.TimeOf(i), originSeconds);
             if (s >= 0 && s < gridLength)
             {
                 series[s] += stats.TxPackets[i];

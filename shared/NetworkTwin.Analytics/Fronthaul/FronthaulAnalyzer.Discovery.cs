@@ -71,17 +71,17 @@ public static partial class FronthaulAnalyzer
     /// <summary>A common slot grid for all RU clocks: from the earliest RU time to the latest.</summary>
     private static (double Origin, int Length) RuGrid(PacketStatsSeries[] stats)
     {
-        var withRows = stats.Where(s => s.TimesSeconds.Length > 0).ToArray();
+        var withRows = stats.Where(s => s.Count > 0).Select(s => (s.CellId, Range: s.TimeRange()!.Value)).ToArray();
         if (withRows.Length == 0)
         {
             return (0, 1);
         }
 
-        var first = withRows.Min(s => s.TimesSeconds.Min());
-        var last = withRows.Max(s => s.TimesSeconds.Max());
+        var first = withRows.Min(s => s.Range.First);
+        var last = withRows.Max(s => s.Range.Last);
         if (last - first > MaxCaptureSpanSeconds)
         {
-            var late = withRows.MaxBy(s => s.TimesSeconds.Max())!;
+            var late = withRows.MaxBy(s => s.Range.Last);
             throw new InvalidDataException(
                 $"pkt-stats of cell {late.CellId} reach {last:0.###} s while others start at {first:0.###} s: " +
                 $"one capture may span at most {MaxCaptureSpanSeconds:0} s. Are these files from the same capture?");

@@ -105,7 +105,8 @@ public class CellWindowTests
 
         var series = window.SnapshotPackets()!;
 
-        Assert.Equal([1.0001, 1.0021], series.TimesSeconds);
+        // Each row at its slot's middle: 1.0001 s is in slot 2000 and 1.0021 s in slot 2004.
+        Assert.Equal([2000.5 * SymbolGrid.SlotSeconds, 2004.5 * SymbolGrid.SlotSeconds], series.TimesSeconds);
         Assert.Equal([10, 10], series.TxPackets);
     }
 
@@ -134,6 +135,7 @@ public class CellWindowTests
         var next = window.SnapshotPackets()!;
         Assert.Same(full.TxPackets, next.TxPackets);
         Assert.Equal(7, next.TxPackets[^1]);
+        Assert.Equal(2001.5 * SymbolGrid.SlotSeconds, next.TimeOf(0));
     }
 
     [Fact]
@@ -148,7 +150,7 @@ public class CellWindowTests
         var series = window.SnapshotPackets()!;
 
         Assert.Equal(0.0, loss);
-        Assert.Equal([9.0], series.TimesSeconds);
+        Assert.Equal([18000.5 * SymbolGrid.SlotSeconds], series.TimesSeconds);
         Assert.Equal(0, window.LateRows);
     }
 
