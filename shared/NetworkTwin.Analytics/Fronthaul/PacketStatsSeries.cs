@@ -46,7 +46,7 @@ public sealed record PacketStatsSeries(int CellId, double[] TimesSeconds, int[] 
     public int Count => TxPackets.Length;
 
     /// <summary>Row <paramref name="i"/>'s time in seconds (RU clock).</summary>
-    public double TimeOf(int i) => _firstSlot is { } first ? (first + i + 0.5) * SymbolGrid.SlotSeconds : _times![i];
+    public double TimeOf(int i) => _times is { } times ? times[i] : (_firstSlot!.Value + i + 0.5) * SymbolGrid.SlotSeconds;
 
     /// <summary>The earliest and latest row times; null without rows.</summary>
     public (double First, double Last)? TimeRange()
@@ -56,13 +56,7 @@ public sealed record PacketStatsSeries(int CellId, double[] TimesSeconds, int[] 
             return null;
         }
 
-        if (_firstSlot is not null)
-        {
-            return (TimeOf(0), TimeOf(Count - 1));
-        }
-
-        var times = _times!;
-        return (times.Min(), times.Max());
+        return _times is { } times ? (times.Min(), times.Max()) : (TimeOf(0), TimeOf(Count - 1));
     }
 
     /// <summary>Packets lost in a slot: dropped by the switch plus arrived too late to use.</summary>
