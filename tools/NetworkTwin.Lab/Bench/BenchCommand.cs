@@ -25,15 +25,45 @@ public static class BenchCommand
     {
         var data = new Option<DirectoryInfo?>("--data") { Description = "A real capture folder for the end-to-end figure (e.g. ../shared/data/fronthaul)." };
         var repeat = new Option<int>("--repeat") { Description = "Measured runs per figure (median reported).", DefaultValueFactory = _ => 7 };
-        var fronthaul = new Command("fronthaul", "Parse rate, capacity search and end-to-end time of the fronthaul pipeline.") { data, repeat };
+        string[] figureNames = ["parse", "capacity", "pairs", "end-to-end"];
+        var only = new Option<string[]>("--only")
+        {
+            Description = "Figures to measure: parse (generated files, and the real capture's pkt-stats next to numpy's loadtxt with --data), capacity, pairs (the pairwise loss correlation), end-to-end (with --data) (default: all).",
+            DefaultValueFactory = _ => figureNames,
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var fronthaul = new Command("fronthaul", "Parse rate, capacity search and end-to-end time of the fronthaul pipeline.") { data, repeat, only };
         fronthaul.SetAction(async (parse, ct) =>
         {
             var runs = Math.Clamp(parse.GetValue(repeat), 1, 100);
+            var figures = (parse.GetValue(only) ?? []).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            if (figures.Count == 0 || figures.Except(figureNames, StringComparer.OrdinalIgnoreCase).Any())
+            {
+                throw new CliUsageException($"--only takes {string.Join(", ", figureNames)} (got {string.Join(' ', figures)}).");
+            }
+
+            var folder = parse.GetValue(data);
             var table = new Table().Border(TableBorder.Rounded).AddColumns("figure", "median", "best", "target");
-            Parse(table, runs);
-            Capacity(table, runs);
-            PairwiseLoss(table, Math.Min(runs, 3));
-            if (parse.GetValue(data) is { } folder)
+            if (figures.Contains("parse"))
+            {
+                Parse(table, runs);
+                if (folder is not null)
+                {
+                    await RealParseBench.AddAsync(table, console, folder.FullName, runs, ct).ConfigureAwait(false);
+                }
+            }
+
+            if (figures.Contains("capacity"))
+            {
+                Capacity(table, runs);
+            }
+
+            if (figures.Contains("pairs"))
+            {
+                PairwiseLoss(table, Math.Min(runs, 3));
+            }
+
+            if (folder is not null && figures.Contains("end-to-end"))
             {
                 await EndToEndAsync(table, folder.FullName, Math.Min(runs, 5), ct).ConfigureAwait(false);
             }
@@ -161,7 +191,15 @@ public static class BenchCommand
 
     private static (double Median, double Best) Measure(int runs, Action action)
     {
-        action();
+        // Warm up for at least one run and 300 ms (caches, the GC's budgets): a 5 ms figure measured after one
+        // warm-up run swung 5x between runs.
+        var warm = Stopwatch.StartNew();
+        do
+        {
+            action();
+        }
+        while (warm.ElapsedMilliseconds < 300);
+
         var times = new double[runs];
         for (var i = 0; i < runs; i++)
         {

@@ -1,0 +1,161 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using NetworkTwin.Analytics.Fronthaul;
+using NetworkTwin.Analytics.Parsing;
+using Spectre.Console;
+using static System.FormattableString;
+
+namespace NetworkTwin.Lab.Bench;
+
+/// <summary>
+/// The parse rate on the real capture's pkt-stats files next to numpy's <c>loadtxt</c> on the same files, in the same
+/// run: the product from memory on one core, numpy from the (cached) files, both checked to read the same numbers.
+/// </summary>
+internal static class RealParseBench
+{
+    public static async Task AddAsync(Table table, IAnsiConsole console, string folder, int runs, CancellationToken ct)
+    {
+        var files = Directory.Exists(Path.Combine(folder, "pkt-stats"))
+            ? Directory.GetFiles(Path.Combine(folder, "pkt-stats"), "pkt-stats-cell-*.dat").Order(StringComparer.Ordinal).ToArray()
+            : [];
+        if (files.Length == 0)
+        {
+            console.MarkupLine($"[yellow]real pkt-stats parse skipped:[/] no pkt-stats-cell-*.dat under {Markup.Escape(folder)}/pkt-stats");
+            return;
+        }
+
+        var contents = new byte[files.Length][];
+        for (var i = 0; i < files.Length; i++)
+        {
+            contents[i] = await File.ReadAllBytesAsync(files[i], ct).ConfigureAwait(false);
+        }
+
+        var bytes = contents.Sum(c => (long)c.Length);
+        PacketStatsSeries[] parsed = [];
+        var seconds = new List<double>();
+        for (var attempt = 0; attempt <= runs; attempt++)
+        {
+            // The last pass's series go out of reach before the next is timed.
+            parsed = [];
+            var sw = Stopwatch.StartNew();
+            parsed = ParseAll(files, contents);
+            if (attempt > 0)
+            {
+                seconds.Add(sw.Elapsed.TotalSeconds);
+            }
+        }
+
+        var ours = Sum(parsed);
+
+        seconds.Sort();
+        var median = seconds[seconds.Count / 2];
+        var label = Invariant($"pkt-stats .dat parse, the real capture ({files.Length} files, {bytes / 1e6:0.0} MB, {ours.Rows:N0} rows), 1 core");
+        table.AddRow(label, Invariant($"{bytes / 1e6 / median:0} MB/s"), Invariant($"{bytes / 1e6 / seconds[0]:0} MB/s"), ">= 500 MB/s");
+
+        var numpy = await NumpyAsync(console, files, Math.Min(runs, 3), ct).ConfigureAwait(false);
+        if (numpy is null)
+        {
+            return;
+        }
+
+        numpy.Seconds.Sort();
+        var numpyMedian = numpy.Seconds[numpy.Seconds.Count / 2];
+        table.AddRow(
+            Invariant($"numpy {numpy.Version} loadtxt, the same files, same run"),
+            Invariant($"{bytes / 1e6 / numpyMedian:0} MB/s"),
+            Invariant($"{bytes / 1e6 / numpy.Seconds[0]:0} MB/s"),
+            "-");
+        table.AddRow("  parse rate over numpy's (medians)", Invariant($"{numpyMedian / median:0.0}x"), Invariant($"{numpy.Seconds[0] / seconds[0]:0.0}x"), ">= 3x");
+        var same = numpy.Rows == ours.Rows && Close(numpy.Sums[0], ours.Time) && Close(numpy.Sums[1], ours.Tx) && Close(numpy.Sums[2], ours.Rx) && Close(numpy.Sums[3], ours.Late);
+        table.AddRow(
+            "  numbers read (rows, sum of each column)",
+            same ? Invariant($"identical ({ours.Rows:N0} rows)") : Invariant($"[red]differ[/]: ours {ours.Rows} rows, numpy {numpy.Rows}"),
+            string.Empty,
+            "identical");
+    }
+
+    private static PacketStatsSeries[] ParseAll(string[] files, byte[][] contents)
+    {
+        var series = new PacketStatsSeries[files.Length];
+        for (var i = 0; i < files.Length; i++)
+        {
+            var parser = new PktStatsDatParser(i + 1, files[i]);
+            var seq = new ReadOnlySequence<byte>(contents[i]);
+            parser.Parse(ref seq, isFinalBlock: true);
+            parser.Complete();
+            series[i] = parser.ToSeries();
+        }
+
+        return series;
+    }
+
+    private static Sums Sum(PacketStatsSeries[] parsed)
+    {
+        var sums = new Sums();
+        foreach (var series in parsed)
+        {
+            sums.Rows += series.Count;
+            for (var r = 0; r < series.Count; r++)
+            {
+                sums.Time += series.TimesSeconds[r];
+                sums.Tx += series.TxPackets[r];
+                sums.Rx += series.RxPackets[r];
+                sums.Late += series.TooLatePackets[r];
+            }
+        }
+
+        return sums;
+    }
+
+    private static bool Close(double a, double b) => Math.Abs(a - b) <= 1e-9 * Math.Max(1, Math.Abs(a));
+
+    private static async Task<NumpyRun?> NumpyAsync(IAnsiConsole console, string[] files, int runs, CancellationToken ct)
+    {
+        var script = Path.Combine(AppContext.BaseDirectory, "Bench", "numpy_loadtxt.py");
+        var python = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+        var info = new ProcessStartInfo(python, [script, runs.ToString(CultureInfo.InvariantCulture), .. files])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        try
+        {
+            using var process = Process.Start(info) ?? throw new InvalidOperationException("cannot start python3");
+            var output = process.StandardOutput.ReadToEndAsync(ct);
+            var error = process.StandardError.ReadToEndAsync(ct);
+            await process.WaitForExitAsync(ct).ConfigureAwait(false);
+            if (process.ExitCode != 0)
+            {
+                console.MarkupLine($"[yellow]numpy comparison skipped:[/] {Markup.Escape((await error.ConfigureAwait(false)).Trim().Split('\n')[^1])} (Debian: apt-get install python3-numpy)");
+                return null;
+            }
+
+            using var doc = JsonDocument.Parse(await output.ConfigureAwait(false));
+            var root = doc.RootElement;
+            return new NumpyRun(
+                root.GetProperty("numpy").GetString() ?? "?",
+                root.GetProperty("seconds").EnumerateArray().Select(s => s.GetDouble()).ToList(),
+                root.GetProperty("rows").GetInt64(),
+                root.GetProperty("sums").EnumerateArray().Select(s => s.GetDouble()).ToArray());
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            console.MarkupLine($"[yellow]numpy comparison skipped:[/] {Markup.Escape(ex.Message)}");
+            return null;
+        }
+    }
+
+    private sealed record NumpyRun(string Version, List<double> Seconds, long Rows, double[] Sums);
+
+    private struct Sums
+    {
+        public long Rows;
+        public double Time;
+        public double Tx;
+        public double Rx;
+        public double Late;
+    }
+}
