@@ -36,4 +36,27 @@ public sealed class LiveRowParser(TelemetryKind kind, string source, ITelemetryR
             return error;
         }
     }
+
+    private protected override int ParseRows(ReadOnlySpan<byte> block, out int rows)
+    {
+        var into = new Into(sink);
+        return Kind == TelemetryKind.Throughput
+            ? RowBlock.Throughput(block, MaxLineBytes, ref into, out rows)
+            : RowBlock.PacketStats(block, MaxLineBytes, ref into, out rows);
+    }
+
+    private readonly struct Into(ITelemetryRowSink sink) : IThroughputRows, IPacketStatsRows
+    {
+        public bool TryAdd(double time, double kbit)
+        {
+            sink.Throughput(time, kbit);
+            return true;
+        }
+
+        public bool TryAdd(double time, int tx, int rx, int late)
+        {
+            sink.PacketStats(time, tx, rx, late);
+            return true;
+        }
+    }
 }

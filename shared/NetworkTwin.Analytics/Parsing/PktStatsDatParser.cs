@@ -10,26 +10,81 @@ namespace NetworkTwin.Analytics.Parsing;
 public sealed class PktStatsDatParser(int cellId, string source, int maxLineBytes = TelemetryTextParser.DefaultMaxLineBytes)
     : TelemetryTextParser(source, maxLineBytes)
 {
-    private readonly List<double> _times = new(1 << 16);
-    private readonly List<int> _tx = new(1 << 16);
-    private readonly List<int> _rx = new(1 << 16);
-    private readonly List<int> _late = new(1 << 16);
+    /// <summary>Rows per block of storage: small enough to stay off the large object heap, so reading a file never copies a growing array.</summary>
+    private const int ChunkRows = 8192;
+
+    private readonly List<Chunk> _chunks = [];
+    private Chunk _current = Chunk.Empty;
+    private int _inChunk;
+    private int _count;
 
     protected override string FormatName => "pkt-stats .dat (time tx rx tooLate)";
 
-    public PacketStatsSeries ToSeries() => new(cellId, [.. _times], [.. _tx], [.. _rx], [.. _late]);
+    public PacketStatsSeries ToSeries()
+    {
+        var times = new double[_count];
+        var tx = new int[_count];
+        var rx = new int[_count];
+        var late = new int[_count];
+        var at = 0;
+        foreach (var chunk in _chunks)
+        {
+            var n = Math.Min(ChunkRows, _count - at);
+            chunk.Times.AsSpan(0, n).CopyTo(times.AsSpan(at));
+            chunk.Tx.AsSpan(0, n).CopyTo(tx.AsSpan(at));
+            chunk.Rx.AsSpan(0, n).CopyTo(rx.AsSpan(at));
+            chunk.Late.AsSpan(0, n).CopyTo(late.AsSpan(at));
+            at += n;
+        }
+
+        return new(cellId, times, tx, rx, late);
+    }
 
     protected override string? ParseLine(ReadOnlySpan<byte> line, bool mayBeHeader, out bool isRow)
     {
         var error = PktStatsRow.Parse(line, mayBeHeader, out var time, out var tx, out var rx, out var late, out isRow);
         if (isRow)
         {
-            _times.Add(time);
-            _tx.Add(tx);
-            _rx.Add(rx);
-            _late.Add(late);
+            Add(time, tx, rx, late);
         }
 
         return error;
+    }
+
+    private protected override int ParseRows(ReadOnlySpan<byte> block, out int rows)
+    {
+        var into = new Into(this);
+        return RowBlock.PacketStats(block, MaxLineBytes, ref into, out rows);
+    }
+
+    private void Add(double time, int tx, int rx, int late)
+    {
+        if (_inChunk == _current.Times.Length)
+        {
+            _current = new Chunk(new double[ChunkRows], new int[ChunkRows], new int[ChunkRows], new int[ChunkRows]);
+            _chunks.Add(_current);
+            _inChunk = 0;
+        }
+
+        _current.Times[_inChunk] = time;
+        _current.Tx[_inChunk] = tx;
+        _current.Rx[_inChunk] = rx;
+        _current.Late[_inChunk] = late;
+        _inChunk++;
+        _count++;
+    }
+
+    private readonly record struct Chunk(double[] Times, int[] Tx, int[] Rx, int[] Late)
+    {
+        public static readonly Chunk Empty = new([], [], [], []);
+    }
+
+    private readonly struct Into(PktStatsDatParser parser) : IPacketStatsRows
+    {
+        public bool TryAdd(double time, int tx, int rx, int late)
+        {
+            parser.Add(time, tx, rx, late);
+            return true;
+        }
     }
 }

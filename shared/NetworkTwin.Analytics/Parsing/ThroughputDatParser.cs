@@ -34,4 +34,16 @@ public sealed class ThroughputDatParser(
 
         return error;
     }
+
+    private protected override int ParseRows(ReadOnlySpan<byte> block, out int rows)
+    {
+        var into = new Into(_grid);
+        return RowBlock.Throughput(block, MaxLineBytes, ref into, out rows);
+    }
+
+    /// <summary>A row the grid refuses (too far from the others) is left to the line path, which says why.</summary>
+    private readonly struct Into(SymbolGridBuilder grid) : IThroughputRows
+    {
+        public bool TryAdd(double time, double kbit) => grid.TryAdd(time, kbit) is null;
+    }
 }
