@@ -109,6 +109,36 @@ public class PktStatsDatParserTests
         }
     }
 
+    [Fact]
+    public void ToSeries_ManyFilesInTurn_EachGetsItsOwnRowsFromReusedStorage()
+    {
+        // More rows than one storage block, so blocks go back to the pool and the next file reuses them.
+        for (var file = 1; file <= 3; file++)
+        {
+            var text = string.Concat(Enumerable.Range(0, 20_000).Select(i => $"{file}.{i:D5} {file} {file} 0\n"));
+            var parser = new PktStatsDatParser(file, $"pkt-stats-cell-{file}.dat");
+
+            var series = ParseAll(parser, Encoding.ASCII.GetBytes(text), int.MaxValue);
+
+            Assert.Equal(20_000, series.Count);
+            Assert.All(series.TxPackets, tx => Assert.Equal(file, tx));
+            Assert.Equal(file + 0.19999, series.TimesSeconds[^1], 9);
+            Assert.Same(series, parser.ToSeries());
+        }
+    }
+
+    [Fact]
+    public void Parse_AfterTheSeriesWasTaken_IsRefused()
+    {
+        var parser = new PktStatsDatParser(1, "pkt-stats-cell-1.dat");
+        ParseAll(parser, Encoding.ASCII.GetBytes("1.0 4 4 0\n"), int.MaxValue);
+        var more = new ReadOnlySequence<byte>(Encoding.ASCII.GetBytes("2.0 4 4 0\n"));
+
+        var error = Assert.Throws<InvalidOperationException>(() => parser.Parse(ref more, isFinalBlock: true));
+
+        Assert.Contains("already taken", error.Message, StringComparison.Ordinal);
+    }
+
     internal static NetworkTwin.Analytics.Fronthaul.PacketStatsSeries ParseAll(PktStatsDatParser parser, byte[] bytes, int segment)
     {
         var sequence = Segments.Split(bytes, segment);
