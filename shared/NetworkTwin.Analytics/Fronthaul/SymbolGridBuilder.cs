@@ -17,6 +17,8 @@ public sealed class SymbolGridBuilder
     private readonly long _maxSpanSymbols;
     private float[]?[] _chunks = new float[]?[4];
     private long _firstChunk;
+    private long _lastNumber = long.MinValue;
+    private float[] _last = [];
     private long _low = long.MaxValue;
     private long _high = long.MinValue;
     private int _rows;
@@ -43,7 +45,9 @@ public sealed class SymbolGridBuilder
             return TooFar(timeSeconds);
         }
 
-        var chunk = Chunk(symbol >> ChunkBits);
+        // Rows come mostly in time order: the chunk of the last row is the likely one.
+        var number = symbol >> ChunkBits;
+        var chunk = number == _lastNumber ? _last : Chunk(number);
         var i = (int)(symbol & (ChunkSymbols - 1));
         if (chunk[i] != 0)
         {
@@ -107,6 +111,7 @@ public sealed class SymbolGridBuilder
             index = number - _firstChunk;
         }
 
-        return _chunks[index] ??= new float[ChunkSymbols];
+        _lastNumber = number;
+        return _last = _chunks[index] ??= new float[ChunkSymbols];
     }
 }
