@@ -1,11 +1,14 @@
+using System.Buffers;
+
 namespace NetworkTwin.Analytics.Fronthaul;
 
 /// <summary>
 /// Accumulates (time, kbit) rows into a <see cref="SymbolGrid"/> in O(1) per row, in either direction of time. The
 /// symbols live in chunks of <see cref="ChunkSymbols"/> allocated as rows reach them, so a growing span is never
 /// copied (an array grown by doubling allocated and copied the span several times over, most of a file's parse time);
-/// <see cref="Build"/> copies them into one array once. The span is capped so one absurd timestamp cannot claim
-/// unbounded memory.
+/// <see cref="Build"/> copies them into one array once and gives the chunks back to the shared pool, so reading file
+/// after file reuses them instead of faulting in fresh memory for each. The span is capped so one absurd timestamp
+/// cannot claim unbounded memory.
 /// </summary>
 public sealed class SymbolGridBuilder
 {
@@ -23,6 +26,7 @@ public sealed class SymbolGridBuilder
     private long _high = long.MinValue;
     private int _rows;
     private int _merged;
+    private SymbolGrid? _built;
 
     public SymbolGridBuilder(double maxSpanSeconds)
     {
@@ -61,12 +65,17 @@ public sealed class SymbolGridBuilder
         return null;
     }
 
-    /// <summary>The grid from the first row's symbol to the last's; symbols without a row are 0.</summary>
+    /// <summary>The grid from the first row's symbol to the last's; symbols without a row are 0. The first call ends the builder: later calls give the same grid, and more rows are refused.</summary>
     public SymbolGrid Build(int cellId)
     {
+        if (_built is not null)
+        {
+            return _built;
+        }
+
         if (_rows == 0)
         {
-            return new SymbolGrid(cellId, 0, [], 0, 0);
+            return _built = new SymbolGrid(cellId, 0, [], 0, 0);
         }
 
         var kbit = GC.AllocateUninitializedArray<float>((int)(_high - _low + 1));
@@ -87,15 +96,29 @@ public sealed class SymbolGridBuilder
             symbol += run;
         }
 
-        return new SymbolGrid(cellId, _low, kbit, _rows, _merged);
+        foreach (var chunk in _chunks)
+        {
+            if (chunk is not null)
+            {
+                ArrayPool<float>.Shared.Return(chunk);
+            }
+        }
+
+        _chunks = [];
+        _last = [];
+        _lastNumber = long.MinValue;
+        return _built = new SymbolGrid(cellId, _low, kbit, _rows, _merged);
     }
 
-    // Out of line: formatting the message in the row path would weigh on every row.
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private string TooFar(double timeSeconds) => $"time {timeSeconds:0.######} s is more than {MaxSpanSeconds:0} s away from the other rows";
 
     private float[] Chunk(long number)
     {
+        if (_built is not null)
+        {
+            throw new InvalidOperationException("The grid was already built; add rows to a new builder.");
+        }
+
         var index = number - _firstChunk;
         if (index < 0 || index >= _chunks.Length)
         {
@@ -111,7 +134,15 @@ public sealed class SymbolGridBuilder
             index = number - _firstChunk;
         }
 
+        if (_chunks[index] is not { } chunk)
+        {
+            // A pooled chunk holds another file's symbols: rows add into it, so it starts from zero.
+            chunk = ArrayPool<float>.Shared.Rent(ChunkSymbols);
+            Array.Clear(chunk, 0, ChunkSymbols);
+            _chunks[index] = chunk;
+        }
+
         _lastNumber = number;
-        return _last = _chunks[index] ??= new float[ChunkSymbols];
+        return _last = chunk;
     }
 }

@@ -61,4 +61,48 @@ public class ThroughputDatParserTests
         Assert.Equal(101, grid.Kbit.Sum());
         Assert.Equal(1.0, grid.StartSeconds, 9);
     }
+
+    [Fact]
+    public void ToGrid_FileAfterFile_EachGridHoldsOnlyItsOwnRows()
+    {
+        // The second file's chunks come back from the pool holding the first file's symbols; they must start from zero.
+        var first = new ThroughputDatParser(1, "throughput-cell-1.dat");
+        var sequence = new ReadOnlySequence<byte>(Encoding.ASCII.GetBytes(Rows(1.0, 200_000, "7")));
+        first.Parse(ref sequence, isFinalBlock: true);
+        var firstGrid = first.ToGrid();
+
+        var second = new ThroughputDatParser(2, "throughput-cell-2.dat");
+        sequence = new ReadOnlySequence<byte>(Encoding.ASCII.GetBytes(Rows(1.0, 200_000, "1", every: 2)));
+        second.Parse(ref sequence, isFinalBlock: true);
+        var secondGrid = second.ToGrid();
+
+        Assert.All(firstGrid.Kbit, k => Assert.Equal(7f, k));
+        Assert.Equal(0, secondGrid.MergedRows);
+        Assert.Equal(100_000 * 1.0, secondGrid.Kbit.Sum(k => (double)k));
+        Assert.Equal(0f, secondGrid.Kbit[1]);
+        Assert.Same(secondGrid, second.ToGrid());
+    }
+
+    [Fact]
+    public void Parse_AfterTheGridWasBuilt_IsRefused()
+    {
+        var parser = new ThroughputDatParser(1, "t.dat");
+        var sequence = new ReadOnlySequence<byte>(Encoding.ASCII.GetBytes("1.0 5\n"));
+        parser.Parse(ref sequence, isFinalBlock: true);
+        _ = parser.ToGrid();
+        var more = new ReadOnlySequence<byte>(Encoding.ASCII.GetBytes("2.0 5\n"));
+
+        Assert.Throws<InvalidOperationException>(() => parser.Parse(ref more, isFinalBlock: true));
+    }
+
+    private static string Rows(double start, int symbols, string kbit, int every = 1)
+    {
+        var sb = new StringBuilder();
+        for (var i = 0; i < symbols; i += every)
+        {
+            sb.Append((start + (i * SymbolGrid.SymbolSeconds)).ToString("0.##########", System.Globalization.CultureInfo.InvariantCulture)).Append(' ').Append(kbit).Append('\n');
+        }
+
+        return sb.ToString();
+    }
 }
