@@ -32,8 +32,14 @@ internal static class PlainNumber
             return TryDecimal(text[start..end], out value);
         }
 
-        var point = IndexOfPoint(Word(text, start), Math.Min(n, 8));
-        if (point < 0 && n > 8)
+        var first = Word(text, start);
+        var point = IndexOfPoint(first, Math.Min(n, 8));
+        if (n <= 8)
+        {
+            return TryShortDecimal(first, n, point, out value);
+        }
+
+        if (point < 0)
         {
             point = IndexOfPoint(Word(text, start + 8), n - 8);
             point = point < 0 ? -1 : point + 8;
@@ -56,6 +62,34 @@ internal static class PlainNumber
 
         var mantissa = (high * Scales[fraction]) + low;
         value = fraction > 0 ? mantissa / PowersOfTen[fraction] : mantissa;
+        return true;
+    }
+
+    /// <summary>A field of at most eight bytes, all in <paramref name="word"/>: the point taken out, every digit read at once.</summary>
+    private static bool TryShortDecimal(ulong word, int n, int point, out double value)
+    {
+        value = 0;
+        if (point < 0)
+        {
+            if (!TryDigits(word, n, out var whole))
+            {
+                return false;
+            }
+
+            value = whole;
+            return true;
+        }
+
+        // The bytes below the point stay; the bytes above it move down one, over it.
+        var below = word & ~(ulong.MaxValue << (point * 8));
+        var above = (word >> 8) & (ulong.MaxValue << (point * 8));
+        var fraction = n - point - 1;
+        if (n == 1 || !TryDigits(below | above, n - 1, out var mantissa))
+        {
+            return false;
+        }
+
+        value = mantissa / PowersOfTen[fraction];
         return true;
     }
 
@@ -157,15 +191,23 @@ internal static class PlainNumber
     /// <summary>Reads <paramref name="n"/> (0 to 8) ASCII digits from <paramref name="start"/>, all at once; false when one is not a digit.</summary>
     private static bool TryEight(ReadOnlySpan<byte> text, int start, int n, out ulong value)
     {
-        value = 0;
         if (n == 0)
         {
+            value = 0;
             return true;
         }
 
+        return TryDigits(Word(text, start), n, out value);
+    }
+
+    /// <summary>Reads the low <paramref name="n"/> (1 to 8) bytes of a little-endian word as ASCII digits, all at once; false when one is not a digit.</summary>
+    private static bool TryDigits(ulong word, int n, out ulong value)
+    {
+        value = 0;
+
         // The field's bytes to the top of the word, '0's below them: the same number with leading zeros.
         var shift = (8 - n) * 8;
-        var word = (Word(text, start) << shift) | (Zeros & ~(ulong.MaxValue << shift));
+        word = (word << shift) | (Zeros & ~(ulong.MaxValue << shift));
         if (((word & 0xF0F0F0F0F0F0F0F0) | (((word + 0x0606060606060606) & 0xF0F0F0F0F0F0F0F0) >> 4)) != 0x3333333333333333)
         {
             return false;
