@@ -110,6 +110,8 @@ public sealed class SymbolGridBuilder
         return _built = new SymbolGrid(cellId, _low, kbit, _rows, _merged);
     }
 
+    // Out of line: formatting the message in the row path would weigh on every row.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private string TooFar(double timeSeconds) => $"time {timeSeconds:0.######} s is more than {MaxSpanSeconds:0} s away from the other rows";
 
     private float[] Chunk(long number)
