@@ -52,10 +52,9 @@ internal static class PlainNumber
             return TryDecimal(text[start..end], out value);
         }
 
+        // Here the field is 9 to 16 bytes with a point, so it holds 8 to 15 digits: no count to check.
         value = 0;
-        if (whole + fraction is 0 or > 15
-            || !TryEight(text, start, whole, out var high)
-            || !TryEight(text, start + whole + 1, fraction, out var low))
+        if (!TryEight(text, start, whole, out var high) || !TryEight(text, start + whole + 1, fraction, out var low))
         {
             return false;
         }
