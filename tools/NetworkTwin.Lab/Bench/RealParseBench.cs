@@ -35,48 +35,19 @@ internal static class RealParseBench
         }
 
         var bytes = contents.Sum(c => (long)c.Length);
-        PacketStatsSeries[] parsed = [];
-        var seconds = new List<double>();
-        for (var attempt = 0; attempt <= runs; attempt++)
-        {
-            // The last pass's series go out of reach before the next is timed.
-            parsed = [];
-            var sw = Stopwatch.StartNew();
-            parsed = ParseAll(files, contents);
-            if (attempt > 0)
-            {
-                seconds.Add(sw.Elapsed.TotalSeconds);
-            }
-        }
-
+        var (seconds, parsed) = TimePasses(runs, () => ParseAll(files, contents));
         var ours = Sum(parsed);
-
-        seconds.Sort();
         var median = seconds[seconds.Count / 2];
         var label = Invariant($"pkt-stats .dat parse, the real capture ({files.Length} files, {bytes / 1e6:0.0} MB, {ours.Rows:N0} rows), 1 core");
         table.AddRow(label, Invariant($"{bytes / 1e6 / median:0} MB/s"), Invariant($"{bytes / 1e6 / seconds[0]:0} MB/s"), ">= 500 MB/s");
 
         // The well-kept SIMD CSV reader on the same bytes into the same columns: what a library gives for this job.
-        var sepSeconds = new List<double>();
-        var sepParsed = Array.Empty<PacketStatsSeries>();
-        for (var attempt = 0; attempt <= runs; attempt++)
-        {
-            sepParsed = [];
-            var sw = Stopwatch.StartNew();
-            sepParsed = SepParseAll(contents);
-            if (attempt > 0)
-            {
-                sepSeconds.Add(sw.Elapsed.TotalSeconds);
-            }
-        }
-
-        sepSeconds.Sort();
-        var sepSums = Sum(sepParsed);
+        var (sepSeconds, sepParsed) = TimePasses(runs, () => SepParseAll(contents));
         table.AddRow(
             Invariant($"Sep {SepVersion()} (SIMD CSV reader), the same bytes into the same columns, 1 core"),
             Invariant($"{bytes / 1e6 / sepSeconds[sepSeconds.Count / 2]:0} MB/s"),
             Invariant($"{bytes / 1e6 / sepSeconds[0]:0} MB/s"),
-            Same(sepSums, ours) ? "- (same numbers)" : "[red]numbers differ[/]");
+            Same(Sum(sepParsed), ours) ? "- (same numbers)" : "[red]numbers differ[/]");
 
         var numpy = await NumpyAsync(console, files, Math.Min(runs, 3), ct).ConfigureAwait(false);
         if (numpy is null)
@@ -92,12 +63,33 @@ internal static class RealParseBench
             Invariant($"{bytes / 1e6 / numpy.Seconds[0]:0} MB/s"),
             "-");
         table.AddRow("  parse rate over numpy's (medians)", Invariant($"{numpyMedian / median:0.0}x"), Invariant($"{numpy.Seconds[0] / seconds[0]:0.0}x"), ">= 3x");
-        var same = numpy.Rows == ours.Rows && Close(numpy.Sums[0], ours.Time) && Close(numpy.Sums[1], ours.Tx) && Close(numpy.Sums[2], ours.Rx) && Close(numpy.Sums[3], ours.Late);
+        var same = Same(new Sums { Rows = numpy.Rows, Time = numpy.Sums[0], Tx = numpy.Sums[1], Rx = numpy.Sums[2], Late = numpy.Sums[3] }, ours);
         table.AddRow(
             "  numbers read (rows, sum of each column)",
             same ? Invariant($"identical ({ours.Rows:N0} rows)") : Invariant($"[red]differ[/]: ours {ours.Rows} rows, numpy {numpy.Rows}"),
             string.Empty,
             "identical");
+    }
+
+    /// <summary>One warm-up pass, then <paramref name="runs"/> timed ones; the seconds sorted, and the last pass's series.</summary>
+    private static (List<double> Seconds, PacketStatsSeries[] Last) TimePasses(int runs, Func<PacketStatsSeries[]> parse)
+    {
+        var seconds = new List<double>();
+        PacketStatsSeries[] last = [];
+        for (var attempt = 0; attempt <= runs; attempt++)
+        {
+            // The last pass's series go out of reach before the next is timed.
+            last = [];
+            var sw = Stopwatch.StartNew();
+            last = parse();
+            if (attempt > 0)
+            {
+                seconds.Add(sw.Elapsed.TotalSeconds);
+            }
+        }
+
+        seconds.Sort();
+        return (seconds, last);
     }
 
     private static PacketStatsSeries[] ParseAll(string[] files, byte[][] contents)
