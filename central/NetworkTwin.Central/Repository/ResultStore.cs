@@ -205,25 +205,66 @@ public sealed class ResultStore(CoordinatorRepository database) : RepositoryStor
         ("since", sinceUnixMs));
 
     /// <summary>
-    /// The link loads (window means) every agent reported since <paramref name="sinceUnixMs"/>, at most the
-    /// newest <paramref name="perLink"/> of each (agent, link), oldest first: what the models learn from.
+    /// The link loads (window means) the given agents reported since <paramref name="sinceUnixMs"/>, at most the newest
+    /// <paramref name="perLink"/> of each (agent, link), by agent and link, oldest first: what the models learn from. Each
+    /// link is read along its agent's key from its newest window back, so a read costs the windows it returns (and the
+    /// agent's other results between them), not the estate's results in the time range.
     /// </summary>
-    public IReadOnlyList<(string AgentId, int LinkId, long ProducedUnixMs, double MeanGbps, string Cells)> LinkLoads(long sinceUnixMs, int perLink) => Query(
-        """
-        SELECT agent_id, produced_unix_ms, payload FROM (
-            SELECT agent_id, link_id, sequence, produced_unix_ms, payload,
-                   ROW_NUMBER() OVER (PARTITION BY agent_id, link_id ORDER BY sequence DESC) AS newest
-            FROM results WHERE link_id IS NOT NULL AND produced_unix_ms >= @since) ranked
-        WHERE newest <= @per
-        ORDER BY agent_id, link_id, sequence
-        """,
-        reader =>
+    public IReadOnlyList<(string AgentId, int LinkId, long ProducedUnixMs, double MeanGbps, string Cells)> LinkLoads(IEnumerable<string> agentIds, long sinceUnixMs, int perLink)
+    {
+        ArgumentNullException.ThrowIfNull(agentIds);
+        var loads = new List<(string AgentId, int LinkId, long ProducedUnixMs, double MeanGbps, string Cells)>();
+        foreach (var agent in agentIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
         {
-            var link = Result.Parser.ParseFrom((byte[])reader.GetValue(2)).Link;
-            return (reader.GetString(0), link.LinkId, reader.GetInt64(1), link.MeanGbps, string.Join(',', link.Cells));
-        },
+            var links = Query(
+                "SELECT subject_id FROM latest_results WHERE agent_id = @agent AND kind = 'Link' AND produced_unix_ms >= @since ORDER BY subject_id",
+                reader => reader.GetInt32(0),
+                ("agent", agent),
+                ("since", sinceUnixMs));
+            foreach (var linkId in links)
+            {
+                var newestFirst = Query(
+                    """
+                    SELECT produced_unix_ms, payload FROM results
+                    WHERE agent_id = @agent AND link_id = @link AND produced_unix_ms >= @since
+                    ORDER BY sequence DESC LIMIT @per
+                    """,
+                    reader =>
+                    {
+                        var link = Result.Parser.ParseFrom((byte[])reader.GetValue(1)).Link;
+                        return (agent, link.LinkId, reader.GetInt64(0), link.MeanGbps, string.Join(',', link.Cells));
+                    },
+                    ("agent", agent),
+                    ("link", linkId),
+                    ("since", sinceUnixMs),
+                    ("per", perLink));
+                newestFirst.Reverse();
+                loads.AddRange(newestFirst);
+            }
+        }
+
+        return loads;
+    }
+
+    /// <summary>
+    /// The agents that reported a link since <paramref name="sinceUnixMs"/>, those with the most results stored first (ties
+    /// by id), at most <paramref name="count"/>: the longest live histories. O(agents), whatever the results.
+    /// </summary>
+    public IReadOnlyList<string> LongestLinkHistories(long sinceUnixMs, int count) => Query(
+        """
+        SELECT a.agent_id FROM agents a
+        WHERE EXISTS (SELECT 1 FROM latest_results l WHERE l.agent_id = a.agent_id AND l.kind = 'Link' AND l.produced_unix_ms >= @since)
+        ORDER BY a.results_stored DESC, a.agent_id LIMIT @count
+        """,
+        reader => reader.GetString(0),
         ("since", sinceUnixMs),
-        ("per", perLink));
+        ("count", count));
+
+    /// <summary>Every agent that reported a link since <paramref name="sinceUnixMs"/> (the agents a link-load model applies to), by id: O(links).</summary>
+    public IReadOnlyList<string> AgentsWithLinks(long sinceUnixMs) => Query(
+        "SELECT DISTINCT agent_id FROM latest_results WHERE kind = 'Link' AND produced_unix_ms >= @since ORDER BY agent_id",
+        reader => reader.GetString(0),
+        ("since", sinceUnixMs));
 
     /// <summary>Forecasts produced since <paramref name="sinceUnixMs"/>, oldest first; with <paramref name="latestOnly"/> only the newest of each (agent, link).</summary>
     public IReadOnlyList<ForecastSummary> Forecasts(long sinceUnixMs, string? agentId, bool latestOnly) => latestOnly

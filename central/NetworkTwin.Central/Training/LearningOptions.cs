@@ -19,10 +19,15 @@ internal sealed record LearningOptions
     /// <summary>The newest windows of each link that are read (older ones add little and cost memory).</summary>
     public int MaxWindowsPerLink { get; init; } = 20_000;
 
+    /// <summary>
+    /// Agents a round learns from: those with a link in the history and the most results stored. A round reads at most
+    /// this many agents' links x MaxWindowsPerLink windows, however large the estate; the model goes to every agent with a link.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxAgents { get; init; } = 32;
+
     /// <summary>Training passes over the history per round.</summary>
-
     [Range(1, 1000)]
-
     public int Epochs { get; init; } = 30;
 
     /// <summary>Share of each link's newest windows held out to judge the model (and the shipped one) on.</summary>
@@ -50,6 +55,11 @@ internal sealed record LearningOptions
         if (MaxWindowsPerLink < MinWindows || MaxWindowsPerLink > 1_000_000)
         {
             errors.Add($"Coordinator:Learning:MaxWindowsPerLink must be MinWindows..1000000 (got {MaxWindowsPerLink}).");
+        }
+
+        if (MaxAgents is < 1 or > 100_000)
+        {
+            errors.Add($"Coordinator:Learning:MaxAgents must be 1..100000 (got {MaxAgents}).");
         }
 
         if (Epochs is < 1 or > 1000)

@@ -44,7 +44,9 @@ internal sealed partial class ModelTrainer(CoordinatorRepository repository, Com
     {
         var now = time.GetUtcNow();
         var since = now.AddHours(-options.HistoryHours).ToUnixTimeMilliseconds();
-        var series = Series(repository.Results.LinkLoads(since, options.MaxWindowsPerLink), options.MinWindows, out var step);
+        // A sample of the estate, the longest histories, bounds the round: its reads and its training do not grow with the agents.
+        var learners = repository.Results.LongestLinkHistories(since, options.MaxAgents);
+        var series = Series(repository.Results.LinkLoads(learners, since, options.MaxWindowsPerLink), options.MinWindows, out var step);
         if (series.Count == 0)
         {
             return new ModelRecord
@@ -97,7 +99,7 @@ internal sealed partial class ModelTrainer(CoordinatorRepository repository, Com
         var (net, draws) = ForecastEvaluation.Train(train, validation, bnn, null, "coordinator");
         var shipped = repository.Models.Shipped();
         var version = (repository.Models.List(1) is [var newest, ..] ? newest.Version : 0) + 1;
-        var description = $"next-window link load, learned from {series.Count} agent links on the coordinator";
+        var description = $"next-window link load, learned from {series.Count} links of {series.Select(x => x.AgentId).Distinct(StringComparer.Ordinal).Count()} agents on the coordinator";
         var onnx = BnnExport.ToOnnx(net, spec, draws, version, description);
         clock.Stop();
 
@@ -133,15 +135,16 @@ internal sealed partial class ModelTrainer(CoordinatorRepository repository, Com
 
         if (better)
         {
-            // One command per agent naming the stored version; the bytes are stored once, with the model.
+            // One command per agent with a link in the history, learned from or not (the model reads each link's own
+            // level); each names the stored version, whose bytes are stored once, with the model.
             var update = new ModelUpdate { Name = ModelName, Version = record.Version, Sha256 = Convert.ToHexString(SHA256.HashData(onnx)) };
-            var agents = series.Select(x => x.AgentId).Distinct(StringComparer.Ordinal).ToList();
+            var agents = repository.Results.AgentsWithLinks(since);
             repository.Commands.IssueModelUpdate(agents, update, $"model {ModelName} v{record.Version}: {record.Detail}");
             record.Agents.AddRange(agents);
 
             record.Sha256 = update.Sha256;
             repository.Models.Update(record);
-            repository.Decisions.Audit(0, "coordinator", "model rolled out", $"model {ModelName} v{record.Version} to {string.Join(", ", record.Agents)}: {record.Detail}");
+            repository.Decisions.Audit(0, "coordinator", "model rolled out", $"model {ModelName} v{record.Version} to {Named(agents)}: {record.Detail}");
             foreach (var agent in record.Agents)
             {
                 signal.Notify(agent);
@@ -151,6 +154,11 @@ internal sealed partial class ModelTrainer(CoordinatorRepository repository, Com
         Log.Trained(logger, record.Version, record.State, candidate, previous, lastValue, record.TrainSeconds, series.Count, record.Detail);
         return record;
     }
+
+    /// <summary>The agents a model went to, as an audit entry names them: all of them up to 20, else the first 20 and how many more.</summary>
+    internal static string Named(IReadOnlyList<string> agents) => agents.Count <= 20
+        ? string.Join(", ", agents)
+        : string.Create(CultureInfo.InvariantCulture, $"{agents.Count} agents: {string.Join(", ", agents.Take(20))} and {agents.Count - 20} more");
 
     private static string FirstModel(double candidate, double lastValue) => candidate <= lastValue
         ? string.Create(CultureInfo.InvariantCulture, $"first model; beats the last value on the held-out windows ({candidate:P2} vs {lastValue:P2} WAPE)")

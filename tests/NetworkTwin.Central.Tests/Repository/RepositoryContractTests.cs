@@ -262,16 +262,33 @@ public abstract class RepositoryContractTests
 
         repository.Results.Store("du-a", results);
 
-        // The newest 5 of each link, oldest first, grouped by link.
-        var loads = repository.Results.LinkLoads(now - 10_000, perLink: 5);
-        Assert.Equal([(1, 22.0), (1, 24.0), (1, 26.0), (1, 28.0), (1, 30.0), (2, 21.0), (2, 23.0), (2, 25.0), (2, 27.0), (2, 29.0)], loads.Select(l => (l.LinkId, l.MeanGbps)));
+        // du-b: more results, but its link is older than the history asked for; du-c: one link, fewer results than du-a.
+        repository.Agents.Register(new RegisterRequest { AgentId = "du-b", Site = "s", Version = "1" });
+        repository.Results.Store("du-b", [.. Enumerable.Range(1, 80).Select(i => new Result { Sequence = i, ProducedUnixMs = now - 60_000 + i, Link = new LinkCapacity { LinkId = 1, MeanGbps = 100 + i } })]);
+        repository.Agents.Register(new RegisterRequest { AgentId = "du-c", Site = "s", Version = "1" });
+        repository.Results.Store("du-c", [.. Enumerable.Range(1, 3).Select(i => new Result { Sequence = i, ProducedUnixMs = now - 1000 + i, Link = new LinkCapacity { LinkId = 4, MeanGbps = 40 + i } })]);
+
+        // The newest 5 of each link of the agents asked for, oldest first, grouped by agent and link.
+        var loads = repository.Results.LinkLoads(["du-c", "du-a"], now - 10_000, perLink: 5);
+        Assert.Equal(
+            [("du-a", 1, 22.0), ("du-a", 1, 24.0), ("du-a", 1, 26.0), ("du-a", 1, 28.0), ("du-a", 1, 30.0), ("du-a", 2, 21.0), ("du-a", 2, 23.0), ("du-a", 2, 25.0), ("du-a", 2, 27.0), ("du-a", 2, 29.0), ("du-c", 4, 41.0), ("du-c", 4, 42.0), ("du-c", 4, 43.0)],
+            loads.Select(l => (l.AgentId, l.LinkId, l.MeanGbps)));
         Assert.Equal("0,7", loads[0].Cells);
+        Assert.Empty(repository.Results.LinkLoads(["du-b"], now - 10_000, perLink: 5));
+        Assert.Equal([101.0, 102.0], repository.Results.LinkLoads(["du-b"], now - 60_000, perLink: 80).Take(2).Select(l => l.MeanGbps));
+
+        // The agents training samples: a link in the history, the most results first; the model goes to all with a link.
+        Assert.Equal(["du-a", "du-c"], repository.Results.LongestLinkHistories(now - 10_000, 5));
+        Assert.Equal(["du-a"], repository.Results.LongestLinkHistories(now - 10_000, 1));
+        Assert.Equal(["du-b", "du-a", "du-c"], repository.Results.LongestLinkHistories(now - 60_000, 5));
+        Assert.Equal(["du-a", "du-c"], repository.Results.AgentsWithLinks(now - 10_000));
+        Assert.Equal(["du-a", "du-b", "du-c"], repository.Results.AgentsWithLinks(now - 60_000));
 
         var latest = repository.Results.Forecasts(now - 10_000, null, latestOnly: true);
         Assert.Equal([(1, 30.0), (2, 29.0)], latest.Select(f => (f.Forecast.LinkId, f.Forecast.MedianGbps)));
         Assert.Equal(30, repository.Results.Forecasts(now - 10_000, "du-a", latestOnly: false).Count);
         Assert.Empty(repository.Results.Forecasts(now - 10_000, "du-b", latestOnly: false));
-        Assert.Equal([1, 2], repository.Results.LatestLinks(null).Select(l => l.Link.LinkId));
+        Assert.Equal([1, 2], repository.Results.LatestLinks(null).Where(l => l.AgentId == "du-a").Select(l => l.Link.LinkId));
 
         // Models: versions are assigned in order; the shipped one is the newest marked so.
         Assert.Null(repository.Models.Shipped());
