@@ -10,23 +10,14 @@ namespace NetworkTwin.Central.Control;
 /// </summary>
 internal sealed record LinkWindows(string AgentId, int LinkId, long FirstUnixMs, IReadOnlyList<LinkRollup> All, IReadOnlyList<LinkRollup> Settled)
 {
-    /// <summary>The rollups read: a link waits at most this long past its settling before its need is known.</summary>
-    public const int BucketSeconds = ResultRows.IngestRollupSeconds;
-
     /// <summary>Every agent link's ten seconds with windows produced since <paramref name="sinceUnixMs"/>, by agent and link.</summary>
     public static IReadOnlyList<LinkWindows> Read(CoordinatorRepository repository, long sinceUnixMs, double settleSeconds)
     {
         ArgumentNullException.ThrowIfNull(repository);
-        var settle = (long)(settleSeconds * 1000);
-        return [.. repository.Results.LinkRollups(sinceUnixMs, BucketSeconds)
-            .Where(r => r.LastUnixMs >= sinceUnixMs)
-            .GroupBy(r => (r.AgentId, r.LinkId))
+        // The repository applies the settle rule (the control pass's, in one place) and marks each bucket.
+        return [.. repository.Results.SettledRollups(sinceUnixMs, settleSeconds)
+            .GroupBy(r => (r.Rollup.AgentId, r.Rollup.LinkId))
             .OrderBy(g => g.Key.AgentId, StringComparer.Ordinal).ThenBy(g => g.Key.LinkId)
-            .Select(g =>
-            {
-                var all = g.ToList();
-                var first = Math.Max(sinceUnixMs, all.Min(r => r.FirstUnixMs));
-                return new LinkWindows(g.Key.AgentId, g.Key.LinkId, first, all, [.. all.Where(r => r.FirstUnixMs >= first + settle)]);
-            })];
+            .Select(g => new LinkWindows(g.Key.AgentId, g.Key.LinkId, g.First().SinceUnixMs, [.. g.Select(r => r.Rollup)], [.. g.Where(r => r.Settled).Select(r => r.Rollup)]))];
     }
 }

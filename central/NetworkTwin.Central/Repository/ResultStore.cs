@@ -75,38 +75,46 @@ public sealed class ResultStore(CoordinatorRepository database) : RepositoryStor
         }
 
         return Query(
-            """
-            SELECT r.agent_id, a.site, r.link_id, r.bucket_unix_ms, r.windows, r.first_unix_ms, r.last_unix_ms, r.capacity_max,
-                   r.mean_sum, r.mean_max, r.peak_max, r.loss_windows, r.loss_sum, r.loss_max, r.target_gbps
+            $"""
+            SELECT {RollupReadColumns}
             FROM link_rollups r JOIN agents a ON a.agent_id = r.agent_id
             WHERE r.bucket_seconds = @seconds AND r.bucket_unix_ms > @since - @width AND (@agent = '' OR r.agent_id = @agent)
             ORDER BY r.agent_id, r.link_id, r.bucket_unix_ms
             """,
-            reader =>
-            {
-                var windows = reader.GetInt64(4);
-                var lossWindows = reader.GetInt64(11);
-                return new LinkRollup(
-                    reader.GetString(0),
-                    reader.GetString(1),
-                    reader.GetInt32(2),
-                    bucketSeconds,
-                    reader.GetInt64(3),
-                    windows,
-                    reader.GetInt64(5),
-                    reader.GetInt64(6),
-                    reader.GetDouble(7),
-                    reader.GetDouble(8) / windows,
-                    reader.GetDouble(9),
-                    reader.GetDouble(10),
-                    lossWindows > 0 ? reader.GetDouble(12) / lossWindows : double.NaN,
-                    lossWindows > 0 ? reader.GetDouble(13) : double.NaN,
-                    reader.GetDouble(14));
-            },
+            reader => RollupOf(reader, bucketSeconds),
             ("seconds", bucketSeconds),
             ("since", sinceUnixMs),
             ("width", bucketSeconds * 1000L),
             ("agent", agentId ?? string.Empty));
+    }
+
+    /// <summary>The columns <see cref="RollupOf"/> reads, of rollups as <c>r</c> and their agent as <c>a</c>.</summary>
+    private const string RollupReadColumns = """
+        r.agent_id, a.site, r.link_id, r.bucket_unix_ms, r.windows, r.first_unix_ms, r.last_unix_ms, r.capacity_max,
+        r.mean_sum, r.mean_max, r.peak_max, r.loss_windows, r.loss_sum, r.loss_max, r.target_gbps
+        """;
+
+    /// <summary>A rollup as <see cref="RollupReadColumns"/> read it: the sums become means.</summary>
+    private static LinkRollup RollupOf(System.Data.Common.DbDataReader reader, int bucketSeconds)
+    {
+        var windows = reader.GetInt64(4);
+        var lossWindows = reader.GetInt64(11);
+        return new LinkRollup(
+            reader.GetString(0),
+            reader.GetString(1),
+            reader.GetInt32(2),
+            bucketSeconds,
+            reader.GetInt64(3),
+            windows,
+            reader.GetInt64(5),
+            reader.GetInt64(6),
+            reader.GetDouble(7),
+            reader.GetDouble(8) / windows,
+            reader.GetDouble(9),
+            reader.GetDouble(10),
+            lossWindows > 0 ? reader.GetDouble(12) / lossWindows : double.NaN,
+            lossWindows > 0 ? reader.GetDouble(13) : double.NaN,
+            reader.GetDouble(14));
     }
 
     /// <summary>
@@ -155,6 +163,24 @@ public sealed class ResultStore(CoordinatorRepository database) : RepositoryStor
         """;
 
     /// <summary>
+    /// The settle rule, once, for the control pass and the what-if runs (parameters @since, @settle in ms): <c>s</c> holds
+    /// every agent link's ten-second rollups with windows produced since @since, each with <c>since</c>, when the link's
+    /// first window in the lookback came (@since if it was there before), and <c>settled</c> (1: every window of the bucket
+    /// came at least @settle after that; a link's first windows are partial, its cells still arriving).
+    /// </summary>
+    private static readonly string SettledBucketsSql = $"""
+        w AS (
+            SELECT {ResultRows.RollupColumns} FROM link_rollups
+            WHERE bucket_seconds = {ResultRows.IngestRollupSeconds} AND bucket_unix_ms > @since - {ResultRows.IngestRollupSeconds * 1000} AND last_unix_ms >= @since),
+        f AS (
+            SELECT agent_id, link_id, CASE WHEN MIN(first_unix_ms) < @since THEN @since ELSE MIN(first_unix_ms) END AS since
+            FROM w GROUP BY agent_id, link_id),
+        s AS (
+            SELECT w.*, f.since, CASE WHEN w.first_unix_ms >= f.since + @settle THEN 1 ELSE 0 END AS settled
+            FROM w JOIN f ON f.agent_id = w.agent_id AND f.link_id = w.link_id)
+        """;
+
+    /// <summary>
     /// What the control pass needs of every agent link over a lookback from <paramref name="sinceUnixMs"/>, worked out by the
     /// database from the ten-second rollups so that O(links) rows come back: when the link's first window in the lookback
     /// came, and over the buckets wholly after its first <paramref name="settleSeconds"/>, the largest capacity needed and
@@ -162,17 +188,11 @@ public sealed class ResultStore(CoordinatorRepository database) : RepositoryStor
     /// </summary>
     internal IReadOnlyList<LinkNeed> LinkNeeds(long sinceUnixMs, double settleSeconds) => Query(
         $"""
-        WITH w AS (
-            SELECT agent_id, link_id, first_unix_ms, capacity_max, mean_max FROM link_rollups
-            WHERE bucket_seconds = {ResultRows.IngestRollupSeconds} AND bucket_unix_ms > @since - {ResultRows.IngestRollupSeconds * 1000} AND last_unix_ms >= @since),
-        f AS (
-            SELECT agent_id, link_id, CASE WHEN MIN(first_unix_ms) < @since THEN @since ELSE MIN(first_unix_ms) END AS since
-            FROM w GROUP BY agent_id, link_id)
-        SELECT w.agent_id, w.link_id, f.since,
-               MAX(CASE WHEN w.first_unix_ms >= f.since + @settle THEN w.capacity_max END),
-               MAX(CASE WHEN w.first_unix_ms >= f.since + @settle THEN w.mean_max END)
-        FROM w JOIN f ON f.agent_id = w.agent_id AND f.link_id = w.link_id
-        GROUP BY w.agent_id, w.link_id, f.since
+        WITH {SettledBucketsSql}
+        SELECT agent_id, link_id, since,
+               MAX(CASE WHEN settled = 1 THEN capacity_max END),
+               MAX(CASE WHEN settled = 1 THEN mean_max END)
+        FROM s GROUP BY agent_id, link_id, since
         """,
         reader => new LinkNeed(
             reader.GetString(0),
@@ -180,6 +200,22 @@ public sealed class ResultStore(CoordinatorRepository database) : RepositoryStor
             reader.GetInt64(2),
             reader.IsDBNull(3) ? null : reader.GetDouble(3),
             reader.IsDBNull(4) ? null : reader.GetDouble(4)),
+        ("since", sinceUnixMs),
+        ("settle", (long)(settleSeconds * 1000)));
+
+    /// <summary>
+    /// Every agent link's ten-second rollups with windows produced since <paramref name="sinceUnixMs"/>, by agent, link and
+    /// time, each with when the link's first window in the lookback came and whether the bucket came after the link's first
+    /// <paramref name="settleSeconds"/>: the rule <see cref="LinkNeeds"/> applies, with the buckets themselves back.
+    /// </summary>
+    internal IReadOnlyList<(LinkRollup Rollup, long SinceUnixMs, bool Settled)> SettledRollups(long sinceUnixMs, double settleSeconds) => Query(
+        $"""
+        WITH {SettledBucketsSql}
+        SELECT {RollupReadColumns}, r.since, r.settled
+        FROM s r JOIN agents a ON a.agent_id = r.agent_id
+        ORDER BY r.agent_id, r.link_id, r.bucket_unix_ms
+        """,
+        reader => (RollupOf(reader, ResultRows.IngestRollupSeconds), reader.GetInt64(15), Convert.ToInt32(reader.GetValue(16), CultureInfo.InvariantCulture) == 1),
         ("since", sinceUnixMs),
         ("settle", (long)(settleSeconds * 1000)));
 

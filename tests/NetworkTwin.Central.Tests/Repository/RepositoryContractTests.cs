@@ -189,6 +189,14 @@ public abstract class RepositoryContractTests
         Assert.Equal(new LinkNeed("du-a", 2, start, null, null), needs[1]);
         // A lookback that begins later starts the link there: nothing before it counts, and its settling starts again.
         Assert.Equal(new LinkNeed("du-a", 1, start + 30_000, 7, 2), repository.Results.LinkNeeds(start + 30_000, settleSeconds: 10).Single());
+
+        // The what-if runs get the buckets themselves, marked by the same rule: the settled ones give the same need.
+        var windowsRead = NetworkTwin.Central.Control.LinkWindows.Read(repository, start, settleSeconds: 20);
+        Assert.Equal([(1, start, 6, 4), (2, start, 1, 0)], windowsRead.Select(w => (w.LinkId, w.FirstUnixMs, w.All.Count, w.Settled.Count)));
+        Assert.Equal(7, windowsRead[0].Settled.Max(r => r.CapacityMaxGbps));
+        Assert.Equal(1413, windowsRead[0].All.Max(r => r.CapacityMaxGbps));
+        Assert.All(windowsRead[0].Settled, r => Assert.True(r.FirstUnixMs >= start + 20_000));
+        Assert.Equal("s", windowsRead[0].All[0].Site);
     }
 
     [Fact]
