@@ -9,7 +9,12 @@ namespace NetworkTwin.Central.Repository;
 /// </summary>
 public sealed class AgentStore(CoordinatorRepository database) : RepositoryStore(database)
 {
-    public void Register(RegisterRequest request) => Run(connection => Execute(
+    /// <summary>
+    /// Records an agent's registration (new, or again with its current site, version and capabilities). On SQLite it waits
+    /// its turn with the writer without holding the caller's thread, so a storm of agents reconnecting does not tie up the
+    /// server's threads behind the uplinks' commits.
+    /// </summary>
+    public Task RegisterAsync(RegisterRequest request) => WriteAsync(connection => Execute(
         connection,
         null,
         """
@@ -22,6 +27,9 @@ public sealed class AgentStore(CoordinatorRepository database) : RepositoryStore
         ("version", request.Version),
         ("caps", string.Join(',', request.Capabilities)),
         ("now", Now())));
+
+    /// <summary><see cref="RegisterAsync"/>, waited for (tests and tools).</summary>
+    public void Register(RegisterRequest request) => RegisterAsync(request).GetAwaiter().GetResult();
 
     /// <summary>Whether an agent of this id has registered (one row read, whatever the estate's size).</summary>
     public bool Exists(string agentId) => Query("SELECT 1 FROM agents WHERE agent_id = @id", _ => true, ("id", agentId)).Count > 0;

@@ -85,6 +85,28 @@ public abstract class CoordinatorRepository : IDisposable
     /// <summary>Runs database work on a connection (serialised for SQLite, pooled for PostgreSQL).</summary>
     protected internal abstract T Run<T>(Func<DbConnection, T> work);
 
+    /// <summary>
+    /// Runs a read on a connection: by default as <see cref="Run{T}"/>; SQLite reads on connections of their own, which WAL
+    /// lets run beside the writer, so a read never waits for a commit nor a commit for a read.
+    /// </summary>
+    protected internal virtual T Read<T>(Func<DbConnection, T> work) => Run(work);
+
+    /// <summary>
+    /// Runs a small write without holding the caller's thread while it waits its turn: by default as <see cref="Run{T}"/>
+    /// (PostgreSQL has no turn to wait for); SQLite queues it for its one writer, between group commits.
+    /// </summary>
+    protected internal virtual Task<T> WriteAsync<T>(Func<DbConnection, T> work)
+    {
+        try
+        {
+            return Task.FromResult(Run(work));
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<T>(ex);
+        }
+    }
+
     /// <summary>The database's own clock in Unix milliseconds, as SQL: every replica reads one clock for leases.</summary>
     protected internal abstract string NowUnixMsSql { get; }
 
@@ -174,7 +196,7 @@ public abstract class CoordinatorRepository : IDisposable
     });
 
     /// <summary>Runs a read and maps every row.</summary>
-    internal List<T> Query<T>(string sql, Func<DbDataReader, T> map, params (string Name, object? Value)[] parameters) => Run(connection =>
+    internal List<T> Query<T>(string sql, Func<DbDataReader, T> map, params (string Name, object? Value)[] parameters) => Read(connection =>
     {
         using var command = NewCommand(connection, null, sql, parameters);
         using var reader = command.ExecuteReader();

@@ -9,6 +9,8 @@ public abstract class RepositoryStore
 
     private protected T Run<T>(Func<System.Data.Common.DbConnection, T> work) => Database.Run(work);
 
+    private protected Task<T> WriteAsync<T>(Func<System.Data.Common.DbConnection, T> work) => Database.WriteAsync(work);
+
     private protected List<T> Query<T>(string sql, Func<System.Data.Common.DbDataReader, T> map, params (string Name, object? Value)[] parameters) =>
         Database.Query(sql, map, parameters);
 

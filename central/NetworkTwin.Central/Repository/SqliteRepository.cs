@@ -8,20 +8,23 @@ using static NetworkTwin.Central.Repository.Sql;
 namespace NetworkTwin.Central.Repository;
 
 /// <summary>
-/// The repository in a SQLite file (the default): one connection in WAL mode, used by one caller
-/// at a time. Batches that arrive while another is being written go in together, in one
-/// transaction (group commit), row by row with statements prepared once.
+/// The repository in a SQLite file (the default), in WAL mode: one connection writes, used by one caller at a time;
+/// reads go on pooled read-only connections of their own, beside it. Batches that arrive while another is being written
+/// go in together, in one transaction (group commit), row by row with statements prepared once; other small writes
+/// (an agent registering) queue for the same writer rather than hold a thread while it commits.
 /// </summary>
 public sealed class SqliteRepository : CoordinatorRepository
 {
     private readonly SqliteConnection _connection;
     private readonly Lock _gate = new();
+    private readonly string _readConnectionString;
 
     public SqliteRepository(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         Description = $"SQLite {Path.GetFullPath(path)}";
         _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        _readConnectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = true }.ToString();
         _connection.Open();
         using (var setup = _connection.CreateCommand())
         {
@@ -66,6 +69,29 @@ public sealed class SqliteRepository : CoordinatorRepository
     }
 
     /// <summary>
+    /// A read on a pooled read-only connection: WAL gives it the last committed state without waiting for the writer. A read
+    /// made inside <see cref="Run{T}"/> stays on the writer's connection, which sees what that work has written.
+    /// </summary>
+    protected internal override T Read<T>(Func<DbConnection, T> work)
+    {
+        if (_gate.IsHeldByCurrentThread)
+        {
+            return work(_connection);
+        }
+
+        using var connection = new SqliteConnection(_readConnectionString);
+        connection.Open();
+        return work(connection);
+    }
+
+    /// <summary>Queues the write for the writer, which runs it between group commits; the task completes off its thread.</summary>
+    protected internal override Task<T> WriteAsync<T>(Func<DbConnection, T> work)
+    {
+        var pending = new PendingWork<T>(work);
+        return _writes.Writer.TryWrite(pending) ? pending.Outcome.Task : throw new ObjectDisposedException(nameof(SqliteRepository), "the repository is closed");
+    }
+
+    /// <summary>
     /// Queues a batch for the writer, which stores it with whatever other batches are waiting, in one transaction (a group
     /// commit): SQLite writes one transaction at a time, so the uplinks of many agents share each commit instead of
     /// queueing for one each, and none of them holds a thread while it waits.
@@ -79,7 +105,8 @@ public sealed class SqliteRepository : CoordinatorRepository
     /// <summary>Batches in one transaction at most (a commit of this many is still a few milliseconds).</summary>
     private const int MaxGroup = 16;
 
-    private readonly Channel<PendingBatch> _writes = Channel.CreateUnbounded<PendingBatch>(new UnboundedChannelOptions { SingleReader = true });
+    /// <summary>What waits for the writer, in order: <see cref="PendingBatch"/>es and <see cref="IPendingWork"/>.</summary>
+    private readonly Channel<object> _writes = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
 
     private readonly Thread _writer;
 
@@ -99,21 +126,62 @@ public sealed class SqliteRepository : CoordinatorRepository
         public TaskCompletionSource<(int Inserted, long StoredThrough)> Outcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    /// <summary>The writer: takes what is queued (up to <see cref="MaxGroup"/> batches) and commits it, until the repository closes.</summary>
+    /// <summary>A small write waiting for the writer.</summary>
+    private interface IPendingWork
+    {
+        void Execute(DbConnection connection);
+    }
+
+    /// <summary>A small write waiting for the writer, and what becomes of it (completed off the writer's thread).</summary>
+    private sealed class PendingWork<T>(Func<DbConnection, T> work) : IPendingWork
+    {
+        public TaskCompletionSource<T> Outcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Execute(DbConnection connection)
+        {
+            try
+            {
+                Outcome.SetResult(work(connection));
+            }
+            catch (Exception ex)
+            {
+                Outcome.SetException(ex);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The writer: takes what is queued, in order (up to <see cref="MaxGroup"/> batches, which it commits together, then the
+    /// small write that followed them, if one did), until the repository closes.
+    /// </summary>
     private void WriteLoop()
     {
         var reader = _writes.Reader;
         var group = new List<PendingBatch>(MaxGroup);
         while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
-            while (group.Count < MaxGroup && reader.TryRead(out var batch))
+            IPendingWork? work = null;
+            while (group.Count < MaxGroup && reader.TryRead(out var item))
             {
-                group.Add(batch);
+                if (item is PendingBatch batch)
+                {
+                    group.Add(batch);
+                }
+                else
+                {
+                    work = (IPendingWork)item;
+                    break;
+                }
             }
 
             lock (_gate)
             {
-                CommitGroup(group);
+                if (group.Count > 0)
+                {
+                    CommitGroup(group);
+                }
+
+                work?.Execute(_connection);
             }
 
             group.Clear();
@@ -282,6 +350,8 @@ public sealed class SqliteRepository : CoordinatorRepository
             _writes.Writer.TryComplete();
             _writer.Join();
             _connection.Dispose();
+            using var reads = new SqliteConnection(_readConnectionString);
+            SqliteConnection.ClearPool(reads);
         }
 
         base.Dispose(disposing);

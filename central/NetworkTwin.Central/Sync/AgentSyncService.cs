@@ -28,7 +28,7 @@ internal sealed partial class AgentSyncService(
     /// <summary>How often an open downlink looks for commands even without a signal (another coordinator may have issued them).</summary>
     private static readonly TimeSpan DownlinkPoll = TimeSpan.FromSeconds(5);
 
-    public override Task<RegisterReply> Register(RegisterRequest request, ServerCallContext context)
+    public override async Task<RegisterReply> Register(RegisterRequest request, ServerCallContext context)
     {
         if (string.IsNullOrWhiteSpace(request.AgentId) || request.AgentId.Length > 128)
         {
@@ -37,14 +37,11 @@ internal sealed partial class AgentSyncService(
 
         authenticator.Check(context, request.AgentId);
         limits.Call(request.AgentId, "register");
-        var stored = Repository(request.AgentId, "register", () =>
-        {
-            repository.Agents.Register(request);
-            return repository.Results.StoredThrough(request.AgentId);
-        });
+        await RepositoryAsync(request.AgentId, "register", repository.Agents.RegisterAsync(request)).ConfigureAwait(false);
+        var stored = Repository(request.AgentId, "register", () => repository.Results.StoredThrough(request.AgentId));
         metrics.Registered();
         Log.Registered(logger, request.AgentId, request.Site, request.Version, stored, context.Peer ?? "?");
-        return Task.FromResult(new RegisterReply { LastSequenceStored = stored, ServerTimeUnixMs = time.GetUtcNow().ToUnixTimeMilliseconds() });
+        return new RegisterReply { LastSequenceStored = stored, ServerTimeUnixMs = time.GetUtcNow().ToUnixTimeMilliseconds() };
     }
 
     public override async Task Uplink(IAsyncStreamReader<UplinkBatch> requestStream, IServerStreamWriter<UplinkAck> responseStream, ServerCallContext context)
@@ -121,6 +118,19 @@ internal sealed partial class AgentSyncService(
         try
         {
             return await call.ConfigureAwait(false);
+        }
+        catch (System.Data.Common.DbException ex)
+        {
+            throw Unavailable(agentId, what, ex);
+        }
+    }
+
+    /// <summary><see cref="RepositoryAsync{T}"/> for a call under way that returns nothing.</summary>
+    private async Task RepositoryAsync(string agentId, string what, Task call)
+    {
+        try
+        {
+            await call.ConfigureAwait(false);
         }
         catch (System.Data.Common.DbException ex)
         {

@@ -82,6 +82,35 @@ public sealed class SqliteRepositoryTests : RepositoryContractTests, IDisposable
     }
 
     [Fact]
+    public async Task Reads_WhileTheWriterIsBusy_AnswerFromTheLastCommit_AndARegistrationQueuesWithoutHoldingItsCaller()
+    {
+        using var repository = new SqliteRepository(Path.Combine(_dir, "repository.db"));
+        repository.Agents.Register(new RegisterRequest { AgentId = "du-a", Site = "s", Version = "1" });
+        using var busy = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        // A long write (a retention round, say) holds the writer.
+        var write = Task.Run(() => repository.Run(_ =>
+        {
+            busy.Set();
+            return release.Wait(TimeSpan.FromSeconds(30));
+        }));
+        Assert.True(busy.Wait(TimeSpan.FromSeconds(10)));
+
+        var listed = await Task.Run(() => repository.Agents.List()).WaitAsync(TimeSpan.FromSeconds(5));
+        var registering = repository.Agents.RegisterAsync(new RegisterRequest { AgentId = "du-b", Site = "s", Version = "1" });
+        var before = await Task.Run(() => repository.Agents.Exists("du-b")).WaitAsync(TimeSpan.FromSeconds(5));
+        var waited = registering.IsCompleted;
+        release.Set();
+        await registering.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(["du-a"], listed.Select(a => a.AgentId));
+        Assert.False(before, "the registration was stored while the writer was busy");
+        Assert.False(waited, "the registration completed while the writer was busy");
+        Assert.True(await write, "the write held the writer for 30 s: the reads waited for it");
+        Assert.True(repository.Agents.Exists("du-b"));
+    }
+
+    [Fact]
     public void BothDialects_FillInEveryTypeOfTheSameMigrationSteps()
     {
         Assert.Equal(SqliteRepository.SqliteMigrations.Length, PostgresRepository.PostgresMigrations.Length);
