@@ -159,45 +159,49 @@ public sealed class PostgresRepository : CoordinatorRepository
     /// A batch as one statement, one round trip and its own transaction: the rows go in from arrays (unnest), the newest of
     /// each link, cell and forecast is kept, the stored link windows are added to their rollups, the agent is marked seen (a data-modifying WITH runs whether read or not), and
     /// the stored-through sequence is the higher of what was there and what went in (the statement's snapshot does not see
-    /// its own inserts).
+    /// its own inserts). Its parameters go by position (see <see cref="Store"/>).
     /// </summary>
     private static NpgsqlCommand StoreStatement(string agentId, IReadOnlyList<Result> results, string? traceParent)
     {
         var rows = RowsOf(results);
-        var store = new NpgsqlCommand(StoreSql);
-        store.Parameters.AddWithValue("agent", agentId);
-        store.Parameters.AddWithValue("now", Now());
-        store.Parameters.AddWithValue("trace", NpgsqlDbType.Text, string.IsNullOrEmpty(traceParent) ? DBNull.Value : traceParent);
-        store.Parameters.AddWithValue("seqs", NpgsqlDbType.Array | NpgsqlDbType.Bigint, Array.ConvertAll(rows, r => r.Sequence));
-        store.Parameters.AddWithValue("produced", NpgsqlDbType.Array | NpgsqlDbType.Bigint, Array.ConvertAll(rows, r => r.ProducedUnixMs));
-        store.Parameters.AddWithValue("kinds", NpgsqlDbType.Array | NpgsqlDbType.Text, Array.ConvertAll(rows, r => r.Kind));
-        store.Parameters.AddWithValue("payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea, Array.ConvertAll(rows, r => r.Payload));
-        store.Parameters.AddWithValue("links", NpgsqlDbType.Array | NpgsqlDbType.Integer, Array.ConvertAll(rows, r => r.Link));
-        store.Parameters.AddWithValue("cells", NpgsqlDbType.Array | NpgsqlDbType.Integer, Array.ConvertAll(rows, r => r.Cell));
-        store.Parameters.AddWithValue("subjects", NpgsqlDbType.Array | NpgsqlDbType.Integer, Array.ConvertAll(rows, r => r.Subject));
+        var parameters = new NpgsqlParameter[Store.Names.Length];
+        void Add(string name, object value, NpgsqlDbType? type = null) =>
+            parameters[Array.IndexOf(Store.Names, name)] = type is { } t ? new NpgsqlParameter { NpgsqlDbType = t, Value = value } : new NpgsqlParameter { Value = value };
+        Add("agent", agentId);
+        Add("now", Now());
+        Add("trace", string.IsNullOrEmpty(traceParent) ? DBNull.Value : traceParent, NpgsqlDbType.Text);
+        Add("seqs", Array.ConvertAll(rows, r => r.Sequence), NpgsqlDbType.Array | NpgsqlDbType.Bigint);
+        Add("produced", Array.ConvertAll(rows, r => r.ProducedUnixMs), NpgsqlDbType.Array | NpgsqlDbType.Bigint);
+        Add("kinds", Array.ConvertAll(rows, r => r.Kind), NpgsqlDbType.Array | NpgsqlDbType.Text);
+        Add("payloads", Array.ConvertAll(rows, r => r.Payload), NpgsqlDbType.Array | NpgsqlDbType.Bytea);
+        Add("links", Array.ConvertAll(rows, r => r.Link), NpgsqlDbType.Array | NpgsqlDbType.Integer);
+        Add("cells", Array.ConvertAll(rows, r => r.Cell), NpgsqlDbType.Array | NpgsqlDbType.Integer);
+        Add("subjects", Array.ConvertAll(rows, r => r.Subject), NpgsqlDbType.Array | NpgsqlDbType.Integer);
         double? Figure(StoredRow r, Func<LinkFigures, double> pick) => r.Link is null || double.IsNaN(pick(r.Figures)) ? null : pick(r.Figures);
-        store.Parameters.AddWithValue("capacities", NpgsqlDbType.Array | NpgsqlDbType.Double, Array.ConvertAll(rows, r => Figure(r, f => f.CapacityGbps)));
-        store.Parameters.AddWithValue("means", NpgsqlDbType.Array | NpgsqlDbType.Double, Array.ConvertAll(rows, r => Figure(r, f => f.MeanGbps)));
-        store.Parameters.AddWithValue("peaks", NpgsqlDbType.Array | NpgsqlDbType.Double, Array.ConvertAll(rows, r => Figure(r, f => f.PeakGbps)));
-        store.Parameters.AddWithValue("losses", NpgsqlDbType.Array | NpgsqlDbType.Double, Array.ConvertAll(rows, r => Figure(r, f => f.LossPercent)));
-        store.Parameters.AddWithValue("targets", NpgsqlDbType.Array | NpgsqlDbType.Double, Array.ConvertAll(rows, r => Figure(r, f => f.TargetGbps)));
+        Add("capacities", Array.ConvertAll(rows, r => Figure(r, f => f.CapacityGbps)), NpgsqlDbType.Array | NpgsqlDbType.Double);
+        Add("means", Array.ConvertAll(rows, r => Figure(r, f => f.MeanGbps)), NpgsqlDbType.Array | NpgsqlDbType.Double);
+        Add("peaks", Array.ConvertAll(rows, r => Figure(r, f => f.PeakGbps)), NpgsqlDbType.Array | NpgsqlDbType.Double);
+        Add("losses", Array.ConvertAll(rows, r => Figure(r, f => f.LossPercent)), NpgsqlDbType.Array | NpgsqlDbType.Double);
+        Add("targets", Array.ConvertAll(rows, r => Figure(r, f => f.TargetGbps)), NpgsqlDbType.Array | NpgsqlDbType.Double);
 
         // The batch's rollups were every row new, worked out here, off the server; it uses them when every row was.
         var rollups = RollupsOf(rows).ToArray();
-        store.Parameters.AddWithValue("count", (long)rows.Length);
-        store.Parameters.AddWithValue("r_bucket", NpgsqlDbType.Array | NpgsqlDbType.Bigint, Array.ConvertAll(rollups, r => r.BucketUnixMs));
-        store.Parameters.AddWithValue("r_link", NpgsqlDbType.Array | NpgsqlDbType.Integer, Array.ConvertAll(rollups, r => r.LinkId));
-        store.Parameters.AddWithValue("r_windows", NpgsqlDbType.Array | NpgsqlDbType.Bigint, Array.ConvertAll(rollups, r => r.Windows));
-        store.Parameters.AddWithValue("r_first", NpgsqlDbType.Array | NpgsqlDbType.Bigint, Array.ConvertAll(rollups, r => r.FirstUnixMs));
-        store.Parameters.AddWithValue("r_last", NpgsqlDbType.Array | NpgsqlDbType.Bigint, Array.ConvertAll(rollups, r => r.LastUnixMs));
-        store.Parameters.AddWithValue("r_capacity", NpgsqlDbType.Array | NpgsqlDbType.Double, Array.ConvertAll(rollups, r => r.CapacityMax));
-        store.Parameters.AddWithValue("r_mean_sum", NpgsqlDbType.Array | NpgsqlDbType.Double, Array.ConvertAll(rollups, r => r.MeanSum));
-        store.Parameters.AddWithValue("r_mean_max", NpgsqlDbType.Array | NpgsqlDbType.Double, Array.ConvertAll(rollups, r => r.MeanMax));
-        store.Parameters.AddWithValue("r_peak", NpgsqlDbType.Array | NpgsqlDbType.Double, Array.ConvertAll(rollups, r => r.PeakMax));
-        store.Parameters.AddWithValue("r_loss_windows", NpgsqlDbType.Array | NpgsqlDbType.Bigint, Array.ConvertAll(rollups, r => r.LossWindows));
-        store.Parameters.AddWithValue("r_loss_sum", NpgsqlDbType.Array | NpgsqlDbType.Double, Array.ConvertAll(rollups, r => r.LossSum));
-        store.Parameters.AddWithValue("r_loss_max", NpgsqlDbType.Array | NpgsqlDbType.Double, Array.ConvertAll(rollups, r => r.LossMax));
-        store.Parameters.AddWithValue("r_target", NpgsqlDbType.Array | NpgsqlDbType.Double, Array.ConvertAll(rollups, r => r.TargetGbps));
+        Add("count", (long)rows.Length);
+        Add("r_bucket", Array.ConvertAll(rollups, r => r.BucketUnixMs), NpgsqlDbType.Array | NpgsqlDbType.Bigint);
+        Add("r_link", Array.ConvertAll(rollups, r => r.LinkId), NpgsqlDbType.Array | NpgsqlDbType.Integer);
+        Add("r_windows", Array.ConvertAll(rollups, r => r.Windows), NpgsqlDbType.Array | NpgsqlDbType.Bigint);
+        Add("r_first", Array.ConvertAll(rollups, r => r.FirstUnixMs), NpgsqlDbType.Array | NpgsqlDbType.Bigint);
+        Add("r_last", Array.ConvertAll(rollups, r => r.LastUnixMs), NpgsqlDbType.Array | NpgsqlDbType.Bigint);
+        Add("r_capacity", Array.ConvertAll(rollups, r => r.CapacityMax), NpgsqlDbType.Array | NpgsqlDbType.Double);
+        Add("r_mean_sum", Array.ConvertAll(rollups, r => r.MeanSum), NpgsqlDbType.Array | NpgsqlDbType.Double);
+        Add("r_mean_max", Array.ConvertAll(rollups, r => r.MeanMax), NpgsqlDbType.Array | NpgsqlDbType.Double);
+        Add("r_peak", Array.ConvertAll(rollups, r => r.PeakMax), NpgsqlDbType.Array | NpgsqlDbType.Double);
+        Add("r_loss_windows", Array.ConvertAll(rollups, r => r.LossWindows), NpgsqlDbType.Array | NpgsqlDbType.Bigint);
+        Add("r_loss_sum", Array.ConvertAll(rollups, r => r.LossSum), NpgsqlDbType.Array | NpgsqlDbType.Double);
+        Add("r_loss_max", Array.ConvertAll(rollups, r => r.LossMax), NpgsqlDbType.Array | NpgsqlDbType.Double);
+        Add("r_target", Array.ConvertAll(rollups, r => r.TargetGbps), NpgsqlDbType.Array | NpgsqlDbType.Double);
+        var store = new NpgsqlCommand(Store.Sql);
+        store.Parameters.AddRange(parameters);
         return store;
     }
 
@@ -233,6 +237,35 @@ public sealed class PostgresRepository : CoordinatorRepository
         seen AS ({MarkSeen("(SELECT COUNT(*) FROM inserted)", "GREATEST(stored_through, (SELECT COALESCE(MAX(sequence), 0) FROM inserted))")})
         SELECT (SELECT COUNT(*) FROM inserted), GREATEST(({StoredThroughSql}), (SELECT COALESCE(MAX(sequence), 0) FROM inserted))
         """;
+
+    /// <summary>
+    /// <see cref="StoreSql"/> with its parameters by position (<c>$1</c>, ...) and their names in that order. Written with
+    /// names, Npgsql parsed the whole statement on every execution to find them, while the store held one of the
+    /// concurrent-store slots (the largest cost of the store path in the coordinator in the fleet profile); by position it
+    /// is sent as written.
+    /// </summary>
+    private static readonly (string Sql, string[] Names) Store = Positional(StoreSql);
+
+    /// <summary>
+    /// A statement's <c>@name</c> parameters as <c>$1</c>, <c>$2</c>, ... (one number per name, in order of first use) and
+    /// the names in that order, for Npgsql's positional mode.
+    /// </summary>
+    internal static (string Sql, string[] Names) Positional(string sql)
+    {
+        var names = new List<string>();
+        var text = System.Text.RegularExpressions.Regex.Replace(sql, @"(?<![\w@:])@([A-Za-z_]\w*)", m =>
+        {
+            var index = names.IndexOf(m.Groups[1].Value);
+            if (index < 0)
+            {
+                names.Add(m.Groups[1].Value);
+                index = names.Count - 1;
+            }
+
+            return "$" + (index + 1).ToString(CultureInfo.InvariantCulture);
+        });
+        return (text, [.. names]);
+    }
 
     /// <summary>A day in milliseconds: the results are partitioned by the UTC day they were produced on.</summary>
     internal const long DayMs = 86_400_000;

@@ -22,6 +22,15 @@ public sealed class PostgresRepositoryTests(PostgresClusterFixture postgres) : R
     protected override CoordinatorRepository Open() => new PostgresRepository(postgres.NewDatabase());
 
     [Fact]
+    public void Positional_NumbersEachNameByItsFirstUse_AndLeavesCastsAlone()
+    {
+        var (sql, names) = PostgresRepository.Positional("SELECT @b, @a::text, x::bigint, @b_2 FROM t WHERE a = @a AND b = @b");
+
+        Assert.Equal("SELECT $1, $2::text, x::bigint, $3 FROM t WHERE a = $2 AND b = $1", sql);
+        Assert.Equal(["b", "a", "b_2"], names);
+    }
+
+    [Fact]
     public async Task TwoCoordinatorsStartingTogether_MigrateOnce()
     {
         var database = postgres.NewDatabase();
