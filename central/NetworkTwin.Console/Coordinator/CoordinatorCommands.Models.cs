@@ -80,10 +80,15 @@ public static partial class CoordinatorCommands
                 Invariant($"{m.LastValueWape:P2}"),
                 Invariant($"{m.Series}"),
                 Invariant($"{m.TrainSeconds:0.0} s"),
-                Markup.Escape(string.Join(", ", m.Agents)),
+                Markup.Escape(AgentsCell(m.Agents)),
                 Markup.Escape(m.Detail));
         }
 
         return table;
     }
+
+    /// <summary>The agents a model went to, as its row shows them: up to 3 by name, else how many and the first 3.</summary>
+    internal static string AgentsCell(IReadOnlyList<string> agents) => agents.Count <= 3
+        ? string.Join(", ", agents)
+        : Invariant($"{agents.Count} ({string.Join(", ", agents.Take(3))}, ...)");
 }

@@ -276,6 +276,13 @@ public sealed class CoordinatorCommandsTests : IAsyncLifetime
     }
 
     [Fact]
+    public void AgentsCell_AModelShippedToTheWholeEstate_CountsThemAndNamesTheFirstThree()
+    {
+        Assert.Equal("10000 (du-0, du-1, du-2, ...)", NetworkTwin.Console.Coordinator.CoordinatorCommands.AgentsCell([.. Enumerable.Range(0, 10_000).Select(i => $"du-{i}")]));
+        Assert.Equal("du-a, du-b", NetworkTwin.Console.Coordinator.CoordinatorCommands.AgentsCell(["du-a", "du-b"]));
+    }
+
+    [Fact]
     public async Task Version_ShowsTheClientsAndTheCoordinatorsVersion()
     {
         var (exit, output) = await CliRunner.RunAsync("version", "-o", "json", "--coordinator", _address);
