@@ -48,10 +48,12 @@ internal sealed partial class AgentSyncService(
     {
         metrics.UplinkOpened();
         IDisposable? stream = null;
+        string? agentId = null;
         try
         {
             await foreach (var batch in requestStream.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
             {
+                agentId ??= batch.AgentId;
                 if (batch.Results.Count > MaxBatch)
                 {
                     throw new RpcException(new Status(StatusCode.ResourceExhausted, $"batch of {batch.Results.Count} results is over the limit of {MaxBatch}"));
@@ -81,6 +83,12 @@ internal sealed partial class AgentSyncService(
 
                 await responseStream.WriteAsync(new UplinkAck { StoredThrough = through }, context.CancellationToken).ConfigureAwait(false);
             }
+        }
+        catch (Exception ex) when (ex is IOException || (ex is OperationCanceledException && context.CancellationToken.IsCancellationRequested))
+        {
+            // The agent reset the stream (it stopped, or gave up on a slow acknowledgement), the connection dropped, or the
+            // coordinator is stopping: an ordinary end, not a fault. Every batch acknowledged is stored; the agent resends the rest.
+            Log.UplinkEnded(logger, agentId ?? "(before its first batch)", ex.Message);
         }
         finally
         {
@@ -213,6 +221,9 @@ internal sealed partial class AgentSyncService(
 
         [LoggerMessage(7006, LogLevel.Error, "Cannot {What} for agent {AgentId}: the repository failed ({Reason}). The agent is told UNAVAILABLE and resends; check the database")]
         public static partial void RepositoryUnavailable(ILogger logger, string what, string agentId, string reason);
+
+        [LoggerMessage(7007, LogLevel.Information, "Agent {AgentId}'s uplink ended before the agent completed it ({Reason}): what was acknowledged is stored, the agent resends the rest")]
+        public static partial void UplinkEnded(ILogger logger, string agentId, string reason);
 
         [LoggerMessage(7002, LogLevel.Information, "Agent {AgentId} resent {Count} result(s) already stored (a lost acknowledgement); kept once")]
         public static partial void Duplicates(ILogger logger, string agentId, int count);

@@ -37,6 +37,7 @@ public sealed class AgentLimitsTests : IAsyncLifetime
             ["Coordinator:Limits:OperatorCallsPerSecond"] = "2",
             ["Coordinator:Topology:EverySeconds"] = "3600",
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:NetworkTwin.Central.Sync.AgentSyncService"] = "Information",
         }));
         await _coordinator.StartAsync();
     }
@@ -154,6 +155,29 @@ public sealed class AgentLimitsTests : IAsyncLifetime
         var seconds = System.Text.RegularExpressions.Regex.Match(warning, @"stamps its results (\d+) s ahead of the coordinator's clock");
         Assert.True(seconds.Success, warning);
         Assert.InRange(int.Parse(seconds.Groups[1].Value, CultureInfo.InvariantCulture), 3590, 3600);
+    }
+
+    [Fact]
+    public async Task Uplink_TheAgentResetsItsStream_TheLogSaysSoInOneLine_NotAsAServerError()
+    {
+        using var channel = CoordinatorClients.Channel(_port);
+        using (var call = channel.AgentSync().Uplink())
+        {
+            await call.RequestStream.WriteAsync(Batch("resetting", 1, 10));
+            Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
+            Assert.Equal(10, call.ResponseStream.Current.StoredThrough);
+
+            // Disposed without completing its side: the client resets the stream, as an agent that stops does.
+        }
+
+        string[] lines = [];
+        for (var clock = Stopwatch.StartNew(); !lines.Any(l => l.Contains("Agent resetting's uplink ended", StringComparison.Ordinal)) && clock.Elapsed < TimeSpan.FromSeconds(10); await Task.Delay(100))
+        {
+            lines = [.. Directory.GetFiles(Path.Combine(_dir, "logs"), "central-*.log").SelectMany(ReadShared)];
+        }
+
+        Assert.Contains(lines, l => l.Contains("Agent resetting's uplink ended before the agent completed it", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains("Error when executing service method 'Uplink'", StringComparison.Ordinal));
     }
 
     private static IEnumerable<string> ReadShared(string path)
