@@ -120,20 +120,14 @@ internal sealed partial class AgentSyncService(
         return new RpcException(new Status(StatusCode.Unavailable, $"the coordinator's repository is unavailable ({ex.GetType().Name}); results stay in the agent's outbox"));
     }
 
-    /// <summary><see cref="Repository{T}"/> for a call under way.</summary>
+    /// <summary><see cref="RepositoryAsync(string, string, Task)"/> for a call that returns a value.</summary>
     private async Task<T> RepositoryAsync<T>(string agentId, string what, Task<T> call)
     {
-        try
-        {
-            return await call.ConfigureAwait(false);
-        }
-        catch (System.Data.Common.DbException ex)
-        {
-            throw Unavailable(agentId, what, ex);
-        }
+        await RepositoryAsync(agentId, what, (Task)call).ConfigureAwait(false);
+        return await call.ConfigureAwait(false);
     }
 
-    /// <summary><see cref="RepositoryAsync{T}"/> for a call under way that returns nothing.</summary>
+    /// <summary><see cref="Repository{T}"/> for a call under way.</summary>
     private async Task RepositoryAsync(string agentId, string what, Task call)
     {
         try
