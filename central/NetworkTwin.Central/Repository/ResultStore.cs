@@ -283,22 +283,15 @@ public sealed class ResultStore(CoordinatorRepository database) : RepositoryStor
     }
 
     /// <summary>
-    /// The agents that reported a link since <paramref name="sinceUnixMs"/>, those with the most results stored first (ties
-    /// by id), at most <paramref name="count"/>: the longest live histories. O(agents), whatever the results.
+    /// Every agent that reported a link since <paramref name="sinceUnixMs"/> (the agents a link-load model applies to), those
+    /// with the most results stored first, ties by id: the longest live histories lead, which training samples. O(agents).
     /// </summary>
-    public IReadOnlyList<string> LongestLinkHistories(long sinceUnixMs, int count) => Query(
+    public IReadOnlyList<string> AgentsWithLinks(long sinceUnixMs) => Query(
         """
         SELECT a.agent_id FROM agents a
         WHERE EXISTS (SELECT 1 FROM latest_results l WHERE l.agent_id = a.agent_id AND l.kind = 'Link' AND l.produced_unix_ms >= @since)
-        ORDER BY a.results_stored DESC, a.agent_id LIMIT @count
+        ORDER BY a.results_stored DESC, a.agent_id
         """,
-        reader => reader.GetString(0),
-        ("since", sinceUnixMs),
-        ("count", count));
-
-    /// <summary>Every agent that reported a link since <paramref name="sinceUnixMs"/> (the agents a link-load model applies to), by id: O(links).</summary>
-    public IReadOnlyList<string> AgentsWithLinks(long sinceUnixMs) => Query(
-        "SELECT DISTINCT agent_id FROM latest_results WHERE kind = 'Link' AND produced_unix_ms >= @since ORDER BY agent_id",
         reader => reader.GetString(0),
         ("since", sinceUnixMs));
 

@@ -45,8 +45,8 @@ internal sealed partial class ModelTrainer(CoordinatorRepository repository, Com
         var now = time.GetUtcNow();
         var since = now.AddHours(-options.HistoryHours).ToUnixTimeMilliseconds();
         // A sample of the estate, the longest histories, bounds the round: its reads and its training do not grow with the agents.
-        var learners = repository.Results.LongestLinkHistories(since, options.MaxAgents);
-        var series = Series(repository.Results.LinkLoads(learners, since, options.MaxWindowsPerLink), options.MinWindows, out var step);
+        var withLinks = repository.Results.AgentsWithLinks(since);
+        var series = Series(repository.Results.LinkLoads(withLinks.Take(options.MaxAgents), since, options.MaxWindowsPerLink), options.MinWindows, out var step);
         if (series.Count == 0)
         {
             return new ModelRecord
@@ -138,7 +138,7 @@ internal sealed partial class ModelTrainer(CoordinatorRepository repository, Com
             // One command per agent with a link in the history, learned from or not (the model reads each link's own
             // level); each names the stored version, whose bytes are stored once, with the model.
             var update = new ModelUpdate { Name = ModelName, Version = record.Version, Sha256 = Convert.ToHexString(SHA256.HashData(onnx)) };
-            var agents = repository.Results.AgentsWithLinks(since);
+            List<string> agents = [.. withLinks.Order(StringComparer.Ordinal)];
             repository.Commands.IssueModelUpdate(agents, update, $"model {ModelName} v{record.Version}: {record.Detail}");
             record.Agents.AddRange(agents);
 
