@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Data.Common;
 using System.Globalization;
 using NetworkTwin.Contracts.Sync;
@@ -164,9 +165,9 @@ public sealed class PostgresRepository : CoordinatorRepository
     private static NpgsqlCommand StoreStatement(string agentId, IReadOnlyList<Result> results, string? traceParent)
     {
         var rows = RowsOf(results);
-        var parameters = new NpgsqlParameter[Store.Names.Length];
+        var parameters = new NpgsqlParameter[StorePositions.Count];
         void Add(string name, object value, NpgsqlDbType? type = null) =>
-            parameters[Array.IndexOf(Store.Names, name)] = type is { } t ? new NpgsqlParameter { NpgsqlDbType = t, Value = value } : new NpgsqlParameter { Value = value };
+            parameters[StorePositions[name]] = type is { } t ? new NpgsqlParameter { NpgsqlDbType = t, Value = value } : new NpgsqlParameter { Value = value };
         Add("agent", agentId);
         Add("now", Now());
         Add("trace", string.IsNullOrEmpty(traceParent) ? DBNull.Value : traceParent, NpgsqlDbType.Text);
@@ -245,6 +246,10 @@ public sealed class PostgresRepository : CoordinatorRepository
     /// is sent as written.
     /// </summary>
     private static readonly (string Sql, string[] Names) Store = Positional(StoreSql);
+
+    /// <summary>Each of <see cref="Store"/>'s parameter names and its position, looked up for every batch.</summary>
+    private static readonly FrozenDictionary<string, int> StorePositions =
+        Store.Names.Select((name, index) => (name, index)).ToFrozenDictionary(p => p.name, p => p.index, StringComparer.Ordinal);
 
     /// <summary>
     /// A statement's <c>@name</c> parameters as <c>$1</c>, <c>$2</c>, ... (one number per name, in order of first use) and
