@@ -147,7 +147,8 @@ case "$command" in
   demo)
     ensure_debian_packages
     build
-    dotnet "$lab" demo --agent "$agent" "$@"
+    # NETWORKTWIN_AGENT runs the demo on another build of the agent (CI: the packaged native one).
+    dotnet "$lab" demo --agent "${NETWORKTWIN_AGENT:-$agent}" "$@"
     ;;
   test)
     ensure_debian_packages
@@ -183,7 +184,19 @@ case "$command" in
       fi
     fi
     dotnet "$lab" bench fronthaul "${data[@]}" "$@"
-    dotnet "$lab" bench agent --agent "$agent"
+    # The agent as the package ships it (native code), then the JIT build's memory beside it.
+    case "$(uname -m)" in aarch64) rid=linux-arm64 ;; *) rid=linux-x64 ;; esac
+    linker=()
+    if ! command -v clang >/dev/null 2>&1; then
+      ensure_command clang-14 clang-14 "the agent's native build"
+      linker=(-p:CppCompilerAndLinker=clang-14)
+    fi
+    native="out/bench/agent-native"
+    echo "publishing the agent as native code for $rid (Native AOT)..."
+    dotnet publish agent/NetworkTwin.Agent/NetworkTwin.Agent.csproj -c Release -r "$rid" -p:TreatWarningsAsErrors=false "${linker[@]}" \
+      -o "$native" -nologo -v quiet >/dev/null
+    dotnet "$lab" bench agent --agent "$native/networktwin-agent"
+    dotnet "$lab" bench agent --agent "$agent" --only memory
     ensure_interop_peer
     if [ ! -d tools/NetworkTwin.Lab/Bench/grpcjs/node_modules/@grpc/grpc-js ]; then
       npm ci --prefix tools/NetworkTwin.Lab/Bench/grpcjs --no-audit --no-fund --loglevel=error >/dev/null
@@ -245,6 +258,10 @@ case "$command" in
     if ! command -v dpkg-deb >/dev/null 2>&1; then
       sudo=""; if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
       DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends dpkg-dev >/dev/null
+    fi
+    # The agent's native build (Native AOT) links with clang (Debian 12: clang-14 is enough).
+    if ! command -v clang >/dev/null 2>&1 && ! command -v clang-14 >/dev/null 2>&1; then
+      ensure_command clang clang "the agent's native build"
     fi
     bash packaging/build.sh
     ;;

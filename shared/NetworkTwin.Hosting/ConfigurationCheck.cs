@@ -1,5 +1,6 @@
 using System.Collections;
-using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
 
@@ -9,9 +10,14 @@ namespace NetworkTwin.Hosting;
 /// Checks configuration keys against the options classes they bind to, before anything binds: a key no class has
 /// (<c>Mqtt:Hots</c>, with the closest real key suggested) and a value its property cannot take (<c>Mqtt:Port=abc</c>)
 /// are each reported with the key, all at once, instead of the binder's exception on the first one.
+/// The check reads the options classes' public properties by reflection. A natively compiled service keeps them by
+/// naming every options class it checks in <see cref="DynamicDependencyAttribute"/>s beside its call (the agent's
+/// <c>AgentHost.Problems</c>; a test holds that list to the classes the check reaches).
 /// </summary>
 public static class ConfigurationCheck
 {
+    private const string KeptByCaller = "The options classes' public properties are kept by the [DynamicDependency] list beside each natively compiled caller, which a test holds complete.";
+
     /// <summary>Every problem under the given sections; empty when they bind cleanly.</summary>
     public static IReadOnlyList<string> Problems(IConfiguration configuration, params (string Section, Type Options)[] sections) =>
         Check(configuration, sections).Select(p => p.Message).ToList();
@@ -47,6 +53,7 @@ public static class ConfigurationCheck
         return problems;
     }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = KeptByCaller)]
     private static void Members(IConfigurationSection section, Type type, string path, List<(string Key, string Message)> problems)
     {
         var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetIndexParameters().Length == 0).ToList();
@@ -121,17 +128,37 @@ public static class ConfigurationCheck
 
     private static bool IsContainer(Type type) => !IsScalar(Nullable.GetUnderlyingType(type) ?? type);
 
+    /// <summary>Whether the binder can read <paramref name="value"/> as <paramref name="type"/>: the parse it uses, invariant culture.</summary>
     private static bool Converts(string value, Type type)
     {
-        try
+        var invariant = CultureInfo.InvariantCulture;
+        if (type.IsEnum)
         {
-            _ = TypeDescriptor.GetConverter(type).ConvertFromInvariantString(value);
-            return true;
+            return Enum.TryParse(type, value, ignoreCase: true, out _);
         }
-        catch (Exception ex) when (ex is FormatException or ArgumentException or NotSupportedException or OverflowException)
+
+        return Type.GetTypeCode(type) switch
         {
-            return false;
-        }
+            TypeCode.Boolean => bool.TryParse(value, out _),
+            TypeCode.Char => value.Length == 1,
+            TypeCode.SByte => sbyte.TryParse(value, NumberStyles.Integer, invariant, out _),
+            TypeCode.Byte => byte.TryParse(value, NumberStyles.Integer, invariant, out _),
+            TypeCode.Int16 => short.TryParse(value, NumberStyles.Integer, invariant, out _),
+            TypeCode.UInt16 => ushort.TryParse(value, NumberStyles.Integer, invariant, out _),
+            TypeCode.Int32 => int.TryParse(value, NumberStyles.Integer, invariant, out _),
+            TypeCode.UInt32 => uint.TryParse(value, NumberStyles.Integer, invariant, out _),
+            TypeCode.Int64 => long.TryParse(value, NumberStyles.Integer, invariant, out _),
+            TypeCode.UInt64 => ulong.TryParse(value, NumberStyles.Integer, invariant, out _),
+            TypeCode.Single => float.TryParse(value, NumberStyles.Float, invariant, out _),
+            TypeCode.Double => double.TryParse(value, NumberStyles.Float, invariant, out _),
+            TypeCode.Decimal => decimal.TryParse(value, NumberStyles.Number, invariant, out _),
+            TypeCode.DateTime => DateTime.TryParse(value, invariant, DateTimeStyles.None, out _),
+            _ when type == typeof(TimeSpan) => TimeSpan.TryParse(value, invariant, out _),
+            _ when type == typeof(DateTimeOffset) => DateTimeOffset.TryParse(value, invariant, DateTimeStyles.None, out _),
+            _ when type == typeof(Guid) => Guid.TryParse(value, out _),
+            _ when type == typeof(Uri) => Uri.TryCreate(value, UriKind.RelativeOrAbsolute, out _),
+            _ => true,
+        };
     }
 
     /// <summary>What a value of <paramref name="type"/> must look like, in words ("a whole number"), for configuration keys and CLI options alike.</summary>

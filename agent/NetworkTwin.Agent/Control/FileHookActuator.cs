@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using NetworkTwin.Agent.Configuration;
 
@@ -16,10 +17,8 @@ namespace NetworkTwin.Agent.Control;
 /// A hook that exits non-zero or runs past its timeout refuses the change: the file gets its previous
 /// content back and the agent tells the coordinator what the hook said.
 /// </summary>
-internal sealed class FileHookActuator(IOptions<AgentOptions> options) : IActuator
+internal sealed partial class FileHookActuator(IOptions<AgentOptions> options) : IActuator
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
-
     public string TargetsFile => options.Value.ResolvedTargetsFile;
 
     public string Apply(LinkTarget target, LinkTarget? previous, IReadOnlyCollection<LinkTarget> all)
@@ -58,7 +57,7 @@ internal sealed class FileHookActuator(IOptions<AgentOptions> options) : IActuat
     {
         try
         {
-            return File.Exists(path) ? JsonSerializer.Deserialize<TargetsDocument>(File.ReadAllBytes(path), Json)?.Links ?? [] : [];
+            return File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllBytes(path), TargetsJson.Default.TargetsDocument)?.Links ?? [] : [];
         }
         catch (JsonException)
         {
@@ -67,7 +66,7 @@ internal sealed class FileHookActuator(IOptions<AgentOptions> options) : IActuat
     }
 
     private static void Write(string path, IReadOnlyCollection<LinkTarget> all) =>
-        AtomicFile.Write(path, JsonSerializer.SerializeToUtf8Bytes(new TargetsDocument([.. all.OrderBy(t => t.LinkId)]), Json));
+        AtomicFile.Write(path, JsonSerializer.SerializeToUtf8Bytes(new TargetsDocument([.. all.OrderBy(t => t.LinkId)]), TargetsJson.Default.TargetsDocument));
 
     private string RunHook(string hook, LinkTarget target, LinkTarget? previous, string path)
     {
@@ -144,4 +143,9 @@ internal sealed class FileHookActuator(IOptions<AgentOptions> options) : IActuat
     }
 
     private sealed record TargetsDocument(IReadOnlyList<LinkTarget> Links);
+
+    /// <summary>The targets file's serializer (camelCase, indented), generated at build time for the native agent.</summary>
+    [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+    [JsonSerializable(typeof(TargetsDocument))]
+    private sealed partial class TargetsJson : JsonSerializerContext;
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -80,7 +81,21 @@ public static partial class AgentHost
     /// Every problem in the agent's configuration, each naming its key, all at once: unknown keys and values of the wrong
     /// type first (before anything binds, as the binder would stop at the first), else what each section's validator
     /// refuses. Empty when the agent can start. Used by --validate-config, at every start, and by the configuration reference's test.
+    /// The check reads the options classes by reflection: the list below keeps them in the native build
+    /// (<c>AgentHostTests</c> holds it to every class the check reaches).
     /// </summary>
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(AgentOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(AgentOptions.WindowOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(AgentOptions.AnalysisOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(AgentOptions.IngestOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(AgentOptions.OutboxOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(AgentOptions.CoordinatorOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(AgentOptions.ActuatorOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(AgentOptions.MetricsOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(NetworkTwin.Hosting.LogSettings))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(MqttClientOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(MqttTlsOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(NetworkTwin.Hosting.Observability.TelemetryOptions))]
     public static IReadOnlyList<string> Problems(IConfiguration configuration)
     {
         var keys = ConfigurationCheck.Problems(
@@ -97,7 +112,7 @@ public static partial class AgentHost
         services.AddAgentOptions(configuration);
         using var provider = services.BuildServiceProvider();
         var failures = new List<string>();
-        void Check<T>()
+        void Check<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] T>()
             where T : class
         {
             try

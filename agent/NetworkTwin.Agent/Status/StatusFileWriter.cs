@@ -154,7 +154,7 @@ internal sealed partial class StatusFileWriter(
             {
                 var document = Snapshot();
                 Volatile.Write(ref _latest, document);
-                await JsonSerializer.SerializeAsync(stream, document, AgentStatusDocument.JsonOptions, cancellationToken).ConfigureAwait(false);
+                await JsonSerializer.SerializeAsync(stream, document, AgentStatusJson.Default.AgentStatusDocument, cancellationToken).ConfigureAwait(false);
             }
 
             File.Move(temp, path, overwrite: true);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -55,7 +56,7 @@ internal sealed partial class CommandApplier(IOptions<AgentOptions> options, ICo
         Dictionary<string, string?>? settings;
         try
         {
-            settings = JsonSerializer.Deserialize<Dictionary<string, string?>>(json);
+            settings = JsonSerializer.Deserialize(json, StateJson.Default.DictionaryStringString);
         }
         catch (JsonException ex)
         {
@@ -171,7 +172,7 @@ internal sealed partial class CommandApplier(IOptions<AgentOptions> options, ICo
 
         // The agent's configuration with the change on top, bound and validated like at start.
         var candidate = Proposed(configuration, remote);
-        AtomicFile.Write(Path.Combine(directory, SettingsFileName), JsonSerializer.SerializeToUtf8Bytes(remote));
+        AtomicFile.Write(Path.Combine(directory, SettingsFileName), JsonSerializer.SerializeToUtf8Bytes(remote, StateJson.Default.DictionaryStringString));
         twin.Reconfigure(candidate.Analysis);
         return "analysis now " + string.Join(", ", change.Settings.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key}={s.Value}"));
     }
@@ -213,7 +214,7 @@ internal sealed partial class CommandApplier(IOptions<AgentOptions> options, ICo
     {
         try
         {
-            return File.Exists(StatePath) ? JsonSerializer.Deserialize<CommandState>(File.ReadAllText(StatePath)) ?? new(0) : new(0);
+            return File.Exists(StatePath) ? JsonSerializer.Deserialize(File.ReadAllText(StatePath), StateJson.Default.CommandState) ?? new(0) : new(0);
         }
         catch (JsonException)
         {
@@ -221,7 +222,7 @@ internal sealed partial class CommandApplier(IOptions<AgentOptions> options, ICo
         }
     }
 
-    private void WriteState(CommandState state) => AtomicFile.Write(StatePath, JsonSerializer.SerializeToUtf8Bytes(state));
+    private void WriteState(CommandState state) => AtomicFile.Write(StatePath, JsonSerializer.SerializeToUtf8Bytes(state, StateJson.Default.CommandState));
 
     [GeneratedRegex("^Agent:Analysis:Pins:[0-9]{1,9}$", RegexOptions.IgnoreCase)]
     private static partial Regex PinKey();
@@ -230,6 +231,11 @@ internal sealed partial class CommandApplier(IOptions<AgentOptions> options, ICo
     private static partial Regex ModelName();
 
     private sealed record CommandState(long LastApplied);
+
+    /// <summary>The state files' serializer, generated at build time (the native agent has no reflection-based one).</summary>
+    [JsonSerializable(typeof(CommandState))]
+    [JsonSerializable(typeof(Dictionary<string, string?>))]
+    private sealed partial class StateJson : JsonSerializerContext;
 
     private static partial class Log
     {

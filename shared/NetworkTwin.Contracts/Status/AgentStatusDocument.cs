@@ -45,12 +45,17 @@ public sealed record AgentStatusDocument(
     /// <summary>Memory the garbage collector holds from the OS (heap plus free space it keeps).</summary>
     public long ManagedCommittedBytes { get; init; }
 
-    public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
+    /// <summary>How status.json is written and read: web naming, indented, nulls left out; generated code, no reflection.</summary>
+    public static JsonSerializerOptions JsonOptions => AgentStatusJson.Default.Options;
 }
+
+/// <summary>
+/// The status document's serializer, generated at build time so that the natively compiled agent (which has no
+/// reflection-based serializer) writes the same file the CLI and the tests read.
+/// </summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(AgentStatusDocument))]
+public sealed partial class AgentStatusJson : JsonSerializerContext;
 
 /// <summary>The agent's uplink to the coordinator.</summary>
 public sealed record CoordinatorStatus(string Address, bool Connected, long ResultsSent, long AcknowledgedThrough, string? LastError);

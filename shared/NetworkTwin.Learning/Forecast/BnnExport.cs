@@ -42,7 +42,7 @@ public static class BnnExport
             .Metadata("networktwin.posterior_samples", s.ToString(CultureInfo.InvariantCulture))
             .Metadata("networktwin.temperature", net.Temperature.ToString("R", CultureInfo.InvariantCulture))
             .Metadata("networktwin.noise", net.Laplace ? "laplace" : "gaussian")
-            .Metadata(UpperScoresKey, System.Text.Json.JsonSerializer.Serialize(net.UpperScores.ToDictionary(p => p.Key.ToString("R", CultureInfo.InvariantCulture), p => p.Value)))
+            .Metadata(UpperScoresKey, System.Text.Json.JsonSerializer.Serialize(net.UpperScores.ToDictionary(p => p.Key.ToString("R", CultureInfo.InvariantCulture), p => p.Value), ModelJson.Default.DictionaryStringDouble))
             .Input("features", OnnxElementType.Float, -1, f)
             .Input("level", OnnxElementType.Float, -1, 1)
             .Initializer("feature_mean", Floats(net.FeatureMean, f))

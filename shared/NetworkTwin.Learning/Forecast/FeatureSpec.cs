@@ -65,15 +65,22 @@ public sealed record FeatureSpec
     /// <summary>Whether loads <paramref name="seconds"/> apart are what this model predicts from (within 10%).</summary>
     public bool StepMatches(double seconds) => Math.Abs(StepSeconds - seconds) <= 0.1 * seconds;
 
-    public string ToJson() => JsonSerializer.Serialize(this);
+    public string ToJson() => JsonSerializer.Serialize(this, ModelJson.Default.FeatureSpec);
 
     public static FeatureSpec FromJson(string json) =>
-        JsonSerializer.Deserialize<FeatureSpec>(json) ?? throw new FormatException("feature spec: empty");
+        JsonSerializer.Deserialize(json, ModelJson.Default.FeatureSpec) ?? throw new FormatException("feature spec: empty");
 
     /// <summary>Problems with the spec (for a model that arrives from outside), empty when usable.</summary>
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
+        if (Lags is null)
+        {
+            // "Lags": null in the JSON of a model from outside; everything below reads the lags.
+            problems.Add("Lags must be a list of steps, not null");
+            return problems;
+        }
+
         if (!(StepSeconds > 0))
         {
             problems.Add($"StepSeconds {StepSeconds} must be positive");

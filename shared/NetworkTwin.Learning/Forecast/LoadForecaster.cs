@@ -78,7 +78,7 @@ public sealed class LoadForecaster : IDisposable
         {
             try
             {
-                foreach (var (k, v) in System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, double>>(json) ?? [])
+                foreach (var (k, v) in System.Text.Json.JsonSerializer.Deserialize(json, ModelJson.Default.DictionaryStringDouble) ?? [])
                 {
                     if (double.TryParse(k, NumberStyles.Float, CultureInfo.InvariantCulture, out var p) && p is > 0 and < 1 && double.IsFinite(v))
                     {

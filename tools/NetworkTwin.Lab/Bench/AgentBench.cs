@@ -106,7 +106,8 @@ public static class AgentBench
             }
 
             console.Write(table);
-            console.MarkupLine($"{Environment.ProcessorCount} cores, .NET {Environment.Version}; broker mosquitto on loopback.");
+            var build = path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? "JIT build" : "native build (Native AOT), as the linux-x64 package ships it";
+            console.MarkupLine(Markup.Escape($"agent {path}: {build}; {Environment.ProcessorCount} cores, .NET {Environment.Version}; broker mosquitto on loopback."));
             return CliApp.ExitOk;
         });
         return command;
