@@ -82,7 +82,7 @@ public static partial class AgentHost
     /// type first (before anything binds, as the binder would stop at the first), else what each section's validator
     /// refuses. Empty when the agent can start. Used by --validate-config, at every start, and by the configuration reference's test.
     /// The check reads the options classes by reflection: the list below keeps them in the native build
-    /// (<c>AgentHostTests</c> holds it to every class the check reaches).
+    /// (<c>NativeBuildTests</c> holds it to every class the check reaches).
     /// </summary>
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(AgentOptions))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(AgentOptions.WindowOptions))]
