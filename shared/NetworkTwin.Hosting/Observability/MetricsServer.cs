@@ -61,8 +61,10 @@ public abstract partial class MetricsServer(string address, int port, IServicePr
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException)
         {
+            // Kestrel reports a port in use at bind as an IOException, but one taken between its bind and listen as
+            // the socket's own exception: either way the service runs on without its metrics page.
             Log.CannotListen(logger, address, port, ex.Message);
             await app.DisposeAsync().ConfigureAwait(false);
             return;

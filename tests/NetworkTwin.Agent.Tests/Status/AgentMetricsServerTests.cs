@@ -63,6 +63,30 @@ public sealed partial class AgentMetricsServerTests : IDisposable
         Assert.StartsWith("text/plain; version=0.0.4", contentType, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task PortTaken_TheAgentRunsOnWithoutItsMetricsAndSaysWhy()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        var data = Path.Combine(_dir, "agent");
+        using var agent = AgentHost.Build([], c => c.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Agent:DataDirectory"] = data,
+            ["Agent:Ingest:MqttEnabled"] = "false",
+            ["Agent:Ingest:TailDirectory"] = _dir,
+            ["Agent:Metrics:Port"] = port.ToString(CultureInfo.InvariantCulture),
+            ["Agent:Logging:ConsoleLevel"] = "None",
+        }));
+
+        await agent.StartAsync();
+        await agent.StopAsync();
+
+        var log = string.Concat(Directory.GetFiles(Path.Combine(data, "logs")).Select(File.ReadAllText));
+        Assert.Contains($"Cannot serve metrics on 127.0.0.1:{port}", log, StringComparison.Ordinal);
+        Assert.Contains("The service runs on without /metrics", log, StringComparison.Ordinal);
+    }
+
     [System.Text.RegularExpressions.GeneratedRegex("networktwin_agent_rows_total\\{[^}]*site=\"metrics-site\"[^}]*\\} 2( |\n)")]
     private static partial System.Text.RegularExpressions.Regex RowsTwoPattern();
 }
