@@ -82,8 +82,12 @@ public sealed class AgentLimitsTests : IAsyncLifetime
         var allowed = Burst + (Rate * seconds) + 5000;
         Assert.True(floodStored <= allowed, $"the flooding agent stored {floodStored} results in {seconds:F1} s; its limit allows {allowed:F0}");
         Assert.True(floodStored >= Burst, $"the flooding agent stored only {floodStored} results: it was stopped, not slowed");
+        // Prompt for the quiet agent: a limit shared by all agents would hold most of its 25 batches for seconds. One
+        // acknowledgement late by a pause of the loaded 2-core machine (1,059 ms once in CI, median 2 ms) is not that.
         latencies.Sort();
-        Assert.True(latencies[^1] < 1000, $"the quiet agent waited up to {latencies[^1]:F0} ms for an acknowledgement (median {latencies[latencies.Count / 2]:F0} ms)");
+        var median = latencies[latencies.Count / 2];
+        var ninetieth = latencies[(int)(0.9 * (latencies.Count - 1))];
+        Assert.True(median < 250 && ninetieth < 1000, $"the quiet agent's acknowledgements took {median:F0} ms (median), {ninetieth:F0} ms (90th percentile), up to {latencies[^1]:F0} ms");
     }
 
     [Fact]
