@@ -32,6 +32,10 @@ public sealed class AgentProcess : IAsyncDisposable
     public static string Locate(string? explicitPath) =>
         ServiceProcess.Locate("networktwin-agent.dll", Path.Combine("agent", "NetworkTwin.Agent"), "NETWORKTWIN_AGENT", explicitPath);
 
+    /// <summary>Which build of the agent <paramref name="agentPath"/> is, as the demo and the benchmarks print it.</summary>
+    public static string BuildOf(string agentPath) =>
+        ServiceProcess.RunsOnDotnet(agentPath) ? "JIT build" : "native build (Native AOT, as the linux-x64 package ships it)";
+
     /// <param name="settings">Configuration keys ("Mqtt:Port") and values, passed as NETWORKTWIN_ variables.</param>
     /// <param name="environment">Other variables as they are (LD_PRELOAD and FAKETIME for a stepped clock).</param>
     public static AgentProcess Start(string agentPath, string dataDirectory, IReadOnlyDictionary<string, string> settings, IReadOnlyDictionary<string, string>? environment = null)

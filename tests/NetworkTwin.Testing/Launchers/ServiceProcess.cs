@@ -56,12 +56,15 @@ public sealed class ServiceProcess : IAsyncDisposable
             : throw new FileNotFoundException($"Cannot find {fileName}: build it with ./build.sh, or set {variable}.");
     }
 
+    /// <summary>Whether <paramref name="path"/> is an assembly that <c>dotnet</c> runs (a JIT build), not a native executable.</summary>
+    public static bool RunsOnDotnet(string path) => path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
+
     /// <param name="settings">Configuration keys ("Mqtt:Port") and values, passed as NETWORKTWIN_ variables.</param>
     /// <param name="environment">Other variables as they are (LD_PRELOAD, FAKETIME).</param>
     public static ServiceProcess Start(string path, string consolePath, IReadOnlyDictionary<string, string> settings, IReadOnlyDictionary<string, string>? environment = null)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(consolePath))!);
-        var isDll = path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
+        var isDll = RunsOnDotnet(path);
         var info = new ProcessStartInfo(isDll ? "dotnet" : path)
         {
             RedirectStandardOutput = true,

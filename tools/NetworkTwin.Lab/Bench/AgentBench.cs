@@ -106,8 +106,7 @@ public static class AgentBench
             }
 
             console.Write(table);
-            var build = path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? "JIT build" : "native build (Native AOT), as the linux-x64 package ships it";
-            console.MarkupLine(Markup.Escape($"agent {path}: {build}; {Environment.ProcessorCount} cores, .NET {Environment.Version}; broker mosquitto on loopback."));
+            console.MarkupLine(Markup.Escape($"agent {path}: {AgentProcess.BuildOf(path)}; {Environment.ProcessorCount} cores, .NET {Environment.Version}; broker mosquitto on loopback."));
             return CliApp.ExitOk;
         });
         return command;

@@ -80,8 +80,7 @@ public static class LiveDemo
 
         await using var agent = AgentProcess.Start(agentPath, Path.Combine(folder, "agent"), agentSettings);
         await agent.WaitForStatusAsync(s => s.Broker is { Connected: true }, "connected to the broker", TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
-        var build = agentPath.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? "JIT build" : "native build";
-        console.MarkupLine($"   agent (pid {agent.ProcessId}, {Markup.Escape(agentPath)}, {build}) is connected; its logs are in {Markup.Escape(Path.Combine(agent.DataDirectory, "logs"))}");
+        console.MarkupLine($"   agent (pid {agent.ProcessId}, {Markup.Escape(agentPath)}, {Markup.Escape(AgentProcess.BuildOf(agentPath))}) is connected; its logs are in {Markup.Escape(Path.Combine(agent.DataDirectory, "logs"))}");
 
         var source = await ReplaySource.LoadAsync(capture, null, ct).ConfigureAwait(false);
         var learn = source.EndSeconds - source.StartSeconds >= MinLearningSeconds;
