@@ -86,7 +86,11 @@ public sealed class ControlTraceTests : IDisposable
         var spans = collector.Spans;
         var byId = spans.GroupBy(s => s.SpanId).ToDictionary(g => g.Key, g => g.First());
         // A command is sent again when the agent reconnects before its acknowledgement is stored; the agent marks that span as seen before.
-        var applies = spans.Where(s => s.Name == "apply command" && s.Attributes.GetValueOrDefault("networktwin.command_id") == applied.CommandId.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        // The exporter listens to the process-wide activity source, so agents of tests running beside this one (with their own
+        // command 1, 2, ...) reach this collector too: only this agent's spans count.
+        var applies = spans.Where(s => s.Name == "apply command"
+            && s.Attributes.GetValueOrDefault("networktwin.agent_id") == "du-trace"
+            && s.Attributes.GetValueOrDefault("networktwin.command_id") == applied.CommandId.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
         var apply = Assert.Single(applies, s => s.Attributes.GetValueOrDefault("networktwin.seen_before") == "false");
         Assert.All(applies.Where(s => s != apply), s => Assert.Equal("true", s.Attributes["networktwin.seen_before"]));
         Assert.Equal(("networktwin-agent", "NetworkTwin.Agent", "true"), (apply.Service, apply.Scope, apply.Attributes["networktwin.applied"]));
