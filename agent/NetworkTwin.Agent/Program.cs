@@ -10,6 +10,11 @@ if (ServiceExit.AnswerInformationSwitches("networktwin-agent", "the NetworkTwin 
     return answered;
 }
 
+if (ServiceExit.RefuseUnknownArguments("networktwin-agent", args, Console.Error) is { } refused)
+{
+    return refused;
+}
+
 var validateOnly = args.Contains(ServiceExit.ValidateConfigSwitch);
 try
 {

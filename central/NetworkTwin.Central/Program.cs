@@ -7,6 +7,11 @@ if (ServiceExit.AnswerInformationSwitches("networktwin-central", "the NetworkTwi
     return answered;
 }
 
+if (ServiceExit.RefuseUnknownArguments("networktwin-central", args, Console.Error) is { } refused)
+{
+    return refused;
+}
+
 if (args.Contains(ServiceExit.ValidateConfigSwitch))
 {
     var (settings, errors) = CoordinatorHost.ReadSettings([.. args.Where(a => a != ServiceExit.ValidateConfigSwitch)]);

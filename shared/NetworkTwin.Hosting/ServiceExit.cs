@@ -15,6 +15,8 @@ public static class ServiceExit
     /// <summary>The switch that checks the configuration and exits without starting anything.</summary>
     public const string ValidateConfigSwitch = "--validate-config";
 
+    private static readonly string[] Switches = [ValidateConfigSwitch, "--version", "--help", "-h", "-?"];
+
     /// <summary>
     /// Answers <c>--help</c> (<c>-h</c>, <c>-?</c>) and <c>--version</c> without building the host, so that asking a
     /// service what it is never starts it or writes its state. Null when the arguments ask for neither.
@@ -52,6 +54,69 @@ public static class ServiceExit
         output.WriteLine($"  variables ({ServiceConfiguration.EnvironmentPrefix}Section__Key=value); command-line switches (--Section:Key=value).");
         output.WriteLine($"Exit codes: 0 stopped cleanly, {ConfigurationInvalid} the configuration is invalid, {WorkerFailed} a worker failed (the service manager restarts it).");
         return 0;
+    }
+
+    /// <summary>
+    /// Refuses a command line the configuration's command-line provider would misread: a mistyped switch such as
+    /// <c>--valdate-config</c> would otherwise be taken as a key whose value is the next argument (swallowing a real
+    /// setting) or be ignored, and the service would start as if nothing were wrong. Settings are always
+    /// <c>--Section:Key=value</c> (or <c>--Section:Key value</c>, <c>/Section:Key=value</c>, <c>Section:Key=value</c>, the
+    /// provider's other spellings); anything else is reported with its position. Null when
+    /// the command line is fine, else the exit code after the problems are written to <paramref name="error"/>.
+    /// </summary>
+    public static int? RefuseUnknownArguments(string service, IReadOnlyList<string> args, TextWriter error)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(error);
+        var problems = new List<string>();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (Switches.Contains(arg, StringComparer.Ordinal))
+            {
+                continue;
+            }
+
+            var prefix = arg.StartsWith("--", StringComparison.Ordinal) ? 2 : arg.StartsWith('-') || arg.StartsWith('/') ? 1 : 0;
+            var equals = arg.IndexOf('=', StringComparison.Ordinal);
+            var key = equals < 0 ? arg[prefix..] : arg[prefix..equals];
+            if (key.Contains(':', StringComparison.Ordinal) && (prefix == 2 || arg.StartsWith('/') || (prefix == 0 && equals > 0)))
+            {
+                // --Section:Key value: the next argument is the value.
+                if (equals < 0 && prefix > 0)
+                {
+                    if (i + 1 >= args.Count)
+                    {
+                        problems.Add($"argument {i + 1}, {arg}: the setting has no value (write {arg}=value)");
+                    }
+
+                    i++;
+                }
+
+                continue;
+            }
+
+            var closest = Names.Closest(arg, Switches);
+            problems.Add(prefix == 0
+                ? $"argument {i + 1}, '{arg}': not a switch or a --Section:Key=value setting"
+                : closest is null
+                    ? $"argument {i + 1}, {arg}: not a switch this service knows, nor a --Section:Key=value setting"
+                    : $"argument {i + 1}, {arg}: not a switch this service knows (did you mean {closest}?)");
+        }
+
+        if (problems.Count == 0)
+        {
+            return null;
+        }
+
+        error.WriteLine($"{service}: {problems.Count} problem(s) in the command line; nothing was started:");
+        foreach (var p in problems)
+        {
+            error.WriteLine($"  {p}");
+        }
+
+        error.WriteLine($"Run '{service} --help' for the switches and how settings are written.");
+        return ConfigurationInvalid;
     }
 
     /// <summary>Prints the outcome of --validate-config: every problem on stderr (exit 2), or what the service would run with (exit 0).</summary>

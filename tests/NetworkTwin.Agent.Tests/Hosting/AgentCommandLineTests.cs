@@ -85,4 +85,16 @@ public sealed class AgentCommandLineTests : IDisposable
         Assert.Contains(expected, output, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(_dir, "state")), "the agent created its data directory");
     }
+
+    [Fact]
+    public async Task MistypedSwitch_RefusedBeforeAnythingStarts_Exit2()
+    {
+        // The command-line provider would take --valdate-config as a key holding the next argument: the agent would start
+        // as a service with its data directory setting swallowed.
+        var (exit, output) = await RunAsync("--valdate-config", "--Agent:Site=paris");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("argument 1, --valdate-config: not a switch this service knows (did you mean --validate-config?)", output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "state")), "the agent created its data directory");
+    }
 }
