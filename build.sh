@@ -186,15 +186,11 @@ case "$command" in
     dotnet "$lab" bench fronthaul "${data[@]}" "$@"
     # The agent as the package ships it (native code), then the JIT build's memory beside it.
     case "$(uname -m)" in aarch64) rid=linux-arm64 ;; *) rid=linux-x64 ;; esac
-    linker=()
-    if ! command -v clang >/dev/null 2>&1; then
-      ensure_command clang-14 clang-14 "the agent's native build"
-      linker=(-p:CppCompilerAndLinker=clang-14)
+    if ! command -v clang >/dev/null 2>&1 && ! command -v clang-14 >/dev/null 2>&1; then
+      ensure_command clang clang "the agent's native build"
     fi
     native="out/bench/agent-native"
-    echo "publishing the agent as native code for $rid (Native AOT)..."
-    dotnet publish agent/NetworkTwin.Agent/NetworkTwin.Agent.csproj -c Release -r "$rid" -p:TreatWarningsAsErrors=false "${linker[@]}" \
-      -o "$native" -nologo -v quiet >/dev/null
+    bash packaging/native-agent.sh "$rid" "$native"
     dotnet "$lab" bench agent --agent "$native/networktwin-agent"
     dotnet "$lab" bench agent --agent "$agent" --only memory
     ensure_interop_peer

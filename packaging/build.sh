@@ -30,29 +30,7 @@ publish() { # project runtime destination [extra properties...]
 
 # The agent for linux-x64 is native code (Native AOT: no JIT, 60 MB less resident with 24 cells on an edge box). Linking it
 # natively for arm64 or Windows needs that platform's toolchain, which this machine lacks: those agents are JIT builds.
-# Every trimming or AOT warning is listed (not one per assembly), and any outside the one library known to reflect
-# (Serilog.Settings.Configuration, whose sinks the agent keeps whole) fails the build: it would be a feature that
-# works in the tests' JIT build and not in the shipped one.
-native_agent() { # destination
-  echo "publishing NetworkTwin.Agent for linux-x64 (native)..."
-  local log="$out/native-agent.log"
-  dotnet publish agent/NetworkTwin.Agent/NetworkTwin.Agent.csproj -c Release -r linux-x64 -p:DebugType=none -p:StripSymbols=true \
-    -p:GenerateDocumentationFile=false -p:TrimmerSingleWarn=false -p:TreatWarningsAsErrors=false $native_linker \
-    -o "$1" -nologo >"$log" 2>&1 || { tail -n 40 "$log" >&2; echo "the agent's native build failed" >&2; exit 1; }
-  local unexpected
-  unexpected="$(grep -E 'warning IL[0-9]+' "$log" | grep -vE 'warning IL[0-9]+: (Serilog\.Settings\.Configuration|Microsoft\.Extensions\.DependencyModel)\.' | sort -u || true)"
-  if [ -n "$unexpected" ]; then
-    echo "$unexpected" >&2
-    echo "the agent's native build has trimming/AOT warnings outside Serilog.Settings.Configuration (above)" >&2
-    exit 1
-  fi
-  rm -f "$1"/*.dbg "$1"/*.pdb "$1"/*.xml
-}
-# The C toolchain Native AOT links with: clang, or Debian 12's clang-14 when only that is on PATH.
-native_linker=""
-if ! command -v clang >/dev/null 2>&1 && command -v clang-14 >/dev/null 2>&1; then native_linker="-p:CppCompilerAndLinker=clang-14"; fi
-
-native_agent "$out/linux-x64/agent"
+bash packaging/native-agent.sh linux-x64 "$out/linux-x64/agent"
 for rid in linux-arm64 win-x64; do
   publish agent/NetworkTwin.Agent/NetworkTwin.Agent.csproj "$rid" "$out/$rid/agent" -p:PublishAot=false
 done
