@@ -5,7 +5,7 @@ namespace NetworkTwin.Analytics.Capacity;
 /// <param name="LossAtCapacity">Loss ratio the buffer model gives at that capacity.</param>
 /// <param name="PeakBitsPerSecond">Capacity needed without any buffer (the peak interval rate).</param>
 /// <param name="MeanBitsPerSecond">Mean offered rate.</param>
-/// <param name="Evaluations">Buffer simulations run.</param>
+/// <param name="Evaluations">Capacities the bisection tried (each a buffer simulation; up to seven share one pass over the series).</param>
 public readonly record struct CapacityResult(
     double CapacityBitsPerSecond,
     double LossAtCapacity,

@@ -3,11 +3,17 @@ namespace NetworkTwin.Analytics.Capacity;
 /// <summary>
 /// Smallest link capacity whose fluid-buffer loss meets a target, by bisection. Loss never
 /// increases with capacity (more drain and, with buffer = C x time, more room), so bisection
-/// between a capacity that fails and one that meets the target converges to the minimum.
+/// between a capacity that fails and one that meets the target converges to the minimum. Three steps of the bisection
+/// are decided per pass over the series (<see cref="FluidBufferModel.LossRatios"/>): the same answer as one capacity at a
+/// time, in about a third of the passes.
 /// </summary>
 public static class CapacitySearch
 {
     public const double DefaultRelativeTolerance = 0.001;
+
+    /// <summary>Bisection steps decided by one pass over the series, and the capacities that pass simulates (a tree of that depth).</summary>
+    private const int StepsPerPass = 3;
+    private const int Steps = (1 << StepsPerPass) - 1;
 
     /// <param name="kbitPerInterval">Offered kilobits per interval on the link.</param>
     /// <param name="intervalSeconds">Interval length (symbol or slot).</param>
@@ -45,22 +51,45 @@ public static class CapacitySearch
         var hi = peakBps;
         var evaluations = 0;
         var lossAtHi = 0.0;
+        Span<double> mids = stackalloc double[Steps];
+        Span<double> losses = stackalloc double[Steps];
         while (hi - lo > relativeTolerance * hi)
         {
-            var mid = 0.5 * (lo + hi);
-            var loss = FluidBufferModel.LossRatio(kbitPerInterval, intervalSeconds, mid, bufferSeconds);
-            evaluations++;
-            if (loss <= lossTarget)
+            // The bisection's next three steps, whichever way each goes: seven capacities, simulated in one pass over
+            // the series. The walk below takes the same steps, on the same midpoints, as one capacity at a time would.
+            Midpoints(lo, hi, 0, mids);
+            FluidBufferModel.LossRatios(kbitPerInterval, intervalSeconds, mids, bufferSeconds, losses);
+            for (var (node, depth) = (0, 0); depth < StepsPerPass && hi - lo > relativeTolerance * hi; depth++)
             {
-                hi = mid;
-                lossAtHi = loss;
-            }
-            else
-            {
-                lo = mid;
+                evaluations++;
+                if (losses[node] <= lossTarget)
+                {
+                    hi = mids[node];
+                    lossAtHi = losses[node];
+                    node = (2 * node) + 1;
+                }
+                else
+                {
+                    lo = mids[node];
+                    node = (2 * node) + 2;
+                }
             }
         }
 
         return new CapacityResult(hi, lossAtHi, peakBps, meanBps, evaluations);
+    }
+
+    /// <summary>The midpoints of the bisection's tree below [lo, hi], in heap order: node n's halves are 2n + 1 (lower) and 2n + 2.</summary>
+    private static void Midpoints(double lo, double hi, int node, Span<double> mids)
+    {
+        if (node >= mids.Length)
+        {
+            return;
+        }
+
+        var mid = 0.5 * (lo + hi);
+        mids[node] = mid;
+        Midpoints(lo, mid, (2 * node) + 1, mids);
+        Midpoints(mid, hi, (2 * node) + 2, mids);
     }
 }

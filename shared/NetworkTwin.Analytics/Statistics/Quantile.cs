@@ -16,9 +16,11 @@ public static class Quantile
 
         ArgumentOutOfRangeException.ThrowIfLessThan(q, 0.0);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(q, 1.0);
-        var k = (int)Math.Clamp(Math.Ceiling(q * scratch.Length) - 1, 0, scratch.Length - 1);
-        return NthElement(scratch, k);
+        return NthElement(scratch, RankOf(scratch.Length, q));
     }
+
+    /// <summary>The index a sort would give the q-quantile of <paramref name="count"/> samples ("nearest rank", as <see cref="Select"/>).</summary>
+    public static int RankOf(int count, double q) => (int)Math.Clamp(Math.Ceiling(q * count) - 1, 0, count - 1);
 
     /// <summary>
     /// The k-th smallest value (the one a sort would place at index k); <paramref name="a"/> is reordered. Quickselect

@@ -56,4 +56,35 @@ public class CapacitySearchTests
 
         Assert.True(large.CapacityBitsPerSecond <= small.CapacityBitsPerSecond * 1.001);
     }
+
+    [Theory]
+    [InlineData(1, 0.01, 143e-6)]
+    [InlineData(2, 0.001, 143e-6)]
+    [InlineData(3, 0.05, 0)]
+    [InlineData(4, 0.0, 1e-3)]
+    public void MinimumCapacity_ThreeStepsAPass_SameAnswerToTheBitAsOneCapacityAtATime(int seed, double lossTarget, double bufferSeconds)
+    {
+        var random = new Random(seed);
+        var kbit = Enumerable.Range(0, 30_000).Select(_ => random.NextDouble() < 0.3 ? random.NextDouble() * 9000 : random.NextDouble() * 50).ToArray();
+
+        var now = CapacitySearch.MinimumCapacity(kbit, Slot, bufferSeconds, lossTarget);
+        var before = NetworkTwin.Testing.Legacy.OneCapacityAtATime.MinimumCapacity(kbit, Slot, bufferSeconds, lossTarget);
+
+        Assert.Equal(before, now);
+        Assert.InRange(now.Evaluations, 5, 40);
+    }
+
+    [Fact]
+    public void LossRatios_EachCapacityAsLossRatioGivesIt()
+    {
+        var random = new Random(9);
+        var kbit = Enumerable.Range(0, 10_000).Select(_ => random.NextDouble() < 0.25 ? random.NextDouble() * 8000 : 0).ToArray();
+        double[] capacities = [1e9, 2e9, 3.5e9, 5e9, 7e9, 9e9, 12e9];
+        var ratios = new double[capacities.Length];
+
+        FluidBufferModel.LossRatios(kbit, Slot, capacities, 143e-6, ratios);
+
+        Assert.Equal(capacities.Select(c => FluidBufferModel.LossRatio(kbit, Slot, c, 143e-6)), ratios);
+        Assert.True(ratios[0] > ratios[^1], "loss must fall as capacity grows");
+    }
 }
