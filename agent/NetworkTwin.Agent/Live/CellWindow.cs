@@ -30,6 +30,10 @@ internal sealed class CellWindow : ITelemetryRowSink
     private readonly int[] _late;
     private long _newestSymbol = long.MinValue;
     private long _newestSlot = long.MinValue;
+    // Where the newest symbol and slot sit in their rings (position mod length): every other position is found from
+    // these by a subtraction, so no row and no snapshot pays a 64-bit division (two per lookup, once most of ingest).
+    private int _newestSymbolIndex;
+    private int _newestSlotIndex;
     private long _lossReportedThrough = long.MinValue;
     private int[] _snapshotTx = [];
     private int[] _snapshotRx = [];
@@ -88,15 +92,20 @@ internal sealed class CellWindow : ITelemetryRowSink
                 {
                     Array.Clear(_symbols);
                     _windowKbit = 0;
+                    _newestSymbolIndex = Index(symbol, length);
                 }
                 else
                 {
+                    var i = _newestSymbolIndex;
                     for (var s = _newestSymbol + 1; s <= symbol; s++)
                     {
-                        ref var slot = ref _symbols[Index(s, length)];
+                        i = Next(i, length);
+                        ref var slot = ref _symbols[i];
                         _windowKbit -= (float)slot;
                         slot = default;
                     }
+
+                    _newestSymbolIndex = i;
                 }
 
                 _newestSymbol = symbol;
@@ -108,7 +117,7 @@ internal sealed class CellWindow : ITelemetryRowSink
             }
 
             // The window's total moves by what the symbol now holds, so it stays the sum of the ring.
-            ref var held = ref _symbols[Index(symbol, length)];
+            ref var held = ref _symbols[Back(_newestSymbolIndex, _newestSymbol - symbol, length)];
             var before = (float)held;
             held = (Half)Math.Clamp(before + (float)kbit, -MaxSymbolKbit, MaxSymbolKbit);
             _windowKbit += (float)held - before;
@@ -124,10 +133,25 @@ internal sealed class CellWindow : ITelemetryRowSink
             var length = _held.Length;
             if (slot > _newestSlot)
             {
-                var from = _newestSlot == long.MinValue || slot - _newestSlot >= length ? slot - length + 1 : _newestSlot + 1;
-                for (var s = from; s <= slot; s++)
+                if (_newestSlot == long.MinValue || slot - _newestSlot >= length)
                 {
-                    ForgetSlot(Index(s, length));
+                    for (var i = 0; i < length; i++)
+                    {
+                        ForgetSlot(i);
+                    }
+
+                    _newestSlotIndex = Index(slot, length);
+                }
+                else
+                {
+                    var i = _newestSlotIndex;
+                    for (var s = _newestSlot + 1; s <= slot; s++)
+                    {
+                        i = Next(i, length);
+                        ForgetSlot(i);
+                    }
+
+                    _newestSlotIndex = i;
                 }
 
                 _newestSlot = slot;
@@ -138,12 +162,12 @@ internal sealed class CellWindow : ITelemetryRowSink
                 return;
             }
 
-            var i = Index(slot, length);
-            ForgetSlot(i);
-            _held[i] = true;
-            _tx[i] = txPackets;
-            _rx[i] = rxPackets;
-            _late[i] = tooLatePackets;
+            var at = Back(_newestSlotIndex, _newestSlot - slot, length);
+            ForgetSlot(at);
+            _held[at] = true;
+            _tx[at] = txPackets;
+            _rx[at] = rxPackets;
+            _late[at] = tooLatePackets;
             _windowTx += txPackets;
             _windowLost += Math.Max(0, txPackets - rxPackets) + tooLatePackets;
             PacketRows++;
@@ -192,7 +216,7 @@ internal sealed class CellWindow : ITelemetryRowSink
             destination[..(int)(from - firstSymbol)].Clear();
             destination[(int)(to - firstSymbol + 1)..].Clear();
             var target = destination[(int)(from - firstSymbol)..(int)(to - firstSymbol + 1)];
-            var start = Index(from, length);
+            var start = Back(_newestSymbolIndex, _newestSymbol - from, length);
             var run = Math.Min(target.Length, length - start);
             TensorPrimitives.ConvertToSingle(_symbols.AsSpan(start, run), target);
             TensorPrimitives.ConvertToSingle(_symbols.AsSpan(0, target.Length - run), target[run..]);
@@ -219,9 +243,10 @@ internal sealed class CellWindow : ITelemetryRowSink
             var length = _held.Length;
             long oldest = long.MinValue;
             var held = 0;
-            for (var s = _newestSlot - length + 1; s <= _newestSlot; s++)
+            var first = Next(_newestSlotIndex, length);
+            for (var (s, i) = (_newestSlot - length + 1, first); s <= _newestSlot; s++, i = Next(i, length))
             {
-                if (_held[Index(s, length)])
+                if (_held[i])
                 {
                     oldest = oldest == long.MinValue ? s : oldest;
                     held++;
@@ -244,9 +269,8 @@ internal sealed class CellWindow : ITelemetryRowSink
             // Sparse rows keep their slots in a times array of their own; every slot's rows need none (EverySlot).
             var times = dense ? null : new double[count];
             var k = 0;
-            for (var s = oldest; s <= _newestSlot; s++)
+            for (var (s, i) = (oldest, Back(_newestSlotIndex, _newestSlot - oldest, length)); s <= _newestSlot; s++, i = Next(i, length))
             {
-                var i = Index(s, length);
                 var isHeld = _held[i];
                 if (!isHeld && !dense)
                 {
@@ -286,9 +310,9 @@ internal sealed class CellWindow : ITelemetryRowSink
             }
 
             var length = _held.Length;
-            for (var s = Math.Max(_newestSlot - length + 1, _lossReportedThrough + 1); s <= _newestSlot; s++)
+            var from = Math.Max(_newestSlot - length + 1, _lossReportedThrough + 1);
+            for (var (s, i) = (from, from <= _newestSlot ? Back(_newestSlotIndex, _newestSlot - from, length) : 0); s <= _newestSlot; s++, i = Next(i, length))
             {
-                var i = Index(s, length);
                 if (_held[i] && (_tx[i] > _rx[i] || _late[i] > 0))
                 {
                     slots.Add(s);
@@ -300,7 +324,18 @@ internal sealed class CellWindow : ITelemetryRowSink
         }
     }
 
+    /// <summary>Where a position sits in a ring of <paramref name="length"/>: its remainder, for any position, negative too.</summary>
     private static int Index(long position, int length) => (int)(((position % length) + length) % length);
+
+    /// <summary>The ring index after <paramref name="i"/>.</summary>
+    private static int Next(int i, int length) => i + 1 == length ? 0 : i + 1;
+
+    /// <summary>The ring index <paramref name="back"/> positions (0 to length - 1) before <paramref name="newest"/>.</summary>
+    private static int Back(int newest, long back, int length)
+    {
+        var i = newest - (int)back;
+        return i < 0 ? i + length : i;
+    }
 
     private void ForgetSlot(int i)
     {

@@ -173,4 +173,100 @@ public class CellWindowTests
         Assert.Equal([SlotOf(100.0020)], second);
         Assert.Empty(third);
     }
+
+    /// <summary>
+    /// Random rows, mostly in order, some out of order, late, far ahead (the window starts over) or at negative times,
+    /// against a model that keeps every row by its position: the rings' indexing (found from the newest position, not
+    /// by division) must put and find each row where the model does.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Rows_RandomOrderLateAndJumps_WindowHoldsWhatAModelByPositionHolds(int seed)
+    {
+        var random = new Random(seed);
+        var window = new CellWindow(4, windowSeconds: 0.05, maxClockOffsetSeconds: 0.01);
+        var symbolsHeld = window.WindowSymbols;
+        var slotsHeld = (int)Math.Ceiling((0.05 + (2 * 0.01)) / SymbolGrid.SlotSeconds);
+        var symbols = new Dictionary<long, Half>();
+        var slots = new Dictionary<long, (int Tx, int Rx, int Late)>();
+        long newestSymbol = long.MinValue, newestSlot = long.MinValue, reported = long.MinValue;
+        var late = 0L;
+        var time = -0.02;
+        for (var row = 0; row < 20_000; row++)
+        {
+            // Time moves about a slot a row (a radio's counters come every slot), with gaps, rows from the past and jumps.
+            var isSymbol = random.NextDouble() < 0.4;
+            var jump = random.NextDouble();
+            time += isSymbol ? 0 : jump < 0.002 ? 0.2 : jump < 0.03 ? -random.NextDouble() * 0.08 : jump < 0.06 ? 3 * SymbolGrid.SlotSeconds : SymbolGrid.SlotSeconds;
+            if (isSymbol)
+            {
+                var kbit = Math.Round(random.NextDouble() * 100, 1);
+                var at = time + (random.NextDouble() * SymbolGrid.SlotSeconds);
+                window.Throughput(at, kbit);
+                var symbol = (long)Math.Round(at * SymbolGrid.SymbolsPerSecond);
+                if (symbol > newestSymbol)
+                {
+                    newestSymbol = symbol;
+                    symbols = symbols.Where(e => e.Key > newestSymbol - symbolsHeld).ToDictionary();
+                }
+                else if (symbol <= newestSymbol - symbolsHeld)
+                {
+                    late++;
+                    continue;
+                }
+
+                symbols[symbol] = (Half)((float)symbols.GetValueOrDefault(symbol) + (float)kbit);
+            }
+            else
+            {
+                var (tx, rx, tooLate) = (random.Next(100, 110), random.Next(95, 110), random.Next(0, 2));
+                window.PacketStats(time, tx, rx, tooLate);
+                var slot = (long)Math.Floor(time / SymbolGrid.SlotSeconds);
+                if (slot > newestSlot)
+                {
+                    newestSlot = slot;
+                    slots = slots.Where(e => e.Key > newestSlot - slotsHeld).ToDictionary();
+                }
+                else if (slot <= newestSlot - slotsHeld)
+                {
+                    late++;
+                    continue;
+                }
+
+                slots[slot] = (tx, rx, tooLate);
+            }
+
+            if (row % 97 != 0)
+            {
+                continue;
+            }
+
+            Assert.Equal(late, window.LateRows);
+            if (newestSymbol != long.MinValue)
+            {
+                // A span reaching past both ends of the window.
+                var first = newestSymbol - symbolsHeld - 30;
+                var copied = new float[symbolsHeld + 60];
+                Assert.True(window.CopySymbols(first, copied));
+                Assert.Equal(Enumerable.Range(0, copied.Length).Select(i => (float)symbols.GetValueOrDefault(first + i)), copied);
+            }
+
+            if (newestSlot != long.MinValue)
+            {
+                var snapshot = window.SnapshotPackets();
+                Assert.NotNull(snapshot);
+                var seen = Enumerable.Range(0, snapshot.Count).ToDictionary(i => (long)Math.Floor(snapshot.TimeOf(i) / SymbolGrid.SlotSeconds), i => (snapshot.TxPackets[i], snapshot.RxPackets[i], snapshot.TooLatePackets[i]));
+                Assert.All(slots, e => Assert.Equal(e.Value, seen[e.Key]));
+                Assert.Equal((slots.Keys.Min(), newestSlot), (seen.Keys.Min(), seen.Keys.Max()));
+                Assert.All(seen.Where(e => !slots.ContainsKey(e.Key)), e => Assert.Equal((0, 0, 0), e.Value));
+                var lossy = slots.Where(e => e.Key > reported && (e.Value.Tx > e.Value.Rx || e.Value.Late > 0)).Select(e => e.Key).Order();
+                Assert.Equal(lossy, window.TakeNewLossSlots());
+                reported = newestSlot;
+                var (tx, lost) = (slots.Values.Sum(v => (long)v.Tx), slots.Values.Sum(v => (long)(Math.Max(0, v.Tx - v.Rx) + v.Late)));
+                Assert.Equal(100.0 * lost / tx, window.Live().LossPercent!.Value, 9);
+            }
+        }
+    }
 }
