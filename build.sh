@@ -58,7 +58,8 @@ ensure_command() {
     if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
     echo "installing $2 (Debian package, $3)..."
     $sudo apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$2" >/dev/null
+    # shellcheck disable=SC2086 # $2 may name several packages
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $2 >/dev/null
   fi
 }
 
@@ -255,9 +256,14 @@ case "$command" in
       sudo=""; if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
       DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends dpkg-dev >/dev/null
     fi
-    # The agent's native build (Native AOT) links with clang (Debian 12: clang-14 is enough).
+    # The agent's native build (Native AOT) links with clang (Debian 12: clang-14 is enough); the arm64 one is
+    # cross-compiled against Debian's aarch64 toolchain and run under qemu-aarch64 to check that it starts.
     if ! command -v clang >/dev/null 2>&1 && ! command -v clang-14 >/dev/null 2>&1; then
       ensure_command clang clang "the agent's native build"
+    fi
+    if [ "$(uname -m)" != aarch64 ]; then
+      ensure_command aarch64-linux-gnu-gcc "gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross" "the arm64 agent's native build"
+      ensure_command qemu-aarch64 qemu-user "running the arm64 agent"
     fi
     bash packaging/build.sh
     ;;

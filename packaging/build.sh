@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Builds the NetworkTwin packages into out/packages:
 #   - self-contained publishes of the agent, the coordinator and the CLI for linux-x64, linux-arm64 and win-x64 (the
-#     linux-x64 agent as native code, Native AOT; the others JIT);
+#     Linux agents as native code, Native AOT; the others JIT);
 #   - networktwin-agent_<version>_<arch>.deb and networktwin-central_<version>_<arch>.deb for amd64 and
 #     arm64 (binaries in /usr/lib/networktwin/<service>, settings in /etc/networktwin, state in
 #     /var/lib/networktwin, logs in /var/log/networktwin, systemd units), and networktwin_<version>_<arch>.deb,
 #     the operators' CLI (/usr/lib/networktwin/cli, on PATH as /usr/bin/networktwin);
 # then checks each .deb: the amd64 ones installed into a fresh root with `dpkg --root`, inspected (files,
 # owner of the state directories, the service user, the unit with systemd-analyze, the binary running
-# --validate-config on the installed settings), and purged again; the arm64 ones (which cannot run here)
-# by their contents, their control file and the ELF machine of their binaries and native libraries.
+# --validate-config on the installed settings), and purged again; the arm64 ones by their contents, their control file
+# and the ELF machine of their binaries and native libraries, and the arm64 agent run under qemu-aarch64 (user-mode
+# emulation) with --version and --validate-config.
 # Called by `./build.sh package`; needs dpkg-dev and systemd (systemd-analyze), which build.sh installs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,12 +29,16 @@ publish() { # project runtime destination [extra properties...]
     "$@" -o "$dest" -nologo -v quiet >/dev/null
 }
 
-# The agent for linux-x64 is native code (Native AOT: no JIT, 60 MB less resident with 24 cells on an edge box). Linking it
-# natively for arm64 or Windows needs that platform's toolchain, which this machine lacks: those agents are JIT builds.
+# The Linux agents are native code (Native AOT: no JIT, 60 MB less resident with 24 cells on an edge box); arm64 is
+# cross-compiled with clang and Debian's aarch64 C toolchain (gcc-aarch64-linux-gnu, libc6-dev-arm64-cross), which
+# `./build.sh package` installs. Linking natively for Windows needs its linker (MSVC), so that agent is a JIT build.
 bash packaging/native-agent.sh linux-x64 "$out/linux-x64/agent"
-for rid in linux-arm64 win-x64; do
-  publish agent/NetworkTwin.Agent/NetworkTwin.Agent.csproj "$rid" "$out/$rid/agent" -p:PublishAot=false
-done
+if [ "$(uname -m)" != aarch64 ] && ! command -v aarch64-linux-gnu-gcc >/dev/null 2>&1; then
+  echo "the arm64 agent is cross-compiled: install gcc-aarch64-linux-gnu and libc6-dev-arm64-cross (./build.sh package does)" >&2
+  exit 1
+fi
+bash packaging/native-agent.sh linux-arm64 "$out/linux-arm64/agent"
+publish agent/NetworkTwin.Agent/NetworkTwin.Agent.csproj win-x64 "$out/win-x64/agent" -p:PublishAot=false
 for rid in linux-x64 linux-arm64 win-x64; do
   publish central/NetworkTwin.Central/NetworkTwin.Central.csproj "$rid" "$out/$rid/central"
   publish central/NetworkTwin.Console/NetworkTwin.Console.csproj "$rid" "$out/$rid/cli"
@@ -243,7 +248,23 @@ check_arm64() { # service package binary
   [ "$others" -eq 0 ] || fail "$deb carries $others ELF file(s) for another machine"
   echo "checked ${name}_${version}_arm64.deb: $(dpkg-deb -c "$deb" | wc -l) paths, $elves ELF files all aarch64 ($bin, libonnxruntime.so, libe_sqlite3.so among them)"
 }
+
+# The arm64 agent is native code cross-compiled here: run it (user-mode emulation) to see that it starts, reads its
+# settings and answers, as it would on a DU.
+run_arm64_agent() {
+  local exe="$out/arm64-agent/usr/lib/networktwin/agent/networktwin-agent" said
+  if [ "$(uname -m)" = aarch64 ]; then set -- "$exe"; elif command -v qemu-aarch64 >/dev/null 2>&1; then set -- qemu-aarch64 -L /usr/aarch64-linux-gnu "$exe"; else
+    echo "the arm64 agent was not run: no qemu-aarch64 (./build.sh package installs qemu-user)" >&2
+    return
+  fi
+  said="$("$@" --version)" || fail "the arm64 agent did not answer --version"
+  [ "${said%%+*}" = "$version" ] || fail "the arm64 agent says it is $said, not $version"
+  NETWORKTWIN_CONFIG_FILE="$out/arm64-agent/etc/networktwin/agent.json" NETWORKTWIN_Agent__DataDirectory="$out/arm64-agent-state" \
+    NETWORKTWIN_Agent__Logging__Directory="$out/arm64-agent-state/logs" "$@" --validate-config >"$out/arm64-agent.out" 2>&1 || { cat "$out/arm64-agent.out" >&2; fail "the arm64 agent refused its packaged settings"; }
+  echo "ran the arm64 agent ($([ "$1" = qemu-aarch64 ] && echo "under qemu-aarch64" || echo natively)): version $said; $(head -n 1 "$out/arm64-agent.out")"
+}
 check_arm64 agent networktwin-agent networktwin-agent
+run_arm64_agent
 check_arm64 central networktwin-central networktwin-central
 cli_deb="$out/networktwin_${version}_arm64.deb"
 [ "$(dpkg-deb -f "$cli_deb" Architecture)" = arm64 ] || fail "$cli_deb is not Architecture: arm64"
