@@ -34,7 +34,7 @@ public sealed class AgentProcess : IAsyncDisposable
 
     /// <summary>Which build of the agent <paramref name="agentPath"/> is, as the demo and the benchmarks print it.</summary>
     public static string BuildOf(string agentPath) =>
-        ServiceProcess.RunsOnDotnet(agentPath) ? "JIT build" : "native build (Native AOT, as the linux-x64 package ships it)";
+        ServiceProcess.RunsOnDotnet(agentPath) ? "JIT build" : "native build (Native AOT, as the Linux packages ship it)";
 
     /// <param name="settings">Configuration keys ("Mqtt:Port") and values, passed as NETWORKTWIN_ variables.</param>
     /// <param name="environment">Other variables as they are (LD_PRELOAD and FAKETIME for a stepped clock).</param>
