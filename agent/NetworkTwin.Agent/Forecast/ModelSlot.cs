@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NetworkTwin.Agent.Configuration;
+using NetworkTwin.Agent.Live;
 using NetworkTwin.Learning.Forecast;
 
 namespace NetworkTwin.Agent.Forecast;
@@ -10,11 +11,12 @@ namespace NetworkTwin.Agent.Forecast;
 /// <summary>
 /// The load-forecast model the agent predicts with. A new model is loaded and checked before it
 /// replaces the current one (ONNX Runtime accepts it, it is a load forecast with usable features, it
-/// predicts finite values, and its step matches this agent's evaluation interval); a model that fails
+/// predicts finite values, and its step matches this agent's evaluation interval, as configured or as kept lately); a
+/// model that fails
 /// is refused with the reason and the agent keeps the one it has. At start the newest model under
 /// <c>models/</c> that passes the same checks is loaded.
 /// </summary>
-internal sealed partial class ModelSlot(IOptions<AgentOptions> options, ILogger<ModelSlot> logger) : IDisposable
+internal sealed partial class ModelSlot(IOptions<AgentOptions> options, ILogger<ModelSlot> logger, EvaluationCadence? cadence = null) : IDisposable
 {
     private readonly Lock _gate = new();
     private LoadForecaster? _current;
@@ -64,11 +66,15 @@ internal sealed partial class ModelSlot(IOptions<AgentOptions> options, ILogger<
     private LoadForecaster Check(byte[] model, long version)
     {
         var forecaster = LoadForecaster.Load(model);
+        // The coordinator trains on the spacing of the results it receives: the configured interval, or the longer one an
+        // agent that cannot keep it (a slow box, many cells) does keep.
         var step = options.Value.Window.EvaluateEverySeconds;
-        if (!forecaster.Spec.StepMatches(step))
+        var kept = cadence?.MedianIntervalSeconds;
+        if (!forecaster.Spec.StepMatches(step) && !(kept is { } actual && forecaster.Spec.StepMatches(actual)))
         {
             forecaster.Dispose();
-            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"model v{version} predicts steps of {forecaster.Spec.StepSeconds:0.###} s, this agent evaluates every {step:0.###} s (Agent:Window:EvaluateEverySeconds); keeping the current model"));
+            var lately = kept is { } k ? string.Create(CultureInfo.InvariantCulture, $" and has lately evaluated every {k:0.###} s") : string.Empty;
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"model v{version} predicts steps of {forecaster.Spec.StepSeconds:0.###} s, this agent evaluates every {step:0.###} s (Agent:Window:EvaluateEverySeconds){lately}; keeping the current model"));
         }
 
         return forecaster;

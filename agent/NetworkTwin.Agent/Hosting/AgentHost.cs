@@ -150,6 +150,7 @@ public static partial class AgentHost
     private static void AddLiveTwin(this IServiceCollection services)
     {
         services.AddSingleton<LiveTwin>();
+        services.AddSingleton(sp => sp.GetRequiredService<LiveTwin>().Cadence);
         services.AddSingleton<Control.IActuator, Control.FileHookActuator>();
         services.AddSingleton<Control.CapacityTargets>();
         services.AddSingleton<Forecast.ModelSlot>();

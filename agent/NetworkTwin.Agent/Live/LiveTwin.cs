@@ -20,6 +20,9 @@ internal sealed class LiveTwin(IOptions<AgentOptions> options)
     private AgentOptions.AnalysisOptions _analysis = options.Value.Analysis;
     private readonly ConcurrentDictionary<int, CellWindow> _cells = new();
     private readonly Lock _evaluationGate = new();
+
+    /// <summary>How often evaluations have actually run lately (the spacing of the results the coordinator receives).</summary>
+    public EvaluationCadence Cadence { get; } = new();
     private WindowEvaluator? _evaluator;
     private Evaluation? _latest;
     private long _evaluations;
@@ -111,6 +114,7 @@ internal sealed class LiveTwin(IOptions<AgentOptions> options)
                 Volatile.Write(ref _latest, evaluation);
                 Volatile.Write(ref _lastError, null);
                 Interlocked.Increment(ref _evaluations);
+                Cadence.Record(takenAt);
                 return evaluation;
             }
             catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or InvalidDataException)

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using NetworkTwin.Agent.Configuration;
 using NetworkTwin.Agent.Forecast;
+using NetworkTwin.Agent.Live;
 using NetworkTwin.Analytics.Fronthaul;
 using NetworkTwin.Learning.Forecast;
 using NetworkTwin.Learning.Series;
@@ -80,6 +81,31 @@ public sealed class LinkForecastsTests : IDisposable
         Assert.Contains("evaluates every 10 s", e.Message, StringComparison.Ordinal);
         Assert.Equal((string.Empty, 0L), tenSeconds.Current);
         Assert.Throws<InvalidDataException>(() => slot.Install("steady", 6, [1, 2, 3]));
+        Assert.Equal(("steady", 4L), slot.Current);
+    }
+
+    [Fact]
+    public void A_model_for_the_interval_the_agent_actually_keeps_is_accepted_when_it_cannot_keep_its_configured_one()
+    {
+        // Configured to evaluate every second, the agent has managed every 2 s: the coordinator trained on 2 s results.
+        var options = new AgentOptions { DataDirectory = _dir };
+        options.Window.EvaluateEverySeconds = 1;
+        var cadence = new EvaluationCadence();
+        using var slot = new ModelSlot(Options.Create(options), NullLogger<ModelSlot>.Instance, cadence);
+        var keptEverySecond = new EvaluationCadence();
+        using var prompt = new ModelSlot(Options.Create(options), NullLogger<ModelSlot>.Instance, keptEverySecond);
+        var start = DateTimeOffset.UnixEpoch.AddDays(20_000);
+        for (var i = 0; i < 6; i++)
+        {
+            cadence.Record(start.AddSeconds(2.0 * i));
+            keptEverySecond.Record(start.AddSeconds(i));
+        }
+
+        using var before = new ModelSlot(Options.Create(options), NullLogger<ModelSlot>.Instance, new EvaluationCadence());
+        Assert.Throws<InvalidDataException>(() => before.Install("steady", 3, Model(3)));
+        Assert.Contains("v4 in use", slot.Install("steady", 4, Model(4)), StringComparison.Ordinal);
+        var e = Assert.Throws<InvalidDataException>(() => prompt.Install("steady", 5, Model(5)));
+        Assert.Contains("evaluates every 1 s (Agent:Window:EvaluateEverySeconds) and has lately evaluated every 1 s", e.Message, StringComparison.Ordinal);
         Assert.Equal(("steady", 4L), slot.Current);
     }
 }
