@@ -44,6 +44,8 @@ for rid in linux-x64 linux-arm64 win-x64; do
   publish central/NetworkTwin.Console/NetworkTwin.Console.csproj "$rid" "$out/$rid/cli"
 done
 
+# Every assembly is built with InvariantGlobalization (Directory.Build.props), so no package needs ICU; libssl3 is
+# for TLS, libstdc++6 for ONNX Runtime.
 control() { # stage package arch extra-depends summary description
   cat > "$1/DEBIAN/control" <<EOF
 Package: $2
@@ -52,7 +54,7 @@ Architecture: $3
 Maintainer: NetworkTwin team <team@networktwin.invalid>
 Section: net
 Priority: optional
-Depends: $4libc6, libgcc-s1, libstdc++6, zlib1g, libssl3, libicu72 | libicu74 | libicu76
+Depends: $4libc6, libgcc-s1, libstdc++6, zlib1g, libssl3
 Installed-Size: $(du -sk "$1" | cut -f1)
 Description: $5
 $6
