@@ -112,7 +112,10 @@ public class ConfigurationReferenceTests
         file named by `NETWORKTWIN_CONFIG_FILE`), `NETWORKTWIN_` environment variables (`NETWORKTWIN_Agent__Window__Seconds=4`:
         `__` for `:`), then command-line switches (`--Agent:Window:Seconds=4`). `networktwin-agent --validate-config` and
         `networktwin-central --validate-config` print every problem at once (an unknown key with the closest real one, a value
-        of the wrong type, a value out of range) and exit 2; a service started with a problem does the same.
+        of the wrong type, a value out of range) and exit 2; a service started with a problem does the same. A command-line
+        argument that is neither a switch (`--validate-config`, `--version`, `--help`) nor a setting (`--Section:Key=value`) is
+        refused before anything starts, with its position and the closest switch (`--valdate-config`: did you mean
+        `--validate-config`?), exit 2: .NET's command-line provider would otherwise take it as a key swallowing the next argument.
 
         Columns: **Type** as the value is written; **Default** when the key is absent; **Accepts** the range or words the
         service takes (`-`: any value of the type, or see the description); **Remote**: `yes` when the coordinator may change
