@@ -51,7 +51,14 @@ ensure_debian_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# One Debian package, installed when its command is missing: ensure_command COMMAND PACKAGE WHAT-FOR.
+# The C compiler the agent's native build (Native AOT) links with: clang, or Debian 12's clang-14 when that is there.
+ensure_clang() {
+  if ! command -v clang >/dev/null 2>&1 && ! command -v clang-14 >/dev/null 2>&1; then
+    ensure_command clang clang "the agent's native build"
+  fi
+}
+
+# Debian package(s), installed when a command is missing: ensure_command COMMAND "PACKAGE..." WHAT-FOR.
 ensure_command() {
   if ! command -v "$1" >/dev/null 2>&1; then
     local sudo=""
@@ -187,9 +194,7 @@ case "$command" in
     dotnet "$lab" bench fronthaul "${data[@]}" "$@"
     # The agent as the package ships it (native code), then the JIT build's memory beside it.
     case "$(uname -m)" in aarch64) rid=linux-arm64 ;; *) rid=linux-x64 ;; esac
-    if ! command -v clang >/dev/null 2>&1 && ! command -v clang-14 >/dev/null 2>&1; then
-      ensure_command clang clang "the agent's native build"
-    fi
+    ensure_clang
     native="out/bench/agent-native"
     bash packaging/native-agent.sh "$rid" "$native"
     dotnet "$lab" bench agent --agent "$native/networktwin-agent"
@@ -258,9 +263,7 @@ case "$command" in
     fi
     # The agent's native build (Native AOT) links with clang (Debian 12: clang-14 is enough); the arm64 one is
     # cross-compiled against Debian's aarch64 toolchain and run under qemu-aarch64 to check that it starts.
-    if ! command -v clang >/dev/null 2>&1 && ! command -v clang-14 >/dev/null 2>&1; then
-      ensure_command clang clang "the agent's native build"
-    fi
+    ensure_clang
     if [ "$(uname -m)" != aarch64 ]; then
       ensure_command aarch64-linux-gnu-gcc "gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross" "the arm64 agent's native build"
       ensure_command qemu-aarch64 qemu-user "running the arm64 agent"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Publishes the agent as native code (Native AOT) for one runtime: packaging/native-agent.sh <rid> <destination>.
-# Used by packaging/build.sh (the linux-x64 package) and `./build.sh bench` (the agent the bench measures), so both
-# measure and ship the same build. Links with clang, or Debian 12's clang-14 when only that is on PATH (build.sh
-# installs one). Every trimming or AOT warning is listed (not one per assembly), and any outside the one library known
+# Used by packaging/build.sh (the linux-x64 and linux-arm64 packages) and `./build.sh bench` (the agent the bench
+# measures), so both measure and ship the same build. Links with clang, or Debian 12's clang-14 when only that is on
+# PATH (build.sh installs one). Every trimming or AOT warning is listed (not one per assembly), and any outside the one library known
 # to reflect (Serilog.Settings.Configuration, whose sinks the agent keeps whole) fails the build: it would be a
 # feature that works in the tests' JIT build and not in the shipped one. The full log is <destination>.log.
 set -euo pipefail

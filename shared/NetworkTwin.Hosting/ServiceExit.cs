@@ -15,7 +15,12 @@ public static class ServiceExit
     /// <summary>The switch that checks the configuration and exits without starting anything.</summary>
     public const string ValidateConfigSwitch = "--validate-config";
 
-    private static readonly string[] Switches = [ValidateConfigSwitch, "--version", "--help", "-h", "-?"];
+    private const string VersionSwitch = "--version";
+
+    private static readonly string[] HelpSwitches = ["--help", "-h", "-?"];
+
+    /// <summary>Every switch the services take; anything else on a command line is a setting or a mistake.</summary>
+    private static readonly string[] Switches = [ValidateConfigSwitch, VersionSwitch, .. HelpSwitches];
 
     /// <summary>
     /// Answers <c>--help</c> (<c>-h</c>, <c>-?</c>) and <c>--version</c> without building the host, so that asking a
@@ -30,13 +35,13 @@ public static class ServiceExit
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
         var version = ProductVersion.Text;
-        if (args.Contains("--version"))
+        if (args.Contains(VersionSwitch))
         {
             output.WriteLine(version);
             return 0;
         }
 
-        if (!args.Any(a => a is "--help" or "-h" or "-?"))
+        if (!args.Any(HelpSwitches.Contains))
         {
             return null;
         }
