@@ -18,8 +18,12 @@ public static class PairwiseLossCorrelation
     /// <param name="maxLagSlots">Largest clock difference to consider between two cells.</param>
     /// <param name="parallel">How many cores to use (default: all).</param>
     /// <param name="method">How each pair is correlated: by default the cheaper of the two for that pair (the same figures either way).</param>
+    /// <param name="minZ">
+    /// The weakest peak that matters to the caller: a pair whose peak cannot score this high is left
+    /// <see cref="CorrelationPeak.None"/>, neither scored nor refined (default: every pair scored).
+    /// </param>
     /// <returns>peaks[i, j]: lag of cell i against cell j (o_i - o_j in slots), correlation, z.</returns>
-    public static CorrelationPeak[,] Compute(int[][] lossSlots, int gridLength, int maxLagSlots, ParallelOptions? parallel = null, PairCorrelation method = PairCorrelation.Cheapest)
+    public static CorrelationPeak[,] Compute(int[][] lossSlots, int gridLength, int maxLagSlots, ParallelOptions? parallel = null, PairCorrelation method = PairCorrelation.Cheapest, double minZ = 0)
     {
         var n = lossSlots.Length;
         var peaks = new CorrelationPeak[n, n];
@@ -69,7 +73,7 @@ public static class PairwiseLossCorrelation
 
         Parallel.ForEach(pairs, parallel, pair =>
         {
-            var peak = pair.Fft ? fft.Correlate(spectra[pair.I]!, spectra[pair.J]!) : sparse.Correlate(coarse[pair.I], coarse[pair.J]);
+            var peak = pair.Fft ? fft.Correlate(spectra[pair.I]!, spectra[pair.J]!, minZ) : sparse.Correlate(coarse[pair.I], coarse[pair.J], minZ);
             var fine = peak.Correlation > 0
                 ? LagSearch.RefineEvents(lossSlots[pair.I], present[pair.I], lossSlots[pair.J], gridLength, peak, Factor)
                 : peak with { Lag = peak.Lag * Factor };

@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace NetworkTwin.Analytics.Signal;
 
@@ -61,10 +63,13 @@ public sealed class CrossCorrelator
     }
 
     /// <summary>Best lag of <paramref name="a"/> against <paramref name="b"/>; thread-safe.</summary>
-    public CorrelationPeak Correlate(PreparedSeries a, PreparedSeries b) =>
-        a.IsFlat || b.IsFlat ? CorrelationPeak.None : Correlate(a.Re, a.Im, b.Re, b.Im);
+    /// <param name="a">The series that runs ahead by the peak's lag.</param>
+    /// <param name="b">The other series.</param>
+    /// <param name="minZ">A peak that cannot score this high is not scored: <see cref="CorrelationPeak.None"/> (see <see cref="PeakOf"/>).</param>
+    public CorrelationPeak Correlate(PreparedSeries a, PreparedSeries b, double minZ = 0) =>
+        a.IsFlat || b.IsFlat ? CorrelationPeak.None : Correlate(a.Re, a.Im, b.Re, b.Im, minZ);
 
-    private CorrelationPeak Correlate(ReadOnlySpan<double> aRe, ReadOnlySpan<double> aIm, ReadOnlySpan<double> bRe, ReadOnlySpan<double> bIm)
+    private CorrelationPeak Correlate(ReadOnlySpan<double> aRe, ReadOnlySpan<double> aIm, ReadOnlySpan<double> bRe, ReadOnlySpan<double> bIm, double minZ = 0)
     {
         var n = _plan.Size;
 
@@ -87,7 +92,7 @@ public sealed class CrossCorrelator
                 window[lag + MaxLag] = re[lag >= 0 ? lag : n + lag];
             }
 
-            return PeakOf(window.AsSpan(0, (2 * MaxLag) + 1), MaxLag, Length);
+            return PeakOf(window.AsSpan(0, (2 * MaxLag) + 1), MaxLag, Length, minZ);
         }
         finally
         {
@@ -146,7 +151,16 @@ public sealed class CrossCorrelator
     }
 
     /// <summary>Picks the peak of a correlation curve indexed from -centre and scores it against the rest.</summary>
-    public static CorrelationPeak PeakOf(ReadOnlySpan<double> curve, int centre, int samples)
+    /// <param name="curve">The correlation at lags -centre..</param>
+    /// <param name="centre">Index of lag 0.</param>
+    /// <param name="samples">Samples the curve was computed over: the noise floor of the score is 1/sqrt(samples).</param>
+    /// <param name="minZ">
+    /// Where the peak cannot score this high, <see cref="CorrelationPeak.None"/> instead of its score: the score is the
+    /// peak's height above the curve's median in units of a spread never below the noise floor, so when more than half
+    /// the curve lies above <c>peak - minZ / sqrt(samples)</c> it falls short whatever the spread. One counting pass
+    /// settles that, where the score takes two selections; most pairs of cells on different links end there.
+    /// </param>
+    public static CorrelationPeak PeakOf(ReadOnlySpan<double> curve, int centre, int samples, double minZ = 0)
     {
         var best = 0;
         for (var i = 1; i < curve.Length; i++)
@@ -157,6 +171,15 @@ public sealed class CrossCorrelator
             }
         }
 
+        var middle = curve.Length / 2;
+        var floor = 1.0 / Math.Sqrt(samples);
+
+        // The margin keeps a peak whose score rounds to minZ on the scored side.
+        if (minZ > 0 && CountAtMost(curve, curve[best] - (minZ * (1 - 1e-9) * floor)) <= middle)
+        {
+            return CorrelationPeak.None;
+        }
+
         // Median and median absolute deviation by selection: the same elements a sort would give, in linear time
         // (every pair of cells is scored every few seconds on a live agent).
         var buffer = ArrayPool<double>.Shared.Rent(curve.Length);
@@ -164,7 +187,6 @@ public sealed class CrossCorrelator
         {
             var values = buffer.AsSpan(0, curve.Length);
             curve.CopyTo(values);
-            var middle = values.Length / 2;
             var median = Statistics.Quantile.NthElement(values, middle);
             for (var i = 0; i < values.Length; i++)
             {
@@ -172,12 +194,33 @@ public sealed class CrossCorrelator
             }
 
             // Floor the spread at what white noise of this length gives, so a flat curve is not "infinitely" significant.
-            var sigma = Math.Max(1.4826 * Statistics.Quantile.NthElement(values, middle), 1.0 / Math.Sqrt(samples));
+            var sigma = Math.Max(1.4826 * Statistics.Quantile.NthElement(values, middle), floor);
             return new CorrelationPeak(best - centre, curve[best], (curve[best] - median) / sigma);
         }
         finally
         {
             ArrayPool<double>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>How many values are at most <paramref name="limit"/>.</summary>
+    private static int CountAtMost(ReadOnlySpan<double> values, double limit)
+    {
+        var vectors = MemoryMarshal.Cast<double, Vector<double>>(values);
+        var bound = new Vector<double>(limit);
+        var counts = Vector<long>.Zero;
+        foreach (var v in vectors)
+        {
+            // A lane that holds is all ones, -1.
+            counts -= Vector.LessThanOrEqual(v, bound);
+        }
+
+        var count = (int)Vector.Sum(counts);
+        for (var i = vectors.Length * Vector<double>.Count; i < values.Length; i++)
+        {
+            count += values[i] <= limit ? 1 : 0;
+        }
+
+        return count;
     }
 }

@@ -82,7 +82,10 @@ public sealed class SparseCrossCorrelator
         ((double)a.Index.Length * b.Index.Length * Math.Min(1.0, ((2.0 * MaxLag) + 1) / Length)) + (4.0 * ((2 * MaxLag) + 1));
 
     /// <summary>Best lag of <paramref name="a"/> against <paramref name="b"/>; thread-safe.</summary>
-    public CorrelationPeak Correlate(SparseSeries a, SparseSeries b)
+    /// <param name="a">The series that runs ahead by the peak's lag.</param>
+    /// <param name="b">The other series.</param>
+    /// <param name="minZ">A peak that cannot score this high is not scored: <see cref="CorrelationPeak.None"/> (see <see cref="CrossCorrelator.PeakOf"/>).</param>
+    public CorrelationPeak Correlate(SparseSeries a, SparseSeries b, double minZ = 0)
     {
         if (a.IsFlat || b.IsFlat)
         {
@@ -147,7 +150,7 @@ public sealed class SparseCrossCorrelator
                 c = scale * (c - (mb * (aTail[0] - aHead[m])) - (ma * bTail[m]) + ((length - m) * ma * mb));
             }
 
-            return CrossCorrelator.PeakOf(curve, MaxLag, Length);
+            return CrossCorrelator.PeakOf(curve, MaxLag, Length, minZ);
         }
         finally
         {

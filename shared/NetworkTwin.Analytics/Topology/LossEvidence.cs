@@ -4,7 +4,7 @@ using NetworkTwin.Analytics.Signal;
 namespace NetworkTwin.Analytics.Topology;
 
 /// <summary>The pairwise evidence that cells share a link, from their loss slots.</summary>
-/// <param name="Peaks">Lag-aligned loss correlation of every pair (lag = o_i - o_j in slots).</param>
+/// <param name="Peaks">Lag-aligned loss correlation of every pair (lag = o_i - o_j in slots); <see cref="CorrelationPeak.None"/> for a pair whose peak could not reach the evidence threshold.</param>
 /// <param name="Evidence">Indices of the cells that lost packets at all: only they say anything about their link.</param>
 /// <param name="Similarity">Among <paramref name="Evidence"/>: the peak correlation where it is significant, else 0.</param>
 public sealed record LossEvidenceResult(CorrelationPeak[,] Peaks, int[] Evidence, double[,] Similarity);
@@ -23,7 +23,8 @@ public static class LossEvidence
     public static LossEvidenceResult Correlate(int[][] lossSlots, int gridLength, double maxClockOffsetSeconds, double minPeakZ, ParallelOptions parallel)
     {
         var maxLagSlots = (int)Math.Ceiling(2 * maxClockOffsetSeconds / SlotBinning.SlotSeconds);
-        var peaks = PairwiseLossCorrelation.Compute(lossSlots, gridLength, maxLagSlots, parallel);
+        // Pairs that cannot reach minPeakZ are not scored: they would not count as evidence either way.
+        var peaks = PairwiseLossCorrelation.Compute(lossSlots, gridLength, maxLagSlots, parallel, minZ: minPeakZ);
         var evidence = Enumerable.Range(0, lossSlots.Length).Where(i => lossSlots[i].Length > 0).ToArray();
         var similarity = new double[evidence.Length, evidence.Length];
         for (var a = 0; a < evidence.Length; a++)

@@ -45,6 +45,53 @@ public class SparseCrossCorrelatorTests
     }
 
     [Fact]
+    public void Correlate_MinZ_PeaksThatReachItScoredAsBefore_OnlyPeaksThatCannotLeftUnscored()
+    {
+        // Pairs from unrelated to strongly related: their scores spread on both sides of any threshold.
+        var random = new Random(11);
+        var sparse = new SparseCrossCorrelator(1600, 601);
+        var fft = new CrossCorrelator(1600, 601);
+        var (scored, pruned, unscoredJustAbove) = (0, 0, 0);
+        for (var pair = 0; pair < 300; pair++)
+        {
+            var density = new[] { 0.005, 0.03, 0.1, 0.4 }[pair % 4];
+            var shared = pair % 3 == 0 ? 0.0 : random.NextDouble();
+            var shift = random.Next(-500, 501);
+            var b = Enumerable.Range(0, 1600).Select(_ => random.NextDouble() < density ? random.Next(1, 11) : 0.0).ToArray();
+            var a = Enumerable.Range(0, 1600).Select(n =>
+                (n - shift is >= 0 and < 1600 && random.NextDouble() < shared ? b[n - shift] : 0) + (random.NextDouble() < density ? random.Next(1, 11) : 0.0)).ToArray();
+            var (sa, sb) = (sparse.Prepare(a), sparse.Prepare(b));
+            var (fa, fb) = (fft.Prepare(a), fft.Prepare(b));
+            var full = sparse.Correlate(sa, sb);
+
+            // A threshold the peak reaches (even exactly) keeps its score, by either method.
+            Assert.Equal(full, sparse.Correlate(sa, sb, full.ZScore));
+            Assert.Equal(full, sparse.Correlate(sa, sb, full.ZScore / 2));
+            Assert.Equal(full.ZScore, fft.Correlate(fa, fb, full.ZScore * (1 - 1e-6)).ZScore, 6);
+            scored++;
+
+            // Above its score the peak is either scored as before or not scored at all.
+            foreach (var minZ in new[] { full.ZScore * 1.01, full.ZScore + 5, 8 })
+            {
+                var peak = sparse.Correlate(sa, sb, minZ);
+                if (full.ZScore < minZ && peak == CorrelationPeak.None)
+                {
+                    pruned++;
+                    unscoredJustAbove += minZ == full.ZScore * 1.01 ? 1 : 0;
+                }
+                else
+                {
+                    Assert.Equal(full, peak);
+                }
+            }
+        }
+
+        // Where the spread is the noise floor, a threshold just above the score already settles the pair.
+        Assert.InRange(pruned, scored / 2, 3 * scored);
+        Assert.True(unscoredJustAbove > 0);
+    }
+
+    [Fact]
     public void PairwiseLossCorrelation_GeneratedCapture_EveryMethodGivesTheSamePeaks()
     {
         var scenario = FronthaulScenarioGenerator.Generate(new ScenarioSpec { Cells = 16, Links = 2, DurationSeconds = 4, Seed = 3 });
@@ -57,6 +104,9 @@ public class SparseCrossCorrelatorTests
         var fft = PairwiseLossCorrelation.Compute(loss, grid, maxLag, null, PairCorrelation.Fft);
         var sparse = PairwiseLossCorrelation.Compute(loss, grid, maxLag, null, PairCorrelation.Sparse);
         var cheapest = PairwiseLossCorrelation.Compute(loss, grid, maxLag, null);
+        var significant = PairwiseLossCorrelation.Compute(loss, grid, maxLag, null, minZ: 8);
+        var significantByFft = PairwiseLossCorrelation.Compute(loss, grid, maxLag, null, PairCorrelation.Fft, minZ: 8);
+        var (evidence, unscored) = (0, 0);
 
         Assert.Contains(loss, l => l.Length > 0);
         for (var i = 0; i < loss.Length; i++)
@@ -69,7 +119,31 @@ public class SparseCrossCorrelatorTests
                     Assert.Equal(fft[i, j].Correlation, other.Correlation, 9);
                     Assert.Equal(fft[i, j].ZScore, other.ZScore, 6);
                 }
+
+                // A threshold leaves every pair that reaches it as it was, and only pairs that do not unscored.
+                foreach (var other in new[] { significant[i, j], significantByFft[i, j] })
+                {
+                    if (fft[i, j].ZScore >= 8)
+                    {
+                        Assert.Equal(fft[i, j].Lag, other.Lag);
+                        Assert.Equal(fft[i, j].Correlation, other.Correlation, 9);
+                        Assert.Equal(fft[i, j].ZScore, other.ZScore, 6);
+                    }
+                    else if (other == CorrelationPeak.None)
+                    {
+                        unscored++;
+                    }
+                    else
+                    {
+                        Assert.Equal(fft[i, j].ZScore, other.ZScore, 6);
+                    }
+                }
+
+                evidence += i != j && fft[i, j].ZScore >= 8 ? 1 : 0;
             }
         }
+
+        Assert.True(evidence > 0);
+        Assert.True(unscored > 0);
     }
 }
