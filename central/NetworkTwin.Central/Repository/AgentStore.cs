@@ -1,3 +1,4 @@
+using System.Globalization;
 using NetworkTwin.Contracts.Operators;
 using NetworkTwin.Contracts.Sync;
 using static NetworkTwin.Central.Repository.Sql;
@@ -10,26 +11,31 @@ namespace NetworkTwin.Central.Repository;
 public sealed class AgentStore(CoordinatorRepository database) : RepositoryStore(database)
 {
     /// <summary>
-    /// Records an agent's registration (new, or again with its current site, version and capabilities). On SQLite it waits
-    /// its turn with the writer without holding the caller's thread, so a storm of agents reconnecting does not tie up the
-    /// server's threads behind the uplinks' commits.
+    /// Records an agent's registration (new, or again with its current site, version and capabilities) and returns the
+    /// highest sequence of its stored so far, which the agent resumes after. On SQLite both are one turn with the writer,
+    /// taken without holding the caller's thread, so a storm of agents reconnecting does not tie up the server's threads
+    /// behind the uplinks' commits (the stored-through read used to wait for the writer's lock on the caller's thread).
     /// </summary>
-    public Task RegisterAsync(RegisterRequest request) => WriteAsync(connection => Execute(
-        connection,
-        null,
-        """
-        INSERT INTO agents (agent_id, site, version, capabilities, registered_at, last_seen)
-        VALUES (@id, @site, @version, @caps, @now, @now)
-        ON CONFLICT (agent_id) DO UPDATE SET site = @site, version = @version, capabilities = @caps, last_seen = @now
-        """,
-        ("id", request.AgentId),
-        ("site", request.Site),
-        ("version", request.Version),
-        ("caps", string.Join(',', request.Capabilities)),
-        ("now", Now())));
+    public Task<long> RegisterAsync(RegisterRequest request) => WriteAsync(connection =>
+    {
+        Execute(
+            connection,
+            null,
+            """
+            INSERT INTO agents (agent_id, site, version, capabilities, registered_at, last_seen)
+            VALUES (@id, @site, @version, @caps, @now, @now)
+            ON CONFLICT (agent_id) DO UPDATE SET site = @site, version = @version, capabilities = @caps, last_seen = @now
+            """,
+            ("id", request.AgentId),
+            ("site", request.Site),
+            ("version", request.Version),
+            ("caps", string.Join(',', request.Capabilities)),
+            ("now", Now()));
+        return Convert.ToInt64(Scalar(connection, null, ResultRows.StoredThroughSql, ("agent", request.AgentId)), CultureInfo.InvariantCulture);
+    });
 
     /// <summary><see cref="RegisterAsync"/>, waited for (tests and tools).</summary>
-    public void Register(RegisterRequest request) => RegisterAsync(request).GetAwaiter().GetResult();
+    public long Register(RegisterRequest request) => RegisterAsync(request).GetAwaiter().GetResult();
 
     /// <summary>Whether an agent of this id has registered (one row read, whatever the estate's size).</summary>
     public bool Exists(string agentId) => Query("SELECT 1 FROM agents WHERE agent_id = @id", _ => true, ("id", agentId)).Count > 0;

@@ -37,8 +37,7 @@ internal sealed partial class AgentSyncService(
 
         authenticator.Check(context, request.AgentId);
         limits.Call(request.AgentId, "register");
-        await RepositoryAsync(request.AgentId, "register", repository.Agents.RegisterAsync(request)).ConfigureAwait(false);
-        var stored = Repository(request.AgentId, "register", () => repository.Results.StoredThrough(request.AgentId));
+        var stored = await RepositoryAsync(request.AgentId, "register", repository.Agents.RegisterAsync(request)).ConfigureAwait(false);
         metrics.Registered();
         Log.Registered(logger, request.AgentId, request.Site, request.Version, stored, context.Peer ?? "?");
         return new RegisterReply { LastSequenceStored = stored, ServerTimeUnixMs = time.GetUtcNow().ToUnixTimeMilliseconds() };

@@ -28,7 +28,7 @@ public abstract class RepositoryContractTests
     public void Retention_RemovesWhatOutlivedItsDays_KeepsTheRestAndEachAgentsStoredThrough()
     {
         using var repository = Open();
-        repository.Agents.Register(new RegisterRequest { AgentId = "du-a", Site = "paris", Version = "1" });
+        Assert.Equal(0, repository.Agents.Register(new RegisterRequest { AgentId = "du-a", Site = "paris", Version = "1" }));
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         const long day = 86_400_000;
         Result Window(long sequence, long at) => new() { Sequence = sequence, ProducedUnixMs = at, Link = new LinkCapacity { LinkId = 1, CapacityGbps = sequence } };
@@ -53,6 +53,9 @@ public abstract class RepositoryContractTests
         Assert.Equal([4L, 5L], repository.Results.Sequences("du-a"));
         Assert.Equal(5, repository.Results.StoredThrough("du-a"));
         Assert.Equal(5, repository.Agents.List().Single().StoredThrough);
+
+        // An agent that registers again (a restart) resumes after what is kept.
+        Assert.Equal(5, repository.Agents.Register(new RegisterRequest { AgentId = "du-a", Site = "paris", Version = "2" }));
         var tens = repository.Results.LinkRollups(now - (30 * day), 10);
         Assert.NotEmpty(tens);
         Assert.All(tens, r => Assert.True(r.LastUnixMs >= now - 1000, "a ten-second rollup older than 2 days is kept"));
