@@ -1,4 +1,3 @@
-using System.Globalization;
 using NetworkTwin.Contracts.Operators;
 using NetworkTwin.Contracts.Sync;
 using static NetworkTwin.Central.Repository.Sql;
@@ -31,7 +30,7 @@ public sealed class AgentStore(CoordinatorRepository database) : RepositoryStore
             ("version", request.Version),
             ("caps", string.Join(',', request.Capabilities)),
             ("now", Now()));
-        return Convert.ToInt64(Scalar(connection, null, ResultRows.StoredThroughSql, ("agent", request.AgentId)), CultureInfo.InvariantCulture);
+        return ResultRows.StoredThrough(connection, request.AgentId);
     });
 
     /// <summary><see cref="RegisterAsync"/>, waited for (tests and tools).</summary>

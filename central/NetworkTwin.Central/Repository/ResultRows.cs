@@ -1,3 +1,5 @@
+using System.Data.Common;
+using System.Globalization;
 using Google.Protobuf;
 using NetworkTwin.Contracts.Sync;
 
@@ -19,6 +21,10 @@ internal static class ResultRows
     internal const string StoredThroughSql = """
         SELECT COALESCE((SELECT stored_through FROM agents WHERE agent_id = @agent), (SELECT MAX(sequence) FROM results WHERE agent_id = @agent), 0)
         """;
+
+    /// <summary><see cref="StoredThroughSql"/> for one agent, on the connection given (the writer's, inside its work).</summary>
+    internal static long StoredThrough(DbConnection connection, string agentId) =>
+        Convert.ToInt64(Sql.Scalar(connection, null, StoredThroughSql, ("agent", agentId)), CultureInfo.InvariantCulture);
 
     /// <summary>The statement that marks an agent seen (@agent, @now) as a batch of it is stored, with how many the batch added and the agent's new stored-through, as each dialect writes them.</summary>
     internal static string MarkSeen(string inserted, string storedThrough) =>

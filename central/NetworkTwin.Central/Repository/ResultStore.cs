@@ -26,7 +26,7 @@ public sealed class ResultStore(CoordinatorRepository database) : RepositoryStor
         StoreAsync(agentId, results, traceParent).GetAwaiter().GetResult();
 
     /// <summary>Highest sequence stored for an agent (0 when none).</summary>
-    public long StoredThrough(string agentId) => Run(connection => Convert.ToInt64(Scalar(connection, null, ResultRows.StoredThroughSql, ("agent", agentId)), CultureInfo.InvariantCulture));
+    public long StoredThrough(string agentId) => Run(connection => ResultRows.StoredThrough(connection, agentId));
 
     /// <summary>All sequences stored for an agent, in order (for checks and the operators' tools).</summary>
     public IReadOnlyList<long> Sequences(string agentId) => Query(
