@@ -9,12 +9,10 @@ using NetworkTwin.Learning.Forecast;
 namespace NetworkTwin.Agent.Forecast;
 
 /// <summary>
-/// The load-forecast model the agent predicts with. A new model is loaded and checked before it
-/// replaces the current one (ONNX Runtime accepts it, it is a load forecast with usable features, it
-/// predicts finite values, and its step matches this agent's evaluation interval, as configured or as kept lately); a
-/// model that fails
-/// is refused with the reason and the agent keeps the one it has. At start the newest model under
-/// <c>models/</c> that passes the same checks is loaded.
+/// The load-forecast model the agent predicts with. A new model is loaded and checked before it replaces the current one
+/// (ONNX Runtime accepts it, it is a load forecast with usable features, it predicts finite values, and its step matches
+/// this agent's evaluation interval, as configured or as kept lately); a model that fails is refused with the reason and
+/// the agent keeps the one it has. At start the newest model under <c>models/</c> that passes the same checks is loaded.
 /// </summary>
 internal sealed partial class ModelSlot(IOptions<AgentOptions> options, ILogger<ModelSlot> logger, EvaluationCadence? cadence = null) : IDisposable
 {
