@@ -99,9 +99,11 @@ public static class SyncBench
             var channels = new System.Collections.Concurrent.ConcurrentQueue<Grpc.Net.Client.GrpcChannel>(Enumerable.Range(0, parallel).Select(_ => CoordinatorChannel.Create(address)));
 
             // A coordinator runs for months: its first seconds (the uplink path compiled, each connection's HTTP/2 set up) are
-            // not its ingest rate. One agent per connection streams WarmUpResults first, outside the clock, and is reported apart.
+            // not its ingest rate. One agent per connection streams first, outside the clock, and is reported apart: WarmUpResults
+            // in all, or as many as the run itself stores if that is fewer.
+            var warmEach = Math.Max(1, (int)Math.Min(WarmUpResults, (long)n * each) / parallel);
             var warmClock = Stopwatch.StartNew();
-            var warmed = await Task.WhenAll(channels.Select((channel, i) => SimulateAgentAsync(new AgentSync.AgentSyncClient(channel), $"bench-warm-up-{i}", WarmUpResults, size, ct))).ConfigureAwait(false);
+            var warmed = await Task.WhenAll(channels.Select((channel, i) => SimulateAgentAsync(new AgentSync.AgentSyncClient(channel), $"bench-warm-up-{i}", warmEach, size, ct))).ConfigureAwait(false);
             var warmSeconds = warmClock.Elapsed.TotalSeconds;
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var clock = Stopwatch.StartNew();
@@ -162,8 +164,8 @@ public static class SyncBench
         }
     }
 
-    /// <summary>Results each warm-up agent streams before the clock starts.</summary>
-    private const int WarmUpResults = 1000;
+    /// <summary>Results the warm-up agents stream in all before the clock starts (1,000 each at the default 64 connections).</summary>
+    private const int WarmUpResults = 64_000;
 
     /// <summary>One agent: registers, streams its results in batches and waits for each acknowledgement; returns how many were acknowledged.</summary>
     private static async Task<int> SimulateAgentAsync(AgentSync.AgentSyncClient client, string id, int each, int size, CancellationToken token)
