@@ -118,6 +118,13 @@ public sealed class AgentOptions
 
         /// <summary>Cores the window analysis may use; 1 leaves the other cores to ingest (latency).</summary>
         public int MaxParallelism { get; set; } = 1;
+
+        /// <summary>
+        /// The window analysis thread's nice value on Linux (higher yields more): at 10 ingest wins the CPU and keeps its
+        /// latency; 0 gives the analysis an equal share, for many cells on a machine whose cores are busy.
+        /// </summary>
+        [Range(0, 19)]
+        public int Nice { get; set; } = 10;
     }
 
     public sealed class IngestOptions

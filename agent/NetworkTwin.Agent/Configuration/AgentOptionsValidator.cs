@@ -54,6 +54,11 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
                 .Replace("--outlier-factor", "OutlierFactor", StringComparison.Ordinal));
         }
 
+        if (!(analysis.Nice is >= 0 and <= 19))
+        {
+            errors.Add($"Agent:Analysis:Nice must be 0..19 (got {analysis.Nice}).");
+        }
+
         foreach (var topic in options.Ingest.Topics)
         {
             var problem = MqttTopic.ValidateFilter(topic);

@@ -4,22 +4,28 @@ namespace NetworkTwin.Agent.Interop;
 
 /// <summary>
 /// Lowers the OS scheduling priority of the calling thread (Linux: each thread has its own nice
-/// value). The window analysis runs at nice +10 so ingest, which is latency-bound, wins the CPU.
+/// value). The window analysis runs at nice +10 (<c>Agent:Analysis:Nice</c>) so ingest, which is latency-bound, wins the CPU.
 /// </summary>
 internal static partial class ThreadNice
 {
     private const int PrioProcess = 0;
-    private const long SysGettid = 186;
 
-    /// <summary>Best effort: returns false where it is not supported (not Linux x64) or not allowed.</summary>
+    /// <summary>Best effort: returns false where it is not supported (not Linux x64 or arm64) or not allowed.</summary>
     public static bool TryLowerCurrentThread(int nice)
     {
-        if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64)
+        // gettid has no libc wrapper in older glibc; its system call number differs by architecture.
+        long? gettid = RuntimeInformation.ProcessArchitecture switch
+        {
+            Architecture.X64 => 186,
+            Architecture.Arm64 => 178,
+            _ => null,
+        };
+        if (!OperatingSystem.IsLinux() || gettid is null)
         {
             return false;
         }
 
-        var tid = (int)Syscall(SysGettid);
+        var tid = (int)Syscall(gettid.Value);
         return SetPriority(PrioProcess, tid, nice) == 0;
     }
 

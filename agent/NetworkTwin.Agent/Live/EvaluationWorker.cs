@@ -42,9 +42,10 @@ internal sealed partial class EvaluationWorker(IOptions<AgentOptions> options, L
 
     private void Run(CancellationToken stoppingToken)
     {
-        if (!ThreadNice.TryLowerCurrentThread(10))
+        var nice = options.Value.Analysis.Nice;
+        if (nice > 0 && !ThreadNice.TryLowerCurrentThread(nice))
         {
-            Log.NoPriority(logger);
+            Log.NoPriority(logger, nice);
         }
 
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.Window.EvaluateEverySeconds), time);
@@ -137,7 +138,7 @@ internal sealed partial class EvaluationWorker(IOptions<AgentOptions> options, L
         [LoggerMessage(4004, LogLevel.Information, "Link {Link} is back within its forecast: {Run} windows in a row inside the 90% band (now {Observed:0.000} Gbit/s)")]
         public static partial void BackInForecast(ILogger logger, int link, int run, double observed);
 
-        [LoggerMessage(4002, LogLevel.Information, "Could not lower the priority of the window analysis thread; it runs at normal priority")]
-        public static partial void NoPriority(ILogger logger);
+        [LoggerMessage(4002, LogLevel.Information, "Could not set the window analysis thread to nice {Nice} (Agent:Analysis:Nice; Linux x64 and arm64 only); it runs at the agent's priority")]
+        public static partial void NoPriority(ILogger logger, int nice);
     }
 }

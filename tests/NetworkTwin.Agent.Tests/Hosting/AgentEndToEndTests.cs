@@ -143,6 +143,56 @@ public sealed class AgentEndToEndTests : IDisposable
         Assert.Equal(4, Assert.Single(status.Cells).PacketRows);
     }
 
+    [Theory]
+    [InlineData(15)]
+    [InlineData(0)]
+    public async Task WindowAnalysis_RunsAtTheConfiguredNice_SoIngestWinsTheCpu(int nice)
+    {
+        var logs = Directory.CreateDirectory(Path.Combine(_dir, "du-logs")).FullName;
+        using var agent = BuildAgent(1, new()
+        {
+            ["Agent:Ingest:MqttEnabled"] = "false",
+            ["Agent:Ingest:TailDirectory"] = logs,
+            ["Agent:Analysis:Nice"] = nice.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+
+        await agent.StartAsync();
+        // The analysis thread sets its own priority as it starts; its first evaluation comes 0.5 s later.
+        await StatusWhen(_ => AnalysisThreadNice() is not null, "the window analysis thread", 30);
+        await Task.Delay(600);
+        var seen = AnalysisThreadNice();
+        await agent.StopAsync();
+
+        // 0 leaves the thread at the agent's own priority (this test process's).
+        Assert.Equal(nice == 0 ? ProcessNice() : nice, seen);
+    }
+
+    /// <summary>The nice value of this process's thread named window-analysis (/proc: the 19th field of its stat), or null before it exists.</summary>
+    private static int? AnalysisThreadNice()
+    {
+        foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
+        {
+            try
+            {
+                if (File.ReadAllText(Path.Combine(task, "comm")).Trim() == "window-analysis")
+                {
+                    return NiceOf(File.ReadAllText(Path.Combine(task, "stat")));
+                }
+            }
+            catch (IOException)
+            {
+                // The thread ended between listing and reading.
+            }
+        }
+
+        return null;
+    }
+
+    private static int ProcessNice() => NiceOf(File.ReadAllText("/proc/self/stat"));
+
+    private static int NiceOf(string stat) =>
+        int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[16], System.Globalization.CultureInfo.InvariantCulture);
+
     [Fact]
     public async Task Start_InvalidConfiguration_FailsNamingTheKey()
     {
