@@ -100,7 +100,7 @@ public static class SyncBench
 
             // A coordinator runs for months: its first seconds (the uplink path compiled, each connection's HTTP/2 set up) are
             // not its ingest rate. One agent per connection streams first, outside the clock, and is reported apart: WarmUpResults
-            // in all, or as many as the run itself stores if that is fewer.
+            // in all, or as many as the run itself stores if that is fewer (at least one per connection).
             var warmEach = Math.Max(1, (int)Math.Min(WarmUpResults, (long)n * each) / parallel);
             var warmClock = Stopwatch.StartNew();
             var warmed = await Task.WhenAll(channels.Select((channel, i) => SimulateAgentAsync(new AgentSync.AgentSyncClient(channel), $"bench-warm-up-{i}", warmEach, size, ct))).ConfigureAwait(false);
@@ -130,7 +130,7 @@ public static class SyncBench
             var store = coordinator.Services.GetRequiredService<CoordinatorRepository>();
             var stored = store.Results.Sequences("bench-agent-0").Count;
             var target = provider == "sqlite" ? ">= 50,000 results/s" : "-";
-            table.AddRow(provider, "results stored (acknowledged)", Invariant($"{acknowledged:N0} from {n:N0} agents, batches of {size}"), "-");
+            table.AddRow(provider, "results stored (acknowledged)", Invariant($"{acknowledged:N0} from {Count(n, "agent")}, batches of {size}"), "-");
             var rate = acknowledged / seconds;
             table.AddRow(provider, Invariant($"plain batched inserts ({size} rows per transaction, key only)"), Invariant($"{plainByName:N0} rows/s"), "-");
             if (plainByPosition is { } byPosition)
@@ -138,7 +138,7 @@ public static class SyncBench
                 table.AddRow(provider, "the same, bound by position (SQLitePCLRaw)", Invariant($"{byPosition:N0} rows/s"), "-");
             }
             table.AddRow(provider, "repository StoreAsync, no gRPC", Invariant($"{direct:N0} results/s ({direct / plain:P0} of plain)"), "-");
-            table.AddRow(provider, "warm-up over gRPC, not counted", Invariant($"{warmed.Sum():N0} results from {parallel} agents, {warmed.Sum() / warmSeconds:N0} results/s ({warmSeconds:0.0} s)"), "-");
+            table.AddRow(provider, "warm-up over gRPC, not counted", Invariant($"{Count(warmed.Sum(), "result")} from {Count(parallel, "agent")}, {warmed.Sum() / warmSeconds:N0} results/s ({warmSeconds:0.0} s)"), "-");
             table.AddRow(provider, "ingest rate over gRPC", Invariant($"{rate:N0} results/s ({seconds:0.0} s)"), target);
             table.AddRow(provider, "ingest against plain inserts (the faster)", Invariant($"{rate / plain:P0}"), ">= 50%");
             table.AddRow(provider, "CPU (coordinator and simulated agents, one process)", Invariant($"{cpuSeconds / seconds:0.00} cores of {Environment.ProcessorCount}"), "-");
@@ -163,6 +163,9 @@ public static class SyncBench
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    /// <summary>"1 agent", "64 agents".</summary>
+    private static string Count(long count, string noun) => Invariant($"{count:N0} {noun}{(count == 1 ? string.Empty : "s")}");
 
     /// <summary>Results the warm-up agents stream in all before the clock starts (1,000 each at the default 64 connections).</summary>
     private const int WarmUpResults = 64_000;
