@@ -17,9 +17,8 @@ internal static class ProcessUsage
         {
             try
             {
-                var stat = File.ReadAllText($"/proc/{pid}/stat");
-                // Fields after the command name (which may hold spaces) start at state: utime and stime are the 12th and 13th.
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                // utime and stime are the 12th and 13th fields from state on.
+                var fields = StatFields($"/proc/{pid}/stat");
                 cpu += (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
                 // Proportional set size: memory shared between processes (PostgreSQL's shared buffers) counted once overall.
                 var pss = File.ReadLines($"/proc/{pid}/smaps_rollup").FirstOrDefault(l => l.StartsWith("Pss:", StringComparison.Ordinal));
@@ -35,20 +34,26 @@ internal static class ProcessUsage
     }
 
     /// <summary>
-    /// Minor page faults of this process so far (the first touch of each page of new memory), or null off Linux. The field
-    /// after the command name's state is the 8th: minflt.
+    /// Minor page faults of this process so far (the first touch of each page of new memory), or null off Linux: minflt,
+    /// the 8th field from state on.
     /// </summary>
     public static long? MinorFaults()
     {
         try
         {
-            var stat = File.ReadAllText("/proc/self/stat");
-            return long.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[7], CultureInfo.InvariantCulture);
+            return long.Parse(StatFields("/proc/self/stat")[7], CultureInfo.InvariantCulture);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
         {
             return null;
         }
+    }
+
+    /// <summary>The fields of a /proc stat file after the command name (which may hold spaces and parentheses), from state on.</summary>
+    private static string[] StatFields(string path)
+    {
+        var stat = File.ReadAllText(path);
+        return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
     }
 
     /// <summary>The ids of the running processes whose command name is <paramref name="name"/> (as /proc/PID/comm has it).</summary>
