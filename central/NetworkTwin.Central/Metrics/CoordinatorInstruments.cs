@@ -29,6 +29,11 @@ internal sealed class CoordinatorInstruments
         _meter.CreateObservableCounter("networktwin_central_registrations", () => metrics.Registrations, null, "Agent registrations.");
         _meter.CreateObservableCounter("networktwin_central_uplink_batches", () => metrics.Batches, null, "Result batches received.");
         _meter.CreateObservableCounter("networktwin_central_results_stored", () => metrics.ResultsStored, null, "Results stored (each (agent, sequence) once).");
+        _meter.CreateObservableCounter(
+            "networktwin_central_result_commits",
+            () => repository.ResultCommits,
+            null,
+            "Transactions the result batches were committed in; under load several agents' batches share one (uplink batches over this: the mean group).");
         _meter.CreateObservableCounter("networktwin_central_results_duplicate", () => metrics.Duplicates, null, "Results resent after a lost acknowledgement and kept once.");
         _meter.CreateObservableCounter("networktwin_central_commands_acknowledged", () => metrics.CommandsAcknowledged, null, "Command outcomes received from agents.");
         _meter.CreateObservableCounter(

@@ -58,10 +58,22 @@ public abstract class CoordinatorRepository : IDisposable
     public LeaseStore Leases { get; }
 
     /// <summary>
-    /// Stores a batch atomically, as <see cref="ResultStore.StoreAsync"/> describes: each dialect writes it its own way
-    /// (a group commit on SQLite's one writer, one statement per batch on PostgreSQL).
+    /// Stores a batch atomically, as <see cref="ResultStore.StoreAsync"/> describes: each dialect writes it its own way,
+    /// both in group commits (<see cref="PendingBatch"/>): on SQLite's one writer, row by row; on PostgreSQL, on a few
+    /// connections at once, a statement per batch.
     /// </summary>
     protected internal abstract Task<(int Inserted, long StoredThrough)> WriteResultsAsync(string agentId, IReadOnlyList<Result> results, string? traceParent);
+
+    /// <summary>
+    /// Transactions the agents' result batches were committed in since the repository opened. Under load several batches
+    /// share one, so the batches stored over this is the mean group size.
+    /// </summary>
+    public long ResultCommits => Interlocked.Read(ref _resultCommits);
+
+    private long _resultCommits;
+
+    /// <summary>Counts a committed transaction of result batches (<see cref="ResultCommits"/>).</summary>
+    protected void CountResultCommit() => Interlocked.Increment(ref _resultCommits);
 
     /// <summary>
     /// Removes the results produced before <paramref name="beforeUnixMs"/>, each dialect its cheapest way (PostgreSQL drops

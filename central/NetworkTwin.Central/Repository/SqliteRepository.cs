@@ -98,7 +98,7 @@ public sealed class SqliteRepository : CoordinatorRepository
     /// </summary>
     protected internal override Task<(int Inserted, long StoredThrough)> WriteResultsAsync(string agentId, IReadOnlyList<Result> results, string? traceParent)
     {
-        var batch = new PendingBatch(agentId, RowsOf(results), string.IsNullOrEmpty(traceParent) ? null : traceParent);
+        var batch = new PendingBatch(agentId, results, traceParent);
         return _writes.Writer.TryWrite(batch) ? batch.Outcome.Task : throw new ObjectDisposedException(nameof(SqliteRepository), "the repository is closed");
     }
 
@@ -109,22 +109,6 @@ public sealed class SqliteRepository : CoordinatorRepository
     private readonly Channel<object> _writes = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
 
     private readonly Thread _writer;
-
-    /// <summary>A batch waiting for a group commit, and what becomes of it.</summary>
-    private sealed class PendingBatch(string agentId, StoredRow[] rows, string? traceParent)
-    {
-        public string AgentId { get; } = agentId;
-
-        public StoredRow[] Rows { get; } = rows;
-
-        /// <summary>The batch's rollups were every row new (the usual case), worked out by the caller, off the writer's path.</summary>
-        public List<RollupRow> Rollups { get; } = ResultRows.RollupsOf(rows);
-
-        public string? TraceParent { get; } = traceParent;
-
-        /// <summary>Completed off the writer's thread, so no uplink handler runs on it.</summary>
-        public TaskCompletionSource<(int Inserted, long StoredThrough)> Outcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
 
     /// <summary>A small write waiting for the writer.</summary>
     private interface IPendingWork
@@ -188,36 +172,9 @@ public sealed class SqliteRepository : CoordinatorRepository
         }
     }
 
-    /// <summary>Commits the batches in one transaction; when that fails, each alone, so one batch cannot fail another agent's. Every batch gets its outcome or its error.</summary>
-    private void CommitGroup(List<PendingBatch> group)
-    {
-        try
-        {
-            var outcomes = InTransaction(group);
-            for (var i = 0; i < group.Count; i++)
-            {
-                group[i].Outcome.SetResult(outcomes[i]);
-            }
-        }
-        catch (Exception) when (group.Count > 1)
-        {
-            foreach (var batch in group)
-            {
-                try
-                {
-                    batch.Outcome.SetResult(InTransaction([batch])[0]);
-                }
-                catch (Exception alone)
-                {
-                    batch.Outcome.SetException(alone);
-                }
-            }
-        }
-        catch (Exception ex)
-        {
-            group[0].Outcome.SetException(ex);
-        }
-    }
+    /// <summary>Commits the batches together (<see cref="PendingBatch.CommitAsync"/>), on the writer's thread: <see cref="InTransaction"/> does not wait on anything but SQLite.</summary>
+    private void CommitGroup(List<PendingBatch> group) =>
+        PendingBatch.CommitAsync(group, batches => Task.FromResult(InTransaction(batches))).GetAwaiter().GetResult();
 
     /// <summary>
     /// Stores the batches in one transaction with statements prepared once and bound by position (see
@@ -226,19 +183,18 @@ public sealed class SqliteRepository : CoordinatorRepository
     private (int Inserted, long StoredThrough)[] InTransaction(IReadOnlyList<PendingBatch> group)
     {
         using var transaction = _connection.BeginTransaction();
-        var now = Now();
         using var insert = new PositionalStatement(_connection, $"INSERT INTO results ({ResultColumns}) VALUES (@agent, @seq, @produced, @kind, @payload, @now, @link, @cell, @trace) ON CONFLICT DO NOTHING");
         var (agent, seq, produced, kind, payload, link, cell, trace) = (
             insert.Parameter("@agent"), insert.Parameter("@seq"), insert.Parameter("@produced"), insert.Parameter("@kind"),
             insert.Parameter("@payload"), insert.Parameter("@link"), insert.Parameter("@cell"), insert.Parameter("@trace"));
-        insert.Bind(insert.Parameter("@now"), now);
+        var insertNow = insert.Parameter("@now");
         using var latest = new PositionalStatement(_connection, UpsertLatest("VALUES (@agent, @kind, @subject, @seq, @produced, @payload, @trace)"));
         var (latestAgent, latestKind, latestSubject, latestSeq, latestProduced, latestPayload, latestTrace) = (
             latest.Parameter("@agent"), latest.Parameter("@kind"), latest.Parameter("@subject"), latest.Parameter("@seq"),
             latest.Parameter("@produced"), latest.Parameter("@payload"), latest.Parameter("@trace"));
         using var seen = new PositionalStatement(_connection, MarkSeen("@inserted", "MAX(stored_through, @through)"));
         var (seenAgent, seenInserted, seenThrough) = (seen.Parameter("@agent"), seen.Parameter("@inserted"), seen.Parameter("@through"));
-        seen.Bind(seen.Parameter("@now"), now);
+        var seenNow = seen.Parameter("@now");
         var rollupNames = RollupColumns.Split(", ").Select(c => "@" + c).ToArray();
         using var rollup = new PositionalStatement(_connection, UpsertRollups($"VALUES ({string.Join(", ", rollupNames)})", "MAX", "MIN"));
         var rollupAt = Array.ConvertAll(rollupNames, rollup.Parameter);
@@ -251,6 +207,8 @@ public sealed class SqliteRepository : CoordinatorRepository
         {
             var batch = group[b];
             insert.Bind(agent, batch.AgentId);
+            insert.Bind(insertNow, batch.ReceivedAt);
+            seen.Bind(seenNow, batch.ReceivedAt);
             latest.Bind(latestAgent, batch.AgentId);
             seen.Bind(seenAgent, batch.AgentId);
             through.Bind(throughAgent, batch.AgentId);
@@ -275,7 +233,7 @@ public sealed class SqliteRepository : CoordinatorRepository
             }
 
             // A resent row is not counted again: then the rollups are those of the rows this batch did store.
-            foreach (var r in stored.Count == batch.Rows.Length ? batch.Rollups : RollupsOf(stored))
+            foreach (var r in stored.Count == batch.Rows.Length ? batch.Rollups : [.. RollupsOf(stored)])
             {
                 // In RollupColumns' order: bucket_seconds and agent_id (0 and 2) are bound above.
                 rollup.Bind(rollupAt[1], r.BucketUnixMs);
@@ -313,6 +271,7 @@ public sealed class SqliteRepository : CoordinatorRepository
         }
 
         transaction.Commit();
+        CountResultCommit();
         return outcomes;
     }
 

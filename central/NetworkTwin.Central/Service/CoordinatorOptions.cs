@@ -78,7 +78,7 @@ internal sealed class CoordinatorOptions
         /// <summary>Npgsql connection string for postgresql (Host=db;Database=networktwin;Username=twin;Password=...); for sqlite, empty = central.db in the data directory.</summary>
         public string? ConnectionString { get; set; }
 
-        /// <summary>PostgreSQL: agents' result batches written at once; the rest wait their turn. More than the server has cores only contend for the same index pages.</summary>
+        /// <summary>PostgreSQL: transactions storing agents' result batches at once; the batches that arrive meanwhile wait and go in together, up to 32 in one. More than the server has cores only contend for the same index pages.</summary>
         [Range(1, 256)]
         public int ConcurrentStores { get; set; } = NetworkTwin.Central.Repository.PostgresRepository.DefaultConcurrentStores;
     }

@@ -131,4 +131,77 @@ public sealed class PostgresRepositoryTests(PostgresClusterFixture postgres) : R
         Assert.Contains($"127.0.0.1:{postgres.Cluster.Port}", repository.Description, StringComparison.Ordinal);
         Assert.DoesNotContain(postgres.Cluster.Password, repository.Description, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task BatchesWaitingForACommitter_GoInOneTransaction_EachWithItsOwnOutcome()
+    {
+        var database = postgres.NewDatabase();
+        using var repository = new PostgresRepository(database, concurrentStores: 1);
+        var (first, waiting) = await StoreBehindAHeldBatchAsync(repository, database, Enumerable.Range(1, 20).Select(a => $"du-{a:D2}"));
+
+        Assert.Equal((3, 3L), await first);
+        Assert.All(await Task.WhenAll(waiting), outcome => Assert.Equal((3, 3L), outcome));
+        // The held batch's transaction, then the twenty that waited behind it: one more.
+        Assert.Equal(2, repository.ResultCommits);
+        Assert.All(Enumerable.Range(1, 20), a => Assert.Equal([1L, 2L, 3L], repository.Results.Sequences($"du-{a:D2}")));
+    }
+
+    [Fact]
+    public async Task ABatchThePostgresServerRefuses_FailsAlone_AndTheOthersOfItsGroupAreStored()
+    {
+        var database = postgres.NewDatabase();
+        using var repository = new PostgresRepository(database, concurrentStores: 1);
+        // PostgreSQL text cannot hold a NUL: the server refuses that batch's statement, and with it the group's transaction.
+        var agents = Enumerable.Range(1, 10).Select(a => $"du-{a:D2}").Append("du-\0bad").ToArray();
+        var (first, waiting) = await StoreBehindAHeldBatchAsync(repository, database, agents);
+
+        Assert.Equal((3, 3L), await first);
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => waiting[^1]);
+        Assert.Equal(PostgresErrorCodes.CharacterNotInRepertoire, refused.SqlState);
+        Assert.All(await Task.WhenAll(waiting[..^1]), outcome => Assert.Equal((3, 3L), outcome));
+        Assert.All(agents[..^1], a => Assert.Equal([1L, 2L, 3L], repository.Results.Sequences(a)));
+    }
+
+    /// <summary>
+    /// Stores a batch of agent <c>du-00</c> while another connection holds its agent row, so the one committer waits on it;
+    /// then a batch of three link windows from each of <paramref name="agents"/>, which queue meanwhile; then lets the held
+    /// one go. Returns the held batch's store and the others', in order, each failing if it has no outcome within 30 s.
+    /// </summary>
+    private static async Task<(Task<(int Inserted, long StoredThrough)> First, Task<(int Inserted, long StoredThrough)>[] Waiting)> StoreBehindAHeldBatchAsync(
+        PostgresRepository repository, string database, IEnumerable<string> agents)
+    {
+        repository.Agents.Register(new NetworkTwin.Contracts.Sync.RegisterRequest { AgentId = "du-00", Site = "s", Version = "1" });
+        await using var holder = new NpgsqlConnection(database);
+        await holder.OpenAsync();
+        await using var hold = await holder.BeginTransactionAsync();
+        await using (var row = new NpgsqlCommand("SELECT 1 FROM agents WHERE agent_id = 'du-00' FOR UPDATE", holder, hold))
+        {
+            await row.ExecuteScalarAsync();
+        }
+
+        var first = repository.Results.StoreAsync("du-00", Windows());
+        await WaitUntilBlockedAsync(database);
+        var waiting = agents.Select(a => repository.Results.StoreAsync(a, Windows())).ToArray();
+        Assert.False(first.IsCompleted);
+        await hold.RollbackAsync();
+        // A batch left without an outcome fails the test rather than hangs it.
+        var outcomeWithin = TimeSpan.FromSeconds(30);
+        return (first.WaitAsync(outcomeWithin), [.. waiting.Select(w => w.WaitAsync(outcomeWithin))]);
+
+        static List<NetworkTwin.Contracts.Sync.Result> Windows() =>
+            [.. Enumerable.Range(1, 3).Select(s => new NetworkTwin.Contracts.Sync.Result { Sequence = s, ProducedUnixMs = 1000 * s, Link = new NetworkTwin.Contracts.Sync.LinkCapacity { LinkId = s } })];
+    }
+
+    /// <summary>Waits until a session of the database waits for a lock (the committer, behind the held row).</summary>
+    private static async Task WaitUntilBlockedAsync(string database)
+    {
+        await using var watcher = new NpgsqlConnection(database);
+        await watcher.OpenAsync();
+        await using var waiting = new NpgsqlCommand("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", watcher);
+        for (var tries = 0; (long)(await waiting.ExecuteScalarAsync())! == 0; tries++)
+        {
+            Assert.True(tries < 500, "the held batch never waited for the agent row");
+            await Task.Delay(20);
+        }
+    }
 }
