@@ -118,6 +118,10 @@ public static partial class FleetBench
                 TimeSpan.FromTicks((long)(s.Every.Ticks * ((double)a / s.Agents))),
                 stop.Token)).ToList();
 
+            // A replica busy storing can take seconds to answer a scrape: its rounds are read beside this loop, not in it.
+            using var scrapes = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+            var watching = replicas.Select(r => WatchRoundsAsync(scrapes, r, rounds, stop.Token)).ToList();
+
             string? killed = null;
             double? takeover = null;
             var lastReport = TimeSpan.Zero;
@@ -131,14 +135,6 @@ public static partial class FleetBench
                     var (used, memory) = ProcessUsage.Of(pids());
                     cpuLast[name] = Math.Max(cpuLast[name], used);
                     peakRss[name] = Math.Max(peakRss[name], memory);
-                }
-
-                foreach (var replica in replicas.Where(r => !r.Process.HasExited))
-                {
-                    foreach (var (loop, round) in await RoundsAsync(http, replica, ct).ConfigureAwait(false))
-                    {
-                        rounds[loop] = rounds.TryGetValue(loop, out var known) ? (round.Last, Math.Max(known.Max, round.Max)) : round;
-                    }
                 }
 
                 if (killed is null && s.KillAt > 0 && clock.Elapsed >= s.Duration * s.KillAt)
@@ -168,6 +164,7 @@ public static partial class FleetBench
             var cpu = processes.ToDictionary(p => p.Key, p => Math.Max(cpuLast[p.Key], ProcessUsage.Of(p.Value()).CpuSeconds) - cpuBefore[p.Key]);
             await stop.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(running).ConfigureAwait(false);
+            await Task.WhenAll(watching).ConfigureAwait(false);
             var endSize = await ScalarAsync(postgres, "SELECT pg_database_size(current_database())", ct).ConfigureAwait(false);
             var check = await ExactlyOnceAsync(postgres, fleet, ct).ConfigureAwait(false);
             var decisions = repository.Decisions.Counts().Values.Sum();
@@ -263,6 +260,34 @@ public static partial class FleetBench
     [GeneratedRegex("""^networktwin_central_round_(last|max)_seconds\{[^}]*loop="(\w+)"[^}]*\} (\S+)""", RegexOptions.Multiline)]
     private static partial Regex RoundLine();
 
+    /// <summary>
+    /// Reads a replica's singleton-loop rounds every 5 s into <paramref name="rounds"/> (the last seen, the longest ever),
+    /// until the run stops or the replica is gone.
+    /// </summary>
+    private static async Task WatchRoundsAsync(HttpClient http, Replica replica, Dictionary<string, (double Last, double Max)> rounds, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested && !replica.Process.HasExited)
+        {
+            var read = await RoundsAsync(http, replica, ct).ConfigureAwait(false);
+            lock (rounds)
+            {
+                foreach (var (loop, round) in read)
+                {
+                    rounds[loop] = rounds.TryGetValue(loop, out var known) ? (round.Last, Math.Max(known.Max, round.Max)) : round;
+                }
+            }
+
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
     /// <summary>The singleton loops' last and longest rounds on a replica (none when it does not hold the lease).</summary>
     private static async Task<Dictionary<string, (double Last, double Max)>> RoundsAsync(HttpClient http, Replica replica, CancellationToken ct)
     {
@@ -279,7 +304,7 @@ public static partial class FleetBench
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
-            // A replica killed or too busy to answer in 5 s: its rounds are read next time.
+            // A replica killed, too busy to answer in time, or the run over: its rounds are read next time, if there is one.
         }
 
         return rounds;
