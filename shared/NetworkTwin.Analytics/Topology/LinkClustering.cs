@@ -108,7 +108,22 @@ public static class LinkClustering
     }
 
     /// <summary>Mean similarity between the members of two groups.</summary>
-    public static double Average(double[,] similarity, IReadOnlyList<int> a, IReadOnlyList<int> b)
+    public static double Average(double[,] similarity, IReadOnlyList<int> a, IReadOnlyList<int> b) =>
+        Average(similarity, SpanOf(a), SpanOf(b));
+
+    /// <summary>
+    /// The members as a span, without a copy for the lists and arrays the callers pass: clustering averages every pair of
+    /// clusters at every merge, and a foreach over the interface boxed an enumerator for each group and each member of the
+    /// first (about 5 MB a window analysis at 200 cells).
+    /// </summary>
+    private static ReadOnlySpan<int> SpanOf(IReadOnlyList<int> members) => members switch
+    {
+        int[] array => array,
+        List<int> list => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list),
+        _ => members.ToArray(),
+    };
+
+    private static double Average(double[,] similarity, ReadOnlySpan<int> a, ReadOnlySpan<int> b)
     {
         var sum = 0.0;
         var count = 0;
