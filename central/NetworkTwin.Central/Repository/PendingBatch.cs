@@ -35,10 +35,15 @@ internal sealed class PendingBatch
     public TaskCompletionSource<(int Inserted, long StoredThrough)> Outcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>
-    /// Commits the batches in one transaction with <paramref name="inOneTransaction"/> (the outcome of each, in order); when
-    /// that fails, each alone, so one batch cannot fail another agent's. Every batch gets its outcome or its error.
+    /// Commits the batches in one transaction with <paramref name="inOneTransaction"/> (the outcome of each, in order). When
+    /// that fails with an error one batch may have caused (<paramref name="mayBeOneBatch"/>; by default any), each is tried
+    /// alone, so one batch cannot fail another agent's; any other error (the database unreachable) fails every batch of the
+    /// group at once rather than each after its own wait. Every batch gets its outcome or its error.
     /// </summary>
-    public static async Task CommitAsync(IReadOnlyList<PendingBatch> group, Func<IReadOnlyList<PendingBatch>, Task<(int Inserted, long StoredThrough)[]>> inOneTransaction)
+    public static async Task CommitAsync(
+        IReadOnlyList<PendingBatch> group,
+        Func<IReadOnlyList<PendingBatch>, Task<(int Inserted, long StoredThrough)[]>> inOneTransaction,
+        Func<Exception, bool>? mayBeOneBatch = null)
     {
         ArgumentNullException.ThrowIfNull(group);
         ArgumentNullException.ThrowIfNull(inOneTransaction);
@@ -50,7 +55,7 @@ internal sealed class PendingBatch
                 group[i].Outcome.SetResult(outcomes[i]);
             }
         }
-        catch (Exception) when (group.Count > 1)
+        catch (Exception ex) when (group.Count > 1 && (mayBeOneBatch?.Invoke(ex) ?? true))
         {
             foreach (var batch in group)
             {
@@ -66,7 +71,10 @@ internal sealed class PendingBatch
         }
         catch (Exception ex)
         {
-            group[0].Outcome.SetException(ex);
+            foreach (var batch in group)
+            {
+                batch.Outcome.SetException(ex);
+            }
         }
     }
 }

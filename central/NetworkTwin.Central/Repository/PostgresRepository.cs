@@ -173,12 +173,14 @@ public sealed class PostgresRepository : CoordinatorRepository
 
     /// <summary>
     /// Commits the batches together (<see cref="PendingBatch.CommitAsync"/>), in order of agent id: two groups that hold the
-    /// same agent take its rows' locks in the same order, so they wait for each other rather than deadlock.
+    /// same agent take its rows' locks in the same order, so they wait for each other rather than deadlock. Only an error
+    /// the server answered with can be one batch's; a connection that cannot be had fails the group at once, not each of
+    /// its batches after its own connection timeout.
     /// </summary>
     private Task CommitGroupAsync(List<PendingBatch> group)
     {
         group.Sort((a, b) => string.CompareOrdinal(a.AgentId, b.AgentId));
-        return PendingBatch.CommitAsync(group, InOneTransactionAsync);
+        return PendingBatch.CommitAsync(group, InOneTransactionAsync, ex => ex is PostgresException);
     }
 
     /// <summary>
