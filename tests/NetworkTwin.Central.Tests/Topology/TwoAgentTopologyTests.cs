@@ -69,10 +69,26 @@ public sealed class TwoAgentTopologyTests(PostgresClusterFixture postgres) : ICl
         await AgentStatusFile.WaitSubscribedAsync(Path.Combine(_dir, "du-b"));
 
         await TelemetryReplayer.RunAsync(source, publisher, new ReplayOptions { Site = "lab", Speed = 2, Binary = true }, null, default);
-        // The map is refreshed from the loss evidence stored so far, and the agents' last evidence arrives on their own
-        // schedule after the replay (a loaded machine delays it): a map made from part of it can place every cell yet
-        // merge links (one CI run saw 1 link). Wait for the map made once the evidence is in, 3 links; the assertions
-        // below check that each is a true link.
+        // Every result of the replay reaches the coordinator before the map is taken: each agent analyses its window three
+        // more times (the last rows are in by the second) and its outbox is empty. A map refreshed from part of the loss
+        // evidence can place all 12 cells on 3 links yet leave a radio unit's two cells in two clock groups (a CI run saw
+        // cells 11 and 12 apart).
+        async Task WaitAllSentAsync(string agentDirectory)
+        {
+            var evaluated = (await AgentStatusFile.TryReadAsync(agentDirectory))?.Window.Evaluations ?? 0;
+            await Poll.UntilAsync(
+                () => AgentStatusFile.TryReadAsync(agentDirectory),
+                s => s is { Outbox.Pending: 0 } && s.Window.Evaluations >= evaluated + 3,
+                $"the agent in {agentDirectory} analysed the whole replay and sent every result",
+                60,
+                everyMilliseconds: 250);
+        }
+
+        await WaitAllSentAsync(Path.Combine(_dir, "du-a"));
+        await WaitAllSentAsync(Path.Combine(_dir, "du-b"));
+
+        // The map is refreshed from the loss evidence stored so far (a map made from part of it can place every cell yet
+        // merge links: one CI run saw 1 link). Wait for a map of 3 links; the assertions below check that each is a true link.
         TopologyMap map = null!;
         await Poll.UntilAsync(
             async () =>
