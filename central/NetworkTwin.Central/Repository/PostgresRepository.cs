@@ -172,48 +172,49 @@ public sealed class PostgresRepository : CoordinatorRepository
     }
 
     /// <summary>
-    /// Commits the batches together (<see cref="PendingBatch.CommitAsync"/>), in order of agent id: two groups that hold the
-    /// same agent take its rows' locks in the same order, so they wait for each other rather than deadlock. Only an error
-    /// the server answered with can be one batch's; a connection that cannot be had fails the group at once, not each of
-    /// its batches after its own connection timeout.
+    /// Commits the batches together (<see cref="PendingBatch.CommitAsync"/>), each agent's in the order they came. Only an
+    /// error the server answered with can be one batch's; a connection that cannot be had fails the group at once, not each
+    /// of its batches after its own connection timeout.
     /// </summary>
-    private Task CommitGroupAsync(List<PendingBatch> group)
-    {
-        group.Sort((a, b) => string.CompareOrdinal(a.AgentId, b.AgentId));
-        return PendingBatch.CommitAsync(group, InOneTransactionAsync, ex => ex is PostgresException);
-    }
+    private Task CommitGroupAsync(List<PendingBatch> group) =>
+        PendingBatch.CommitAsync(group, InOneTransactionAsync, ex => ex is PostgresException);
 
     /// <summary>
-    /// The batches' statements (<see cref="StoreCommand"/>) sent as one Npgsql batch: one round trip, and one transaction
-    /// (PostgreSQL runs what comes before one Sync as one; an error rolls all of it back). The outcome of each, in order,
-    /// once the transaction has committed.
+    /// The batches in one transaction, one statement per <see cref="Layers">layer</see> (<see cref="LayerCommand"/>), sent as
+    /// one Npgsql batch: one round trip, and one transaction (PostgreSQL runs what comes before one Sync as one; an error
+    /// rolls all of it back). The outcome of each batch, in the group's order, once the transaction has committed.
     /// </summary>
     private async Task<(int Inserted, long StoredThrough)[]> InOneTransactionAsync(IReadOnlyList<PendingBatch> group)
     {
         var outcomes = new (int Inserted, long StoredThrough)[group.Count];
+        var layers = Layers(group);
         var connection = await _source.OpenConnectionAsync().ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var batch = new NpgsqlBatch(connection);
             await using (batch.ConfigureAwait(false))
             {
-                foreach (var store in group)
+                foreach (var layer in layers)
                 {
-                    batch.BatchCommands.Add(StoreCommand(store));
+                    batch.BatchCommands.Add(LayerCommand(layer, group));
                 }
 
                 var reader = await batch.ExecuteReaderAsync().ConfigureAwait(false);
                 await using (reader.ConfigureAwait(false))
                 {
-                    for (var i = 0; i < group.Count; i++)
+                    for (var l = 0; l < layers.Count; l++)
                     {
-                        if (i > 0)
+                        if (l > 0)
                         {
                             await reader.NextResultAsync().ConfigureAwait(false);
                         }
 
-                        await reader.ReadAsync().ConfigureAwait(false);
-                        outcomes[i] = (checked((int)reader.GetInt64(0)), reader.GetInt64(1));
+                        // One row per batch of the layer, in the layer's order.
+                        foreach (var index in layers[l])
+                        {
+                            await reader.ReadAsync().ConfigureAwait(false);
+                            outcomes[index] = (checked((int)reader.GetInt64(0)), reader.GetInt64(1));
+                        }
                     }
                 }
             }
@@ -224,87 +225,156 @@ public sealed class PostgresRepository : CoordinatorRepository
     }
 
     /// <summary>
-    /// A batch as one statement: the rows go in from arrays (unnest), the newest of each link, cell and forecast is kept, the
-    /// stored link windows are added to their rollups, the agent is marked seen (a data-modifying WITH runs whether read or
-    /// not), and the stored-through sequence is the higher of what was there and what went in (the statement's snapshot
-    /// does not see its own inserts). Its parameters go by position (see <see cref="Store"/>). Made afresh for each try:
-    /// a parameter belongs to one command.
+    /// The group's batches (by index) in layers that each hold an agent at most once: its first batch in the first layer, its
+    /// second in the next, and so on; each layer in order of agent id, so the rows go in, and take their locks, in that
+    /// order. One statement stores a layer, and a statement may not upsert the same row twice; the next layer's statement
+    /// sees what the one before stored. Nearly always one layer (an agent waits for its batch's acknowledgement before
+    /// the next).
     /// </summary>
-    private static NpgsqlBatchCommand StoreCommand(PendingBatch store)
+    internal static List<List<int>> Layers(IReadOnlyList<PendingBatch> group)
     {
-        var rows = store.Rows;
-        var parameters = new NpgsqlParameter[StorePositions.Count];
-        void Add(string name, object value, NpgsqlDbType? type = null) =>
-            parameters[StorePositions[name]] = type is { } t ? new NpgsqlParameter { NpgsqlDbType = t, Value = value } : new NpgsqlParameter { Value = value };
-        Add("agent", store.AgentId);
-        Add("now", store.ReceivedAt);
-        Add("trace", store.TraceParent is null ? DBNull.Value : store.TraceParent, NpgsqlDbType.Text);
-        Add("seqs", Array.ConvertAll(rows, r => r.Sequence), NpgsqlDbType.Array | NpgsqlDbType.Bigint);
-        Add("produced", Array.ConvertAll(rows, r => r.ProducedUnixMs), NpgsqlDbType.Array | NpgsqlDbType.Bigint);
-        Add("kinds", Array.ConvertAll(rows, r => r.Kind), NpgsqlDbType.Array | NpgsqlDbType.Text);
-        Add("payloads", Array.ConvertAll(rows, r => r.Payload), NpgsqlDbType.Array | NpgsqlDbType.Bytea);
-        Add("links", Array.ConvertAll(rows, r => r.Link), NpgsqlDbType.Array | NpgsqlDbType.Integer);
-        Add("cells", Array.ConvertAll(rows, r => r.Cell), NpgsqlDbType.Array | NpgsqlDbType.Integer);
-        Add("subjects", Array.ConvertAll(rows, r => r.Subject), NpgsqlDbType.Array | NpgsqlDbType.Integer);
-        double? Figure(StoredRow r, Func<LinkFigures, double> pick) => r.Link is null || double.IsNaN(pick(r.Figures)) ? null : pick(r.Figures);
-        Add("capacities", Array.ConvertAll(rows, r => Figure(r, f => f.CapacityGbps)), NpgsqlDbType.Array | NpgsqlDbType.Double);
-        Add("means", Array.ConvertAll(rows, r => Figure(r, f => f.MeanGbps)), NpgsqlDbType.Array | NpgsqlDbType.Double);
-        Add("peaks", Array.ConvertAll(rows, r => Figure(r, f => f.PeakGbps)), NpgsqlDbType.Array | NpgsqlDbType.Double);
-        Add("losses", Array.ConvertAll(rows, r => Figure(r, f => f.LossPercent)), NpgsqlDbType.Array | NpgsqlDbType.Double);
-        Add("targets", Array.ConvertAll(rows, r => Figure(r, f => f.TargetGbps)), NpgsqlDbType.Array | NpgsqlDbType.Double);
+        var layers = new List<List<int>>();
+        var batchesOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < group.Count; i++)
+        {
+            var depth = batchesOf.GetValueOrDefault(group[i].AgentId);
+            batchesOf[group[i].AgentId] = depth + 1;
+            if (depth == layers.Count)
+            {
+                layers.Add([]);
+            }
 
-        // The batch's rollups were every row new, worked out off the server; it uses them when every row was.
-        var rollups = store.Rollups;
-        Add("count", (long)rows.Length);
-        Add("r_bucket", Array.ConvertAll(rollups, r => r.BucketUnixMs), NpgsqlDbType.Array | NpgsqlDbType.Bigint);
-        Add("r_link", Array.ConvertAll(rollups, r => r.LinkId), NpgsqlDbType.Array | NpgsqlDbType.Integer);
-        Add("r_windows", Array.ConvertAll(rollups, r => r.Windows), NpgsqlDbType.Array | NpgsqlDbType.Bigint);
-        Add("r_first", Array.ConvertAll(rollups, r => r.FirstUnixMs), NpgsqlDbType.Array | NpgsqlDbType.Bigint);
-        Add("r_last", Array.ConvertAll(rollups, r => r.LastUnixMs), NpgsqlDbType.Array | NpgsqlDbType.Bigint);
-        Add("r_capacity", Array.ConvertAll(rollups, r => r.CapacityMax), NpgsqlDbType.Array | NpgsqlDbType.Double);
-        Add("r_mean_sum", Array.ConvertAll(rollups, r => r.MeanSum), NpgsqlDbType.Array | NpgsqlDbType.Double);
-        Add("r_mean_max", Array.ConvertAll(rollups, r => r.MeanMax), NpgsqlDbType.Array | NpgsqlDbType.Double);
-        Add("r_peak", Array.ConvertAll(rollups, r => r.PeakMax), NpgsqlDbType.Array | NpgsqlDbType.Double);
-        Add("r_loss_windows", Array.ConvertAll(rollups, r => r.LossWindows), NpgsqlDbType.Array | NpgsqlDbType.Bigint);
-        Add("r_loss_sum", Array.ConvertAll(rollups, r => r.LossSum), NpgsqlDbType.Array | NpgsqlDbType.Double);
-        Add("r_loss_max", Array.ConvertAll(rollups, r => r.LossMax), NpgsqlDbType.Array | NpgsqlDbType.Double);
-        Add("r_target", Array.ConvertAll(rollups, r => r.TargetGbps), NpgsqlDbType.Array | NpgsqlDbType.Double);
+            layers[depth].Add(i);
+        }
+
+        foreach (var layer in layers)
+        {
+            layer.Sort((x, y) => string.CompareOrdinal(group[x].AgentId, group[y].AgentId));
+        }
+
+        return layers;
+    }
+
+    /// <summary>
+    /// A layer of batches (distinct agents) as one statement (<see cref="StoreSql"/>): every row of every batch in arrays, each
+    /// with its agent; the batches' own figures (agent, receipt time, trace, row count) in arrays of their own; the rollups
+    /// worked out off the server in arrays with their agents. Its parameters go by position (see <see cref="Store"/>). Made
+    /// afresh for each try: a parameter belongs to one command.
+    /// </summary>
+    private static NpgsqlBatchCommand LayerCommand(List<int> layer, IReadOnlyList<PendingBatch> group)
+    {
+        var batches = layer.ConvertAll(i => group[i]);
+        var rows = new List<(string Agent, int Batch, StoredRow Row)>();
+        var rollups = new List<(string Agent, RollupRow Rollup)>();
+        for (var b = 0; b < batches.Count; b++)
+        {
+            var (agent, batch) = (batches[b].AgentId, b + 1);
+            rows.AddRange(batches[b].Rows.Select(r => (agent, batch, r)));
+            rollups.AddRange(batches[b].Rollups.Select(r => (agent, r)));
+        }
+
+        var parameters = new NpgsqlParameter[StorePositions.Count];
+        void Add<T, TValue>(string name, List<T> items, Func<T, TValue> value, NpgsqlDbType type) =>
+            parameters[StorePositions[name]] = new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | type, Value = items.ConvertAll(new Converter<T, TValue>(value)).ToArray() };
+        Add("b_agents", batches, b => b.AgentId, NpgsqlDbType.Text);
+        Add("b_now", batches, b => b.ReceivedAt, NpgsqlDbType.Text);
+        Add("b_trace", batches, b => b.TraceParent, NpgsqlDbType.Text);
+        Add("b_count", batches, b => (long)b.Rows.Length, NpgsqlDbType.Bigint);
+
+        Add("agents", rows, r => r.Agent, NpgsqlDbType.Text);
+        Add("batch_of", rows, r => r.Batch, NpgsqlDbType.Integer);
+        Add("seqs", rows, r => r.Row.Sequence, NpgsqlDbType.Bigint);
+        Add("produced", rows, r => r.Row.ProducedUnixMs, NpgsqlDbType.Bigint);
+        Add("kinds", rows, r => r.Row.Kind, NpgsqlDbType.Text);
+        Add("payloads", rows, r => r.Row.Payload, NpgsqlDbType.Bytea);
+        Add("links", rows, r => r.Row.Link, NpgsqlDbType.Integer);
+        Add("cells", rows, r => r.Row.Cell, NpgsqlDbType.Integer);
+        Add("subjects", rows, r => r.Row.Subject, NpgsqlDbType.Integer);
+        static double? Figure(StoredRow r, Func<LinkFigures, double> pick) => r.Link is null || double.IsNaN(pick(r.Figures)) ? null : pick(r.Figures);
+        Add("capacities", rows, r => Figure(r.Row, f => f.CapacityGbps), NpgsqlDbType.Double);
+        Add("means", rows, r => Figure(r.Row, f => f.MeanGbps), NpgsqlDbType.Double);
+        Add("peaks", rows, r => Figure(r.Row, f => f.PeakGbps), NpgsqlDbType.Double);
+        Add("losses", rows, r => Figure(r.Row, f => f.LossPercent), NpgsqlDbType.Double);
+        Add("targets", rows, r => Figure(r.Row, f => f.TargetGbps), NpgsqlDbType.Double);
+
+        // Each batch's rollups were every row of it new, worked out off the server; the statement uses them where every row was.
+        Add("r_agent", rollups, r => r.Agent, NpgsqlDbType.Text);
+        Add("r_bucket", rollups, r => r.Rollup.BucketUnixMs, NpgsqlDbType.Bigint);
+        Add("r_link", rollups, r => r.Rollup.LinkId, NpgsqlDbType.Integer);
+        Add("r_windows", rollups, r => r.Rollup.Windows, NpgsqlDbType.Bigint);
+        Add("r_first", rollups, r => r.Rollup.FirstUnixMs, NpgsqlDbType.Bigint);
+        Add("r_last", rollups, r => r.Rollup.LastUnixMs, NpgsqlDbType.Bigint);
+        Add("r_capacity", rollups, r => r.Rollup.CapacityMax, NpgsqlDbType.Double);
+        Add("r_mean_sum", rollups, r => r.Rollup.MeanSum, NpgsqlDbType.Double);
+        Add("r_mean_max", rollups, r => r.Rollup.MeanMax, NpgsqlDbType.Double);
+        Add("r_peak", rollups, r => r.Rollup.PeakMax, NpgsqlDbType.Double);
+        Add("r_loss_windows", rollups, r => r.Rollup.LossWindows, NpgsqlDbType.Bigint);
+        Add("r_loss_sum", rollups, r => r.Rollup.LossSum, NpgsqlDbType.Double);
+        Add("r_loss_max", rollups, r => r.Rollup.LossMax, NpgsqlDbType.Double);
+        Add("r_target", rollups, r => r.Rollup.TargetGbps, NpgsqlDbType.Double);
         var command = new NpgsqlBatchCommand(Store.Sql);
         command.Parameters.AddRange(parameters);
         return command;
     }
 
+    /// <summary>
+    /// A layer of batches as one statement: the rows go in from arrays (unnest), in order of agent (two transactions that
+    /// hold the same agents take their rows' locks in the same order, so they wait for each other rather than deadlock;
+    /// should they deadlock all the same, the server's error sends each batch alone), each row with its batch's receipt
+    /// time and trace by the batch's index; the newest of each link,
+    /// cell and forecast is kept; each batch's stored link windows are added to their rollups; each agent is marked seen
+    /// (a data-modifying WITH runs whether read or not); and each batch's row, in the layer's order, gives how many of its
+    /// rows went in and the agent's stored-through sequence, the higher of what was there and what went in (the
+    /// statement's snapshot does not see its own inserts). One statement for the whole layer, not one per batch: the
+    /// server's cost of a statement (planning the prepared plan's parameters, starting and ending the executor for five
+    /// sub-statements) was paid per three-row batch.
+    /// </summary>
     private static readonly string StoreSql = $"""
-        WITH inserted AS (
+        WITH batch AS (
+            SELECT b.a, b.n, b.c, b.o FROM unnest(@b_agents, @b_now, @b_count) WITH ORDINALITY AS b(a, n, c, o)),
+        inserted AS (
             INSERT INTO results ({ResultColumns})
-            SELECT @agent, u.s, u.p, u.k, u.b, @now, u.l, u.c, CASE WHEN u.l IS NULL THEN NULL ELSE @trace END
-            FROM unnest(@seqs, @produced, @kinds, @payloads, @links, @cells) AS u(s, p, k, b, l, c)
+            SELECT u.a, u.s, u.p, u.k, u.b, (@b_now)[u.i], u.l, u.c, CASE WHEN u.l IS NULL THEN NULL ELSE (@b_trace)[u.i] END
+            FROM unnest(@agents, @batch_of, @seqs, @produced, @kinds, @payloads, @links, @cells) AS u(a, i, s, p, k, b, l, c)
             ON CONFLICT DO NOTHING
-            RETURNING sequence),
+            RETURNING agent_id, sequence),
+        stored AS (
+            SELECT b.a, b.c, COALESCE(i.n, 0) AS n, COALESCE(i.m, 0) AS m
+            FROM batch b LEFT JOIN (SELECT agent_id, COUNT(*) AS n, MAX(sequence) AS m FROM inserted GROUP BY agent_id) i ON i.agent_id = b.a),
         latest AS ({UpsertLatest("""
-            SELECT DISTINCT ON (u.k, u.j) @agent, u.k, u.j, u.s, u.p, u.b, CASE WHEN u.l IS NULL THEN NULL ELSE @trace END
-            FROM unnest(@seqs, @produced, @kinds, @payloads, @links, @subjects) AS u(s, p, k, b, l, j)
-            WHERE u.j IS NOT NULL ORDER BY u.k, u.j, u.s DESC
+            SELECT DISTINCT ON (u.a, u.k, u.j) u.a, u.k, u.j, u.s, u.p, u.b, CASE WHEN u.l IS NULL THEN NULL ELSE (@b_trace)[u.i] END
+            FROM unnest(@agents, @batch_of, @seqs, @produced, @kinds, @payloads, @links, @subjects) AS u(a, i, s, p, k, b, l, j)
+            WHERE u.j IS NOT NULL ORDER BY u.a, u.k, u.j, u.s DESC
             """)}),
         rolled AS ({UpsertRollups(
             $"""
-            SELECT {IngestRollupSeconds}, r.b, @agent, r.l, r.w, r.f, r.la, r.c, r.ms, r.mm, r.pk, r.lw, r.ls, r.lm, r.tg
-            FROM unnest(@r_bucket, @r_link, @r_windows, @r_first, @r_last, @r_capacity, @r_mean_sum, @r_mean_max,
-                        @r_peak, @r_loss_windows, @r_loss_sum, @r_loss_max, @r_target) AS r(b, l, w, f, la, c, ms, mm, pk, lw, ls, lm, tg)
-            WHERE (SELECT COUNT(*) FROM inserted) = @count
-            UNION ALL
-            SELECT {IngestRollupSeconds}, u.p - ((u.p % {IngestRollupSeconds * 1000}) + {IngestRollupSeconds * 1000}) % {IngestRollupSeconds * 1000}, @agent, u.l, COUNT(*), MIN(u.p), MAX(u.p),
-                   MAX(u.cap), SUM(u.mean), MAX(u.mean), MAX(u.peak), COUNT(u.loss), COALESCE(SUM(u.loss), 0), COALESCE(MAX(u.loss), 0),
-                   (array_agg(u.tg ORDER BY u.p DESC))[1]
-            FROM unnest(@seqs, @produced, @links, @capacities, @means, @peaks, @losses, @targets) AS u(s, p, l, cap, mean, peak, loss, tg)
-            JOIN inserted i ON i.sequence = u.s
-            WHERE u.l IS NOT NULL AND (SELECT COUNT(*) FROM inserted) < @count
-            GROUP BY 1, 2, 4
+            SELECT * FROM (
+                SELECT {IngestRollupSeconds}, r.b, r.a, r.l, r.w, r.f, r.la, r.c, r.ms, r.mm, r.pk, r.lw, r.ls, r.lm, r.tg
+                FROM unnest(@r_agent, @r_bucket, @r_link, @r_windows, @r_first, @r_last, @r_capacity, @r_mean_sum, @r_mean_max,
+                            @r_peak, @r_loss_windows, @r_loss_sum, @r_loss_max, @r_target) AS r(a, b, l, w, f, la, c, ms, mm, pk, lw, ls, lm, tg)
+                JOIN stored s ON s.a = r.a AND s.n = s.c
+                UNION ALL
+                SELECT {IngestRollupSeconds}, u.p - ((u.p % {IngestRollupSeconds * 1000}) + {IngestRollupSeconds * 1000}) % {IngestRollupSeconds * 1000}, u.a, u.l, COUNT(*), MIN(u.p), MAX(u.p),
+                       MAX(u.cap), SUM(u.mean), MAX(u.mean), MAX(u.peak), COUNT(u.loss), COALESCE(SUM(u.loss), 0), COALESCE(MAX(u.loss), 0),
+                       (array_agg(u.tg ORDER BY u.p DESC))[1]
+                FROM unnest(@agents, @seqs, @produced, @links, @capacities, @means, @peaks, @losses, @targets) AS u(a, s, p, l, cap, mean, peak, loss, tg)
+                JOIN stored s ON s.a = u.a AND s.n < s.c
+                JOIN inserted i ON i.agent_id = u.a AND i.sequence = u.s
+                WHERE u.l IS NOT NULL
+                GROUP BY 2, 3, 4) AS w
+            ORDER BY 3, 2, 4
             """,
             "GREATEST",
             "LEAST")}),
-        seen AS ({MarkSeen("(SELECT COUNT(*) FROM inserted)", "GREATEST(stored_through, (SELECT COALESCE(MAX(sequence), 0) FROM inserted))")})
-        SELECT (SELECT COUNT(*) FROM inserted), GREATEST(({StoredThroughSql}), (SELECT COALESCE(MAX(sequence), 0) FROM inserted))
+        seen AS (
+            UPDATE agents SET last_seen = b.n, results_stored = results_stored + s.n, stored_through = GREATEST(stored_through, s.m)
+            FROM batch b JOIN stored s ON s.a = b.a
+            WHERE agents.agent_id = b.a)
+        SELECT s.n, GREATEST(COALESCE(
+                   (SELECT stored_through FROM agents WHERE agent_id = b.a),
+                   (SELECT MAX(sequence) FROM results WHERE agent_id = b.a), 0), s.m)
+        FROM batch b JOIN stored s ON s.a = b.a
+        ORDER BY b.o
         """;
 
     /// <summary>

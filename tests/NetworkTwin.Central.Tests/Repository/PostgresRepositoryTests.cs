@@ -137,7 +137,7 @@ public sealed class PostgresRepositoryTests(PostgresClusterFixture postgres) : R
     {
         var database = postgres.NewDatabase();
         using var repository = new PostgresRepository(database, concurrentStores: 1);
-        var (first, waiting) = await StoreBehindAHeldBatchAsync(repository, database, Enumerable.Range(1, 20).Select(a => $"du-{a:D2}"));
+        var (first, waiting) = await StoreBehindAHeldBatchAsync(repository, database, Enumerable.Range(1, 20).Select(a => ($"du-{a:D2}", 1)));
 
         Assert.Equal((3, 3L), await first);
         Assert.All(await Task.WhenAll(waiting), outcome => Assert.Equal((3, 3L), outcome));
@@ -153,7 +153,7 @@ public sealed class PostgresRepositoryTests(PostgresClusterFixture postgres) : R
         using var repository = new PostgresRepository(database, concurrentStores: 1);
         // PostgreSQL text cannot hold a NUL: the server refuses that batch's statement, and with it the group's transaction.
         var agents = Enumerable.Range(1, 10).Select(a => $"du-{a:D2}").Append("du-\0bad").ToArray();
-        var (first, waiting) = await StoreBehindAHeldBatchAsync(repository, database, agents);
+        var (first, waiting) = await StoreBehindAHeldBatchAsync(repository, database, agents.Select(a => (a, 1)));
 
         Assert.Equal((3, 3L), await first);
         var refused = await Assert.ThrowsAsync<PostgresException>(() => waiting[^1]);
@@ -162,13 +162,36 @@ public sealed class PostgresRepositoryTests(PostgresClusterFixture postgres) : R
         Assert.All(agents[..^1], a => Assert.Equal([1L, 2L, 3L], repository.Results.Sequences(a)));
     }
 
+    [Fact]
+    public async Task TwoBatchesOfOneAgentInAGroup_GoInOneTransaction_InTheirOrder()
+    {
+        var database = postgres.NewDatabase();
+        using var repository = new PostgresRepository(database, concurrentStores: 1);
+        var (first, waiting) = await StoreBehindAHeldBatchAsync(repository, database, [("du-01", 1), ("du-02", 1), ("du-01", 4), ("du-01", 4), ("du-01", 7)]);
+
+        Assert.Equal((3, 3L), await first);
+        // Each sees what the ones before it stored: the resent one adds nothing and reports the agent's count so far.
+        Assert.Equal([(3, 3L), (3, 3L), (3, 6L), (0, 6L), (3, 9L)], await Task.WhenAll(waiting));
+        Assert.Equal(2, repository.ResultCommits);
+        Assert.Equal([.. Enumerable.Range(1, 9).Select(s => (long)s)], repository.Results.Sequences("du-01"));
+    }
+
+    [Fact]
+    public void Layers_HoldEachAgentOnceInOrderOfId_AnAgentsLaterBatchesInTheLayersAfter()
+    {
+        List<PendingBatch> group = [.. "cabacbc".Select(a => new PendingBatch(a.ToString(), [], null))];
+
+        Assert.Equal([[1, 2, 0], [3, 5, 4], [6]], PostgresRepository.Layers(group));
+    }
+
     /// <summary>
     /// Stores a batch of agent <c>du-00</c> while another connection holds its agent row, so the one committer waits on it;
-    /// then a batch of three link windows from each of <paramref name="agents"/>, which queue meanwhile; then lets the held
-    /// one go. Returns the held batch's store and the others', in order, each failing if it has no outcome within 30 s.
+    /// then, for each of <paramref name="batches"/>, three link windows of that agent from that sequence on, which queue
+    /// meanwhile; then lets the held one go. Returns the held batch's store and the others', in order, each failing if it
+    /// has no outcome within 30 s.
     /// </summary>
     private static async Task<(Task<(int Inserted, long StoredThrough)> First, Task<(int Inserted, long StoredThrough)>[] Waiting)> StoreBehindAHeldBatchAsync(
-        PostgresRepository repository, string database, IEnumerable<string> agents)
+        PostgresRepository repository, string database, IEnumerable<(string Agent, int From)> batches)
     {
         repository.Agents.Register(new NetworkTwin.Contracts.Sync.RegisterRequest { AgentId = "du-00", Site = "s", Version = "1" });
         await using var holder = new NpgsqlConnection(database);
@@ -179,17 +202,17 @@ public sealed class PostgresRepositoryTests(PostgresClusterFixture postgres) : R
             await row.ExecuteScalarAsync();
         }
 
-        var first = repository.Results.StoreAsync("du-00", Windows());
+        var first = repository.Results.StoreAsync("du-00", Windows(1));
         await WaitUntilBlockedAsync(database);
-        var waiting = agents.Select(a => repository.Results.StoreAsync(a, Windows())).ToArray();
+        var waiting = batches.Select(b => repository.Results.StoreAsync(b.Agent, Windows(b.From))).ToArray();
         Assert.False(first.IsCompleted);
         await hold.RollbackAsync();
         // A batch left without an outcome fails the test rather than hangs it.
         var outcomeWithin = TimeSpan.FromSeconds(30);
         return (first.WaitAsync(outcomeWithin), [.. waiting.Select(w => w.WaitAsync(outcomeWithin))]);
 
-        static List<NetworkTwin.Contracts.Sync.Result> Windows() =>
-            [.. Enumerable.Range(1, 3).Select(s => new NetworkTwin.Contracts.Sync.Result { Sequence = s, ProducedUnixMs = 1000 * s, Link = new NetworkTwin.Contracts.Sync.LinkCapacity { LinkId = s } })];
+        static List<NetworkTwin.Contracts.Sync.Result> Windows(int from) =>
+            [.. Enumerable.Range(from, 3).Select(s => new NetworkTwin.Contracts.Sync.Result { Sequence = s, ProducedUnixMs = 1000 * s, Link = new NetworkTwin.Contracts.Sync.LinkCapacity { LinkId = 1 + ((s - 1) % 3) } })];
     }
 
     /// <summary>Waits until a session of the database waits for a lock (the committer, behind the held row).</summary>
