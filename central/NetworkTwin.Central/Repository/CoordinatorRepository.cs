@@ -60,7 +60,7 @@ public abstract class CoordinatorRepository : IDisposable
     /// <summary>
     /// Stores a batch atomically, as <see cref="ResultStore.StoreAsync"/> describes: each dialect writes it its own way,
     /// both in group commits (<see cref="PendingBatch"/>): on SQLite's one writer, row by row; on PostgreSQL, on a few
-    /// connections at once, a statement per batch.
+    /// connections at once, a statement per group.
     /// </summary>
     protected internal abstract Task<(int Inserted, long StoredThrough)> WriteResultsAsync(string agentId, IReadOnlyList<Result> results, string? traceParent);
 

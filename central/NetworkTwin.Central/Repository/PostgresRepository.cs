@@ -11,10 +11,9 @@ using static NetworkTwin.Central.Repository.Sql;
 namespace NetworkTwin.Central.Repository;
 
 /// <summary>
-/// The repository in PostgreSQL (production): pooled connections, so agents store concurrently; a whole batch goes in
-/// with one statement, INSERT ... SELECT FROM unnest(arrays), and the batches waiting when a committer is free go in
-/// together, in one round trip and one transaction (a group commit). The schema is the SQLite one step for step, in
-/// PostgreSQL's types.
+/// The repository in PostgreSQL (production): pooled connections, so agents store concurrently; the batches waiting when
+/// a committer is free go in together (a group commit), in one statement, INSERT ... SELECT FROM unnest(arrays), one
+/// round trip and one transaction. The schema is the SQLite one step for step, in PostgreSQL's types.
 /// </summary>
 public sealed class PostgresRepository : CoordinatorRepository
 {
