@@ -377,6 +377,21 @@ public abstract class RepositoryContractTests
     }
 
     [Fact]
+    public void Store_AnEmptyBatch_StoresNothing_AndReportsTheAgentsCountSoFar()
+    {
+        using var repository = Open();
+        repository.Agents.Register(new RegisterRequest { AgentId = "a1", Site = "s", Version = "1" });
+
+        var before = repository.Results.Store("a1", []);
+        repository.Results.Store("a1", Links(1, 4));
+        var after = repository.Results.Store("a1", []);
+
+        Assert.Equal((0, 0L), before);
+        Assert.Equal((0, 4L), after);
+        Assert.Equal(Enumerable.Range(1, 4).Select(i => (long)i), repository.Results.Sequences("a1"));
+    }
+
+    [Fact]
     public void Store_WithTraceContext_KeepsItForTheLinkResultsThatDecisionsAreMadeFrom()
     {
         using var repository = Open();
