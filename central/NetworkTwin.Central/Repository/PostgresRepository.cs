@@ -274,7 +274,7 @@ public sealed class PostgresRepository : CoordinatorRepository
 
         var parameters = new NpgsqlParameter[StorePositions.Count];
         void Add<T, TValue>(string name, List<T> items, Func<T, TValue> value, NpgsqlDbType type) =>
-            parameters[StorePositions[name]] = new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | type, Value = items.ConvertAll(new Converter<T, TValue>(value)).ToArray() };
+            parameters[StorePositions[name]] = new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | type, Value = items.Select(value).ToArray() };
         Add("b_agents", batches, b => b.AgentId, NpgsqlDbType.Text);
         Add("b_now", batches, b => b.ReceivedAt, NpgsqlDbType.Text);
         Add("b_trace", batches, b => b.TraceParent, NpgsqlDbType.Text);
@@ -365,13 +365,8 @@ public sealed class PostgresRepository : CoordinatorRepository
             """,
             "GREATEST",
             "LEAST")}),
-        seen AS (
-            UPDATE agents SET last_seen = b.n, results_stored = results_stored + s.n, stored_through = GREATEST(stored_through, s.m)
-            FROM batch b JOIN stored s ON s.a = b.a
-            WHERE agents.agent_id = b.a)
-        SELECT s.n, GREATEST(COALESCE(
-                   (SELECT stored_through FROM agents WHERE agent_id = b.a),
-                   (SELECT MAX(sequence) FROM results WHERE agent_id = b.a), 0), s.m)
+        seen AS ({MarkSeen("s.n", "GREATEST(stored_through, s.m)", agent: "b.a", now: "b.n", from: "batch b JOIN stored s ON s.a = b.a")})
+        SELECT s.n, GREATEST(({StoredThroughOf("b.a")}), s.m)
         FROM batch b JOIN stored s ON s.a = b.a
         ORDER BY b.o
         """;

@@ -18,17 +18,23 @@ internal static class ResultRows
     /// The highest sequence stored for @agent (0 when none) before the statement: the agent's own count, which outlives the
     /// results retention removes (an agent that never registered: its highest result).
     /// </summary>
-    internal const string StoredThroughSql = """
-        SELECT COALESCE((SELECT stored_through FROM agents WHERE agent_id = @agent), (SELECT MAX(sequence) FROM results WHERE agent_id = @agent), 0)
-        """;
+    internal static readonly string StoredThroughSql = StoredThroughOf("@agent");
+
+    /// <summary><see cref="StoredThroughSql"/> for the agent <paramref name="agent"/> names (a parameter, or a column of the statement's rows).</summary>
+    internal static string StoredThroughOf(string agent) =>
+        $"SELECT COALESCE((SELECT stored_through FROM agents WHERE agent_id = {agent}), (SELECT MAX(sequence) FROM results WHERE agent_id = {agent}), 0)";
 
     /// <summary><see cref="StoredThroughSql"/> for one agent, on the connection given (the writer's, inside its work).</summary>
     internal static long StoredThrough(DbConnection connection, string agentId) =>
         Convert.ToInt64(Sql.Scalar(connection, null, StoredThroughSql, ("agent", agentId)), CultureInfo.InvariantCulture);
 
-    /// <summary>The statement that marks an agent seen (@agent, @now) as a batch of it is stored, with how many the batch added and the agent's new stored-through, as each dialect writes them.</summary>
-    internal static string MarkSeen(string inserted, string storedThrough) =>
-        $"UPDATE agents SET last_seen = @now, results_stored = results_stored + {inserted}, stored_through = {storedThrough} WHERE agent_id = @agent";
+    /// <summary>
+    /// The statement that marks an agent seen (@agent, @now) as a batch of it is stored, with how many the batch added and the
+    /// agent's new stored-through, as each dialect writes them. A statement that marks several agents at once names them,
+    /// their times and the rows it reads them from (<paramref name="from"/>, PostgreSQL's UPDATE ... FROM).
+    /// </summary>
+    internal static string MarkSeen(string inserted, string storedThrough, string agent = "@agent", string now = "@now", string? from = null) =>
+        $"UPDATE agents SET last_seen = {now}, results_stored = results_stored + {inserted}, stored_through = {storedThrough}{(from is null ? "" : $" FROM {from}")} WHERE agent_id = {agent}";
 
     /// <summary>
     /// Keeps the newest result of each (@agent, @kind, @subject): inserted, or replacing an older one; a resent or late
