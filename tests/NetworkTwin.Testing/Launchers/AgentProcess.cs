@@ -34,7 +34,12 @@ public sealed class AgentProcess : IAsyncDisposable
 
     /// <summary>Which build of the agent <paramref name="agentPath"/> is, as the demo and the benchmarks print it.</summary>
     public static string BuildOf(string agentPath) =>
-        ServiceProcess.RunsOnDotnet(agentPath) ? "JIT build" : "native build (Native AOT, as the Linux packages ship it)";
+        ServiceProcess.RunsOnDotnet(agentPath) ? "JIT build"
+        : Arm64Emulation.Needs(agentPath) ? "arm64 native build (Native AOT), emulated by qemu-aarch64: memory is the arm64 process' own pages, times are the emulator's"
+        : "native build (Native AOT, as the Linux packages ship it)";
+
+    /// <summary>True when the agent is an arm64 executable run under qemu-aarch64.</summary>
+    public bool Emulated => _process.Emulated;
 
     /// <param name="settings">Configuration keys ("Mqtt:Port") and values, passed as NETWORKTWIN_ variables.</param>
     /// <param name="environment">Other variables as they are (LD_PRELOAD and FAKETIME for a stepped clock).</param>

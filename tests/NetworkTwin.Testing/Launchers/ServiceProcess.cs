@@ -13,13 +13,18 @@ public sealed class ServiceProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StreamWriter _console;
     private bool _disposed;
+    private long _guestPeak;
 
-    private ServiceProcess(Process process, StreamWriter console, string consolePath)
+    private ServiceProcess(Process process, StreamWriter console, string consolePath, bool emulated)
     {
         _process = process;
         _console = console;
         ConsolePath = consolePath;
+        Emulated = emulated;
     }
+
+    /// <summary>True when the service is an arm64 executable run under qemu-aarch64 (<see cref="Arm64Emulation"/>).</summary>
+    public bool Emulated { get; }
 
     public int ProcessId => _process.Id;
 
@@ -65,16 +70,14 @@ public sealed class ServiceProcess : IAsyncDisposable
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(consolePath))!);
         var isDll = RunsOnDotnet(path);
-        var info = new ProcessStartInfo(isDll ? "dotnet" : path)
+        var emulated = !isDll && Arm64Emulation.Needs(path);
+        var (fileName, arguments) = isDll ? ("dotnet", [path]) : emulated ? Arm64Emulation.Command(path) : (path, []);
+        var info = new ProcessStartInfo(fileName, arguments)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        if (isDll)
-        {
-            info.ArgumentList.Add(path);
-        }
 
         foreach (var (key, value) in settings)
         {
@@ -93,10 +96,13 @@ public sealed class ServiceProcess : IAsyncDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new ServiceProcess(process, console, consolePath);
+        return new ServiceProcess(process, console, consolePath, emulated);
     }
 
-    /// <summary>Resident and peak resident memory of the process (Linux /proc), in bytes; zeros once it is gone.</summary>
+    /// <summary>
+    /// Resident and peak resident memory of the process (Linux /proc), in bytes; zeros once it is gone. Under emulation,
+    /// the guest's own pages, and as peak the largest of the calls so far (the kernel's peak counts the emulator too).
+    /// </summary>
     public (long Rss, long Peak) Memory()
     {
         if (HasExited)
@@ -107,6 +113,13 @@ public sealed class ServiceProcess : IAsyncDisposable
         long rss = 0, peak = 0;
         try
         {
+            if (Emulated)
+            {
+                rss = Arm64Emulation.GuestResident(_process.Id);
+                _guestPeak = Math.Max(_guestPeak, rss);
+                return (rss, _guestPeak);
+            }
+
             foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
             {
                 if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
