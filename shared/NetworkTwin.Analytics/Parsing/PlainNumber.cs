@@ -24,6 +24,7 @@ internal static class PlainNumber
     /// <see cref="TryDecimal(ReadOnlySpan{byte}, out double)"/> of the field <paramref name="text"/>[start..end], eight
     /// bytes at a time (SWAR) when the text holds eight bytes past the field: the same answer, without a step per digit.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryDecimal(ReadOnlySpan<byte> text, int start, int end, out double value)
     {
         var n = end - start;
@@ -65,6 +66,7 @@ internal static class PlainNumber
     }
 
     /// <summary>A field of at most eight bytes, all in <paramref name="word"/>: the point taken out, every digit read at once.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool TryShortDecimal(ulong word, int n, int point, out double value)
     {
         value = 0;
@@ -93,6 +95,7 @@ internal static class PlainNumber
     }
 
     /// <summary><see cref="TryInt(ReadOnlySpan{byte}, out int)"/> of the field <paramref name="text"/>[start..end], SWAR when the text holds eight bytes from its start.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryInt(ReadOnlySpan<byte> text, int start, int end, out int value)
     {
         var n = end - start;
@@ -173,6 +176,7 @@ internal static class PlainNumber
     }
 
     /// <summary>The first '.' among the first <paramref name="n"/> bytes of a little-endian word, or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int IndexOfPoint(ulong word, int n)
     {
         // A byte equal to '.' becomes zero; the lowest zero byte is found exactly (borrows only run upwards).
@@ -188,6 +192,7 @@ internal static class PlainNumber
     }
 
     /// <summary>Reads <paramref name="n"/> (0 to 8) ASCII digits from <paramref name="start"/>, all at once; false when one is not a digit.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool TryEight(ReadOnlySpan<byte> text, int start, int n, out ulong value)
     {
         if (n == 0)
@@ -200,6 +205,7 @@ internal static class PlainNumber
     }
 
     /// <summary>Reads the low <paramref name="n"/> (1 to 8) bytes of a little-endian word as ASCII digits, all at once; false when one is not a digit.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool TryDigits(ulong word, int n, out ulong value)
     {
         value = 0;
@@ -220,6 +226,7 @@ internal static class PlainNumber
     }
 
     /// <summary>The eight bytes from <paramref name="at"/> as a little-endian word; the callers have checked that the text holds them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Word(ReadOnlySpan<byte> text, int at)
     {
         var word = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref MemoryMarshal.GetReference(text), at));
