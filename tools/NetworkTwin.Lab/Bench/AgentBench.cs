@@ -48,9 +48,14 @@ public static class AgentBench
         {
             Description = "Replay the live cells (--only memory) as binary telemetry batches instead of text rows: what a site with hundreds of cells would publish.",
         };
+        var batchMs = new Option<double>("--batch-ms")
+        {
+            Description = "Data time gathered into each replayed message per cell and kind (--only memory), as `networktwin replay --batch-ms`: 10 ms gives 100 messages a second per cell and kind.",
+            DefaultValueFactory = _ => 10,
+        };
         var command = new Command("agent", "Ingest rate vs mosquitto_sub, latency at 10k rows/s, and memory and window analysis with live cells (24 by default), on a real mosquitto.")
         {
-            agentPath, messages, seconds, window, cells, only, binary,
+            agentPath, messages, seconds, window, cells, only, binary, batchMs,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -73,6 +78,12 @@ public static class AgentBench
                 throw new CliUsageException($"--only takes ingest, latency, memory and analysis (got {string.Join(' ', figures)}).");
             }
 
+            var replay = new ReplayOptions { Site = "bench", Speed = 1, Binary = parse.GetValue(binary), BatchMilliseconds = parse.GetValue(batchMs) };
+            if (replay.Validate() is [var invalid, ..])
+            {
+                throw new CliUsageException(invalid);
+            }
+
             var work = Directory.CreateTempSubdirectory("nt-bench-agent-").FullName;
             var table = new Table().Border(TableBorder.Rounded).AddColumns("figure", "value", "target");
             try
@@ -91,7 +102,7 @@ public static class AgentBench
                 {
                     for (var i = 0; i < counts.Length; i++)
                     {
-                        await MemoryAsync(console, table, path, work, parse.GetValue(window), counts[i], parse.GetValue(binary), first: i == 0, ct).ConfigureAwait(false);
+                        await MemoryAsync(console, table, path, work, parse.GetValue(window), counts[i], replay, first: i == 0, ct).ConfigureAwait(false);
                     }
                 }
 
@@ -227,9 +238,9 @@ public static class AgentBench
     /// sampled throughout and its window analysis timed. The targets (issue 18): under 100 MB with 24 cells, and up to 200
     /// cells at most 1.5 MB per cell with each analysis done within 1 s of its 2 s interval.
     /// </summary>
-    private static async Task MemoryAsync(IAnsiConsole console, Table table, string agentPath, string work, double window, int cells, bool binary, bool first, CancellationToken ct)
+    private static async Task MemoryAsync(IAnsiConsole console, Table table, string agentPath, string work, double window, int cells, ReplayOptions replayOptions, bool first, CancellationToken ct)
     {
-        var payload = binary ? "binary batches" : "text rows";
+        var payload = Invariant($"{(replayOptions.Binary ? "binary batches" : "text rows")}{(replayOptions.BatchMilliseconds == 10 ? string.Empty : $" of {replayOptions.BatchMilliseconds:0.#} ms")}");
         console.MarkupLine(Invariant($"memory: {cells} cells live at real time as {payload}, window {window:0.#} s..."));
         var capture = Path.Combine(work, Invariant($"capture-{cells}"));
         // The window fills, then eight more analyses (every 2 s) on a full window: the steady state an edge box runs in.
@@ -241,7 +252,7 @@ public static class AgentBench
         await agent.WaitForStatusAsync(s => s.Broker is { Connected: true }, "connected", TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
         var idle = agent.Memory().Rss;
         await using var publisher = await PublisherAsync(broker, ct).ConfigureAwait(false);
-        var replay = TelemetryReplayer.RunAsync(source, publisher, new ReplayOptions { Site = "bench", Speed = 1, Binary = binary }, null, ct);
+        var replay = TelemetryReplayer.RunAsync(source, publisher, replayOptions, null, ct);
         // Each analysis on a full window, by its number (the status is read four times a second, an analysis every 2 s).
         var full = new SortedDictionary<long, double>();
         while (!replay.IsCompleted)
