@@ -60,6 +60,11 @@ public static class AgentBench
         command.SetAction(async (parse, ct) =>
         {
             var path = AgentProcess.Locate(parse.GetValue(agentPath));
+            if (!ServiceProcess.RunsOnDotnet(path) && Arm64Emulation.ElfMachine(path) is null)
+            {
+                throw new CliUsageException($"--agent: {path} is neither networktwin-agent.dll nor a native networktwin-agent executable.");
+            }
+
             var n = parse.GetValue(messages);
             if (n is < 1000 or > 10_000_000)
             {
