@@ -50,7 +50,7 @@ public static class AgentBench
         };
         var batchMs = new Option<double>("--batch-ms")
         {
-            Description = "Data time gathered into each replayed message per cell and kind (--only memory), as `networktwin replay --batch-ms`: 10 ms gives 100 messages a second per cell and kind.",
+            Description = "Data time gathered into each replayed message per cell and kind (--only memory), as `networktwin lab replay --batch-ms`: 10 ms gives 100 messages a second per cell and kind.",
             DefaultValueFactory = _ => 10,
         };
         var command = new Command("agent", "Ingest rate vs mosquitto_sub, latency at 10k rows/s, and memory and window analysis with live cells (24 by default), on a real mosquitto.")
