@@ -55,8 +55,12 @@ public static class Arm64Emulation
         return (qemu, ["-R", "0x" + GuestAddressSpace.ToString("x", CultureInfo.InvariantCulture), "-L", "/usr/aarch64-linux-gnu", path]);
     }
 
-    /// <summary>The resident bytes of the emulated process' own pages: those inside its reserved address range.</summary>
-    public static long GuestResident(int processId)
+    /// <summary>
+    /// The resident bytes of the emulated process' own pages: those inside its reserved address range. Fails when
+    /// <paramref name="executable"/> is mapped outside that range (qemu put the guest elsewhere), rather than count
+    /// the emulator's pages as the agent's.
+    /// </summary>
+    public static long GuestResident(int processId, string executable)
     {
         long kilobytes = 0;
         var inside = false;
@@ -67,6 +71,10 @@ public static class Arm64Emulation
             if (dash > 0 && long.TryParse(line.AsSpan(0, dash), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var start))
             {
                 inside = start < GuestAddressSpace;
+                if (!inside && line.EndsWith(executable, StringComparison.Ordinal))
+                {
+                    throw new InvalidOperationException($"qemu mapped {executable} at 0x{start:x}, outside the guest range below 0x{GuestAddressSpace:x}: its memory cannot be told from the emulator's.");
+                }
             }
             else if (inside && line.StartsWith("Rss:", StringComparison.Ordinal))
             {

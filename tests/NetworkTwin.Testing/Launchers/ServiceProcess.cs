@@ -12,19 +12,22 @@ public sealed class ServiceProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StreamWriter _console;
+
+    /// <summary>The arm64 executable qemu-aarch64 runs, or null when the service runs natively or on dotnet.</summary>
+    private readonly string? _emulated;
     private bool _disposed;
     private long _guestPeak;
 
-    private ServiceProcess(Process process, StreamWriter console, string consolePath, bool emulated)
+    private ServiceProcess(Process process, StreamWriter console, string consolePath, string? emulated)
     {
         _process = process;
         _console = console;
         ConsolePath = consolePath;
-        Emulated = emulated;
+        _emulated = emulated;
     }
 
     /// <summary>True when the service is an arm64 executable run under qemu-aarch64 (<see cref="Arm64Emulation"/>).</summary>
-    public bool Emulated { get; }
+    public bool Emulated => _emulated is not null;
 
     public int ProcessId => _process.Id;
 
@@ -96,7 +99,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new ServiceProcess(process, console, consolePath, emulated);
+        return new ServiceProcess(process, console, consolePath, emulated ? Path.GetFullPath(path) : null);
     }
 
     /// <summary>
@@ -113,9 +116,9 @@ public sealed class ServiceProcess : IAsyncDisposable
         long rss = 0, peak = 0;
         try
         {
-            if (Emulated)
+            if (_emulated is not null)
             {
-                rss = Arm64Emulation.GuestResident(_process.Id);
+                rss = Arm64Emulation.GuestResident(_process.Id, _emulated);
                 _guestPeak = Math.Max(_guestPeak, rss);
                 return (rss, _guestPeak);
             }
