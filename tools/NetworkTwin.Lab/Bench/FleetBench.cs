@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using System.Numerics;
 using System.Text.RegularExpressions;
 using Grpc.Net.Client;
 using NetworkTwin.Central.Repository;
@@ -39,14 +40,16 @@ public static partial class FleetBench
         };
         command.SetAction(async (parse, ct) =>
         {
+            // Out of range is an error naming the option, not a run of some other size.
+            var fleet = InRange(parse.GetValue(agents), 1, 100_000, "--agents");
             var settings = new FleetSettings(
-                Math.Clamp(parse.GetValue(agents), 1, 100_000),
-                Math.Clamp(parse.GetValue(links), 1, 64),
-                TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(every), 0.1, 60)),
-                TimeSpan.FromMinutes(Math.Clamp(parse.GetValue(minutes), 0.5, 240)),
-                Math.Clamp(parse.GetValue(replicas), 1, 8),
-                parse.GetValue(connections) is > 0 and var c ? c : Math.Max(1, parse.GetValue(agents) / 20),
-                Math.Clamp(parse.GetValue(killAt), 0, 0.9),
+                fleet,
+                InRange(parse.GetValue(links), 1, 64, "--links"),
+                TimeSpan.FromSeconds(InRange(parse.GetValue(every), 0.1, 60, "--every")),
+                TimeSpan.FromMinutes(InRange(parse.GetValue(minutes), 0.5, 240, "--minutes")),
+                InRange(parse.GetValue(replicas), 1, 8, "--replicas"),
+                InRange(parse.GetValue(connections), 0, 100_000, "--connections") is > 0 and var c ? c : Math.Max(1, fleet / 20),
+                InRange(parse.GetValue(killAt), 0, 0.9, "--kill-at"),
                 ServiceProcess.Locate("networktwin-central.dll", Path.Combine("central", "NetworkTwin.Central"), "NETWORKTWIN_CENTRAL", parse.GetValue(central)));
             if (PostgresCluster.FindBinaries() is null || HaproxyBalancer.FindExecutable() is null)
             {
@@ -58,6 +61,12 @@ public static partial class FleetBench
         });
         return command;
     }
+
+    private static T InRange<T>(T value, T min, T max, string option)
+        where T : struct, INumber<T> =>
+        value >= min && value <= max
+            ? value
+            : throw new CliUsageException(string.Create(CultureInfo.InvariantCulture, $"{option} must be {min}..{max} (got {value})."));
 
     private sealed record FleetSettings(int Agents, int Links, TimeSpan Every, TimeSpan Duration, int Replicas, int Connections, double KillAt, string CentralPath);
 
