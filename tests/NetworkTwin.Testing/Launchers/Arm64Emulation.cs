@@ -48,9 +48,7 @@ public static class Arm64Emulation
     /// <summary>The emulator and its arguments that run <paramref name="path"/>; fails clearly when qemu-aarch64 is not installed.</summary>
     public static (string FileName, IReadOnlyList<string> Arguments) Command(string path)
     {
-        var qemu = Environment.GetEnvironmentVariable("PATH")?.Split(Path.PathSeparator)
-            .Select(d => Path.Combine(d, "qemu-aarch64"))
-            .FirstOrDefault(File.Exists)
+        var qemu = Executables.OnPath("qemu-aarch64").FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException($"{path} is an arm64 executable; running it on this x64 machine needs qemu-aarch64 (Debian: apt-get install qemu-user; ./build.sh package installs it).");
         return (qemu, ["-R", "0x" + GuestAddressSpace.ToString("x", CultureInfo.InvariantCulture), "-L", "/usr/aarch64-linux-gnu", path]);
     }

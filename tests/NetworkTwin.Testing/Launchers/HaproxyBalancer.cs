@@ -44,9 +44,7 @@ public sealed class HaproxyBalancer : IAsyncDisposable
 
     /// <summary>The haproxy executable, or null when it is not installed.</summary>
     public static string? FindExecutable() =>
-        KnownPlaces
-            .Concat((Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator).Select(d => Path.Combine(d, "haproxy")))
-            .FirstOrDefault(File.Exists);
+        KnownPlaces.Concat(Executables.OnPath("haproxy")).FirstOrDefault(File.Exists);
 
     public static async Task<HaproxyBalancer> StartAsync(IReadOnlyList<int> backendPorts, CancellationToken cancellationToken = default)
     {

@@ -44,20 +44,8 @@ public sealed class MosquittoBroker : IAsyncDisposable
     }
 
     /// <summary>The mosquitto executable, or null when it is not installed.</summary>
-    public static string? FindExecutable()
-    {
-        var path = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
-        foreach (var dir in path.Split(Path.PathSeparator).Append("/usr/sbin").Append("/usr/local/sbin"))
-        {
-            var candidate = Path.Combine(dir, "mosquitto");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
-    }
+    public static string? FindExecutable() =>
+        Executables.OnPath("mosquitto").Append("/usr/sbin/mosquitto").Append("/usr/local/sbin/mosquitto").FirstOrDefault(File.Exists);
 
     public static async Task<MosquittoBroker> StartAsync(MosquittoBrokerOptions? options = null, CancellationToken cancellationToken = default)
     {
