@@ -65,11 +65,7 @@ public static class AgentBench
                 throw new CliUsageException($"--agent: {path} is neither networktwin-agent.dll nor a native networktwin-agent executable.");
             }
 
-            var n = parse.GetValue(messages);
-            if (n is < 1000 or > 10_000_000)
-            {
-                throw new CliUsageException($"--messages must be 1000..10000000 (got {n}).");
-            }
+            var n = BenchRuns.InRange(parse.GetValue(messages), 1000, 10_000_000, "--messages");
 
             var counts = parse.GetValue(cells) ?? [24];
             if (counts.Length == 0 || counts.Any(c => c is < 8 or > 400 || c % 8 != 0))
@@ -263,7 +259,11 @@ public static class AgentBench
         while (!replay.IsCompleted)
         {
             // Under emulation the peak is the largest of these samples (the kernel's own peak counts the emulator too).
-            agent.Memory();
+            if (agent.Emulated)
+            {
+                agent.Memory();
+            }
+
             if (await agent.TryReadStatusAsync(ct).ConfigureAwait(false) is { Window: { DataTimeSeconds: { } data } live } && data >= window + 1)
             {
                 full[live.Evaluations] = live.LastEvaluationMs;

@@ -219,10 +219,7 @@ public static class BenchCommand
         var times = new double[runs];
         for (var i = 0; i < runs; i++)
         {
-            // The run before's garbage is collected outside the clock (as BenchmarkDotNet does by default), so a run
-            // neither pays for it nor lands on new memory because it is still held.
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
+            BenchRuns.CollectBeforeTimedRun();
             var sw = Stopwatch.StartNew();
             action();
             times[i] = sw.Elapsed.TotalSeconds;

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Numerics;
 using System.Text.RegularExpressions;
 using Grpc.Net.Client;
 using NetworkTwin.Central.Repository;
@@ -41,15 +40,15 @@ public static partial class FleetBench
         command.SetAction(async (parse, ct) =>
         {
             // Out of range is an error naming the option, not a run of some other size.
-            var fleet = InRange(parse.GetValue(agents), 1, 100_000, "--agents");
+            var fleet = BenchRuns.InRange(parse.GetValue(agents), 1, 100_000, "--agents");
             var settings = new FleetSettings(
                 fleet,
-                InRange(parse.GetValue(links), 1, 64, "--links"),
-                TimeSpan.FromSeconds(InRange(parse.GetValue(every), 0.1, 60, "--every")),
-                TimeSpan.FromMinutes(InRange(parse.GetValue(minutes), 0.5, 240, "--minutes")),
-                InRange(parse.GetValue(replicas), 1, 8, "--replicas"),
-                InRange(parse.GetValue(connections), 0, 100_000, "--connections") is > 0 and var c ? c : Math.Max(1, fleet / 20),
-                InRange(parse.GetValue(killAt), 0, 0.9, "--kill-at"),
+                BenchRuns.InRange(parse.GetValue(links), 1, 64, "--links"),
+                TimeSpan.FromSeconds(BenchRuns.InRange(parse.GetValue(every), 0.1, 60, "--every")),
+                TimeSpan.FromMinutes(BenchRuns.InRange(parse.GetValue(minutes), 0.5, 240, "--minutes")),
+                BenchRuns.InRange(parse.GetValue(replicas), 1, 8, "--replicas"),
+                BenchRuns.InRange(parse.GetValue(connections), 0, 100_000, "--connections") is > 0 and var c ? c : Math.Max(1, fleet / 20),
+                BenchRuns.InRange(parse.GetValue(killAt), 0, 0.9, "--kill-at"),
                 ServiceProcess.Locate("networktwin-central.dll", Path.Combine("central", "NetworkTwin.Central"), "NETWORKTWIN_CENTRAL", parse.GetValue(central)));
             if (PostgresCluster.FindBinaries() is null || HaproxyBalancer.FindExecutable() is null)
             {
@@ -61,12 +60,6 @@ public static partial class FleetBench
         });
         return command;
     }
-
-    private static T InRange<T>(T value, T min, T max, string option)
-        where T : struct, INumber<T> =>
-        value >= min && value <= max
-            ? value
-            : throw new CliUsageException(string.Create(CultureInfo.InvariantCulture, $"{option} must be {min}..{max} (got {value})."));
 
     private sealed record FleetSettings(int Agents, int Links, TimeSpan Every, TimeSpan Duration, int Replicas, int Connections, double KillAt, string CentralPath);
 

@@ -109,11 +109,10 @@ internal static class RealParseBench
         PacketStatsSeries[] last = [];
         for (var attempt = 0; attempt <= runs; attempt++)
         {
-            // The last pass's series go out of reach and are collected before the next is timed (outside the clock, as
-            // BenchmarkDotNet does by default): each pass pays for its own memory, not for the garbage of the one before.
+            // The last pass's series go out of reach and are collected before the next is timed: each pass pays for its
+            // own memory, not for the garbage of the one before.
             last = [];
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
+            BenchRuns.CollectBeforeTimedRun();
             var faults = ProcessUsage.MinorFaults();
             var sw = Stopwatch.StartNew();
             last = parse();
